@@ -1,0 +1,109 @@
+/**
+ * The stream protocol: one vocabulary for every hop (agent → Lambda → API Gateway → Worker → browser).
+ *
+ * On the wire each event is `event: <type>\ndata: <json>\n\n`; `: ping\n\n` comments are heartbeats.
+ * The JSON is always produced by JSON.stringify (see `formatEvent`), never by interpolation.
+ */
+
+export type StopReason = 'end_turn' | 'max_tokens' | 'cancelled' | 'error'
+
+export interface MetaEvent {
+  /** The AgentCore runtime session id (33–256 chars of [A-Za-z0-9_-]). */
+  sessionId: string
+  /** The id of the hop that emitted this meta event (Worker request id, Lambda request id). */
+  requestId: string
+}
+export interface TextEvent {
+  text: string
+}
+export interface ToolEvent {
+  name: string
+  status: 'start' | 'end'
+  id?: string
+}
+export interface UsageEvent {
+  inputTokens?: number
+  outputTokens?: number
+  latencyMs?: number
+}
+export interface ErrorEvent {
+  code: ErrorCode
+  message: string
+  retryable: boolean
+}
+export interface DoneEvent {
+  stopReason: StopReason
+}
+
+export interface EventMap {
+  meta: MetaEvent
+  text: TextEvent
+  tool: ToolEvent
+  usage: UsageEvent
+  error: ErrorEvent
+  done: DoneEvent
+}
+export type EventType = keyof EventMap
+export type StreamEvent = { [K in EventType]: { type: K; data: EventMap[K] } }[EventType]
+
+export const EVENT_TYPES: readonly EventType[] = ['meta', 'text', 'tool', 'usage', 'error', 'done']
+
+/**
+ * Every error code the project emits, as a JSON body `{"error":{code,message}}` (HTTP errors before
+ * the stream starts) or as an `error` event (after the first byte).
+ */
+export type ErrorCode =
+  // 4xx: the request is wrong; never forwarded upstream
+  | 'invalid_json'
+  | 'invalid_request'
+  | 'prompt_required'
+  | 'prompt_too_large'
+  | 'invalid_session_id'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'not_found'
+  | 'method_not_allowed'
+  // upstream failures
+  | 'upstream_unreachable'
+  | 'upstream_timeout'
+  | 'upstream_auth'
+  | 'upstream_error'
+  | 'upstream_bad_response'
+  | 'stream_interrupted'
+  | 'stream_incomplete'
+  | 'agent_error'
+  | 'agent_unavailable'
+  | 'internal_error'
+
+const encoder = new TextEncoder()
+
+/** Serializes one event to its SSE text. */
+export function formatEvent<K extends EventType>(type: K, data: EventMap[K]): string {
+  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`
+}
+
+/** Serializes one event to UTF-8 bytes, ready to write to a stream. */
+export function encodeEvent<K extends EventType>(type: K, data: EventMap[K]): Uint8Array {
+  return encoder.encode(formatEvent(type, data))
+}
+
+/** The heartbeat comment sent while the agent is silent. Parsers ignore it. */
+export const PING = ': ping\n\n'
+
+/** The JSON body of every HTTP error response: `{"error":{"code","message"}}`. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string }
+}
+
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } }
+}
+
+export const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+} as const
+
+/** The response header that carries the session id (also in the first `meta` event). */
+export const SESSION_HEADER = 'X-Session-Id'

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config'
+
+// `npm test`: every test except the browser ones (those run with `npm run test:browser`, which needs
+// Chromium). Each project is one runtime: Node for the AWS side and the shared protocol, workerd for
+// the edge app.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['protocol/**/*.test.ts', 'aws/**/*.test.ts', 'bench/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+})
