@@ -1,0 +1,27 @@
+/**
+ * API Gateway's own responses (its default "gateway responses") for the cases the local cloud can
+ * produce. Bodies and status codes as a REST API returns them with no customization (AWS docs:
+ * apigateway/latest/developerguide/supported-gateway-response-types.html). The error type header is
+ * what API Gateway adds so clients can tell its errors from the function's.
+ */
+export interface GatewayResponse {
+  status: number
+  errorType?: string
+  message: string
+}
+
+export const GATEWAY_RESPONSES = {
+  /** Unknown resource or method (REST APIs answer 403, not 404). */
+  MISSING_AUTHENTICATION_TOKEN: { status: 403, errorType: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' },
+  /** Missing or wrong `x-api-key` on a method that requires one. */
+  INVALID_API_KEY: { status: 403, errorType: 'ForbiddenException', message: 'Forbidden' },
+  /** The integration did not answer within its timeout. */
+  INTEGRATION_TIMEOUT: { status: 504, errorType: 'InternalServerErrorException', message: 'Endpoint request timed out' },
+  /** The function failed, or its response was not a valid proxy response. */
+  INTEGRATION_FAILURE: { status: 502, errorType: 'InternalServerErrorException', message: 'Internal server error' },
+  REQUEST_TOO_LARGE: { status: 413, errorType: 'RequestTooLargeException', message: 'Request Too Long' },
+} as const satisfies Record<string, GatewayResponse>
+
+export function gatewayResponseBody(r: GatewayResponse): string {
+  return JSON.stringify({ message: r.message })
+}

@@ -1,0 +1,301 @@
+/**
+ * A local API Gateway REST API with Lambda proxy integrations in response streaming mode
+ * (`responseTransferMode: STREAM`): the shape of the deployed stack, on 127.0.0.1.
+ *
+ * Per request: match the route (else 403 Missing Authentication Token), check `x-api-key` (else 403
+ * Forbidden), build the proxy event, invoke the function in streaming mode, wait for the metadata
+ * (integration timeout → 504), send status and headers, then stream the payload as it arrives with
+ * the idle timeout and the 15-minute cap. A function error before the metadata gives 502; after it
+ * the stream is cut (no terminating chunk), which is what a client of API Gateway sees.
+ *
+ * node:http rather than a framework: the emulator must control the socket itself (cut a chunked
+ * response without ending it, write each chunk as it arrives) and see the raw header casing.
+ */
+import { randomBytes, randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { close, listen } from '../listen'
+import { GATEWAY_RESPONSES, gatewayResponseBody, type GatewayResponse } from './gateway-responses'
+import { DEFAULT_LIMITS, type ApiGatewayLimits } from './limits'
+import { readPrelude, type Prelude } from './prelude'
+import { buildProxyEvent, type RestApiIdentity } from './proxy-event'
+
+/** What the function's streaming invocation yields (the Lambda pool's `invoke`). */
+export interface LambdaInvocation {
+  requestId: string
+  /** The raw response bytes, prelude included, as the function writes them. */
+  body: ReadableStream<Uint8Array>
+  /** Settles after the body ends: the runtime's error trailers, when the function failed. */
+  trailers: Promise<{ errorType?: string; errorBody?: string }>
+}
+export type InvokeFunction = (event: unknown, opts: { signal: AbortSignal }) => Promise<LambdaInvocation>
+
+export interface Route {
+  method: string
+  /** Resource path without the stage, e.g. `/invoke`. */
+  path: string
+  apiKeyRequired: boolean
+}
+
+export interface ApiGatewayOptions {
+  port?: number
+  api?: Partial<RestApiIdentity>
+  routes: Route[]
+  /** Valid API keys (value → id). */
+  apiKeys: Record<string, string>
+  invoke: InvokeFunction
+  limits?: Partial<ApiGatewayLimits>
+  /** One line per request and per notable event (like API Gateway's execution log). */
+  log?: (line: string) => void
+}
+
+export interface ApiGateway {
+  url: string
+  port: number
+  server: Server
+  stop(): Promise<void>
+}
+
+export const DEFAULT_API: RestApiIdentity = {
+  apiId: 'local0000a',
+  accountId: '123456789012',
+  region: 'us-east-1',
+  stage: 'v1',
+  binaryMediaTypes: [],
+}
+
+export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGateway> {
+  const api: RestApiIdentity = { ...DEFAULT_API, ...opts.api }
+  const limits: ApiGatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits }
+  const log = opts.log ?? (() => {})
+  const routes = opts.routes.map((r, i) => ({ ...r, resourceId: `res${i.toString(36).padStart(3, '0')}` }))
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      log(`internal emulator error: ${err instanceof Error ? err.message : String(err)}`)
+      if (!res.headersSent) sendGatewayResponse(res, GATEWAY_RESPONSES.INTEGRATION_FAILURE, randomUUID())
+      else res.destroy()
+    })
+  })
+  // Streams may last 15 minutes: Node's own request/headers timeouts must not cut them first.
+  server.requestTimeout = 0
+  server.headersTimeout = 60_000
+  server.keepAliveTimeout = 5_000
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = Date.now()
+    const requestId = randomUUID()
+    const url = new URL(req.url ?? '/', 'http://local')
+    const prefix = `/${api.stage}`
+    const path = url.pathname.startsWith(prefix + '/') ? url.pathname.slice(prefix.length) : undefined
+    const route = path === undefined ? undefined : routes.find((r) => r.path === path && r.method === req.method)
+    if (!route || path === undefined) {
+      req.resume()
+      return sendGatewayResponse(res, GATEWAY_RESPONSES.MISSING_AUTHENTICATION_TOKEN, requestId)
+    }
+
+    const presentedKey = req.headers['x-api-key']
+    const apiKey = typeof presentedKey === 'string' ? presentedKey : null
+    const apiKeyId = apiKey !== null && Object.hasOwn(opts.apiKeys, apiKey) ? opts.apiKeys[apiKey] : null
+    if (route.apiKeyRequired && apiKeyId === null) {
+      req.resume()
+      log(`${req.method} ${url.pathname} 403 (API key ${apiKey === null ? 'missing' : 'invalid'}) ${requestId}`)
+      return sendGatewayResponse(res, GATEWAY_RESPONSES.INVALID_API_KEY, requestId)
+    }
+
+    const body = await readBody(req, limits.maxRequestBytes)
+    if (body === 'too_large') return sendGatewayResponse(res, GATEWAY_RESPONSES.REQUEST_TOO_LARGE, requestId)
+    if (body === 'aborted') return
+
+    const now = new Date(startedAt)
+    const traceId = `Root=1-${Math.floor(startedAt / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
+    const event = buildProxyEvent(api, {
+      method: req.method ?? 'GET',
+      path,
+      resourcePath: route.path,
+      resourceId: route.resourceId,
+      query: url.search.slice(1),
+      rawHeaders: req.rawHeaders,
+      body,
+      sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      apiKey: route.apiKeyRequired ? apiKey : null,
+      apiKeyId: route.apiKeyRequired ? apiKeyId : null,
+      requestId,
+      extendedRequestId: randomBytes(6).toString('base64url'),
+      traceId,
+      now,
+    })
+
+    // Disconnecting from the function (client gone, timeout, cut) is all API Gateway can do: the
+    // function itself runs on (streamifyResponse has no disconnect event).
+    const integration = new AbortController()
+    const outcome = (what: string) => log(`${req.method} ${url.pathname} ${what} ${requestId} ${Date.now() - startedAt}ms`)
+    res.on('close', () => {
+      if (!res.writableFinished && !integration.signal.aborted) {
+        integration.abort(new Error('client disconnected'))
+        outcome('client disconnected')
+      }
+    })
+
+    // Integration timeout: from the invocation to the function's metadata.
+    let timedOut = false
+    const integrationTimer = setTimeout(() => {
+      timedOut = true
+      integration.abort(new Error('integration timeout'))
+    }, limits.integrationTimeoutMs)
+    const timeoutSignal = new Promise<'timeout'>((resolve) => integration.signal.addEventListener('abort', () => resolve('timeout'), { once: true }))
+
+    let invocation!: LambdaInvocation
+    let head!: Awaited<ReturnType<typeof readPrelude>>
+    try {
+      const invoking = opts.invoke(event, { signal: integration.signal })
+      const started = await Promise.race([invoking, timeoutSignal])
+      if (started === 'timeout') {
+        // Whatever the function sends later goes nowhere.
+        invoking.then((late) => late.body.cancel().catch(() => {})).catch(() => {})
+        return finishEarly()
+      }
+      invocation = started
+      const got = await Promise.race([readPrelude(invocation.body), timeoutSignal])
+      if (got === 'timeout') {
+        invocation.body.cancel().catch(() => {})
+        return finishEarly()
+      }
+      head = got
+    } catch (err) {
+      clearTimeout(integrationTimer)
+      if (integration.signal.aborted) return finishEarly()
+      outcome(`502 (invoke failed: ${err instanceof Error ? err.message : String(err)})`)
+      return sendGatewayResponse(res, GATEWAY_RESPONSES.INTEGRATION_FAILURE, requestId)
+    }
+    clearTimeout(integrationTimer)
+
+    function finishEarly(): void {
+      clearTimeout(integrationTimer)
+      if (timedOut && !res.headersSent && !res.destroyed) {
+        outcome(`504 (no response within the ${limits.integrationTimeoutMs} ms integration timeout)`)
+        sendGatewayResponse(res, GATEWAY_RESPONSES.INTEGRATION_TIMEOUT, requestId)
+      }
+    }
+
+    if (!head.ok) {
+      const trailers = await invocation.trailers.catch(() => ({}) as { errorType?: string })
+      if (trailers.errorType) outcome(`502 (function error before the first byte: ${trailers.errorType})`)
+      else outcome(`502 (malformed streaming response: ${head.detail})`)
+      return sendGatewayResponse(res, GATEWAY_RESPONSES.INTEGRATION_FAILURE, requestId)
+    }
+
+    res.writeHead(head.prelude.statusCode, responseHeaders(head.prelude, requestId, traceId))
+    res.flushHeaders()
+    await pump(head.rest, invocation, res, integration, limits, startedAt, outcome, head.prelude.statusCode)
+  }
+
+  const port = await listen(server, opts.port ?? 0, 'API Gateway emulator')
+  return {
+    url: `http://127.0.0.1:${port}/${api.stage}`,
+    port,
+    server,
+    stop: () => close(server),
+  }
+}
+
+/** Streams the payload to the client chunk by chunk, enforcing the idle timeout and the 15-minute cap. */
+async function pump(
+  rest: ReadableStream<Uint8Array>,
+  invocation: LambdaInvocation,
+  res: ServerResponse,
+  integration: AbortController,
+  limits: ApiGatewayLimits,
+  startedAt: number,
+  outcome: (what: string) => void,
+  status: number,
+): Promise<void> {
+  const reader = rest.getReader()
+  let cutReason: string | undefined
+  const cut = (reason: string) => {
+    if (cutReason) return
+    cutReason = reason
+    integration.abort(new Error(reason))
+    reader.cancel(new Error(reason)).catch(() => {})
+    // Destroying the socket before the terminating chunk is how the client learns the stream broke.
+    res.destroy()
+  }
+  let idleTimer = setTimeout(() => cut(`idle for ${limits.idleTimeoutMs} ms`), limits.idleTimeoutMs)
+  const maxTimer = setTimeout(() => cut(`stream reached the ${limits.maxStreamMs} ms maximum`), Math.max(0, startedAt + limits.maxStreamMs - Date.now()))
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await reader.read()
+      } catch (err) {
+        if (!cutReason) cut(`function stream failed: ${err instanceof Error ? err.message : String(err)}`)
+        break
+      }
+      if (chunk.done || res.destroyed) break
+      clearTimeout(idleTimer)
+      idleTimer = setTimeout(() => cut(`idle for ${limits.idleTimeoutMs} ms`), limits.idleTimeoutMs)
+      if (!res.write(chunk.value)) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)))
+    }
+    if (!cutReason && !res.destroyed) {
+      const trailers = await invocation.trailers.catch((err) => ({ errorType: String(err) }))
+      if (trailers.errorType) cut(`function error mid-stream: ${trailers.errorType}`)
+      else {
+        res.end()
+        outcome(`${status} streamed`)
+      }
+    }
+  } finally {
+    clearTimeout(idleTimer)
+    clearTimeout(maxTimer)
+  }
+  if (cutReason) outcome(`${status} stream cut (${cutReason})`)
+}
+
+/**
+ * The function's headers as API Gateway passes them on: hop-by-hop headers dropped, the ones it
+ * reserves remapped to `x-amzn-Remapped-*` (AWS docs: apigateway/latest/developerguide/api-gateway-
+ * known-issues.html), cookies as Set-Cookie, Content-Type defaulting to JSON, plus its own ids.
+ */
+function responseHeaders(prelude: Prelude, requestId: string, traceId: string): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  for (const [name, value] of prelude.headers) {
+    const lower = name.toLowerCase()
+    if (lower === 'transfer-encoding' || lower === 'keep-alive') continue
+    if (['connection', 'content-length', 'date', 'server', 'authorization', 'www-authenticate', 'x-amzn-requestid'].includes(lower)) {
+      out.push([`x-amzn-Remapped-${name}`, value])
+    } else out.push([name, value])
+  }
+  for (const c of prelude.cookies) out.push(['Set-Cookie', c])
+  if (!out.some(([n]) => n.toLowerCase() === 'content-type')) out.push(['Content-Type', 'application/json'])
+  out.push(['x-amzn-RequestId', requestId], ['x-amz-apigw-id', randomBytes(6).toString('base64url')], ['X-Amzn-Trace-Id', traceId])
+  return out
+}
+
+function sendGatewayResponse(res: ServerResponse, r: GatewayResponse, requestId: string): void {
+  if (res.headersSent || res.destroyed) return
+  const body = gatewayResponseBody(r)
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'x-amzn-RequestId': requestId,
+    'x-amz-apigw-id': randomBytes(6).toString('base64url'),
+  }
+  if (r.errorType) headers['x-amzn-ErrorType'] = r.errorType
+  res.writeHead(r.status, headers)
+  res.end(body)
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | 'too_large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let tooLarge = false
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > max) tooLarge = true
+      else chunks.push(c)
+    })
+    req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)))
+    req.on('error', () => resolve('aborted'))
+    req.on('aborted', () => resolve('aborted'))
+  })
+}
