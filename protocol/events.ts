@@ -74,6 +74,7 @@ export type ErrorCode =
   | 'stream_incomplete'
   | 'agent_error'
   | 'agent_unavailable'
+  | 'session_busy' // the agent is still answering an earlier prompt of the same session
   | 'internal_error'
 
 const encoder = new TextEncoder()
