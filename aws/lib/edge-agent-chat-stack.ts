@@ -1,0 +1,69 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib'
+import type { Construct } from 'constructs'
+import { AgentRuntime } from './agent-runtime'
+import type { EdgeAgentChatConfig } from './config'
+import { StreamingApi } from './streaming-api'
+import { StreamingProxy } from './streaming-proxy'
+
+export interface EdgeAgentChatStackProps extends StackProps {
+  readonly config: EdgeAgentChatConfig
+  /** Directory with the agent's Dockerfile. */
+  readonly agentDirectory: string
+  /** The Lambda handler source file. */
+  readonly lambdaEntry: string
+  /** The project's package-lock.json (esbuild's working directory for the Lambda bundle). */
+  readonly depsLockFilePath: string
+}
+
+/**
+ * The AWS side of edge-agent-chat: API Gateway (streaming) → Lambda proxy → AgentCore Runtime →
+ * Bedrock model. Its outputs are what the Cloudflare Worker needs to reach it.
+ */
+export class EdgeAgentChatStack extends Stack {
+  constructor(scope: Construct, id: string, props: EdgeAgentChatStackProps) {
+    super(scope, id, props)
+    const { config } = props
+
+    const agent = new AgentRuntime(this, 'Agent', {
+      agentDirectory: props.agentDirectory,
+      modelId: config.modelId,
+      systemPrompt: config.systemPrompt,
+      logRetention: config.logRetention,
+    })
+
+    const proxy = new StreamingProxy(this, 'Proxy', {
+      entry: props.lambdaEntry,
+      depsLockFilePath: props.depsLockFilePath,
+      runtime: agent.runtime,
+      agentQualifier: config.agentQualifier,
+      heartbeatMs: config.heartbeatMs,
+      logRetention: config.logRetention,
+    })
+
+    const api = new StreamingApi(this, 'Stream', {
+      handler: proxy.function,
+      stageName: config.stageName,
+      throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+      quota: { limit: config.quotaLimit, period: config.quotaPeriod },
+      logRetention: config.logRetention,
+      accessLogs: config.apiAccessLogs,
+    })
+
+    new CfnOutput(this, 'InvokeUrl', {
+      description: 'Stage URL of the streaming API; routes: POST invoke, POST cancel',
+      value: api.stageUrl,
+    })
+    new CfnOutput(this, 'UpstreamUrl', {
+      description: "The Worker's UPSTREAM_URL (InvokeUrl + 'invoke')",
+      value: `${api.stageUrl}invoke`,
+    })
+    new CfnOutput(this, 'ApiKeyId', {
+      description: 'API key id; its value: aws apigateway get-api-key --api-key <id> --include-value',
+      value: api.apiKey.keyId,
+    })
+    new CfnOutput(this, 'AgentRuntimeArn', {
+      description: 'The AgentCore Runtime the Lambda invokes',
+      value: agent.runtime.agentRuntimeArn,
+    })
+  }
+}

@@ -1,0 +1,91 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib'
+import type * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore'
+import * as iam from 'aws-cdk-lib/aws-iam'
+import * as lambda from 'aws-cdk-lib/aws-lambda'
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs'
+import * as logs from 'aws-cdk-lib/aws-logs'
+import { Construct } from 'constructs'
+
+export interface StreamingProxyProps {
+  /** The Lambda handler source (exports `handler`). */
+  readonly entry: string
+  /** package-lock.json of the project: esbuild resolves modules from its directory. */
+  readonly depsLockFilePath: string
+  /** The runtime the Lambda invokes; the Lambda may invoke and stop sessions on it only. */
+  readonly runtime: agentcore.IBedrockAgentRuntime
+  readonly agentQualifier: string
+  readonly heartbeatMs: number
+  readonly logRetention: logs.RetentionDays
+}
+
+/**
+ * IAM actions the proxy needs: stream an invocation, and stop a session when the browser cancels
+ * (DESIGN.md: a stop must reach the agent).
+ */
+export const PROXY_AGENT_ACTIONS = ['bedrock-agentcore:InvokeAgentRuntime', 'bedrock-agentcore:StopRuntimeSession']
+
+/**
+ * The Lambda between API Gateway and AgentCore: a response-streaming Node.js function, bundled
+ * locally by esbuild into one minified ESM file that includes the AgentCore client (the Lambda
+ * runtime's SDK copy may lag behind or lack it).
+ */
+export class StreamingProxy extends Construct {
+  readonly function: nodejs.NodejsFunction
+  readonly logGroup: logs.LogGroup
+
+  constructor(scope: Construct, id: string, props: StreamingProxyProps) {
+    super(scope, id)
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    })
+
+    // An own role instead of the default one: the default attaches the AWSLambdaBasicExecutionRole
+    // managed policy (logs:* on every log group); this one may write to its own log group only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'edge-agent-chat streaming proxy: invoke and stop sessions of one AgentCore runtime',
+    })
+    this.logGroup.grantWrite(role)
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeAndStopAgentRuntime',
+        actions: PROXY_AGENT_ACTIONS,
+        // `ARN/*` covers the runtime's endpoints (the qualifier, e.g. DEFAULT).
+        resources: [props.runtime.agentRuntimeArn, `${props.runtime.agentRuntimeArn}/*`],
+      }),
+    )
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      depsLockFilePath: props.depsLockFilePath,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      // One stream may last as long as API Gateway's streaming limit (15 min): the Lambda must not
+      // be cut before it.
+      timeout: Duration.minutes(15),
+      role,
+      logGroup: this.logGroup,
+      environment: {
+        AGENT_RUNTIME_ARN: props.runtime.agentRuntimeArn,
+        AGENT_QUALIFIER: props.agentQualifier,
+        HEARTBEAT_MS: String(props.heartbeatMs),
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: false,
+        bundleAwsSDK: true,
+        externalModules: [],
+        // ESM builds of dependencies first; CommonJS dependencies that call require() need it defined.
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    })
+  }
+}
