@@ -15,6 +15,7 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      'app/vitest.config.ts',
     ],
   },
 })

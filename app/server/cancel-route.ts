@@ -1,0 +1,26 @@
+import type { Context } from 'hono'
+import { isValidSessionId } from '../../protocol/request'
+import type { AppEnv } from '../global'
+import { cancelUpstream } from './cancel'
+import { readConfig } from './config'
+import { errorResponse } from './errors'
+import { limitBody, readBody } from './read-body'
+
+/** POST /api/cancel `{"sessionId"}`: asks the upstream to stop that session's generation. */
+export async function cancel(c: Context<AppEnv>): Promise<Response> {
+  const limited = await limitBody(4096)(c, async () => {})
+  if (limited) return limited
+  const body = await readBody(c)
+  if (!body.ok) return errorResponse(body.status, body.code, body.message)
+  const sessionId = (body.value as { sessionId?: unknown } | null)?.sessionId
+  if (!isValidSessionId(sessionId)) {
+    return errorResponse(400, 'invalid_session_id', '"sessionId" must be 33–256 characters of A–Z, a–z, 0–9, "_" or "-".')
+  }
+  const outcome = await cancelUpstream(readConfig(c.env ?? {}), sessionId)
+  if (outcome.status === 0) return errorResponse(502, 'upstream_unreachable', 'The agent service could not be reached.')
+  if (outcome.status === 401 || outcome.status === 403) {
+    return errorResponse(502, 'upstream_auth', 'The agent service refused the edge’s credentials.')
+  }
+  if (outcome.status >= 500) return errorResponse(502, 'upstream_error', 'The agent service failed to cancel.')
+  return c.json({ cancelled: outcome.cancelled, ...(outcome.method ? { method: outcome.method } : {}) })
+}

@@ -1,0 +1,74 @@
+import type { Context } from 'hono'
+import { stream } from 'hono/streaming'
+import { encodeEvent, SESSION_HEADER, SSE_HEADERS } from '../../protocol/events'
+import { newSessionId, validateInvoke } from '../../protocol/request'
+import type { AppEnv } from '../global'
+import { cancelUpstream } from './cancel'
+import { readConfig } from './config'
+import { errorResponse } from './errors'
+import { limitBody, maxBodyBytes, readBody } from './read-body'
+import { relay } from './relay'
+import { openUpstream } from './upstream'
+
+/**
+ * POST /api/invoke: validate, open the upstream stream, re-stream it. Nothing reaches the upstream
+ * unless the input is valid. When the client goes away (tab closed, fetch aborted) the upstream
+ * request is aborted and the upstream is asked to cancel the session's generation.
+ */
+export async function invoke(c: Context<AppEnv>): Promise<Response> {
+  const config = readConfig(c.env ?? {})
+  // Taken before the body is read: hono's bodyLimit may replace c.req.raw with a buffered copy.
+  const clientSignal = c.req.raw.signal
+  const limited = await limitBody(maxBodyBytes(config.maxPromptChars))(c, async () => {})
+  if (limited) return limited
+
+  const body = await readBody(c)
+  if (!body.ok) return errorResponse(body.status, body.code, body.message)
+  const input = validateInvoke(body.value, config.maxPromptChars)
+  if (!input.ok) return errorResponse(input.status, input.code, input.message)
+
+  const sessionId = input.value.sessionId ?? newSessionId()
+  const requestId = crypto.randomUUID()
+  const upstreamAbort = new AbortController()
+  let finished = false
+  let gone = false
+  // One place that reacts to the client leaving, whichever signal says so first.
+  const onClientGone = () => {
+    if (finished || gone) return
+    gone = true
+    upstreamAbort.abort()
+    waitUntil(c, cancelUpstream(config, sessionId))
+  }
+  clientSignal?.addEventListener('abort', onClientGone)
+
+  const upstream = await openUpstream(config, { prompt: input.value.prompt, sessionId }, upstreamAbort.signal)
+  if (!upstream.ok) {
+    finished = true
+    return errorResponse(upstream.status, upstream.code, upstream.message, { [SESSION_HEADER]: sessionId })
+  }
+
+  c.header('Content-Type', SSE_HEADERS['Content-Type'])
+  c.header('Cache-Control', SSE_HEADERS['Cache-Control'])
+  // Cloudflare may compress (and so buffer) a stream unless told the encoding is identity.
+  c.header('Content-Encoding', 'identity')
+  c.header(SESSION_HEADER, sessionId)
+  return stream(c, async (out) => {
+    out.onAbort(onClientGone)
+    await out.write(encodeEvent('meta', { sessionId, requestId }))
+    const end = await relay(upstream.response.body, out)
+    finished = true
+    if (end === 'aborted' || gone) return
+    if (end !== 'done') {
+      await out.write(end.trailer)
+    }
+  })
+}
+
+/** Keeps the Worker alive for `work` after the response ended; without an execution context (plain app.request in a test) it just runs. */
+function waitUntil(c: Context, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work)
+  } catch {
+    work.catch(() => {})
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * A test upstream for the edge app: plays the part of API Gateway + Lambda (POST /v1/invoke streams
+ * the project's events, POST /v1/cancel) on 127.0.0.1, port 0, and records what it saw so tests can
+ * ask it (headers, bodies, aborts, cancel calls). A test double at the system's edge, faithful to the
+ * contract in COMMON.md: 403 {"message":"Forbidden"} for a wrong key, JSON errors, SSE with done last.
+ *
+ * The prompt picks the behaviour (`<scenario>:<marker> ...`):
+ *   answer     text events (the words of the rest of the prompt, or a default answer), then done
+ *   slow       like answer, one event every SLOW_MS (for the browser test)
+ *   gated      one text event per release (POST /__release?marker=…), so tests need no clocks
+ *   forever    a text event every 50 ms until the request is aborted
+ *   hang       never answers (first-byte timeout)
+ *   status403 | status500 | status503 | status504   that HTTP error (500 carries fake internals)
+ *   html200    200 with text/html (not an event stream)
+ *   break      a text event, half an event, then the socket is destroyed
+ *   nodone     text events, then a clean end without done
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { formatEvent } from '../protocol/events'
+
+export const TEST_API_KEY = 'test-upstream-key-not-a-secret'
+const SLOW_MS = 120
+
+export interface SeenRequest {
+  path: string
+  headers: Record<string, string | string[] | undefined>
+  body: string
+  prompt?: string
+  sessionId?: string
+  /** The client (the Worker) went away before the answer ended. */
+  aborted: boolean
+  ended: boolean
+}
+
+export interface TestUpstream {
+  url: string
+  invokeUrl: string
+  cancelUrl: string
+  seen: SeenRequest[]
+  stop(): Promise<void>
+}
+
+export async function startTestUpstream(): Promise<TestUpstream> {
+  const seen: SeenRequest[] = []
+  const gates = new Map<string, Array<() => void>>()
+  const released = new Map<string, number>()
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const body = await readAll(req)
+    if (url.pathname === '/__seen') return json(res, 200, seen)
+    if (url.pathname === '/__release') {
+      const marker = url.searchParams.get('marker') ?? ''
+      released.set(marker, (released.get(marker) ?? 0) + 1)
+      for (const wake of gates.get(marker) ?? []) wake()
+      gates.delete(marker)
+      return json(res, 200, { released: released.get(marker) })
+    }
+    const record: SeenRequest = { path: url.pathname, headers: req.headers, body, aborted: false, ended: false }
+    try {
+      const parsed = JSON.parse(body) as { prompt?: string; sessionId?: string }
+      record.prompt = parsed.prompt
+      record.sessionId = parsed.sessionId
+    } catch {}
+    seen.push(record)
+    res.on('close', () => {
+      if (!res.writableFinished) record.aborted = true
+    })
+    res.on('finish', () => (record.ended = true))
+
+    if (req.headers['x-api-key'] !== TEST_API_KEY) return json(res, 403, { message: 'Forbidden' })
+    if (req.method !== 'POST') return json(res, 405, { message: 'Method not allowed' })
+    if (url.pathname === '/v1/cancel') return json(res, 200, { cancelled: true, method: 'signal' })
+    if (url.pathname !== '/v1/invoke') return json(res, 404, { message: 'Not found' })
+
+    const prompt = record.prompt ?? ''
+    const [head, ...rest] = prompt.split(' ')
+    const [scenario, marker = ''] = head.split(':')
+    const sessionId = record.sessionId ?? ''
+    const words = rest.length ? rest.map((w, i) => (i ? ' ' : '') + w) : ['Hello', ' from', ' the', ' test', ' upstream.']
+
+    switch (scenario) {
+      case 'hang':
+        return // never answers; the Worker's first-byte timeout must fire
+      case 'status403':
+        return json(res, 403, { message: 'Forbidden' })
+      case 'status500':
+        return json(res, 500, { errorMessage: 'TypeError: x is undefined', stack: 'at handler (/var/task/index.mjs:1:2)' })
+      case 'status503':
+        return json(res, 503, { message: 'Service Unavailable' })
+      case 'status504':
+        return json(res, 504, { message: 'Endpoint request timed out' })
+      case 'html200':
+        res.writeHead(200, { 'content-type': 'text/html' })
+        return res.end('<html>oops</html>')
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
+    res.flushHeaders()
+    const send = (text: string) => !res.destroyed && res.write(text)
+    send(formatEvent('meta', { sessionId, requestId: 'upstream-1' }))
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+    switch (scenario) {
+      case 'gated': {
+        for (let i = 0; i < words.length && !res.destroyed; i++) {
+          // Event i waits for the i-th release: the test decides when each one may go.
+          while ((released.get(marker) ?? 0) < i && !res.destroyed) {
+            await new Promise<void>((wake) => {
+              gates.set(marker, [...(gates.get(marker) ?? []), wake])
+              res.once('close', wake)
+            })
+          }
+          send(formatEvent('text', { text: words[i] }))
+        }
+        send(formatEvent('done', { stopReason: 'end_turn' }))
+        return res.end()
+      }
+      case 'forever': {
+        for (let i = 0; !res.destroyed && i < 2000; i++) {
+          send(formatEvent('text', { text: `${i} ` }))
+          await wait(50)
+        }
+        return res.end()
+      }
+      case 'break': {
+        send(formatEvent('text', { text: 'partial' }))
+        send('event: text\ndata: {"te')
+        await wait(20)
+        return res.destroy()
+      }
+      case 'nodone': {
+        for (const w of words) send(formatEvent('text', { text: w }))
+        return res.end()
+      }
+      case 'slow': {
+        for (const w of words) {
+          if (res.destroyed) return
+          send(formatEvent('text', { text: w }))
+          await wait(SLOW_MS)
+        }
+        send(formatEvent('usage', { inputTokens: 3, outputTokens: words.length }))
+        send(formatEvent('done', { stopReason: 'end_turn' }))
+        return res.end()
+      }
+      default: {
+        for (const w of words) send(formatEvent('text', { text: w }))
+        send(formatEvent('done', { stopReason: 'end_turn' }))
+        return res.end()
+      }
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    invokeUrl: `${url}/v1/invoke`,
+    cancelUrl: `${url}/v1/cancel`,
+    seen,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+function readAll(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')))
+  })
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body))
+}
