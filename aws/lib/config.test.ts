@@ -1,0 +1,80 @@
+import { Period } from 'aws-cdk-lib/aws-apigateway'
+import { RetentionDays } from 'aws-cdk-lib/aws-logs'
+import { describe, expect, it } from 'vitest'
+import { CONTEXT_KEYS, ConfigError, DEFAULT_CONFIG, DEFAULT_MODEL_ID, readConfig } from './config'
+
+const context = (values: Record<string, unknown>) => ({ tryGetContext: (key: string) => values[key] })
+
+describe('readConfig', () => {
+  it('gives the documented defaults when the context is empty', () => {
+    expect(readConfig(context({}))).toEqual({ ...DEFAULT_CONFIG, systemPrompt: undefined })
+    expect(DEFAULT_CONFIG).toMatchObject({
+      modelId: DEFAULT_MODEL_ID,
+      stageName: 'v1',
+      throttleRateLimit: 10,
+      throttleBurstLimit: 20,
+      quotaLimit: 10_000,
+      quotaPeriod: Period.DAY,
+      logRetention: RetentionDays.ONE_MONTH,
+      apiAccessLogs: true,
+      heartbeatMs: 15_000,
+      agentQualifier: 'DEFAULT',
+    })
+  })
+
+  it('accepts -c strings as well as cdk.json types', () => {
+    const fromCli = readConfig(
+      context({
+        modelId: 'amazon.nova-lite-v1:0',
+        systemPrompt: 'Be brief.',
+        stageName: 'prod',
+        throttleRateLimit: '2.5',
+        throttleBurstLimit: '5',
+        quotaLimit: '100',
+        quotaPeriod: 'week',
+        logRetentionDays: '7',
+        apiAccessLogs: 'false',
+        heartbeatMs: '5000',
+        agentQualifier: 'staging',
+      }),
+    )
+    expect(fromCli).toEqual({
+      modelId: 'amazon.nova-lite-v1:0',
+      systemPrompt: 'Be brief.',
+      stageName: 'prod',
+      throttleRateLimit: 2.5,
+      throttleBurstLimit: 5,
+      quotaLimit: 100,
+      quotaPeriod: Period.WEEK,
+      logRetention: RetentionDays.ONE_WEEK,
+      apiAccessLogs: false,
+      heartbeatMs: 5000,
+      agentQualifier: 'staging',
+    })
+    const fromJson = readConfig(context({ throttleBurstLimit: 5, quotaLimit: 100, logRetentionDays: 7, apiAccessLogs: false }))
+    expect(fromJson).toMatchObject({ throttleBurstLimit: 5, quotaLimit: 100, logRetention: 7, apiAccessLogs: false })
+  })
+
+  it('treats an empty value as unset', () => {
+    expect(readConfig(context({ stageName: '', systemPrompt: '' }))).toMatchObject({ stageName: 'v1', systemPrompt: undefined })
+  })
+
+  it.each([
+    ['modelId', 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0', /modelId/],
+    ['modelId', 'claude', /modelId/],
+    ['systemPrompt', 'x'.repeat(2049), /systemPrompt/],
+    ['stageName', 'v 1', /stageName/],
+    ['throttleRateLimit', 'fast', /throttleRateLimit/],
+    ['throttleBurstLimit', '1.5', /throttleBurstLimit must be an integer/],
+    ['quotaLimit', 0, /quotaLimit/],
+    ['quotaPeriod', 'YEAR', /quotaPeriod must be one of DAY, WEEK, MONTH/],
+    ['logRetentionDays', 2, /logRetentionDays must be one of 1, 3, 5, 7/],
+    ['apiAccessLogs', 'yes', /apiAccessLogs must be true or false/],
+    ['heartbeatMs', 10, /heartbeatMs/],
+    ['agentQualifier', '1st', /agentQualifier/],
+  ])('rejects %s = %j with a message naming the key', (key, value, message) => {
+    expect(CONTEXT_KEYS).toContain(key)
+    expect(() => readConfig(context({ [key]: value }))).toThrow(ConfigError)
+    expect(() => readConfig(context({ [key]: value }))).toThrow(message)
+  })
+})
