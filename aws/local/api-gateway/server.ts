@@ -18,16 +18,11 @@ import { GATEWAY_RESPONSES, gatewayResponseBody, type GatewayResponse } from './
 import { DEFAULT_LIMITS, type ApiGatewayLimits } from './limits'
 import { readPrelude, type Prelude } from './prelude'
 import { buildProxyEvent, type RestApiIdentity } from './proxy-event'
+import type { LambdaResponse } from '../lambda-runtime'
 
-/** What the function's streaming invocation yields (the Lambda pool's `invoke`). */
-export interface LambdaInvocation {
-  requestId: string
-  /** The raw response bytes, prelude included, as the function writes them. */
-  body: ReadableStream<Uint8Array>
-  /** Settles after the body ends: the runtime's error trailers, when the function failed. */
-  trailers: Promise<{ errorType?: string; errorBody?: string }>
-}
-export type InvokeFunction = (event: unknown, opts: { signal: AbortSignal }) => Promise<LambdaInvocation>
+/** The function's streaming invocation: the Lambda pool's `invoke` (../lambda-runtime/types.ts). */
+export type InvokeFunction = (event: unknown, opts: { signal: AbortSignal; traceId: string }) => Promise<LambdaInvocation>
+export type LambdaInvocation = Pick<LambdaResponse, 'requestId' | 'body' | 'outcome'>
 
 export interface Route {
   method: string
@@ -147,7 +142,7 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
     let invocation!: LambdaInvocation
     let head!: Awaited<ReturnType<typeof readPrelude>>
     try {
-      const invoking = opts.invoke(event, { signal: integration.signal })
+      const invoking = opts.invoke(event, { signal: integration.signal, traceId })
       const started = await Promise.race([invoking, timeoutSignal])
       if (started === 'timeout') {
         // Whatever the function sends later goes nowhere.
@@ -178,8 +173,8 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
     }
 
     if (!head.ok) {
-      const trailers = await invocation.trailers.catch(() => ({}) as { errorType?: string })
-      if (trailers.errorType) outcome(`502 (function error before the first byte: ${trailers.errorType})`)
+      const result = await invocation.outcome
+      if (!result.ok) outcome(`502 (function error before the first byte: ${result.errorType}: ${result.errorMessage})`)
       else outcome(`502 (malformed streaming response: ${head.detail})`)
       return sendGatewayResponse(res, GATEWAY_RESPONSES.INTEGRATION_FAILURE, requestId)
     }
@@ -236,8 +231,8 @@ async function pump(
       if (!res.write(chunk.value)) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)))
     }
     if (!cutReason && !res.destroyed) {
-      const trailers = await invocation.trailers.catch((err) => ({ errorType: String(err) }))
-      if (trailers.errorType) cut(`function error mid-stream: ${trailers.errorType}`)
+      const result = await invocation.outcome
+      if (!result.ok) cut(`function error mid-stream: ${result.errorType}: ${result.errorMessage}`)
       else {
         res.end()
         outcome(`${status} streamed`)

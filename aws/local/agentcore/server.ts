@@ -1,0 +1,236 @@
+/**
+ * A local AgentCore Runtime data plane: InvokeAgentRuntime and StopRuntimeSession over HTTP, as
+ * @aws-sdk/client-bedrock-agentcore calls them, in front of an agent process that speaks the
+ * container contract (POST /invocations with the session header, streaming its answer).
+ *
+ * - An invocation is forwarded to the agent with the session and request id headers, and the
+ *   agent's bytes are streamed back as they arrive (Content-Type as the agent set it).
+ * - An agent that answers with an error status gives 424 RuntimeClientError, as AgentCore reports
+ *   container failures; an agent that cannot be reached gives the same error type.
+ * - StopRuntimeSession ends the session: in AWS the session's microVM is terminated, so every
+ *   invocation in flight on it ends. Here the single agent process is shared, so the emulator closes
+ *   the session's requests to the agent (the agent sees its clients disconnect) and cuts their
+ *   streams to the callers.
+ * - A caller that disconnects closes the forwarded request too.
+ *
+ * node:http rather than a framework: responses must be cut mid-stream when a session is stopped.
+ */
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { close, listen } from '../listen'
+import { AgentCoreError } from './errors'
+import { parseRequest, type ParsedRequest } from './request'
+
+export interface AgentRuntimeTarget {
+  /** Base URL of the agent's container contract, e.g. http://127.0.0.1:8080. */
+  url: string
+  /** Endpoint names (qualifiers) the runtime has. Default: ["DEFAULT"]. */
+  endpoints?: string[]
+}
+
+export interface AgentCoreOptions {
+  port?: number
+  region?: string
+  /** Runtime ARN → the agent serving it. */
+  runtimes: Record<string, AgentRuntimeTarget>
+  /** Payload limit of InvokeAgentRuntime: 100 MB. */
+  maxPayloadBytes?: number
+  log?: (line: string) => void
+}
+
+/** What the emulator saw, for tests and the dev console. */
+export type AgentCoreEvent =
+  | { type: 'invoke'; sessionId: string; requestId: string }
+  | { type: 'invoke-end'; sessionId: string; requestId: string; how: 'completed' | 'caller-disconnected' | 'session-stopped' | 'agent-failed' }
+  | { type: 'stop-session'; sessionId: string; inFlight: number }
+
+export interface AgentCore {
+  /** The endpoint to give the SDK (`new BedrockAgentCoreClient({ endpoint })`). */
+  endpoint: string
+  port: number
+  server: Server
+  /** Every event so far (bounded to the last 1000). */
+  events: AgentCoreEvent[]
+  onEvent(listener: (e: AgentCoreEvent) => void): () => void
+  stop(): Promise<void>
+}
+
+interface Session {
+  inFlight: Set<AbortController>
+}
+
+export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore> {
+  const region = opts.region ?? 'us-east-1'
+  const maxPayload = opts.maxPayloadBytes ?? 100 * 1024 * 1024
+  const log = opts.log ?? (() => {})
+  const sessions = new Map<string, Session>()
+  const events: AgentCoreEvent[] = []
+  const listeners = new Set<(e: AgentCoreEvent) => void>()
+  const emit = (e: AgentCoreEvent) => {
+    events.push(e)
+    if (events.length > 1000) events.shift()
+    for (const l of listeners) l(e)
+  }
+
+  const server = createServer((req, res) => {
+    const requestId = randomUUID()
+    handle(req, res, requestId).catch((err) => {
+      const e = err instanceof AgentCoreError ? err : new AgentCoreError('InternalServerException', 'Internal server error')
+      if (!(err instanceof AgentCoreError)) log(`agentcore: internal error: ${err instanceof Error ? err.stack : String(err)}`)
+      req.resume()
+      sendError(res, e, requestId)
+    })
+  })
+  server.requestTimeout = 0 // streams may last up to 60 minutes
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const parsed = parseRequest(req.method, req.url ?? '/', req.headers, region)
+    const target = opts.runtimes[parsed.runtimeArn]
+    if (!target) throw new AgentCoreError('ResourceNotFoundException', `No agent runtime ${parsed.runtimeArn}`)
+    if (!(target.endpoints ?? ['DEFAULT']).includes(parsed.qualifier)) {
+      throw new AgentCoreError('ResourceNotFoundException', `No endpoint ${parsed.qualifier} on agent runtime ${parsed.runtimeArn}`)
+    }
+    const body = await readBody(req, maxPayload)
+    if (parsed.operation === 'StopRuntimeSession') return stopSession(parsed, res, requestId)
+    return invoke(parsed, target, req, res, body, requestId)
+  }
+
+  async function invoke(p: ParsedRequest, target: AgentRuntimeTarget, req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string) {
+    const session = sessions.get(p.sessionId) ?? { inFlight: new Set() }
+    sessions.set(p.sessionId, session)
+    const ctl = new AbortController()
+    session.inFlight.add(ctl)
+    emit({ type: 'invoke', sessionId: p.sessionId, requestId })
+    let how: Extract<AgentCoreEvent, { type: 'invoke-end' }>['how'] = 'completed'
+    res.on('close', () => {
+      if (!res.writableFinished && !ctl.signal.aborted) {
+        how = 'caller-disconnected'
+        ctl.abort(new Error('caller disconnected'))
+      }
+    })
+    try {
+      const forward: Record<string, string> = {
+        'Content-Type': header(req, 'content-type') ?? 'application/json',
+        Accept: header(req, 'accept') ?? '*/*',
+        'X-Amzn-Bedrock-AgentCore-Runtime-Session-Id': p.sessionId,
+        'X-Amzn-Bedrock-AgentCore-Runtime-Request-Id': requestId,
+      }
+      for (const [name, value] of Object.entries(req.headers)) {
+        // Headers AgentCore passes to the container: tracing, the user id and the custom-header prefix.
+        if (typeof value === 'string' && /^(x-amzn-trace-id|traceparent|tracestate|baggage|x-amzn-bedrock-agentcore-runtime-(user-id|custom-.+))$/.test(name)) {
+          forward[name] = value
+        }
+      }
+      let upstream: Response
+      try {
+        upstream = await fetch(new URL('/invocations', target.url), { method: 'POST', headers: forward, body, signal: ctl.signal })
+      } catch (err) {
+        if (ctl.signal.reason instanceof StopSignal) throw new AgentCoreError('RuntimeClientError', 'The runtime session was stopped.')
+        if (ctl.signal.aborted) return
+        how = 'agent-failed'
+        log(`agentcore: agent unreachable at ${target.url}: ${err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err)}`)
+        throw new AgentCoreError('RuntimeClientError', 'Runtime is unreachable. Please check your CloudWatch logs for more information.')
+      }
+      if (!upstream.ok) {
+        how = 'agent-failed'
+        const detail = await upstream.text().catch(() => '')
+        log(`agentcore: agent answered ${upstream.status}: ${detail.slice(0, 300)}`)
+        throw new AgentCoreError('RuntimeClientError', `Received error (${upstream.status}) from runtime. Please check your CloudWatch logs for more information.`)
+      }
+      res.writeHead(200, {
+        'Content-Type': upstream.headers.get('content-type') ?? 'application/octet-stream',
+        'X-Amzn-Bedrock-AgentCore-Runtime-Session-Id': p.sessionId,
+        'x-amzn-RequestId': requestId,
+        ...(req.headers['x-amzn-trace-id'] ? { 'X-Amzn-Trace-Id': String(req.headers['x-amzn-trace-id']) } : {}),
+      })
+      res.flushHeaders()
+      if (!upstream.body) return void res.end()
+      const reader = upstream.body.getReader()
+      try {
+        for (;;) {
+          const { value, done } = await reader.read()
+          if (done) break
+          if (!res.write(value)) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)))
+          if (res.destroyed) break
+        }
+        if (!res.destroyed) res.end()
+      } catch {
+        // The agent's stream broke, or the session was stopped, or the caller left: cut, don't end.
+        if (how === 'completed') how = ctl.signal.aborted ? how : 'agent-failed'
+        res.destroy()
+      }
+    } finally {
+      session.inFlight.delete(ctl)
+      if (ctl.signal.aborted && ctl.signal.reason instanceof StopSignal) how = 'session-stopped'
+      emit({ type: 'invoke-end', sessionId: p.sessionId, requestId, how })
+    }
+  }
+
+  function stopSession(p: ParsedRequest, res: ServerResponse, requestId: string): void {
+    const session = sessions.get(p.sessionId)
+    if (!session) throw new AgentCoreError('ResourceNotFoundException', `Session ${p.sessionId} was not found.`)
+    const inFlight = session.inFlight.size
+    for (const ctl of session.inFlight) ctl.abort(new StopSignal())
+    sessions.delete(p.sessionId)
+    emit({ type: 'stop-session', sessionId: p.sessionId, inFlight })
+    log(`agentcore: StopRuntimeSession ${p.sessionId} (${inFlight} invocation(s) in flight)`)
+    const body = JSON.stringify({})
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'X-Amzn-Bedrock-AgentCore-Runtime-Session-Id': p.sessionId,
+      'x-amzn-RequestId': requestId,
+    })
+    res.end(body)
+  }
+
+  const port = await listen(server, opts.port ?? 0, 'AgentCore emulator')
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    events,
+    onEvent(l) {
+      listeners.add(l)
+      return () => listeners.delete(l)
+    },
+    stop: () => close(server),
+  }
+}
+
+class StopSignal extends Error {
+  constructor() {
+    super('runtime session stopped')
+  }
+}
+
+function sendError(res: ServerResponse, e: AgentCoreError, requestId: string): void {
+  if (res.headersSent) return void res.destroy()
+  const body = JSON.stringify({ message: e.message })
+  res.writeHead(e.status, {
+    'Content-Type': 'application/json',
+    'x-amzn-ErrorType': e.type,
+    'x-amzn-RequestId': requestId,
+    'Content-Length': String(Buffer.byteLength(body)),
+  })
+  res.end(body)
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size <= max) chunks.push(c)
+    })
+    req.on('end', () =>
+      size > max ? reject(new AgentCoreError('ValidationException', `The payload exceeds the ${max} byte limit.`)) : resolve(Buffer.concat(chunks)),
+    )
+    req.on('error', reject)
+  })
+}
