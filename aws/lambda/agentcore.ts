@@ -1,0 +1,72 @@
+/**
+ * The AgentCore calls the proxy makes, on one SDK client reused across invocations (created at init,
+ * outside the handler, so a warm Lambda keeps its connections).
+ */
+import { BedrockAgentCoreClient, InvokeAgentRuntimeCommand, StopRuntimeSessionCommand } from '@aws-sdk/client-bedrock-agentcore'
+
+export interface AgentCoreConfig {
+  agentRuntimeArn: string
+  qualifier: string
+}
+
+let client: BedrockAgentCoreClient | undefined
+
+export function agentCoreClient(): BedrockAgentCoreClient {
+  // AGENTCORE_ENDPOINT points the SDK at the local AgentCore emulator; unset in AWS.
+  client ??= new BedrockAgentCoreClient({ endpoint: process.env.AGENTCORE_ENDPOINT || undefined })
+  return client
+}
+
+export function agentCoreConfig(): AgentCoreConfig | undefined {
+  const agentRuntimeArn = process.env.AGENT_RUNTIME_ARN
+  if (!agentRuntimeArn) return undefined
+  return { agentRuntimeArn, qualifier: process.env.AGENT_QUALIFIER || 'DEFAULT' }
+}
+
+export interface AgentResponse {
+  /** The agent's Content-Type: text/event-stream for a streaming agent, else one complete body. */
+  contentType: string
+  body: AsyncIterable<Uint8Array>
+}
+
+/** Starts the agent's answer; resolves when AgentCore's response headers arrive (the body streams after). */
+export async function invokeAgent(config: AgentCoreConfig, sessionId: string, prompt: string, signal: AbortSignal): Promise<AgentResponse> {
+  const out = await agentCoreClient().send(
+    new InvokeAgentRuntimeCommand({
+      agentRuntimeArn: config.agentRuntimeArn,
+      qualifier: config.qualifier,
+      runtimeSessionId: sessionId,
+      contentType: 'application/json',
+      accept: 'text/event-stream',
+      payload: new TextEncoder().encode(JSON.stringify({ prompt })),
+    }),
+    { abortSignal: signal },
+  )
+  if (!out.response) throw Object.assign(new Error('AgentCore returned no body'), { name: 'EmptyAgentResponse' })
+  return { contentType: out.contentType ?? 'text/event-stream', body: out.response as unknown as AsyncIterable<Uint8Array> }
+}
+
+/** Asks the agent to stop the session's running answer: the cancel invocation, on the same session. */
+export async function sendCancel(config: AgentCoreConfig, sessionId: string, signal: AbortSignal): Promise<void> {
+  const out = await agentCoreClient().send(
+    new InvokeAgentRuntimeCommand({
+      agentRuntimeArn: config.agentRuntimeArn,
+      qualifier: config.qualifier,
+      runtimeSessionId: sessionId,
+      contentType: 'application/json',
+      accept: 'application/json',
+      payload: new TextEncoder().encode(JSON.stringify({ type: 'cancel' })),
+    }),
+    { abortSignal: signal },
+  )
+  // A 2xx is the answer; its body does not matter, and a slow one must not hold the cancel up.
+  ;(out.response as unknown as { destroy?: () => void } | undefined)?.destroy?.()
+}
+
+/** Ends the session's microVM: the fallback when the agent does not answer the cancel. */
+export async function stopSession(config: AgentCoreConfig, sessionId: string, signal: AbortSignal): Promise<void> {
+  await agentCoreClient().send(
+    new StopRuntimeSessionCommand({ agentRuntimeArn: config.agentRuntimeArn, qualifier: config.qualifier, runtimeSessionId: sessionId }),
+    { abortSignal: signal },
+  )
+}

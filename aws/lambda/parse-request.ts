@@ -1,0 +1,83 @@
+/**
+ * Turns an API Gateway proxy event into a validated request, with the same rules (and codes) the edge
+ * applies: ../../protocol/request.ts. Everything here happens before the first byte, so a failure is a
+ * real HTTP status with a JSON error body.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda'
+import type { ErrorCode } from '../../protocol/events'
+import { DEFAULT_MAX_PROMPT_CHARS, isValidSessionId, validateInvoke, type InvokeRequest } from '../../protocol/request'
+
+export type Route = 'invoke' | 'cancel'
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 405 | 413 | 415; code: ErrorCode; message: string }
+
+/** A body larger than this is refused before parsing (the prompt limit is in characters; this is bytes). */
+export const MAX_BODY_BYTES = 256 * 1024
+
+export function maxPromptChars(): number {
+  const n = Number(process.env.MAX_PROMPT_CHARS)
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_PROMPT_CHARS
+}
+
+/** Which endpoint: by the API Gateway resource, else the last path segment (a proxy resource or a direct call). */
+export function routeOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'path' | 'httpMethod'>): Parsed<Route> {
+  const candidate = event.resource && !event.resource.includes('{') ? event.resource : event.path
+  const last = (candidate ?? '').replace(/\/+$/, '').split('/').pop()
+  if (last !== 'invoke' && last !== 'cancel') return { ok: false, status: 404, code: 'not_found', message: 'No such endpoint.' }
+  if (event.httpMethod !== 'POST') return { ok: false, status: 405, code: 'method_not_allowed', message: 'Use POST.' }
+  return { ok: true, value: last }
+}
+
+export function parseInvoke(event: APIGatewayProxyEvent): Parsed<InvokeRequest> {
+  const body = decodeBody(event)
+  if (!body.ok) return body
+  const v = validateInvoke(body.value, maxPromptChars())
+  return v.ok ? v : { ok: false, status: v.status, code: v.code, message: v.message }
+}
+
+export function parseCancel(event: APIGatewayProxyEvent): Parsed<{ sessionId: string }> {
+  const body = decodeBody(event)
+  if (!body.ok) return body
+  const sessionId = (body.value as { sessionId?: unknown } | null)?.sessionId
+  if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
+    return { ok: false, status: 400, code: 'invalid_request', message: 'The body must be a JSON object with a "sessionId" field.' }
+  }
+  if (!isValidSessionId(sessionId)) {
+    return { ok: false, status: 400, code: 'invalid_session_id', message: '"sessionId" must be 33–256 characters of A–Z, a–z, 0–9, "_" or "-".' }
+  }
+  return { ok: true, value: { sessionId } }
+}
+
+/** The body as an object: JSON, or form fields (the edge accepts both), base64 bodies included. */
+function decodeBody(event: APIGatewayProxyEvent): Parsed<unknown> {
+  const type = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  const isJson = type === 'application/json' || type.endsWith('+json')
+  const isForm = type === 'application/x-www-form-urlencoded'
+  if (!isJson && !isForm) {
+    return { ok: false, status: 415, code: 'unsupported_media_type', message: 'Send application/json.' }
+  }
+  const raw = event.body ?? ''
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8')
+  if (bytes.byteLength > MAX_BODY_BYTES) {
+    return { ok: false, status: 413, code: 'payload_too_large', message: `The body is limited to ${MAX_BODY_BYTES} bytes.` }
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return { ok: false, status: 400, code: 'invalid_request', message: 'The body must be UTF-8.' }
+  }
+  if (isForm) return { ok: true, value: Object.fromEntries(new URLSearchParams(text)) }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown }
+  } catch {
+    return { ok: false, status: 400, code: 'invalid_json', message: 'The body is not valid JSON.' }
+  }
+}
+
+/** Header lookup ignoring case (API Gateway passes headers as the client sent them). */
+export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+  const want = name.toLowerCase()
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === want && v !== undefined) return v
+  return undefined
+}

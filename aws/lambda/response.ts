@@ -1,0 +1,83 @@
+/**
+ * Writing the HTTP response through Lambda's streaming response: status and headers go in the prelude
+ * that awslambda.HttpResponseStream.from writes on the first write, so they are decided before any byte.
+ */
+import type { Writable } from 'node:stream'
+import { encodeEvent, PING, SSE_HEADERS, type EventMap, type EventType } from '../../protocol/events'
+
+/** A complete JSON response (errors before the stream, the cancel answer). */
+export async function sendJson(responseStream: Writable, statusCode: number, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+  const stream = awslambda.HttpResponseStream.from(responseStream, {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+  })
+  // A prelude only goes out with a first write: an empty body would lose the status (DESIGN.md).
+  stream.write(JSON.stringify(body))
+  await endStream(stream)
+}
+
+export interface EventStream {
+  write<K extends EventType>(type: K, data: EventMap[K]): Promise<void>
+  ping(): Promise<void>
+  end(): Promise<void>
+  /** True once the response connection broke before we ended it (the only disconnect signal there is). */
+  readonly gone: boolean
+  /** Called once when the connection breaks before the end. */
+  onGone(fn: () => void): void
+}
+
+/** Opens the 200 text/event-stream response. */
+export function openEventStream(responseStream: Writable, headers: Record<string, string>): EventStream {
+  const stream = awslambda.HttpResponseStream.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } })
+  let ended = false
+  let gone = false
+  const goneListeners: Array<() => void> = []
+  const markGone = () => {
+    if (ended || gone) return
+    gone = true
+    for (const fn of goneListeners) fn()
+  }
+  // The runtime's connection to the Runtime API: it breaks when the platform drops the response. In AWS
+  // this does not follow a client disconnect (aws-lambda-nodejs-runtime-interface-client#145).
+  stream.on('error', markGone)
+  stream.on('close', markGone)
+
+  const write = async (bytes: Uint8Array | string) => {
+    if (gone || ended) return
+    if (!stream.write(bytes)) await drained(stream)
+  }
+  return {
+    write: (type, data) => write(encodeEvent(type, data)),
+    ping: () => write(PING),
+    async end() {
+      if (gone || ended) return
+      ended = true
+      await endStream(stream)
+    },
+    get gone() {
+      return gone
+    },
+    onGone(fn) {
+      goneListeners.push(fn)
+    },
+  }
+}
+
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done)
+      stream.off('close', done)
+      resolve()
+    }
+    stream.on('drain', done)
+    stream.on('close', done)
+  })
+}
+
+function endStream(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    stream.on('error', () => resolve())
+    stream.end(() => resolve())
+  })
+}
