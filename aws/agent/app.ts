@@ -1,0 +1,128 @@
+/**
+ * The AgentCore container: AWS's BedrockAgentCoreApp (POST /invocations, GET /ping, SSE framing)
+ * around our conversations. `startAgent` runs it in-process and tells the caller where it listens.
+ *
+ * Invocation bodies (session id in the X-Amzn-Bedrock-AgentCore-Runtime-Session-Id header):
+ *   {"prompt": "..."}   → text/event-stream, one `data: <AgentYield json>` frame per yield, last done
+ *   {"type": "cancel"}  → application/json {"cancelled": true|false}
+ */
+import type { AddressInfo } from 'node:net'
+import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime'
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { loadConfig, type AgentConfig } from './config'
+import { createConversationAgent, createModel } from './agent-factory'
+import { SessionStore } from './sessions'
+import { startTurn, type AgentYield, type Conversation } from './turn'
+
+export function invocationSchema(maxPromptChars: number) {
+  return z.union([
+    z.object({ type: z.literal('cancel') }),
+    z.object({
+      prompt: z
+        .string()
+        .max(maxPromptChars)
+        .refine((prompt) => prompt.trim() !== '', 'prompt must not be blank'),
+    }),
+  ])
+}
+
+export interface AgentApp {
+  app: BedrockAgentCoreApp
+  sessions: SessionStore<Conversation>
+  config: AgentConfig
+}
+
+export function createAgentApp(config: AgentConfig): AgentApp {
+  const model = createModel(config)
+  const sessions = new SessionStore<Conversation>({
+    maxSessions: config.maxSessions,
+    idleMs: config.sessionIdleMs,
+    create: () => ({ agent: createConversationAgent(model, config) }),
+    isBusy: (conversation) => conversation.turn?.running ?? false,
+  })
+  const app: BedrockAgentCoreApp = new BedrockAgentCoreApp({
+    invocationHandler: {
+      requestSchema: invocationSchema(config.maxPromptChars),
+      process: async (request, context) => {
+        const sessionId = context.sessionId
+        if ('type' in request) {
+          return { cancelled: sessions.peek(sessionId)?.turn?.cancel() ?? false }
+        }
+        const conversation = sessions.acquire(sessionId)
+        const started = await startTurn(conversation, request.prompt, context.log)
+        if (Array.isArray(started)) return replay(started)
+        // The framework's own task registry drives /ping: HealthyBusy while any turn generates.
+        const task = app.addAsyncTask('turn', { sessionId })
+        void started.finished.finally(() => {
+          app.completeAsyncTask(task)
+          sessions.touch(sessionId)
+        })
+        return started.events()
+      },
+    },
+    config: {
+      logging: config.logLevel === 'silent' ? { enabled: false } : { options: { level: config.logLevel } },
+    },
+  })
+  return { app, sessions, config }
+}
+
+async function* replay(events: AgentYield[]): AsyncGenerator<AgentYield> {
+  yield* events
+}
+
+export interface StartAgentOptions {
+  /** Default 127.0.0.1; the container sets 0.0.0.0 (AGENT_HOST). */
+  host?: string
+  /** Default 8080; 0 picks a free port. */
+  port?: number
+  /** Overrides on top of the environment's configuration. */
+  config?: Partial<AgentConfig>
+  env?: Record<string, string | undefined>
+}
+
+export interface RunningAgent {
+  /** Base URL, e.g. http://127.0.0.1:41234 (POST {url}/invocations, GET {url}/ping). */
+  url: string
+  port: number
+  config: AgentConfig
+  sessions: SessionStore<Conversation>
+  /** Cancels running turns, then stops the server. */
+  close(): Promise<void>
+}
+
+export async function startAgent(options: StartAgentOptions = {}): Promise<RunningAgent> {
+  const config = { ...loadConfig(options.env ?? process.env), ...options.config }
+  const { app, sessions } = createAgentApp(config)
+  const host = options.host ?? '127.0.0.1'
+  const server = fastifyOf(app)
+  const listening = new Promise<void>((resolve) => server.addHook('onListen', (done) => (resolve(), done())))
+  // run() is the SDK's only way to start: it registers the routes, then listens (and exits the process
+  // if listening fails). It returns nothing, so readiness comes from Fastify's onListen hook.
+  app.run({ host, port: options.port ?? 8080 })
+  await listening
+  const { port } = server.server.address() as AddressInfo
+  sessions.startSweeping(Math.min(config.sessionIdleMs, 60_000))
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    config,
+    sessions,
+    async close() {
+      sessions.stopSweeping()
+      for (const conversation of sessions.values()) conversation.turn?.cancel()
+      await server.close()
+    },
+  }
+}
+
+/**
+ * The Fastify instance inside BedrockAgentCoreApp. The SDK keeps it private, but the bound port (for
+ * port 0) and a graceful close are only reachable through it.
+ */
+function fastifyOf(app: BedrockAgentCoreApp): FastifyInstance {
+  const server = (app as unknown as { _app?: FastifyInstance })._app
+  if (!server?.server) throw new Error('bedrock-agentcore changed: BedrockAgentCoreApp no longer exposes its Fastify instance')
+  return server
+}

@@ -1,0 +1,123 @@
+/**
+ * The offline model's text: a pure function of the prompt and the conversation so far, so the same
+ * conversation always produces the same answer (tests and benchmarks compare runs byte for byte).
+ *
+ * Shape: a quote of the prompt, a line recalling the previous prompt (multi-turn memory is visible
+ * end to end), a paragraph, a list, a fenced code block, then optional filler paragraphs.
+ * Length: `words:N` in the prompt adds N words of filler (at most MAX_FILLER_WORDS); the word `long`
+ * means `words:600`; otherwise a short paragraph of filler follows.
+ */
+
+export const DEFAULT_FILLER_WORDS = 40
+export const LONG_FILLER_WORDS = 600
+export const MAX_FILLER_WORDS = 20_000
+
+export interface AnswerInput {
+  prompt: string
+  /** The conversation's earlier user prompts, oldest first. */
+  earlier: readonly string[]
+}
+
+export function composeAnswer({ prompt, earlier }: AnswerInput): string {
+  const words = prompt.split(/\s+/).filter(Boolean)
+  const turn = earlier.length + 1
+  const parts: string[] = [`**Offline model** — you asked:`, `> ${shorten(prompt, 240)}`]
+  if (earlier.length > 0) {
+    parts.push(`Earlier you asked: “${shorten(earlier[earlier.length - 1], 160)}” — this is turn ${turn} of our conversation.`)
+  }
+  parts.push(
+    'This answer comes from the embedded offline model: it is deterministic and streams at a fixed pace, ' +
+      'so the page, the tests and the benchmarks see the same thing every time.',
+    [
+      `- Your prompt has ${words.length} ${words.length === 1 ? 'word' : 'words'} and ${[...prompt].length} characters.`,
+      `- Its longest word is “${longestWord(words)}”.`,
+      `- Set \`AGENT_MODEL_ID\` to a Bedrock model id for real answers.`,
+    ].join('\n'),
+    codeBlock('json', JSON.stringify({ prompt: shorten(prompt, 500), turn }, null, 2)),
+  )
+  const seed = hash([...earlier, prompt].join('\u0000'))
+  parts.push(...filler(requestedFillerWords(prompt), seed))
+  return parts.join('\n\n') + '\n'
+}
+
+/** How many filler words the prompt asks for (see the module comment). */
+export function requestedFillerWords(prompt: string): number {
+  const match = /\bwords:(\d+)\b/i.exec(prompt)
+  if (match) return Math.min(Number(match[1]), MAX_FILLER_WORDS)
+  return /\blong\b/i.test(prompt) ? LONG_FILLER_WORDS : DEFAULT_FILLER_WORDS
+}
+
+/**
+ * Splits text into the chunks the model streams: each word with the whitespace after it. Joining the
+ * chunks gives the text back exactly.
+ */
+export function tokenize(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? []
+}
+
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  const chars = [...flat]
+  return chars.length <= max ? flat : chars.slice(0, max - 1).join('') + '…'
+}
+
+function longestWord(words: readonly string[]): string {
+  let best = ''
+  for (const word of words) if ([...word].length > [...best].length) best = word
+  return shorten(best, 60)
+}
+
+/** A fence longer than any backtick run inside, so a prompt quoting ``` cannot close it early. */
+function codeBlock(lang: string, body: string): string {
+  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(Math.max(3, longestRun + 1))
+  return `${fence}${lang}\n${body}\n${fence}`
+}
+
+const VOCABULARY = (
+  'stream token edge worker lambda agent session answer browser latency chunk signal cancel buffer ' +
+  'region model prompt history gateway runtime request response event frame reader parser render island ' +
+  'steady quick careful simple small clear honest useful bounded ordered partial complete early late ' +
+  'flows arrives waits carries keeps returns ends starts shows holds sends reads writes measures'
+).split(' ')
+
+/** Paragraphs of pseudo-random sentences, `count` words in all, seeded so they repeat exactly. */
+function filler(count: number, seed: number): string[] {
+  const next = mulberry32(seed)
+  const paragraphs: string[] = []
+  let sentences: string[] = []
+  let left = count
+  while (left > 0) {
+    const length = Math.min(left, 8 + Math.floor(next() * 9))
+    const words = Array.from({ length }, () => VOCABULARY[Math.floor(next() * VOCABULARY.length)])
+    words[0] = words[0][0].toUpperCase() + words[0].slice(1)
+    sentences.push(words.join(' ') + '.')
+    left -= length
+    if (sentences.length >= 3 + Math.floor(next() * 3) || left === 0) {
+      paragraphs.push(sentences.join(' '))
+      sentences = []
+    }
+  }
+  return paragraphs
+}
+
+/** FNV-1a, 32 bit: a stable seed from text. */
+function hash(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
+/** A tiny seeded PRNG; Math.random cannot be seeded and determinism is the point here. */
+function mulberry32(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

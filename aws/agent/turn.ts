@@ -1,0 +1,186 @@
+/**
+ * One turn of a conversation: runs the Strands agent on a prompt and turns its events into the
+ * objects the agent yields to BedrockAgentCoreApp (each becomes one `data: <json>` SSE frame).
+ *
+ * The Strands loop runs as a producer on its own; the HTTP stream reads what it produced. That split
+ * is what makes cancel prompt whatever the model transport does: a cancel ends the reader at once
+ * (done{cancelled}), while the producer unwinds in the background and then fixes the history.
+ */
+import { Message, MaxTokensError, ModelThrottledError, TextBlock, type Agent } from '@strands-agents/sdk'
+import type { ErrorCode, StopReason } from '../../protocol/events'
+
+export type AgentYield =
+  | { type: 'text'; text: string }
+  | { type: 'usage'; inputTokens?: number; outputTokens?: number; latencyMs?: number }
+  | { type: 'error'; code: ErrorCode; message: string; retryable: boolean }
+  | { type: 'done'; stopReason: StopReason }
+
+export interface TurnLogger {
+  error(obj: object, msg: string): void
+}
+
+/** A conversation: the Strands agent (it owns the message history) and the turn in flight, if any. */
+export interface Conversation {
+  readonly agent: Agent
+  turn?: Turn
+}
+
+export class Turn {
+  readonly controller = new AbortController()
+  /** Settles when the Strands loop has finished and the history is final. */
+  readonly finished: Promise<void>
+  private produced: AgentYield[] = []
+  private ended = false
+  private wake: (() => void) | undefined
+
+  constructor(agent: Agent, prompt: string, log: TurnLogger) {
+    this.finished = this.produce(agent, prompt, log)
+    this.controller.signal.addEventListener('abort', () => this.wake?.(), { once: true })
+  }
+
+  /** True until the producer has emitted its final `done`. */
+  get running(): boolean {
+    return !this.ended
+  }
+
+  get cancelled(): boolean {
+    return this.controller.signal.aborted
+  }
+
+  /** Stops the generation; false when there was nothing left to stop. */
+  cancel(): boolean {
+    if (!this.running || this.cancelled) return false
+    this.controller.abort()
+    return true
+  }
+
+  /**
+   * What the HTTP stream sends: the produced events in order, ending with `done`. After a cancel it
+   * ends immediately with done{cancelled}; if the reader goes away early (client disconnect), the
+   * generation is stopped too, so nobody pays for an answer no one reads.
+   */
+  async *events(): AsyncGenerator<AgentYield, void, undefined> {
+    try {
+      while (true) {
+        const next = this.produced.shift()
+        if (next) {
+          yield next
+          if (next.type === 'done') return
+          continue
+        }
+        if (this.cancelled) {
+          yield { type: 'done', stopReason: 'cancelled' }
+          return
+        }
+        await new Promise<void>((resolve) => (this.wake = resolve))
+        this.wake = undefined
+      }
+    } finally {
+      this.cancel()
+    }
+  }
+
+  private push(event: AgentYield): void {
+    // After a cancel the reader has already said done{cancelled}: later output is not sent.
+    if (this.cancelled) return
+    this.produced.push(event)
+    this.wake?.()
+  }
+
+  private async produce(agent: Agent, prompt: string, log: TurnLogger): Promise<void> {
+    const started = performance.now()
+    const historyBefore = agent.messages.length
+    let partial = ''
+    let usage: { inputTokens: number; outputTokens: number } | undefined
+    const latency = () => Math.round(performance.now() - started)
+    try {
+      const stream = agent.stream(prompt, { cancelSignal: this.controller.signal })
+      let step = await stream.next()
+      while (!step.done) {
+        const event = step.value
+        if (event.type === 'modelStreamUpdateEvent') {
+          const inner = event.event
+          if (inner.type === 'modelContentBlockDeltaEvent' && inner.delta.type === 'textDelta') {
+            partial += inner.delta.text
+            this.push({ type: 'text', text: inner.delta.text })
+          } else if (inner.type === 'modelMetadataEvent' && inner.usage) {
+            usage = { inputTokens: inner.usage.inputTokens, outputTokens: inner.usage.outputTokens }
+          }
+        }
+        step = await stream.next()
+      }
+      const stopReason = toStopReason(step.value.stopReason)
+      if (stopReason === 'cancelled') keepPartialAnswer(agent, historyBefore, partial)
+      else this.push({ type: 'usage', ...usage, latencyMs: latency() })
+      this.push({ type: 'done', stopReason })
+    } catch (error) {
+      if (error instanceof MaxTokensError) {
+        // Strands leaves the prompt without an answer here; the partial answer is the answer.
+        appendAnswer(agent, error.partialMessage, historyBefore)
+        this.push({ type: 'usage', ...usage, latencyMs: latency() })
+        this.push({ type: 'done', stopReason: 'max_tokens' })
+      } else {
+        // A failed turn leaves no trace in the history: the next prompt starts from a clean state.
+        agent.messages.splice(historyBefore)
+        log.error({ err: error }, 'agent turn failed')
+        this.push(failure(error))
+        this.push({ type: 'done', stopReason: 'error' })
+      }
+    } finally {
+      this.ended = true
+      this.wake?.()
+    }
+  }
+}
+
+/**
+ * Starts a turn on the conversation, or says why not. A prompt that arrives while the previous one
+ * is still generating is rejected (session_busy) rather than queued: a queued prompt would sit
+ * silent for the length of another answer. A cancelled turn that is still unwinding is waited for.
+ */
+export async function startTurn(conversation: Conversation, prompt: string, log: TurnLogger): Promise<Turn | AgentYield[]> {
+  // A loop, not an if: two prompts may both wait for the same cancelled turn; only one may start.
+  for (let previous = conversation.turn; previous?.running; previous = conversation.turn) {
+    if (!previous.cancelled) {
+      return [
+        { type: 'error', code: 'session_busy', message: 'This session is still answering an earlier prompt. Cancel it or wait for it to finish.', retryable: true },
+        { type: 'done', stopReason: 'error' },
+      ]
+    }
+    await previous.finished
+  }
+  const turn = new Turn(conversation.agent, prompt, log)
+  conversation.turn = turn
+  return turn
+}
+
+function toStopReason(reason: string): StopReason {
+  if (reason === 'cancelled') return 'cancelled'
+  if (reason === 'maxTokens' || reason === 'limitOutputTokens') return 'max_tokens'
+  // endTurn, stopSequence, and the guardrail/refusal stops whose text the model already streamed.
+  return 'end_turn'
+}
+
+function failure(error: unknown): AgentYield {
+  if (error instanceof ModelThrottledError) {
+    return { type: 'error', code: 'agent_error', message: 'The model is busy right now. Try again shortly.', retryable: true }
+  }
+  // The cause is logged; clients get no upstream internals.
+  return { type: 'error', code: 'agent_error', message: 'The agent could not answer this prompt.', retryable: false }
+}
+
+/**
+ * Strands records a cancelled turn as the assistant saying "Cancelled by user" and drops what the
+ * model had streamed. The user saw that text, so the history keeps it instead.
+ */
+function keepPartialAnswer(agent: Agent, historyBefore: number, partial: string): void {
+  const last = agent.messages.at(-1)
+  if (agent.messages.length <= historyBefore || last?.role !== 'assistant' || partial.trim() === '') return
+  agent.messages[agent.messages.length - 1] = new Message({ role: 'assistant', content: [new TextBlock(partial)] })
+}
+
+function appendAnswer(agent: Agent, answer: Message, historyBefore: number): void {
+  const hasText = answer.content.some((block) => block.type === 'textBlock' && block.text.trim() !== '')
+  if (agent.messages.at(-1)?.role === 'user' && hasText) agent.messages.push(answer)
+  else agent.messages.splice(historyBefore)
+}
