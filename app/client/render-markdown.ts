@@ -1,0 +1,80 @@
+import { parseBlocks, takeFinished, type Block, type Inline } from './markdown'
+
+/**
+ * Renders a growing markdown answer into `root`, with DOM nodes only (createElement/textContent,
+ * never innerHTML: model text is never HTML). Finished blocks are rendered once and frozen; each
+ * append re-renders only the open tail block, so the cost of a chunk does not grow with the answer.
+ */
+export class MarkdownView {
+  private pending = ''
+  private source = ''
+  private readonly open: HTMLElement
+
+  constructor(private readonly root: HTMLElement) {
+    this.open = root.ownerDocument.createElement('div')
+    this.open.className = 'md-open'
+    root.append(this.open)
+  }
+
+  /** All text appended so far. */
+  get text(): string {
+    return this.source
+  }
+
+  append(text: string): void {
+    if (!text) return
+    this.source += text
+    const { finished, rest } = takeFinished(this.pending + text)
+    for (const block of finished) this.open.before(...parseBlocks(block).map((b) => this.renderBlock(b)))
+    this.pending = rest
+    this.open.replaceChildren(...parseBlocks(rest).map((b) => this.renderBlock(b)))
+  }
+
+  private renderBlock(block: Block): HTMLElement {
+    const doc = this.root.ownerDocument
+    switch (block.kind) {
+      case 'code': {
+        const pre = doc.createElement('pre')
+        const code = doc.createElement('code')
+        if (block.lang) code.dataset.lang = block.lang
+        code.textContent = block.text
+        pre.append(code)
+        return pre
+      }
+      case 'h': {
+        // Headings inside an answer sit below the page's own h1/h2.
+        const h = doc.createElement(`h${Math.min(6, block.level + 2)}`)
+        h.append(...this.renderInline(block.inline))
+        return h
+      }
+      case 'ul':
+      case 'ol': {
+        const list = doc.createElement(block.kind)
+        for (const item of block.items) {
+          const li = doc.createElement('li')
+          li.append(...this.renderInline(item))
+          list.append(li)
+        }
+        return list
+      }
+      case 'p': {
+        const p = doc.createElement('p')
+        block.lines.forEach((line, i) => {
+          if (i > 0) p.append(doc.createElement('br'))
+          p.append(...this.renderInline(line))
+        })
+        return p
+      }
+    }
+  }
+
+  private renderInline(inline: Inline[]): Node[] {
+    const doc = this.root.ownerDocument
+    return inline.map((part) => {
+      if (part.kind === 'text') return doc.createTextNode(part.text)
+      const el = doc.createElement(part.kind)
+      el.textContent = part.text
+      return el
+    })
+  }
+}

@@ -1,0 +1,256 @@
+import { SELF, env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { SESSION_HEADER } from '../../protocol/events'
+import { eventually, marker, release, seenWith } from '../test/upstream-client'
+import { eventStream } from '../client/read-events'
+
+/** A fresh client address per call, so the rate limiter's budget is not shared between tests. */
+const ip = () => `10.${rnd()}.${rnd()}.${rnd()}`
+const rnd = () => Math.floor(Math.random() * 255)
+
+function invoke(body: BodyInit | null, contentType: string | null = 'application/json', headers: Record<string, string> = {}) {
+  const h = new Headers({ 'cf-connecting-ip': ip(), ...headers })
+  if (contentType) h.set('content-type', contentType)
+  return SELF.fetch('http://edge.test/api/invoke', { method: 'POST', body, headers: h })
+}
+
+async function readAll(res: Response) {
+  const events = []
+  const reader = eventStream(res.body!).getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return events
+    events.push(value)
+  }
+}
+
+const validSession = 'session_' + 'a'.repeat(40)
+
+describe('POST /api/invoke input validation', () => {
+  const cases: Array<{ name: string; body: (m: string) => BodyInit; type?: string | null; status: number; code: string }> = [
+    { name: 'invalid JSON', body: (m) => `{"prompt": "${m}"`, status: 400, code: 'invalid_json' },
+    { name: 'JSON that is not an object', body: (m) => JSON.stringify([m]), status: 400, code: 'invalid_request' },
+    { name: 'missing prompt', body: (m) => JSON.stringify({ sessionId: `s_${m}` }), status: 400, code: 'prompt_required' },
+    { name: 'blank prompt', body: (m) => JSON.stringify({ prompt: ' \n\t ', sessionId: `s_${m}` }), status: 400, code: 'prompt_required' },
+    { name: 'prompt not a string', body: (m) => JSON.stringify({ prompt: 42, sessionId: `s_${m}` }), status: 400, code: 'invalid_request' },
+    { name: 'prompt over 16,000 characters', body: (m) => JSON.stringify({ prompt: m + 'x'.repeat(16_001) }), status: 413, code: 'prompt_too_large' },
+    { name: 'body over the byte limit', body: (m) => JSON.stringify({ prompt: m + 'x'.repeat(200_000) }), status: 413, code: 'payload_too_large' },
+    { name: 'session id too short', body: (m) => JSON.stringify({ prompt: m, sessionId: 'a'.repeat(32) }), status: 400, code: 'invalid_session_id' },
+    { name: 'session id too long', body: (m) => JSON.stringify({ prompt: m, sessionId: 'a'.repeat(257) }), status: 400, code: 'invalid_session_id' },
+    { name: 'session id with bad characters', body: (m) => JSON.stringify({ prompt: m, sessionId: 'a'.repeat(40) + '/../x' }), status: 400, code: 'invalid_session_id' },
+    { name: 'blank form prompt', body: (m) => new URLSearchParams({ prompt: '   ', sessionId: `s_${m}` }).toString(), type: 'application/x-www-form-urlencoded', status: 400, code: 'prompt_required' },
+    { name: 'form with a bad session id', body: (m) => new URLSearchParams({ prompt: m, sessionId: 'short' }).toString(), type: 'application/x-www-form-urlencoded', status: 400, code: 'invalid_session_id' },
+    { name: 'text/plain body', body: (m) => m, type: 'text/plain', status: 415, code: 'unsupported_media_type' },
+    { name: 'no content type', body: (m) => JSON.stringify({ prompt: m }), type: null, status: 415, code: 'unsupported_media_type' },
+  ]
+  for (const c of cases) {
+    it(`${c.name} → ${c.status} ${c.code}, never forwarded`, async () => {
+      const m = marker()
+      const res = await invoke(c.body(m), c.type === undefined ? 'application/json' : c.type)
+      expect(res.status).toBe(c.status)
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+      const body = await res.json()
+      expect(body).toEqual({ error: { code: c.code, message: expect.any(String) } })
+      expect(await seenWith(m)).toEqual([])
+    })
+  }
+
+  it('a valid request with the same shape does reach the upstream (the check above can fail)', async () => {
+    const m = marker()
+    const res = await invoke(JSON.stringify({ prompt: `answer:${m}` }))
+    expect(res.status).toBe(200)
+    await res.text()
+    expect(await seenWith(m)).toHaveLength(1)
+  })
+
+  it('answers other methods with 405 and unknown API paths with 404', async () => {
+    const get = await SELF.fetch('http://edge.test/api/invoke')
+    expect(get.status).toBe(405)
+    expect(get.headers.get('allow')).toBe('POST')
+    expect((await get.json()).error.code).toBe('method_not_allowed')
+    const missing = await SELF.fetch('http://edge.test/api/nope')
+    expect(missing.status).toBe(404)
+    expect((await missing.json()).error.code).toBe('not_found')
+  })
+})
+
+describe('POST /api/invoke forwarding', () => {
+  it('streams the answer with SSE headers, a generated session id and the API key sent upstream only', async () => {
+    const m = marker()
+    const res = await invoke(JSON.stringify({ prompt: `answer:${m} Hi there` }))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+    expect(res.headers.get('cache-control')).toBe('no-cache, no-transform')
+    expect(res.headers.get('content-encoding')).toBe('identity')
+    const sessionId = res.headers.get(SESSION_HEADER)!
+    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{33,256}$/)
+    const raw = await res.clone().text()
+    expect(raw).not.toContain(env.UPSTREAM_API_KEY)
+    for (const [, value] of res.headers) expect(value).not.toContain(env.UPSTREAM_API_KEY)
+    const events = await readAll(res)
+    expect(events[0]).toEqual({ type: 'meta', data: { sessionId, requestId: expect.any(String) } })
+    expect(events.filter((e) => e.type === 'text').map((e) => (e.data as { text: string }).text).join('')).toBe('Hi there')
+    expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
+    expect(events.filter((e) => e.type === 'error')).toEqual([])
+
+    const [up] = await seenWith(m)
+    expect(up.path).toBe('/v1/invoke')
+    expect(up.headers['x-api-key']).toBe(env.UPSTREAM_API_KEY)
+    expect(up.headers['accept']).toBe('text/event-stream')
+    expect(up.headers['content-type']).toBe('application/json')
+    expect(JSON.parse(up.body)).toEqual({ prompt: `answer:${m} Hi there`, sessionId })
+  })
+
+  it('keeps a given session id and accepts a form body', async () => {
+    const m = marker()
+    const res = await invoke(new URLSearchParams({ prompt: `answer:${m}`, sessionId: validSession }).toString(), 'application/x-www-form-urlencoded')
+    expect(res.status).toBe(200)
+    expect(res.headers.get(SESSION_HEADER)).toBe(validSession)
+    const events = await readAll(res)
+    expect(events[0]).toMatchObject({ type: 'meta', data: { sessionId: validSession } })
+    expect((await seenWith(m))[0].sessionId).toBe(validSession)
+  })
+
+  it('delivers each upstream chunk as it arrives, before the next one exists', async () => {
+    // The upstream sends event i only after the i-th release: if the Worker buffered or waited for
+    // more, the read below would never see "one" and the test would time out.
+    const m = marker()
+    const res = await invoke(JSON.stringify({ prompt: `gated:${m} one two three` }))
+    expect(res.status).toBe(200)
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let received = ''
+    const readUntil = async (text: string) => {
+      while (!received.includes(text)) {
+        const { done, value } = await reader.read()
+        if (done) throw new Error(`stream ended before ${JSON.stringify(text)}`)
+        received += value
+      }
+    }
+    await readUntil('"one"')
+    expect(received).not.toContain('two')
+    await release(m)
+    await readUntil('" two"')
+    expect(received).not.toContain('three')
+    await release(m)
+    await readUntil('" three"')
+    await readUntil('event: done')
+    expect(received).not.toContain('event: error')
+  })
+})
+
+describe('POST /api/invoke upstream failures', () => {
+  const failures = [
+    { scenario: 'status403', status: 502, code: 'upstream_auth' },
+    { scenario: 'status500', status: 502, code: 'upstream_error' },
+    { scenario: 'status503', status: 503, code: 'agent_unavailable' },
+    { scenario: 'status504', status: 504, code: 'upstream_timeout' },
+    { scenario: 'html200', status: 502, code: 'upstream_bad_response' },
+    { scenario: 'hang', status: 504, code: 'upstream_timeout' },
+  ]
+  for (const f of failures) {
+    it(`${f.scenario} → ${f.status} ${f.code}, with no upstream internals`, async () => {
+      const m = marker()
+      const res = await invoke(JSON.stringify({ prompt: `${f.scenario}:${m}` }))
+      expect(res.status).toBe(f.status)
+      const text = await res.text()
+      expect(JSON.parse(text)).toEqual({ error: { code: f.code, message: expect.any(String) } })
+      expect(text).not.toMatch(/stack|TypeError|index\.mjs|Forbidden|Endpoint request/)
+      expect(res.headers.get(SESSION_HEADER)).toMatch(/^[A-Za-z0-9_-]{33,}$/)
+      expect(await seenWith(m)).toHaveLength(1)
+    })
+  }
+
+  it('a stream that breaks gets an error event and done appended, after the partial answer', async () => {
+    const res = await invoke(JSON.stringify({ prompt: `break:${marker()}` }))
+    expect(res.status).toBe(200)
+    const events = await readAll(res)
+    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'error', 'done'])
+    expect(events[2].data).toEqual({ text: 'partial' })
+    expect(events[3].data).toEqual({ code: 'stream_interrupted', message: expect.any(String), retryable: true })
+    expect(events[4].data).toEqual({ stopReason: 'error' })
+  })
+
+  it('a stream that ends without done gets an error event and done appended', async () => {
+    const res = await invoke(JSON.stringify({ prompt: `nodone:${marker()} a b` }))
+    const events = await readAll(res)
+    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'text', 'error', 'done'])
+    expect(events.at(-2)!.data).toMatchObject({ code: 'stream_incomplete', retryable: true })
+    expect(events.at(-1)!.data).toEqual({ stopReason: 'error' })
+  })
+})
+
+describe('stopping', () => {
+  it('a client that disconnects mid-stream aborts the upstream request and cancels the session', async () => {
+    const m = marker()
+    const controller = new AbortController()
+    const res = await SELF.fetch('http://edge.test/api/invoke', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip() },
+      body: JSON.stringify({ prompt: `forever:${m}`, sessionId: validSession.replace('a', 'b') }),
+      signal: controller.signal,
+    })
+    const reader = res.body!.getReader()
+    let text = ''
+    while (!text.includes('event: text')) text += new TextDecoder().decode((await reader.read()).value)
+    await reader.cancel()
+    controller.abort()
+
+    const [invokeSeen] = await eventually(() => seenWith(m), (r) => r[0]?.aborted === true)
+    expect(invokeSeen.aborted).toBe(true)
+    const sessionId = validSession.replace('a', 'b')
+    const cancels = await eventually(
+      () => seenWith(sessionId).then((r) => r.filter((x) => x.path === '/v1/cancel')),
+      (r) => r.length > 0,
+    )
+    expect(cancels).toHaveLength(1)
+    expect(JSON.parse(cancels[0].body)).toEqual({ sessionId })
+    expect(cancels[0].headers['x-api-key']).toBe(env.UPSTREAM_API_KEY)
+  })
+
+  it('POST /api/cancel asks the upstream to cancel and validates its input', async () => {
+    const sessionId = 'cancel_' + marker()
+    const res = await SELF.fetch('http://edge.test/api/cancel', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip() },
+      body: JSON.stringify({ sessionId }),
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ cancelled: true, method: 'signal' })
+    const [seen] = await seenWith(sessionId)
+    expect(seen.path).toBe('/v1/cancel')
+    expect(seen.headers['x-api-key']).toBe(env.UPSTREAM_API_KEY)
+
+    const bad = await SELF.fetch('http://edge.test/api/cancel', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip() },
+      body: JSON.stringify({ sessionId: 'nope' }),
+    })
+    expect(bad.status).toBe(400)
+    expect((await bad.json()).error.code).toBe('invalid_session_id')
+  })
+})
+
+describe('rate limiting and headers', () => {
+  it('answers 429 with Retry-After once a client exceeds its budget, before reading the body', async () => {
+    const client = ip()
+    let limited: Response | undefined
+    // 20 per 60 s (wrangler.toml); twice that plus one sees a 429 even if a window turns over.
+    for (let i = 0; i < 41 && !limited; i++) {
+      const res = await invoke(JSON.stringify({ prompt: '' }), 'application/json', { 'cf-connecting-ip': client })
+      if (res.status === 429) limited = res
+      else expect(res.status).toBe(400)
+    }
+    expect(limited).toBeDefined()
+    expect(limited!.headers.get('retry-after')).toBe('60')
+    expect(await limited!.json()).toEqual({ error: { code: 'rate_limited', message: expect.any(String) } })
+  })
+
+  it('GET /api/health is ok and carries the security headers', async () => {
+    const res = await SELF.fetch('http://edge.test/api/health')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ok' })
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+})
+
