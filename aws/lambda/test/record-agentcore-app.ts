@@ -1,0 +1,38 @@
+/**
+ * Records what AWS's TypeScript BedrockAgentCoreApp actually sends for a generator's yields: the real
+ * framing (@fastify/sse), not a hand-written imitation. Test support.
+ */
+import type { AddressInfo } from 'node:net'
+import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime'
+
+export async function recordAgentCoreApp(yields: unknown[], opts: { throwAfter?: boolean } = {}): Promise<Uint8Array> {
+  const app = new BedrockAgentCoreApp({
+    invocationHandler: {
+      process: async () =>
+        (async function* () {
+          for (const y of yields) yield y
+          if (opts.throwAfter) throw new Error('internal detail: db password wrong')
+        })(),
+    },
+    config: { logging: { enabled: false } },
+  })
+  // The SDK keeps its Fastify instance private; it is the only way to learn the bound port.
+  const fastify = (app as unknown as { _app: { addHook: Function; server: { address(): AddressInfo }; close(): Promise<void> } })._app
+  const listening = new Promise<void>((resolve) => fastify.addHook('onListen', (done: () => void) => (resolve(), done())))
+  app.run({ host: '127.0.0.1', port: 0 })
+  await listening
+  try {
+    const res = await fetch(`http://127.0.0.1:${fastify.server.address().port}/invocations`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'x-amzn-bedrock-agentcore-runtime-session-id': 'session-0123456789-0123456789-0123456789',
+      },
+      body: JSON.stringify({ prompt: 'hi' }),
+    })
+    return new Uint8Array(await res.arrayBuffer())
+  } finally {
+    await fastify.close()
+  }
+}
