@@ -1,0 +1,79 @@
+/**
+ * The whole AWS side locally: API Gateway emulator → the real Lambda bundle under aws-lambda-ric →
+ * AgentCore emulator → the agent on the offline model.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startLocalCloud, type LocalCloud } from './cloud'
+
+let cloud: LocalCloud
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ agent: { offline: { firstTokenMs: 50, tokensPerSecond: 200 } } })
+})
+afterAll(() => cloud?.stop())
+
+const SESSION = 'cloud-test-session-' + 'x'.repeat(20)
+
+function invoke(body: unknown, key = cloud.apiKey) {
+  return fetch(cloud.invokeUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': key },
+    body: JSON.stringify(body),
+  })
+}
+
+function eventsOf(sse: string): Array<{ type: string; data: unknown }> {
+  return sse
+    .split('\n\n')
+    .filter((block) => block.startsWith('event: '))
+    .map((block) => {
+      const [head, data] = block.split('\n')
+      return { type: head.slice('event: '.length), data: JSON.parse(data.slice('data: '.length)) }
+    })
+}
+
+describe('local cloud', () => {
+  it('streams an answer through every hop: meta first, text, done last', async () => {
+    const res = await invoke({ prompt: 'Tell me about streams', sessionId: SESSION })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    const events = eventsOf(await res.text())
+    expect(events[0]).toMatchObject({ type: 'meta', data: { sessionId: SESSION } })
+    expect(events.filter((e) => e.type === 'text').length).toBeGreaterThan(1)
+    expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
+    // The agent really received the turn on that session.
+    expect(cloud.agentCore.events).toContainEqual(expect.objectContaining({ type: 'invoke', sessionId: SESSION }))
+    expect(cloud.agent.sessions.peek(SESSION)?.turn?.running).toBe(false)
+  })
+
+  it('refuses a wrong API key with API Gateway body, before the Lambda runs', async () => {
+    const before = cloud.lambda.stats().invocations
+    const res = await invoke({ prompt: 'hi', sessionId: SESSION }, 'wrong-key')
+    expect(res.status).toBe(403)
+    expect(await res.json()).toEqual({ message: 'Forbidden' })
+    expect(cloud.lambda.stats().invocations).toBe(before)
+  })
+
+  it('cancels a running answer through POST /v1/cancel: the agent turn ends cancelled', async () => {
+    const session = 'cloud-cancel-session-' + 'y'.repeat(20)
+    const res = await invoke({ prompt: 'Write a long essay about rivers', sessionId: session })
+    const reader = res.body!.getReader()
+    let seen = ''
+    while (!seen.includes('event: text')) seen += new TextDecoder().decode((await reader.read()).value)
+    const cancel = await fetch(cloud.cancelUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': cloud.apiKey },
+      body: JSON.stringify({ sessionId: session }),
+    })
+    expect(cancel.status).toBe(200)
+    expect(await cancel.json()).toMatchObject({ cancelled: true })
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) break
+      seen += new TextDecoder().decode(value)
+    }
+    expect(eventsOf(seen).at(-1)).toEqual({ type: 'done', data: { stopReason: 'cancelled' } })
+    const turn = cloud.agent.sessions.peek(session)?.turn
+    expect(turn?.cancelled).toBe(true)
+  })
+})
