@@ -7,8 +7,10 @@
  *   {"type": "cancel"}  → application/json {"cancelled": true|false}
  */
 import type { AddressInfo } from 'node:net'
+import { Stream } from 'node:stream'
 import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime'
 import type { FastifyInstance } from 'fastify'
+import type { Model } from '@strands-agents/sdk'
 import { z } from 'zod'
 import { loadConfig, type AgentConfig } from './config'
 import { createConversationAgent, createModel } from './agent-factory'
@@ -33,8 +35,8 @@ export interface AgentApp {
   config: AgentConfig
 }
 
-export function createAgentApp(config: AgentConfig): AgentApp {
-  const model = createModel(config)
+/** `model` replaces the configured one (tests put a test double at the model edge). */
+export function createAgentApp(config: AgentConfig, model: Model = createModel(config)): AgentApp {
   const sessions = new SessionStore<Conversation>({
     maxSessions: config.maxSessions,
     idleMs: config.sessionIdleMs,
@@ -65,7 +67,23 @@ export function createAgentApp(config: AgentConfig): AgentApp {
       logging: config.logLevel === 'silent' ? { enabled: false } : { options: { level: config.logLevel } },
     },
   })
+  jsonBodiesStayJson(fastifyOf(app))
   return { app, sessions, config }
+}
+
+/**
+ * BedrockAgentCoreApp answers a missing session id or an invalid body with `reply.status(400).send({...})`,
+ * but when the request accepts text/event-stream (AgentCore's data plane always does) @fastify/sse has
+ * already set that content type, Fastify refuses to send an object as an event stream, and the client
+ * gets an empty 500. Serializing such bodies as JSON restores the framework's intended 400.
+ */
+function jsonBodiesStayJson(server: FastifyInstance): void {
+  server.addHook('onSend', async (_request, reply, payload) => {
+    const isPlainObject = payload !== null && typeof payload === 'object' && !Buffer.isBuffer(payload) && !(payload instanceof Stream)
+    if (!isPlainObject || !String(reply.getHeader('content-type')).startsWith('text/event-stream')) return payload
+    reply.header('content-type', 'application/json; charset=utf-8')
+    return JSON.stringify(payload)
+  })
 }
 
 async function* replay(events: AgentYield[]): AsyncGenerator<AgentYield> {
@@ -80,6 +98,8 @@ export interface StartAgentOptions {
   /** Overrides on top of the environment's configuration. */
   config?: Partial<AgentConfig>
   env?: Record<string, string | undefined>
+  /** A model instead of the configured Bedrock/offline one. */
+  model?: Model
 }
 
 export interface RunningAgent {
@@ -94,7 +114,7 @@ export interface RunningAgent {
 
 export async function startAgent(options: StartAgentOptions = {}): Promise<RunningAgent> {
   const config = { ...loadConfig(options.env ?? process.env), ...options.config }
-  const { app, sessions } = createAgentApp(config)
+  const { app, sessions } = createAgentApp(config, options.model)
   const host = options.host ?? '127.0.0.1'
   const server = fastifyOf(app)
   const listening = new Promise<void>((resolve) => server.addHook('onListen', (done) => (resolve(), done())))

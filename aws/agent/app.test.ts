@@ -1,0 +1,275 @@
+/**
+ * The container contract over real HTTP on 127.0.0.1 (port 0): /ping, streaming /invocations,
+ * multi-turn memory, cancel, session_busy, disconnect, max tokens and model failure.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { Model, type BaseModelConfig, type ModelStreamEvent } from '@strands-agents/sdk'
+import { startAgent, type RunningAgent, type StartAgentOptions } from './app'
+import type { AgentConfig } from './config'
+import { composeAnswer } from './offline-answer'
+import { cancel, frames, invoke, newTestSessionId, ping, readAll, textOf } from './testing'
+import type { AgentYield } from './turn'
+
+function start(config: Partial<AgentConfig>, extra: Omit<StartAgentOptions, 'config'> = {}): Promise<RunningAgent> {
+  // env {}: the developer's AGENT_MODEL_ID must not turn these tests into Bedrock calls.
+  return startAgent({ host: '127.0.0.1', port: 0, env: {}, config: { logLevel: 'silent', ...config }, ...extra })
+}
+
+function historyOf(agent: RunningAgent, sessionId: string): Array<{ role: string; text: string }> {
+  const conversation = agent.sessions.peek(sessionId)
+  return (conversation?.agent.messages ?? []).map((m) => ({
+    role: m.role,
+    text: m.content.map((b) => (b.type === 'textBlock' ? b.text : '')).join(''),
+  }))
+}
+
+describe('the agent at full speed', () => {
+  let agent: RunningAgent
+  beforeAll(async () => {
+    agent = await start({ offline: { firstTokenMs: 0, tokensPerSecond: 0 } })
+  })
+  afterAll(() => agent.close())
+
+  it('answers GET /ping with Healthy when idle', async () => {
+    const response = await fetch(`${agent.url}/ping`)
+    expect(response.status).toBe(200)
+    const body = await response.json()
+    expect(body.status).toBe('Healthy')
+    expect(typeof body.time_of_last_update).toBe('number')
+  })
+
+  it('streams a prompt as data frames: text deltas, usage, then done', async () => {
+    const prompt = 'Explain streaming in one paragraph'
+    const response = await invoke(agent.url, newTestSessionId(), { prompt })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    const yields = await readAll(response)
+    expect(yields.length).toBeGreaterThan(20)
+    expect(yields.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' })
+    const usage = yields.at(-2)
+    expect(usage).toMatchObject({ type: 'usage', outputTokens: yields.length - 2 })
+    expect(usage?.type === 'usage' && usage.inputTokens).toBeGreaterThan(0)
+    expect(textOf(yields)).toBe(composeAnswer({ prompt, earlier: [] }))
+  })
+
+  it('frames every yield as a bare `data: <json>` line pair, with no event names', async () => {
+    const response = await invoke(agent.url, newTestSessionId(), { prompt: 'wire words:0' })
+    const raw = await response.text()
+    const chunks = raw.split('\n\n').filter(Boolean)
+    expect(chunks[0]).toMatch(/^data: \{"type":"text","text":".+"\}$/)
+    for (const chunk of chunks) expect(chunk).toMatch(/^data: \{.*\}$/)
+    expect(chunks.at(-1)).toBe('data: {"type":"done","stopReason":"end_turn"}')
+  })
+
+  it('remembers the first turn of a session in the second, and keeps sessions apart', async () => {
+    const session = newTestSessionId()
+    const first = 'What is an edge worker?'
+    const answer1 = textOf(await readAll(await invoke(agent.url, session, { prompt: first })))
+    const answer2 = textOf(await readAll(await invoke(agent.url, session, { prompt: 'And why stream from it?' })))
+    expect(answer1).not.toContain('Earlier you asked')
+    expect(answer2).toContain(`Earlier you asked: “${first}” — this is turn 2`)
+    expect(historyOf(agent, session)).toEqual([
+      { role: 'user', text: first },
+      { role: 'assistant', text: answer1 },
+      { role: 'user', text: 'And why stream from it?' },
+      { role: 'assistant', text: answer2 },
+    ])
+    const other = textOf(await readAll(await invoke(agent.url, newTestSessionId(), { prompt: 'And why stream from it?' })))
+    expect(other).not.toContain('Earlier you asked')
+  })
+
+  it('answers the same conversation with the same bytes (deterministic)', async () => {
+    const run = async () => {
+      const session = newTestSessionId()
+      await readAll(await invoke(agent.url, session, { prompt: 'one' }))
+      return textOf(await readAll(await invoke(agent.url, session, { prompt: 'two long' })))
+    }
+    expect(await run()).toBe(await run())
+  })
+
+  it('needs Accept: text/event-stream for a prompt (406 otherwise)', async () => {
+    const response = await invoke(agent.url, newTestSessionId(), { prompt: 'hi' }, { headers: { 'content-type': 'application/json', accept: 'application/json' } })
+    // The init headers replaced the session header too; the framework checks the session first.
+    expect([400, 406]).toContain(response.status)
+    const withSession = await fetch(`${agent.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-amzn-bedrock-agentcore-runtime-session-id': newTestSessionId() },
+      body: JSON.stringify({ prompt: 'hi' }),
+    })
+    expect(withSession.status).toBe(406)
+    expect((await withSession.json()).error).toMatch(/text\/event-stream/)
+  })
+
+  it('rejects a missing session id and invalid bodies with 400 JSON', async () => {
+    const noSession = await invoke(agent.url, undefined, { prompt: 'hi' })
+    expect(noSession.status).toBe(400)
+    expect(noSession.headers.get('content-type')).toMatch(/^application\/json/)
+    expect((await noSession.json()).error).toMatch(/sessionId/)
+    for (const body of [{ prompt: '   ' }, { prompt: 42 }, { message: 'hi' }, { prompt: 'x'.repeat(32_001) }]) {
+      const response = await invoke(agent.url, newTestSessionId(), body)
+      expect(response.status, JSON.stringify(body).slice(0, 40)).toBe(400)
+      expect((await response.json()).error).toBe('Invalid request body format')
+    }
+  })
+
+  it('answers a cancel with nothing to cancel with {"cancelled":false}', async () => {
+    const response = await invoke(agent.url, newTestSessionId(), { type: 'cancel' })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(await response.json()).toEqual({ cancelled: false })
+  })
+})
+
+describe('the agent at a human pace (20 tokens/s: an unstopped answer takes over 20 s)', () => {
+  let agent: RunningAgent
+  beforeAll(async () => {
+    agent = await start({ offline: { firstTokenMs: 0, tokensPerSecond: 20 } })
+  })
+  afterAll(() => agent.close())
+
+  it('streams incrementally, reports HealthyBusy meanwhile, and a cancel ends the stream within 200 ms', async () => {
+    const session = newTestSessionId()
+    const prompt = 'Tell me everything words:400'
+    const stream = frames(await invoke(agent.url, session, { prompt }))
+    // next(), not for-await + break: breaking out of for-await would close the stream.
+    const seen: AgentYield[] = []
+    for (let i = 0; i < 3; i++) seen.push((await stream.next()).value as AgentYield)
+    expect(seen.every((y) => y.type === 'text')).toBe(true)
+    expect((await ping(agent.url)).status).toBe('HealthyBusy')
+
+    const cancelledAt = performance.now()
+    const answer = cancel(agent.url, session)
+    let last: AgentYield | undefined
+    for await (const frame of stream) {
+      last = frame
+      if (frame.type === 'text') seen.push(frame)
+    }
+    const elapsed = performance.now() - cancelledAt
+    expect(await answer).toEqual({ cancelled: true })
+    expect(last).toEqual({ type: 'done', stopReason: 'cancelled' })
+    expect(elapsed).toBeLessThan(200)
+
+    // The partial answer stays in the history, exactly as streamed.
+    await agent.sessions.peek(session)?.turn?.finished
+    expect(historyOf(agent, session)).toEqual([
+      { role: 'user', text: prompt },
+      { role: 'assistant', text: textOf(seen) },
+    ])
+    expect((await ping(agent.url)).status).toBe('Healthy')
+    expect(await cancel(agent.url, session)).toEqual({ cancelled: false })
+  })
+
+  it('continues the conversation after a cancel', async () => {
+    const session = newTestSessionId()
+    const stream = frames(await invoke(agent.url, session, { prompt: 'first, then cancelled words:400' }))
+    await stream.next()
+    expect(await cancel(agent.url, session)).toEqual({ cancelled: true })
+    for await (const _ of stream) {
+      // drain to done
+    }
+    const next = frames(await invoke(agent.url, session, { prompt: 'second' }))
+    const head: AgentYield[] = []
+    for await (const frame of next) {
+      head.push(frame)
+      if (textOf(head).includes('turn 2')) break
+    }
+    expect(textOf(head)).toContain('Earlier you asked: “first, then cancelled words:400” — this is turn 2')
+    expect(await cancel(agent.url, session)).toEqual({ cancelled: true })
+  })
+
+  it('rejects a second prompt while the session is generating (session_busy) and keeps the first going', async () => {
+    const session = newTestSessionId()
+    const first = frames(await invoke(agent.url, session, { prompt: 'the long one words:400' }))
+    await first.next()
+    const second = await readAll(await invoke(agent.url, session, { prompt: 'me too' }))
+    expect(second).toEqual([
+      { type: 'error', code: 'session_busy', message: expect.stringMatching(/still answering/), retryable: true },
+      { type: 'done', stopReason: 'error' },
+    ])
+    expect((await first.next()).value).toMatchObject({ type: 'text' })
+    expect(await cancel(agent.url, session)).toEqual({ cancelled: true })
+    let last: AgentYield | undefined
+    for await (const frame of first) last = frame
+    expect(last).toEqual({ type: 'done', stopReason: 'cancelled' })
+  })
+
+  it('stops generating when the client goes away', async () => {
+    const session = newTestSessionId()
+    const client = new AbortController()
+    const stream = frames(await invoke(agent.url, session, { prompt: 'nobody reads this words:400' }, { signal: client.signal }))
+    await stream.next()
+    client.abort()
+    await expect(stream.next()).rejects.toThrow()
+    // Unstopped, the turn would run for 20 s more.
+    await vi.waitFor(() => expect(agent.sessions.peek(session)?.turn?.running).toBe(false), { timeout: 5_000, interval: 50 })
+    expect(historyOf(agent, session).map((m) => m.role)).toEqual(['user', 'assistant'])
+  })
+})
+
+describe('cancel before the first token', () => {
+  let agent: RunningAgent
+  beforeAll(async () => {
+    agent = await start({ offline: { firstTokenMs: 60_000, tokensPerSecond: 0 } })
+  })
+  afterAll(() => agent.close())
+
+  it('ends the stream with only done{cancelled} and leaves a closed turn in the history', async () => {
+    const session = newTestSessionId()
+    // Headers go out with the first frame, so the response promise settles only after the cancel.
+    const response = invoke(agent.url, session, { prompt: 'slow to start' })
+    await vi.waitFor(() => expect(agent.sessions.peek(session)?.turn?.running).toBe(true), { timeout: 5_000, interval: 20 })
+    expect(await cancel(agent.url, session)).toEqual({ cancelled: true })
+    expect(await readAll(await response)).toEqual([{ type: 'done', stopReason: 'cancelled' }])
+    await agent.sessions.peek(session)?.turn?.finished
+    expect(historyOf(agent, session).map((m) => m.role)).toEqual(['user', 'assistant'])
+  })
+})
+
+describe('limits and failures', () => {
+  it('stops at AGENT_MAX_TOKENS with done{max_tokens} and keeps the partial answer', async () => {
+    const agent = await start({ maxTokens: 5, offline: { firstTokenMs: 0, tokensPerSecond: 0 } })
+    try {
+      const session = newTestSessionId()
+      const yields = await readAll(await invoke(agent.url, session, { prompt: 'cut me short' }))
+      expect(yields.filter((y) => y.type === 'text')).toHaveLength(5)
+      expect(yields.at(-2)).toMatchObject({ type: 'usage', outputTokens: 5 })
+      expect(yields.at(-1)).toEqual({ type: 'done', stopReason: 'max_tokens' })
+      expect(historyOf(agent, session)).toEqual([
+        { role: 'user', text: 'cut me short' },
+        { role: 'assistant', text: textOf(yields) },
+      ])
+    } finally {
+      await agent.close()
+    }
+  })
+
+  it('turns a model failure into error{agent_error} + done{error}, without internals, and forgets the failed turn', async () => {
+    const agent = await start({}, { model: new FailingModel() })
+    try {
+      const session = newTestSessionId()
+      const yields = await readAll(await invoke(agent.url, session, { prompt: 'fail please' }))
+      expect(yields).toEqual([
+        { type: 'text', text: 'Partial ' },
+        { type: 'error', code: 'agent_error', message: 'The agent could not answer this prompt.', retryable: false },
+        { type: 'done', stopReason: 'error' },
+      ])
+      expect(JSON.stringify(yields)).not.toContain('secret')
+      expect(historyOf(agent, session)).toEqual([])
+    } finally {
+      await agent.close()
+    }
+  })
+})
+
+/** A model that fails mid-answer the way a transport error would. */
+class FailingModel extends Model<BaseModelConfig> {
+  updateConfig(): void {}
+  getConfig(): BaseModelConfig {
+    return { modelId: 'failing' }
+  }
+  async *stream(): AsyncIterable<ModelStreamEvent> {
+    yield { type: 'modelMessageStartEvent', role: 'assistant' }
+    yield { type: 'modelContentBlockDeltaEvent', delta: { type: 'textDelta', text: 'Partial ' } }
+    throw new Error('connection reset by secret-internal-host')
+  }
+}

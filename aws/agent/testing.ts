@@ -1,0 +1,58 @@
+/**
+ * Test helpers: an HTTP client for the agent's container contract, speaking to it the way the
+ * AgentCore data plane does (session header, Accept: text/event-stream) and parsing its SSE frames
+ * with eventsource-parser. Not part of the image's bundle (main.ts does not import it).
+ */
+import { randomUUID } from 'node:crypto'
+import { EventSourceParserStream } from 'eventsource-parser/stream'
+import type { AgentYield } from './turn'
+
+export const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id'
+
+/** A session id AgentCore would accept (33–256 characters). */
+export function newTestSessionId(): string {
+  return `test-${randomUUID()}`
+}
+
+export function invoke(baseUrl: string, sessionId: string | undefined, body: unknown, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${baseUrl}/invocations`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      ...(sessionId !== undefined && { [SESSION_HEADER]: sessionId }),
+    },
+    body: JSON.stringify(body),
+    ...init,
+  })
+}
+
+export async function cancel(baseUrl: string, sessionId: string): Promise<{ cancelled: boolean }> {
+  const response = await invoke(baseUrl, sessionId, { type: 'cancel' })
+  return (await response.json()) as { cancelled: boolean }
+}
+
+/** The agent's yields, one per SSE frame, as they arrive. */
+export async function* frames(response: Response): AsyncGenerator<AgentYield> {
+  if (!response.body) throw new Error('response has no body')
+  const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream())
+  for await (const message of events) {
+    if (message.event && message.event !== 'message') throw new Error(`unexpected SSE event "${message.event}": ${message.data}`)
+    yield JSON.parse(message.data) as AgentYield
+  }
+}
+
+export async function readAll(response: Response): Promise<AgentYield[]> {
+  const all: AgentYield[] = []
+  for await (const frame of frames(response)) all.push(frame)
+  return all
+}
+
+export function textOf(yields: readonly AgentYield[]): string {
+  return yields.map((y) => (y.type === 'text' ? y.text : '')).join('')
+}
+
+export async function ping(baseUrl: string): Promise<{ status: string; time_of_last_update: number }> {
+  const response = await fetch(`${baseUrl}/ping`)
+  return (await response.json()) as { status: string; time_of_last_update: number }
+}
