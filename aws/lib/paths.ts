@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { LAMBDA_ENTRY } from '../lambda/bundle-options'
 
 // The files the stack is built from, resolved from this module so the app and the tests use the same
 // ones whatever the working directory.
@@ -8,6 +9,6 @@ export const PROJECT_PATHS = {
   root: fromRoot(''),
   /** The agent's Docker build context (its Dockerfile sits at the top). */
   agentDirectory: fromRoot('aws/agent'),
-  lambdaEntry: fromRoot('aws/lambda/handler.ts'),
+  lambdaEntry: LAMBDA_ENTRY,
   depsLockFilePath: fromRoot('package-lock.json'),
 } as const

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda'
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
+import { lambdaBuildOptions } from '../lambda/bundle-options'
 
 export interface StreamingProxyProps {
   /** The Lambda handler source (exports `handler`). */
@@ -26,8 +27,7 @@ export const PROXY_AGENT_ACTIONS = ['bedrock-agentcore:InvokeAgentRuntime', 'bed
 
 /**
  * The Lambda between API Gateway and AgentCore: a response-streaming Node.js function, bundled
- * locally by esbuild into one minified ESM file that includes the AgentCore client (the Lambda
- * runtime's SDK copy may lag behind or lack it).
+ * locally by esbuild into one minified ESM file that includes the AgentCore client.
  */
 export class StreamingProxy extends Construct {
   readonly function: nodejs.NodejsFunction
@@ -74,17 +74,20 @@ export class StreamingProxy extends Construct {
         AGENT_QUALIFIER: props.agentQualifier,
         HEARTBEAT_MS: String(props.heartbeatMs),
       },
+      // The options aws/lambda/build.ts uses for local runs, so what runs locally is what deploys.
+      // Local esbuild, not Docker: synth needs no Docker engine.
       bundling: {
         forceDockerBundling: false,
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: false,
+        format: lambdaBuildOptions.format === 'esm' ? nodejs.OutputFormat.ESM : nodejs.OutputFormat.CJS,
+        target: lambdaBuildOptions.target,
+        minify: lambdaBuildOptions.minify,
+        sourceMap: lambdaBuildOptions.sourcemap,
+        mainFields: [...lambdaBuildOptions.mainFields],
+        banner: lambdaBuildOptions.banner.js,
+        esbuildArgs: { '--legal-comments': lambdaBuildOptions.legalComments },
+        // Everything bundled, the AWS SDK included: a pinned AgentCore client, not the runtime's copy.
         bundleAwsSDK: true,
         externalModules: [],
-        // ESM builds of dependencies first; CommonJS dependencies that call require() need it defined.
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     })
   }

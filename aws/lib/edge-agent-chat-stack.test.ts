@@ -1,0 +1,361 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { join } from 'node:path'
+import { App } from 'aws-cdk-lib'
+import { Match, Template } from 'aws-cdk-lib/assertions'
+import { build } from 'esbuild'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { LAMBDA_HANDLER, lambdaBuildOptions } from '../lambda/bundle-options'
+import { addEdgeAgentChat } from './app'
+import { DEFAULT_MODEL_ID } from './config'
+import { PROJECT_PATHS } from './paths'
+
+// The stack as `cdk synth` builds it: the same entry point, with cdk.json's context (feature flags).
+const cdkJson = JSON.parse(readFileSync(join(PROJECT_PATHS.root, 'cdk.json'), 'utf8'))
+
+interface Synthesized {
+  template: Template
+  assemblyDir: string
+  assets: {
+    files: Record<string, { source: { path: string } }>
+    dockerImages: Record<string, { source: { directory: string; platform?: string } }>
+  }
+}
+
+function synthesize(context: Record<string, unknown> = {}): Synthesized {
+  const app = new App({ context: { ...cdkJson.context, ...context } })
+  const stack = addEdgeAgentChat(app)
+  const template = Template.fromStack(stack)
+  const assemblyDir = app.synth().directory
+  const assets = JSON.parse(readFileSync(join(assemblyDir, `${stack.artifactId}.assets.json`), 'utf8'))
+  return { template, assemblyDir, assets }
+}
+
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] }
+
+const only = (template: Template, type: string): [string, Resource] => {
+  const found = Object.entries(template.findResources(type)) as [string, Resource][]
+  expect(found, type).toHaveLength(1)
+  return found[0]
+}
+
+/** Statements of every IAM policy attached to the role with this logical id. */
+const statementsOf = (template: Template, roleId: string): any[] =>
+  Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement)
+
+/**
+ * What a bundle still imports from outside itself, Node built-ins aside. esbuild reads the import
+ * statements (a text search would also find module names quoted in the SDK's error messages).
+ */
+async function externalImportsOf(file: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  })
+  const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports)
+  return imports
+    .filter((i) => i.external && !builtinModules.includes(i.path.replace(/^node:/, '')))
+    .map((i) => i.path)
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value])
+
+describe('EdgeAgentChat stack (defaults)', () => {
+  let s: Synthesized
+  let runtimeId: string
+  let functionId: string
+  let apiId: string
+
+  beforeAll(() => {
+    s = synthesize()
+    runtimeId = only(s.template, 'AWS::BedrockAgentCore::Runtime')[0]
+    functionId = only(s.template, 'AWS::Lambda::Function')[0]
+    apiId = only(s.template, 'AWS::ApiGateway::RestApi')[0]
+  })
+
+  describe('AgentCore Runtime', () => {
+    it('runs the agent image on the public network over HTTP with the model id in its environment', () => {
+      s.template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
+        NetworkConfiguration: { NetworkMode: 'PUBLIC' },
+        ProtocolConfiguration: 'HTTP',
+        EnvironmentVariables: { AGENT_MODEL_ID: DEFAULT_MODEL_ID },
+        AgentRuntimeArtifact: {
+          ContainerConfiguration: { ContainerUri: { 'Fn::Sub': Match.stringLikeRegexp('container-assets') } },
+        },
+      })
+      const env = only(s.template, 'AWS::BedrockAgentCore::Runtime')[1].Properties.EnvironmentVariables
+      expect(env).not.toHaveProperty('AGENT_SYSTEM_PROMPT')
+    })
+
+    it('builds the image from the agent Dockerfile for linux/arm64', () => {
+      const images = Object.values(s.assets.dockerImages)
+      expect(images).toHaveLength(1)
+      expect(images[0].source.platform).toBe('linux/arm64')
+      const staged = join(s.assemblyDir, images[0].source.directory, 'Dockerfile')
+      expect(readFileSync(staged, 'utf8')).toBe(readFileSync(join(PROJECT_PATHS.agentDirectory, 'Dockerfile'), 'utf8'))
+    })
+
+    it('may invoke the configured model only (Converse and ConverseStream actions)', () => {
+      const roleArn = only(s.template, 'AWS::BedrockAgentCore::Runtime')[1].Properties.RoleArn
+      const statements = statementsOf(s.template, roleArn['Fn::GetAtt'][0])
+      const bedrock = statements.filter((st) => asList(st.Action).some((a: string) => a.startsWith('bedrock:')))
+      expect(bedrock).toHaveLength(1)
+      expect(asList(bedrock[0].Action).sort()).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'])
+      const resources = JSON.stringify(bedrock[0].Resource)
+      expect(resources).toContain(`:inference-profile/${DEFAULT_MODEL_ID}`)
+      expect(resources).toContain(':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0')
+      expect(asList(bedrock[0].Resource)).toHaveLength(2)
+    })
+  })
+
+  describe('Lambda proxy', () => {
+    it('is an arm64 Node.js 22+ function with a 15 minute timeout and the runtime wiring in its env', () => {
+      const fn = s.template.findResources('AWS::Lambda::Function')[functionId].Properties
+      expect(fn.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/)
+      expect(fn.Architectures).toEqual(['arm64'])
+      expect(fn.Timeout).toBe(900)
+      expect(fn.Handler).toBe(LAMBDA_HANDLER)
+      expect(fn.Environment.Variables).toEqual({
+        AGENT_RUNTIME_ARN: { 'Fn::GetAtt': [runtimeId, 'AgentRuntimeArn'] },
+        AGENT_QUALIFIER: 'DEFAULT',
+        HEARTBEAT_MS: '15000',
+      })
+    })
+
+    it('ships one minified ESM bundle that includes the AgentCore client', async () => {
+      const key: string = s.template.findResources('AWS::Lambda::Function')[functionId].Properties.Code.S3Key
+      const asset = s.assets.files[key.replace(/\.zip$/, '')]
+      const dir = join(s.assemblyDir, asset.source.path)
+      expect(existsSync(join(dir, 'index.mjs'))).toBe(true)
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8')
+      // The banner that gives bundled CommonJS modules a require() in ESM.
+      expect(code.startsWith(lambdaBuildOptions.banner.js)).toBe(true)
+      // Bundled, not left to the Lambda runtime's SDK copy.
+      expect(code).toContain('InvokeAgentRuntime')
+      expect(await externalImportsOf(join(dir, 'index.mjs'))).toEqual([])
+      // Minified: a readable build averages well under 100 characters a line.
+      expect(code.length / code.split('\n').length).toBeGreaterThan(500)
+    })
+
+    it('may invoke and stop sessions of this runtime (ARN and ARN/*) and write its own logs, nothing else', () => {
+      const roleId = s.template.findResources('AWS::Lambda::Function')[functionId].Properties.Role['Fn::GetAtt'][0]
+      const role = s.template.findResources('AWS::IAM::Role')[roleId].Properties
+      expect(role.ManagedPolicyArns).toBeUndefined()
+      const statements = statementsOf(s.template, roleId)
+      expect(statements).toHaveLength(2)
+      const runtimeArn = { 'Fn::GetAtt': [runtimeId, 'AgentRuntimeArn'] }
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: ['bedrock-agentcore:InvokeAgentRuntime', 'bedrock-agentcore:StopRuntimeSession'],
+          Resource: [runtimeArn, { 'Fn::Join': ['', [runtimeArn, '/*']] }],
+        }),
+      )
+      const logGroupId = s.template.findResources('AWS::Lambda::Function')[functionId].Properties.LoggingConfig.LogGroup.Ref
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        }),
+      )
+    })
+  })
+
+  describe('REST API', () => {
+    it('is REGIONAL (edge-optimized closes idle streams after 30 s)', () => {
+      s.template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } })
+    })
+
+    it.each(['invoke', 'cancel'])('POST /%s streams the Lambda through a 900 000 ms proxy integration, API key required', (route) => {
+      const [resourceId] = Object.entries(s.template.findResources('AWS::ApiGateway::Resource')).find(
+        ([, r]) => r.Properties.PathPart === route,
+      )!
+      const methods = Object.values(s.template.findResources('AWS::ApiGateway::Method')).filter(
+        (m) => m.Properties.ResourceId.Ref === resourceId,
+      )
+      expect(methods).toHaveLength(1)
+      const method = methods[0].Properties
+      expect(method.HttpMethod).toBe('POST')
+      expect(method.ApiKeyRequired).toBe(true)
+      expect(method.Integration).toMatchObject({
+        Type: 'AWS_PROXY',
+        IntegrationHttpMethod: 'POST',
+        ResponseTransferMode: 'STREAM',
+        TimeoutInMillis: 900_000,
+      })
+      expect(method.Integration.Uri).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':apigateway:',
+            { Ref: 'AWS::Region' },
+            ':lambda:path/2021-11-15/functions/',
+            { 'Fn::GetAtt': [functionId, 'Arn'] },
+            '/response-streaming-invocations',
+          ],
+        ],
+      })
+    })
+
+    it('has no other methods', () => {
+      const methods = Object.values(s.template.findResources('AWS::ApiGateway::Method'))
+      expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(['POST', 'POST'])
+    })
+
+    it('lets API Gateway invoke the Lambda from the deployed stage only', () => {
+      const permissions = Object.values(s.template.findResources('AWS::Lambda::Permission'))
+      expect(permissions).toHaveLength(2)
+      for (const p of permissions) {
+        expect(p.Properties).toMatchObject({
+          Action: 'lambda:InvokeFunction',
+          Principal: 'apigateway.amazonaws.com',
+          FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        })
+        expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage')
+      }
+    })
+
+    it('attaches the usage plan (throttle, quota) to the stage and the API key to the plan', () => {
+      const [stageId, stage] = only(s.template, 'AWS::ApiGateway::Stage')
+      expect(stage.Properties.StageName).toBe('v1')
+      const [planId, plan] = only(s.template, 'AWS::ApiGateway::UsagePlan')
+      expect(plan.Properties.ApiStages).toEqual([expect.objectContaining({ ApiId: { Ref: apiId }, Stage: { Ref: stageId } })])
+      expect(plan.Properties.Throttle).toEqual({ RateLimit: 10, BurstLimit: 20 })
+      expect(plan.Properties.Quota).toEqual({ Limit: 10_000, Period: 'DAY' })
+      const [keyId] = only(s.template, 'AWS::ApiGateway::ApiKey')
+      s.template.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', {
+        KeyId: { Ref: keyId },
+        UsagePlanId: { Ref: planId },
+        KeyType: 'API_KEY',
+      })
+    })
+
+    it('writes JSON access logs with the key id, never the key', () => {
+      const stage = only(s.template, 'AWS::ApiGateway::Stage')[1].Properties
+      const format = JSON.parse(stage.AccessLogSetting.Format)
+      expect(format).toMatchObject({ status: '$context.status', apiKeyId: '$context.identity.apiKeyId' })
+      expect(stage.AccessLogSetting.Format).not.toContain('$context.identity.apiKey"')
+      only(s.template, 'AWS::ApiGateway::Account')
+    })
+  })
+
+  describe('least privilege and logs', () => {
+    it('attaches no FullAccess (or any admin) managed policy and grants no wildcard actions', () => {
+      for (const role of Object.values(s.template.findResources('AWS::IAM::Role'))) {
+        expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toMatch(/FullAccess|AdministratorAccess|PowerUser/)
+      }
+      expect(Object.keys(s.template.findResources('AWS::IAM::ManagedPolicy'))).toHaveLength(0)
+      const statements = Object.values(s.template.findResources('AWS::IAM::Policy')).flatMap(
+        (p) => p.Properties.PolicyDocument.Statement,
+      )
+      for (const st of statements) {
+        for (const action of asList(st.Action as string)) expect(action).not.toMatch(/(^\*$|:\*$)/)
+      }
+    })
+
+    it('gives every log group a retention (Lambda, API access logs, agent runtime)', () => {
+      const groups = Object.entries(s.template.findResources('AWS::Logs::LogGroup'))
+      expect(groups).toHaveLength(3)
+      for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30)
+      s.template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: {
+          'Fn::Join': ['', ['/aws/bedrock-agentcore/runtimes/', { 'Fn::GetAtt': [runtimeId, 'AgentRuntimeId'] }, '-DEFAULT']],
+        },
+      })
+    })
+  })
+
+  it('outputs the invoke URL, the upstream URL, the API key id and the runtime ARN', () => {
+    const outputs = s.template.findOutputs('*')
+    expect(Object.keys(outputs).sort()).toEqual(['AgentRuntimeArn', 'ApiKeyId', 'InvokeUrl', 'UpstreamUrl'])
+    const stageId = only(s.template, 'AWS::ApiGateway::Stage')[0]
+    const keyId = only(s.template, 'AWS::ApiGateway::ApiKey')[0]
+    const url = (suffix: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: apiId },
+          '.execute-api.',
+          { Ref: 'AWS::Region' },
+          '.',
+          { Ref: 'AWS::URLSuffix' },
+          '/',
+          { Ref: stageId },
+          suffix,
+        ],
+      ],
+    })
+    expect(outputs.InvokeUrl.Value).toEqual(url('/'))
+    expect(outputs.UpstreamUrl.Value).toEqual(url('/invoke'))
+    expect(outputs.ApiKeyId.Value).toEqual({ Ref: keyId })
+    expect(outputs.AgentRuntimeArn.Value).toEqual({ 'Fn::GetAtt': [runtimeId, 'AgentRuntimeArn'] })
+  })
+})
+
+describe('EdgeAgentChat stack (configured through context)', () => {
+  let s: Synthesized
+
+  beforeAll(() => {
+    s = synthesize({
+      modelId: 'amazon.nova-lite-v1:0',
+      systemPrompt: 'Answer in one sentence.',
+      stageName: 'prod',
+      throttleRateLimit: '2',
+      throttleBurstLimit: '4',
+      quotaLimit: '500',
+      quotaPeriod: 'MONTH',
+      logRetentionDays: '7',
+      apiAccessLogs: 'false',
+      heartbeatMs: '5000',
+      agentQualifier: 'live',
+    })
+  })
+
+  it('passes model and system prompt to the agent and grants only that model', () => {
+    s.template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
+      EnvironmentVariables: { AGENT_MODEL_ID: 'amazon.nova-lite-v1:0', AGENT_SYSTEM_PROMPT: 'Answer in one sentence.' },
+    })
+    const statements = Object.values(s.template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    )
+    const bedrock = statements.filter((st) => asList(st.Action).some((a: string) => a.startsWith('bedrock:')))
+    expect(bedrock).toHaveLength(1)
+    expect(bedrock[0].Resource).toEqual({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:', { Ref: 'AWS::Region' }, '::foundation-model/amazon.nova-lite-v1:0'],
+      ],
+    })
+  })
+
+  it('applies stage name, throttle, quota, retention, heartbeat and qualifier', () => {
+    s.template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' })
+    s.template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 2, BurstLimit: 4 },
+      Quota: { Limit: 500, Period: 'MONTH' },
+    })
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ HEARTBEAT_MS: '5000', AGENT_QUALIFIER: 'live' }) },
+    })
+    const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup'))
+    expect(groups).toHaveLength(2)
+    for (const g of groups) expect(g.Properties.RetentionInDays).toBe(7)
+  })
+
+  it('without access logs leaves the account-level API Gateway role alone', () => {
+    s.template.resourceCountIs('AWS::ApiGateway::Account', 0)
+    expect(only(s.template, 'AWS::ApiGateway::Stage')[1].Properties.AccessLogSetting).toBeUndefined()
+  })
+})
