@@ -1,0 +1,126 @@
+/**
+ * What can be checked of the container image without a Docker engine: the Dockerfile's promises,
+ * that the image's package files install the very versions the tests run, and that the bundle built
+ * from the Docker build context alone starts under plain node and serves the contract.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { invoke, newTestSessionId, ping, readAll } from './testing'
+
+const here = import.meta.dirname
+const root = join(here, '..', '..')
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'))
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(here, 'Dockerfile'), 'utf8')
+  const stages = dockerfile.split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM '))
+  const final = stages.at(-1) ?? ''
+
+  it('builds on Node 22 or later and runs on linux/arm64', () => {
+    for (const stage of stages) {
+      const image = /^FROM (?:--platform=\S+ )?node:(\d+)(\S*)/.exec(stage)
+      expect(Number(image?.[1])).toBeGreaterThanOrEqual(22)
+    }
+    expect(final).toMatch(/^FROM --platform=linux\/arm64 node:/)
+  })
+
+  it('listens on 0.0.0.0:8080 as AgentCore requires, as a non-root user', () => {
+    expect(final).toMatch(/^ENV .*\bAGENT_HOST=0\.0\.0\.0\b/m)
+    expect(final).toMatch(/^ENV .*\bPORT=8080\b/m)
+    expect(final).toMatch(/^EXPOSE 8080$/m)
+    expect(final).toMatch(/^USER node$/m)
+    expect(final).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m)
+  })
+
+  it('ships production dependencies only, and runs nothing on arm64 (no emulation needed)', () => {
+    expect(dockerfile).toMatch(/npm ci --omit=dev/)
+    expect(final).not.toMatch(/^RUN /m)
+  })
+})
+
+describe('the image package', () => {
+  const agentPackage = readJson(join(here, 'package.json'))
+  const rootPackage = readJson(join(root, 'package.json'))
+  const agentLock = readJson(join(here, 'package-lock.json')).packages
+  const rootLock = readJson(join(root, 'package-lock.json')).packages
+
+  it('pins the same versions the project tests with', () => {
+    const deps = { ...agentPackage.dependencies, ...agentPackage.devDependencies }
+    for (const [name, version] of Object.entries(deps)) {
+      expect(version, name).toBe(rootPackage.dependencies[name] ?? rootPackage.devDependencies[name])
+    }
+    expect(agentLock[''].dependencies).toEqual(agentPackage.dependencies)
+    for (const [path, entry] of Object.entries<{ version: string }>(agentLock)) {
+      if (path && rootLock[path]) expect(entry.version, path).toBe(rootLock[path].version)
+    }
+  })
+
+  it('has no production dependency with install scripts or a platform of its own', () => {
+    const native = Object.entries<{ dev?: boolean; hasInstallScript?: boolean; os?: string[]; cpu?: string[] }>(agentLock).filter(
+      ([path, entry]) => path && !entry.dev && (entry.hasInstallScript || entry.os || entry.cpu),
+    )
+    expect(native.map(([path]) => path)).toEqual([])
+  })
+})
+
+describe('the bundle built from the Docker build context', () => {
+  let context: string
+  let child: ChildProcess
+  let url: string
+
+  beforeAll(async () => {
+    // The build context as .dockerignore leaves it: package files and the non-test sources.
+    context = mkdtempSync(join(tmpdir(), 'agent-image-'))
+    for (const file of readdirSync(here)) {
+      if (file === 'package.json' || file === 'package-lock.json' || (file.endsWith('.ts') && !file.endsWith('.test.ts'))) {
+        cpSync(join(here, file), join(context, file))
+      }
+    }
+    symlinkSync(join(root, 'node_modules'), join(context, 'node_modules'), 'dir')
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: context, encoding: 'utf8' })
+    expect(build.status, build.stderr).toBe(0)
+
+    child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: context,
+      env: { ...process.env, AGENT_MODEL_ID: '', AGENT_HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', OFFLINE_FIRST_TOKEN_MS: '0', OFFLINE_TOKENS_PER_SECOND: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    for await (const line of createInterface({ input: child.stdout! })) {
+      const ready = line.startsWith('{') ? JSON.parse(line) : undefined
+      if (ready?.event === 'agent_ready') {
+        url = ready.url
+        expect(ready.model).toBe('offline')
+        break
+      }
+    }
+  })
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL')
+    rmSync(context, { recursive: true, force: true })
+  })
+
+  it('keeps dependencies external and needs nothing outside the context', () => {
+    const bundle = readFileSync(join(context, 'dist', 'main.js'), 'utf8')
+    expect(bundle).toMatch(/from "bedrock-agentcore\/runtime"/)
+    expect(bundle).toMatch(/from "@strands-agents\/sdk"/)
+    expect(bundle).not.toMatch(/protocol\//)
+  })
+
+  it('starts under plain node, answers /ping and streams an answer', async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect((await ping(url)).status).toBe('Healthy')
+    const yields = await readAll(await invoke(url, newTestSessionId(), { prompt: 'from the bundle' }))
+    expect(yields.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' })
+  })
+
+  it('exits cleanly on SIGTERM (AgentCore stops containers that way)', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  })
+})
