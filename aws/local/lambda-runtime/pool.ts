@@ -22,22 +22,24 @@ export async function startLambdaPool(options: LambdaPoolOptions): Promise<Lambd
     if (w.initMs !== undefined && !initMs.includes(w.initMs)) initMs.push(w.initMs)
   }
 
-  const spawnWorker = async (): Promise<LambdaWorker> => {
+  const spawnWorker = (): LambdaWorker => {
     const w = new LambdaWorker(++spawned, { ...options, timeoutMs }, onStateChange)
     workers.add(w)
-    await w.start()
     return w
   }
 
-  const pick = async (): Promise<LambdaWorker> => {
-    for (const w of workers) if (w.state === 'idle' && w.available) return w
-    for (const w of workers) if (w.available) return w
+  /** Chooses (and reserves, synchronously, so concurrent calls never share one) a process. */
+  const pick = (): { worker: LambdaWorker; started?: Promise<void> } => {
+    for (const w of workers) if (w.state === 'idle' && w.available) return { worker: w }
+    for (const w of workers) if (w.available) return { worker: w }
     if (workers.size >= maxConcurrency) throw new TooManyRequestsException()
-    return spawnWorker()
+    const worker = spawnWorker()
+    return { worker, started: worker.start() }
   }
 
-  const warm = await Promise.all(Array.from({ length: Math.min(options.warm ?? 0, maxConcurrency) }, spawnWorker))
+  const warm = Array.from({ length: Math.min(options.warm ?? 0, maxConcurrency) }, spawnWorker)
   try {
+    await Promise.all(warm.map((w) => w.start()))
     await Promise.all(warm.map((w) => w.ready))
   } catch (e) {
     await Promise.all([...workers].map((w) => w.close()))
@@ -48,16 +50,17 @@ export async function startLambdaPool(options: LambdaPoolOptions): Promise<Lambd
     async invoke(event: unknown, opts: InvokeOptions = {}): Promise<LambdaResponse> {
       if (stopped) throw new Error('The Lambda pool is stopped.')
       opts.signal?.throwIfAborted()
-      const worker = await pick()
-      invocations++
       const inv = new Invocation(event, Date.now() + timeoutMs, opts.traceId ?? traceId())
+      const { worker, started } = pick()
+      worker.assign(inv)
+      invocations++
       const signal = opts.signal
       if (signal) {
         const onAbort = () => worker.abort(inv, signal.reason)
         signal.addEventListener('abort', onAbort, { once: true })
         void inv.outcome.then(() => signal.removeEventListener('abort', onAbort))
       }
-      worker.assign(inv)
+      await started
       return inv.response
     },
     stats() {

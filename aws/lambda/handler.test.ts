@@ -1,0 +1,260 @@
+/**
+ * The bundled proxy (dist/index.mjs, as deployed) under AWS's runtime client, aws-lambda-ric, through
+ * the local Runtime API, against a scripted AgentCore.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startLambdaPool, type LambdaPool } from '../local/lambda-runtime'
+import { buildLambda } from './build'
+import { AGENT_ERROR_MESSAGE } from './agent-events'
+import { proxyEvent } from './test/proxy-event'
+import { collect, readAll, readFunctionResponse } from './test/read-function-response'
+import { startScriptedAgentCore, type ScriptedAgentCore } from './test/scripted-agentcore'
+
+const ARN = 'arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/test_agent-AbCdEf1234'
+const SESSION = 'test-session-0123456789-0123456789-0123'
+const data = (v: unknown) => `data: ${JSON.stringify(v)}\n\n`
+
+let agent: ScriptedAgentCore
+let pool: LambdaPool
+let codeDir: string
+const logs: string[] = []
+
+beforeAll(async () => {
+  codeDir = mkdtempSync(join(tmpdir(), 'lambda-proxy-'))
+  await buildLambda(codeDir)
+  agent = await startScriptedAgentCore()
+  pool = await startLambdaPool({
+    codeDir,
+    handler: 'index.handler',
+    warm: 1,
+    maxConcurrency: 6,
+    onLog: (line) => logs.push(line),
+    env: {
+      AGENT_RUNTIME_ARN: ARN,
+      AGENTCORE_ENDPOINT: agent.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      HEARTBEAT_MS: '100',
+      CANCEL_TIMEOUT_MS: '300',
+    },
+  })
+})
+
+afterAll(async () => {
+  await pool?.stop()
+  await agent?.close()
+  if (codeDir) rmSync(codeDir, { recursive: true, force: true })
+})
+
+const invoke = (json: unknown, extra: Parameters<typeof proxyEvent>[0] = {}) => pool.invoke(proxyEvent({ json, ...extra }))
+
+describe('the Lambda proxy under aws-lambda-ric', () => {
+  it('streams the exact prelude, the 8-NUL delimiter, meta first and done last', async () => {
+    agent.scripts.set('prelude', { steps: [{ send: data({ type: 'text', text: 'Hi' }) }, { send: data({ type: 'done', stopReason: 'end_turn' }) }] })
+    const res = await invoke({ prompt: 'prelude', sessionId: SESSION })
+    expect(res.mode).toBe('streaming')
+    expect(res.contentType).toBe('application/vnd.awslambda.http-integration-response')
+    const bytes = await readAll(res.body)
+    const prelude = JSON.stringify({
+      statusCode: 200,
+      headers: {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        'X-Session-Id': SESSION,
+        'X-Request-Id': res.requestId,
+      },
+    })
+    const expected =
+      prelude +
+      '\0'.repeat(8) +
+      `event: meta\ndata: ${JSON.stringify({ sessionId: SESSION, requestId: res.requestId })}\n\n` +
+      'event: text\ndata: {"text":"Hi"}\n\n' +
+      'event: done\ndata: {"stopReason":"end_turn"}\n\n'
+    expect(new TextDecoder().decode(bytes)).toBe(expected)
+    expect(await res.outcome).toEqual({ ok: true })
+    const call = agent.calls.find((c) => c.op === 'invoke' && (c.body as { prompt: string }).prompt === 'prelude')
+    expect(call).toMatchObject({ arn: ARN, qualifier: 'DEFAULT', sessionId: SESSION, body: { prompt: 'prelude' } })
+  })
+
+  it('answers bad input with a real status and a JSON error body', async () => {
+    const cases: Array<[Parameters<typeof proxyEvent>[0], number, string]> = [
+      [{ body: '{oops' }, 400, 'invalid_json'],
+      [{ json: { prompt: '' } }, 400, 'prompt_required'],
+      [{ json: { prompt: 'x', sessionId: 'bad id' } }, 400, 'invalid_session_id'],
+      [{ json: { prompt: 'x'.repeat(16_001) } }, 413, 'prompt_too_large'],
+      [{ json: { prompt: 'x' }, headers: { 'content-type': 'text/plain' } }, 415, 'unsupported_media_type'],
+      [{ json: { prompt: 'x' }, resource: '/nope' }, 404, 'not_found'],
+      [{ json: { prompt: 'x' }, httpMethod: 'GET' }, 405, 'method_not_allowed'],
+      [{ json: {}, resource: '/cancel' }, 400, 'invalid_session_id'],
+    ]
+    for (const [event, status, code] of cases) {
+      const res = await pool.invoke(proxyEvent(event))
+      const items = []
+      for await (const item of readFunctionResponse(res.body)) items.push(item)
+      const head = items[0]
+      expect(head?.kind).toBe('prelude')
+      if (head?.kind !== 'prelude') continue
+      expect(head.prelude.statusCode, code).toBe(status)
+      expect(head.prelude.headers['Content-Type']).toBe('application/json')
+      const body = new TextDecoder().decode((await readAll((await pool.invoke(proxyEvent(event))).body)).subarray(head.raw.length))
+      expect(JSON.parse(body)).toEqual({ error: { code, message: expect.any(String) } })
+    }
+    expect(agent.calls.filter((c) => c.op === 'invoke' && (c.body as { prompt: string }).prompt === 'x')).toEqual([])
+  })
+
+  it('accepts a base64-encoded body', async () => {
+    const body = Buffer.from(JSON.stringify({ prompt: 'base64 prompt' })).toString('base64')
+    const { prelude, events } = await collect((await pool.invoke(proxyEvent({ body, isBase64Encoded: true }))).body)
+    expect(prelude?.statusCode).toBe(200)
+    expect(events.map((e) => e.type)).toEqual(['meta', 'text', 'done'])
+    expect(events[0]!.data.sessionId).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('delivers each event while the agent is still answering', async () => {
+    const steps = [
+      { send: data({ type: 'text', text: 'one ' }) },
+      { gate: 'inc-1' },
+      { send: data({ type: 'text', text: 'two ' }) },
+      { gate: 'inc-2' },
+      { send: data({ type: 'text', text: 'three' }) },
+    ]
+    agent.scripts.set('incremental', { steps })
+    const res = await invoke({ prompt: 'incremental' })
+    const texts: string[] = []
+    // The agent only goes on once the text before has reached the caller: a buffering hop would hang here.
+    for await (const item of readFunctionResponse(res.body)) {
+      if (item.kind !== 'event') continue
+      if (item.type === 'text') {
+        texts.push(item.data.text)
+        if (texts.length <= 2) agent.release(`inc-${texts.length}`)
+      }
+      if (item.type === 'done') expect(item.data).toEqual({ stopReason: 'end_turn' })
+    }
+    expect(texts).toEqual(['one ', 'two ', 'three'])
+  })
+
+  it('normalizes every agent output shape', async () => {
+    agent.scripts.set('shapes', {
+      steps: [
+        { send: data('python string ') },
+        { send: 'data: ts raw string \n\n' },
+        { send: data({ data: { type: 'text', text: 'wrapped ' } }) },
+        { send: data({ event: { contentBlockDelta: { delta: { text: 'strands' } } } }) },
+        { send: data({ data: 'strands', delta: { text: 'strands' } }) },
+        { send: data({ event: { contentBlockStart: { start: { toolUse: { name: 'calc', toolUseId: 'c1' } } } } }) },
+        { send: data({ type: 'tool', name: 'calc', status: 'end', id: 'c1' }) },
+        { send: data({ unknown: 'shape' }) },
+        { send: data({ event: { metadata: { usage: { inputTokens: 1, outputTokens: 2 } } } }) },
+        { send: data({ event: { messageStop: { stopReason: 'max_tokens' } } }) },
+      ],
+    })
+    const { events } = await collect((await invoke({ prompt: 'shapes' })).body)
+    expect(events.slice(1)).toEqual([
+      { type: 'text', data: { text: 'python string ' } },
+      { type: 'text', data: { text: 'ts raw string ' } },
+      { type: 'text', data: { text: 'wrapped ' } },
+      { type: 'text', data: { text: 'strands' } },
+      { type: 'tool', data: { name: 'calc', status: 'start', id: 'c1' } },
+      { type: 'tool', data: { name: 'calc', status: 'end', id: 'c1' } },
+      { type: 'usage', data: { inputTokens: 1, outputTokens: 2 } },
+      { type: 'done', data: { stopReason: 'max_tokens' } },
+    ])
+    expect(logs.some((l) => l.includes('agent_shape_skipped') && l.includes('object{unknown}'))).toBe(true)
+  })
+
+  it("maps a non-streaming agent's JSON answer", async () => {
+    agent.scripts.set('json agent', { contentType: 'application/json', steps: [{ send: JSON.stringify('plain answer') }] })
+    const { events } = await collect((await invoke({ prompt: 'json agent' })).body)
+    expect(events.slice(1)).toEqual([
+      { type: 'text', data: { text: 'plain answer' } },
+      { type: 'done', data: { stopReason: 'end_turn' } },
+    ])
+  })
+
+  it('an agent failure mid-stream becomes an error event, then done', async () => {
+    agent.scripts.set('py failure', {
+      steps: [{ send: data({ type: 'text', text: 'partial' }) }, { send: data({ error: 'Traceback: /srv/secret.py', error_type: 'ValueError', message: 'An error occurred' }) }],
+    })
+    const py = await collect((await invoke({ prompt: 'py failure' })).body)
+    expect(py.events.slice(1)).toEqual([
+      { type: 'text', data: { text: 'partial' } },
+      { type: 'error', data: { code: 'agent_error', message: AGENT_ERROR_MESSAGE, retryable: false } },
+      { type: 'done', data: { stopReason: 'error' } },
+    ])
+
+    agent.scripts.set('crash', { steps: [{ send: data({ type: 'text', text: 'partial' }) }, { wait: 50 }, { destroy: true }] })
+    const crash = await collect((await invoke({ prompt: 'crash' })).body)
+    expect(crash.events.slice(1)).toEqual([
+      { type: 'text', data: { text: 'partial' } },
+      { type: 'error', data: { code: 'stream_interrupted', message: expect.any(String), retryable: true } },
+      { type: 'done', data: { stopReason: 'error' } },
+    ])
+
+    agent.scripts.set('not found', { status: 404, errorType: 'ResourceNotFoundException', steps: [] })
+    const missing = await collect((await invoke({ prompt: 'not found' })).body)
+    expect(missing.events.slice(1)).toEqual([
+      { type: 'error', data: { code: 'agent_unavailable', message: 'The agent is not deployed.', retryable: false } },
+      { type: 'done', data: { stopReason: 'error' } },
+    ])
+    expect(JSON.stringify([py, crash, missing])).not.toMatch(/secret|fake upstream detail|Traceback/)
+  })
+
+  it('sends heartbeat comments while the agent is silent (HEARTBEAT_MS=100)', async () => {
+    agent.scripts.set('silent', { steps: [{ send: data({ type: 'text', text: 'a' }) }, { wait: 550 }, { send: data({ type: 'text', text: 'b' }) }] })
+    const { items } = await collect((await invoke({ prompt: 'silent' })).body)
+    const kinds = items.map((i) => (i.kind === 'event' ? i.type : i.kind))
+    const between = kinds.slice(kinds.indexOf('text') + 1, kinds.lastIndexOf('text'))
+    expect(between.length).toBeGreaterThanOrEqual(3)
+    expect(new Set(between)).toEqual(new Set(['ping']))
+  })
+
+  it('runs concurrent invocations in a pool that grows on demand', async () => {
+    const n = 4
+    for (let i = 0; i < n; i++) agent.scripts.set(`conc ${i}`, { steps: [{ gate: 'conc' }, { send: data({ type: 'text', text: `answer ${i}` }) }] })
+    const before = pool.stats().spawned
+    const responses = await Promise.all(Array.from({ length: n }, (_, i) => invoke({ prompt: `conc ${i}` })))
+    // All n are running at once (each holds a process until the agent answers).
+    expect(pool.stats().busy).toBeGreaterThanOrEqual(n)
+    agent.release('conc')
+    const results = await Promise.all(responses.map((r) => collect(r.body)))
+    results.forEach((r, i) => expect(r.events.find((e) => e.type === 'text')?.data).toEqual({ text: `answer ${i}` }))
+    expect(new Set(responses.map((r) => r.requestId)).size).toBe(n)
+    expect(pool.stats().spawned).toBeGreaterThanOrEqual(Math.max(before, n))
+  })
+
+  it('/cancel sends the cancel invocation to the session', async () => {
+    agent.cancelMode = 'answer'
+    const res = await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: SESSION } }))
+    const bytes = await readAll(res.body)
+    const text = new TextDecoder().decode(bytes)
+    expect(text.startsWith('{"statusCode":200,')).toBe(true)
+    expect(JSON.parse(text.slice(text.indexOf('\0'.repeat(8)) + 8))).toEqual({ cancelled: true, method: 'signal' })
+    expect(agent.calls.filter((c) => c.op === 'cancel' && c.sessionId === SESSION).at(-1)).toMatchObject({ body: { type: 'cancel' }, qualifier: 'DEFAULT' })
+  })
+
+  it('/cancel falls back to StopRuntimeSession when the agent does not answer', async () => {
+    agent.cancelMode = 'hang'
+    const session = 'fallback-session-0123456789-0123456789'
+    try {
+      const res = await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: session } }))
+      const text = new TextDecoder().decode(await readAll(res.body))
+      expect(JSON.parse(text.slice(text.indexOf('\0'.repeat(8)) + 8))).toEqual({ cancelled: true, method: 'stop_session' })
+      expect(agent.calls.filter((c) => c.sessionId === session).map((c) => c.op)).toEqual(['cancel', 'stop'])
+    } finally {
+      agent.cancelMode = 'answer'
+    }
+  })
+
+  it('logs structured lines without the prompt text', async () => {
+    const secret = 'my very private prompt 8f3a'
+    await collect((await invoke({ prompt: secret })).body)
+    const mine = logs.filter((l) => l.includes('invoke_start') || l.includes('invoke_end'))
+    expect(mine.length).toBeGreaterThanOrEqual(2)
+    for (const l of mine) expect(() => JSON.parse(l)).not.toThrow()
+    expect(logs.join('\n')).not.toContain(secret)
+    expect(mine.some((l) => JSON.parse(l).promptChars === secret.length)).toBe(true)
+  })
+})
