@@ -35,10 +35,15 @@ export async function cancel(baseUrl: string, sessionId: string): Promise<{ canc
 /** The agent's yields, one per SSE frame, as they arrive. */
 export async function* frames(response: Response): AsyncGenerator<AgentYield> {
   if (!response.body) throw new Error('response has no body')
-  const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream())
-  for await (const message of events) {
-    if (message.event && message.event !== 'message') throw new Error(`unexpected SSE event "${message.event}": ${message.data}`)
-    yield JSON.parse(message.data) as AgentYield
+  const reader = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader()
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      const message = next.value
+      if (message.event && message.event !== 'message') throw new Error(`unexpected SSE event "${message.event}": ${message.data}`)
+      yield JSON.parse(message.data) as AgentYield
+    }
+  } finally {
+    reader.releaseLock()
   }
 }
 
