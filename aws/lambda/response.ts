@@ -28,6 +28,7 @@ export interface EventStream {
 
 /** Opens the 200 text/event-stream response. */
 export function openEventStream(responseStream: Writable, headers: Record<string, string>): EventStream {
+  installRuntimeConnectionGuard()
   const stream = awslambda.HttpResponseStream.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } })
   let ended = false
   let gone = false
@@ -39,7 +40,10 @@ export function openEventStream(responseStream: Writable, headers: Record<string
   }
   // The runtime's connection to the Runtime API: it breaks when the platform drops the response. In AWS
   // this does not follow a client disconnect (aws-lambda-nodejs-runtime-interface-client#145).
-  stream.on('error', markGone)
+  stream.on('error', (err) => {
+    runtimeConnectionErrors.add(err)
+    markGone()
+  })
   stream.on('close', markGone)
 
   const write = async (bytes: Uint8Array | string) => {
@@ -61,6 +65,23 @@ export function openEventStream(responseStream: Writable, headers: Record<string
       goneListeners.push(fn)
     },
   }
+}
+
+/**
+ * aws-lambda-ric (4.0.2) rejects promises of its own with the response connection's error and observes
+ * them only after the handler returns; with nobody listening, Node kills the process at once, before the
+ * handler can cancel the agent. Those rejections (and only those) are swallowed; any other unhandled
+ * rejection still crashes the process, as it would without this listener.
+ */
+const runtimeConnectionErrors = new WeakSet<object>()
+let guardInstalled = false
+function installRuntimeConnectionGuard(): void {
+  if (guardInstalled) return
+  guardInstalled = true
+  process.on('unhandledRejection', (reason) => {
+    if (typeof reason === 'object' && reason !== null && runtimeConnectionErrors.has(reason)) return
+    throw reason
+  })
 }
 
 function drained(stream: Writable): Promise<void> {

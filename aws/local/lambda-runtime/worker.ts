@@ -37,6 +37,8 @@ export class LambdaWorker {
   private timedOut = false
   private spawnedAt = 0
   private cutOnResponse?: Invocation
+  /** A response connection was cut: the process is only trusted again once it asks for /next. */
+  private cut = false
   private markReady!: () => void
   private failReady!: (e: Error) => void
 
@@ -81,7 +83,7 @@ export class LambdaWorker {
    * sequential caller paying a cold start.
    */
   get available(): boolean {
-    return this.state !== 'dead' && !this.current
+    return this.state !== 'dead' && !this.current && !this.cut
   }
 
   /** Hands an invocation to this process; it is delivered at the process's next GET /next. */
@@ -108,6 +110,7 @@ export class LambdaWorker {
   /** Cuts the function's response connection (now, or as soon as it posts one). */
   private disconnect(inv: Invocation): void {
     const cut = () => {
+      this.cut = true
       inv.responseRequest?.socket.destroy()
       this.complete(inv, { ok: false, kind: 'aborted', errorType: 'Client.Disconnected', errorMessage: 'The caller went away.' })
     }
@@ -162,6 +165,7 @@ export class LambdaWorker {
   }
 
   private next(res: ServerResponse): void {
+    this.cut = false
     if (this.initMs === undefined) {
       this.initMs = performance.now() - this.spawnedAt
       this.markReady()

@@ -1,0 +1,68 @@
+/**
+ * When the response connection breaks mid-answer, the proxy stops reading and cancels the agent's
+ * session. In AWS a client disconnect does not reach the function (aws-lambda-nodejs-runtime-interface-client#145);
+ * the local Runtime API's abortMode 'disconnect' cuts the function's response connection to exercise
+ * this path under the real runtime client.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { startLambdaPool, type LambdaPool } from '../local/lambda-runtime'
+import { buildLambda } from './build'
+import { proxyEvent } from './test/proxy-event'
+import { readFunctionResponse } from './test/read-function-response'
+import { startScriptedAgentCore, type ScriptedAgentCore } from './test/scripted-agentcore'
+
+const SESSION = 'disconnect-session-0123456789-0123456789'
+let agent: ScriptedAgentCore
+let pool: LambdaPool
+let codeDir: string
+const logs: string[] = []
+
+beforeAll(async () => {
+  codeDir = mkdtempSync(join(tmpdir(), 'lambda-proxy-'))
+  await buildLambda(codeDir)
+  agent = await startScriptedAgentCore()
+  pool = await startLambdaPool({
+    codeDir,
+    handler: 'index.handler',
+    abortMode: 'disconnect',
+    onLog: (line) => logs.push(line),
+    env: {
+      AGENT_RUNTIME_ARN: 'arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/disc-AbCdEf1234',
+      AGENTCORE_ENDPOINT: agent.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    },
+  })
+})
+
+afterAll(async () => {
+  await pool?.stop()
+  await agent?.close()
+  if (codeDir) rmSync(codeDir, { recursive: true, force: true })
+})
+
+it('a broken response connection stops the agent call and cancels the session', async () => {
+  agent.scripts.set('long', { steps: [{ send: 'data: {"type":"text","text":"first"}\n\n' }, { gate: 'never' }] })
+  const abort = new AbortController()
+  const res = await pool.invoke(proxyEvent({ json: { prompt: 'long', sessionId: SESSION } }), { signal: abort.signal })
+  for await (const item of readFunctionResponse(res.body)) {
+    if (item.kind === 'event' && item.type === 'text') break
+  }
+  abort.abort()
+  expect(await res.outcome).toMatchObject({ ok: false, kind: 'aborted' })
+  await expect.poll(() => agent.calls.filter((c) => c.sessionId === SESSION).map((c) => c.op), { timeout: 10_000 }).toEqual(['invoke', 'cancel'])
+  await expect.poll(() => agent.closedEarly, { timeout: 10_000 }).toContain(SESSION)
+  await expect.poll(() => logs.some((l) => l.includes('client_gone')), { timeout: 10_000 }).toBe(true)
+
+  // The process is usable again afterwards.
+  agent.scripts.set('after', { steps: [{ send: 'data: {"type":"text","text":"again"}\n\n' }] })
+  const next = await pool.invoke(proxyEvent({ json: { prompt: 'after' } }))
+  const texts: string[] = []
+  for await (const item of readFunctionResponse(next.body)) if (item.kind === 'event' && item.type === 'text') texts.push(item.data.text)
+  expect(texts).toEqual(['again'])
+  // ...in the same process: it survived the broken connection.
+  expect(pool.stats().spawned).toBe(1)
+})
