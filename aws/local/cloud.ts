@@ -112,6 +112,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         AWS_ACCESS_KEY_ID: 'LOCALACCESSKEY000000',
         AWS_SECRET_ACCESS_KEY: 'local-secret-access-key',
         AWS_SESSION_TOKEN: 'local-session-token',
+        // Lambda runs Node 22; locally the runtime is this machine's Node, which the SDK warns about
+        // on every cold start. The warning says nothing about the function, so it is turned off here.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...options.lambdaEnv,
       },
       onLog: (line) => log('lambda', line),

@@ -1,0 +1,146 @@
+/**
+ * `npm run dev`: the local cloud plus the HonoX dev server (Vite), wired together.
+ * `npm run preview`: the local cloud, `npm run build`, then `wrangler dev` on the build.
+ *
+ * - The Worker finds the local API Gateway through .dev.vars (UPSTREAM_URL, UPSTREAM_API_KEY),
+ *   written here when absent. An existing file is respected; if it points elsewhere, we say so.
+ * - Fixed ports (a busy one stops the start with a message naming it); environment overrides:
+ *   LOCAL_API_PORT (8788), LOCAL_AGENTCORE_PORT (8789), LOCAL_AGENT_PORT (8790), DEV_PORT (5173 dev,
+ *   8787 preview), and LOCAL_APIGW_*_MS for API Gateway's limits (see api-gateway/limits.ts).
+ * - Ctrl-C (SIGINT) or SIGTERM stops everything; if a child dies, everything stops with exit code 1.
+ * - Nothing reaches the network: offline model, wrangler's metrics and cf fetch turned off.
+ */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { startChild, run, stopChild, waitForHttp, type Child } from './children'
+import { startLocalCloud, STAGE, type LocalCloud } from './cloud'
+import { planDevVars, wranglerUpstreamUrl } from './dev-vars'
+import { limitsFromEnv } from './api-gateway/limits'
+import { PortBusyError, listen, close, LOCAL_HOST } from './listen'
+import { createServer } from 'node:http'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const preview = process.argv.includes('--preview')
+
+const say = (line = '') => process.stdout.write(line + '\n')
+const warn = (line: string) => process.stdout.write(`\n  ! ${line}\n\n`)
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new Error(`${name} must be a port number (1–65535), got "${raw}"`)
+  return n
+}
+
+async function main(): Promise<number> {
+  const started = Date.now()
+  const webPort = portFromEnv('DEV_PORT', preview ? 8787 : 5173)
+  const defaultApiPort = portFromEnv('LOCAL_API_PORT', 8788)
+  const defaultUrl = `http://${LOCAL_HOST}:${defaultApiPort}/${STAGE}/invoke`
+  const devVars = planDevVars(`${ROOT}.dev.vars`, defaultUrl, wranglerUpstreamUrl(`${ROOT}wrangler.toml`))
+
+  say(`edge-agent-chat ${preview ? 'preview' : 'dev'}: starting the local cloud (agent on the offline model, AgentCore, Lambda, API Gateway)…`)
+  if (devVars.file === 'created') say(`  wrote .dev.vars (UPSTREAM_URL=${devVars.upstreamUrl}, a fresh UPSTREAM_API_KEY)`)
+  else say('  using the existing .dev.vars')
+  if (!devVars.local) {
+    warn(
+      `.dev.vars sets UPSTREAM_URL=${devVars.upstreamUrl}: the app will call that, not the local cloud.\n` +
+        '    Remove UPSTREAM_URL and UPSTREAM_API_KEY from .dev.vars (or the file) to use the local cloud.',
+    )
+  } else if (!devVars.apiKey) {
+    warn('.dev.vars has no UPSTREAM_API_KEY: the app will get 403 from the local API Gateway.\n    Delete .dev.vars and run again to get one written.')
+  }
+
+  // The web server's port first: finding it busy after a 2-second start would be a poor welcome.
+  await assertFree(webPort, preview ? 'wrangler dev' : 'Vite dev server')
+  const cloud: LocalCloud = await startLocalCloud({
+    ports: {
+      apiGateway: devVars.local ? devVars.port : defaultApiPort,
+      agentCore: portFromEnv('LOCAL_AGENTCORE_PORT', 8789),
+      agent: portFromEnv('LOCAL_AGENT_PORT', 8790),
+    },
+    apiKey: devVars.local ? devVars.apiKey : undefined,
+    limits: limitsFromEnv(),
+    agent: { logLevel: process.env.LOG_LEVEL ?? 'warn' },
+    log: (source, line) => say(`[${source}] ${line}`),
+  })
+  say(`  local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  say(`    API Gateway  POST ${cloud.invokeUrl}   POST ${cloud.cancelUrl}   (x-api-key required)`)
+  say(`    AgentCore    ${cloud.agentCoreEndpoint}   runtime ${cloud.agentRuntimeArn}`)
+  say(`    agent        ${cloud.agentUrl}   (offline model)`)
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WRANGLER_SEND_METRICS: 'false',
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  }
+  if (preview) {
+    say('  building the app (npm run build)…')
+    const code = await run('npm', ['run', 'build'], env)
+    if (code !== 0) {
+      await cloud.stop()
+      say(`npm run build failed (exit ${code}).`)
+      return 1
+    }
+  }
+  const web: Child = preview
+    ? startChild(
+        'wrangler dev',
+        process.execPath,
+        [`${ROOT}node_modules/wrangler/bin/wrangler.js`, 'dev', '--ip', LOCAL_HOST, '--port', String(webPort), '--show-interactive-dev-session=false'],
+        env,
+        (l) => say(`[wrangler] ${l}`),
+      )
+    : startChild('vite', process.execPath, [`${ROOT}node_modules/vite/bin/vite.js`, '--host', LOCAL_HOST, '--port', String(webPort), '--strictPort'], env, (l) =>
+        say(`[vite] ${l}`),
+      )
+
+  let stopping: Promise<void> | undefined
+  const shutdown = async (code: number, why: string): Promise<never> => {
+    // The first reason wins; later ones (the web server exiting because we stopped it) wait for it.
+    if (!stopping) {
+      say(`\n${why}: stopping…`)
+      stopping = Promise.all([stopChild(web), cloud.stop()]).then(() => say('stopped.'))
+      await stopping
+      process.exit(code)
+    }
+    await stopping
+    return new Promise<never>(() => {})
+  }
+  process.once('SIGINT', () => void shutdown(0, 'Ctrl-C'))
+  process.once('SIGTERM', () => void shutdown(0, 'SIGTERM'))
+  void web.exited.then((code) => shutdown(1, `${web.name} exited (code ${code})`))
+
+  const url = `http://${LOCAL_HOST}:${webPort}/`
+  if (await waitForHttp(url, 120_000, () => web.process.exitCode === null)) {
+    say('')
+    say(`  Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open ${url}`)
+    say('  Ctrl-C stops everything.')
+    say('')
+  } else if (stopping === undefined) {
+    await shutdown(1, `${web.name} did not answer at ${url}`)
+  }
+  return await new Promise<number>(() => {}) // runs until a signal or a child's death
+}
+
+async function assertFree(port: number, what: string): Promise<void> {
+  const probe = createServer()
+  await listen(probe, port, what)
+  await close(probe)
+}
+
+if (!existsSync(`${ROOT}node_modules`)) {
+  say('node_modules is missing: run `npm ci` first.')
+  process.exit(1)
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof PortBusyError) {
+      say(`\n${err.message}\nEnvironment overrides: DEV_PORT, LOCAL_API_PORT, LOCAL_AGENTCORE_PORT, LOCAL_AGENT_PORT.`)
+    } else say(`\nCould not start: ${err instanceof Error ? err.message : String(err)}`)
+    process.exit(1)
+  },
+)
