@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy } from 'aws-cdk-lib'
+import { Annotations, Aws, RemovalPolicy } from 'aws-cdk-lib'
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore'
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets'
 import * as iam from 'aws-cdk-lib/aws-iam'
@@ -40,6 +40,12 @@ export class AgentRuntime extends Construct {
       networkConfiguration: agentcore.RuntimeNetworkConfiguration.usingPublicNetwork(),
       environmentVariables,
     })
+
+    // The container URI is an asset token until deploy, so the construct can't check it at synth.
+    Annotations.of(this.runtime).acknowledgeInfo(
+      'aws-cdk-lib.aws-bedrockagentcore:containerUriValidationSkipped',
+      'the URI is the CDK image asset, resolved at deploy',
+    )
 
     this.runtime.addToRolePolicy(
       new iam.PolicyStatement({
