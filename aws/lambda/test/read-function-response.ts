@@ -12,7 +12,7 @@ export type Item =
 const DELIMITER = 8
 
 export async function* readFunctionResponse(body: ReadableStream<Uint8Array>): AsyncGenerator<Item> {
-  let head = new Uint8Array(0)
+  let head: Uint8Array = new Uint8Array(0)
   let inPayload = false
   const queue: Item[] = []
   const decoder = new TextDecoder()
@@ -21,7 +21,7 @@ export async function* readFunctionResponse(body: ReadableStream<Uint8Array>): A
     onEvent: (e) => queue.push({ kind: 'event', type: e.event ?? 'message', data: JSON.parse(e.data) }),
     onComment: () => queue.push({ kind: 'ping' }),
   })
-  for await (const chunk of body) {
+  for await (const chunk of chunks(body)) {
     let payload = chunk
     if (!inPayload) {
       head = concat(head, chunk)
@@ -50,9 +50,22 @@ export async function collect(body: ReadableStream<Uint8Array>) {
 }
 
 export async function readAll(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  let all = new Uint8Array(0)
-  for await (const chunk of body) all = concat(all, chunk)
+  let all: Uint8Array = new Uint8Array(0)
+  for await (const chunk of chunks(body)) all = concat(all, chunk)
   return all
+}
+
+async function* chunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader()
+  try {
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return
+      yield value
+    }
+  } finally {
+    reader.releaseLock()
+  }
 }
 
 function findZeros(b: Uint8Array): number {
