@@ -73,12 +73,12 @@ describe('the bundle built from the Docker build context', () => {
   let url: string
 
   beforeAll(async () => {
-    // The build context as .dockerignore leaves it: package files and the non-test sources.
+    // The build context as .dockerignore leaves it, minus what the Dockerfile does not COPY.
     context = mkdtempSync(join(tmpdir(), 'agent-image-'))
+    const ignored = dockerignore(readFileSync(join(here, '.dockerignore'), 'utf8'))
     for (const file of readdirSync(here)) {
-      if (file === 'package.json' || file === 'package-lock.json' || (file.endsWith('.ts') && !file.endsWith('.test.ts'))) {
-        cpSync(join(here, file), join(context, file))
-      }
+      const copied = file === 'package.json' || file === 'package-lock.json' || file.endsWith('.ts')
+      if (copied && !ignored(file)) cpSync(join(here, file), join(context, file))
     }
     symlinkSync(join(root, 'node_modules'), join(context, 'node_modules'), 'dir')
     const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: context, encoding: 'utf8' })
@@ -124,3 +124,13 @@ describe('the bundle built from the Docker build context', () => {
     expect(await exited).toBe(0)
   })
 })
+
+/** The top-level name patterns of a .dockerignore (`*` wildcards; that is all ours uses). */
+function dockerignore(text: string): (name: string) => boolean {
+  const patterns = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`))
+  return (name) => patterns.some((pattern) => pattern.test(name))
+}
