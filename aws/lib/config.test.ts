@@ -19,6 +19,7 @@ describe('readConfig', () => {
       apiAccessLogs: true,
       heartbeatMs: 15_000,
       agentQualifier: 'DEFAULT',
+      maxPromptChars: 16_000,
     })
   })
 
@@ -36,6 +37,7 @@ describe('readConfig', () => {
         apiAccessLogs: 'false',
         heartbeatMs: '5000',
         agentQualifier: 'staging',
+        maxPromptChars: '8000',
       }),
     )
     expect(fromCli).toEqual({
@@ -50,6 +52,7 @@ describe('readConfig', () => {
       apiAccessLogs: false,
       heartbeatMs: 5000,
       agentQualifier: 'staging',
+      maxPromptChars: 8000,
     })
     const fromJson = readConfig(context({ throttleBurstLimit: 5, quotaLimit: 100, logRetentionDays: 7, apiAccessLogs: false }))
     expect(fromJson).toMatchObject({ throttleBurstLimit: 5, quotaLimit: 100, logRetention: 7, apiAccessLogs: false })
@@ -72,6 +75,7 @@ describe('readConfig', () => {
     ['apiAccessLogs', 'yes', /apiAccessLogs must be true or false/],
     ['heartbeatMs', 10, /heartbeatMs/],
     ['agentQualifier', '1st', /agentQualifier/],
+    ['maxPromptChars', '-1', /maxPromptChars/],
   ])('rejects %s = %j with a message naming the key', (key, value, message) => {
     expect(CONTEXT_KEYS).toContain(key)
     expect(() => readConfig(context({ [key]: value }))).toThrow(ConfigError)

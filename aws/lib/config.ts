@@ -1,5 +1,6 @@
 import { Period } from 'aws-cdk-lib/aws-apigateway'
 import { RetentionDays } from 'aws-cdk-lib/aws-logs'
+import { DEFAULT_MAX_PROMPT_CHARS } from '../../protocol/request'
 
 /**
  * Everything a deployment may tune. Read from CDK context (`cdk.json` "context" or `-c key=value`)
@@ -27,6 +28,8 @@ export interface EdgeAgentChatConfig {
   readonly heartbeatMs: number
   /** Lambda env AGENT_QUALIFIER: the runtime endpoint the Lambda invokes. */
   readonly agentQualifier: string
+  /** Lambda env MAX_PROMPT_CHARS: longest prompt the Lambda accepts (keep >= the Worker's). */
+  readonly maxPromptChars: number
 }
 
 /** Context keys, exported so the README table and the tests name the same keys. */
@@ -42,6 +45,7 @@ export const CONTEXT_KEYS = [
   'apiAccessLogs',
   'heartbeatMs',
   'agentQualifier',
+  'maxPromptChars',
 ] as const
 export type ContextKey = (typeof CONTEXT_KEYS)[number]
 
@@ -64,6 +68,7 @@ export const DEFAULT_CONFIG: EdgeAgentChatConfig = {
   apiAccessLogs: true,
   heartbeatMs: 15_000,
   agentQualifier: 'DEFAULT',
+  maxPromptChars: DEFAULT_MAX_PROMPT_CHARS,
 }
 
 /** The part of a construct node this module needs, so tests can pass a plain lookup. */
@@ -101,6 +106,7 @@ export function readConfig(node: ContextSource): EdgeAgentChatConfig {
     apiAccessLogs: booleanOf('apiAccessLogs', raw('apiAccessLogs') ?? d.apiAccessLogs),
     heartbeatMs: numberOf('heartbeatMs', raw('heartbeatMs') ?? d.heartbeatMs, { min: 1000, integer: true }),
     agentQualifier: qualifierOf(raw('agentQualifier') ?? d.agentQualifier),
+    maxPromptChars: numberOf('maxPromptChars', raw('maxPromptChars') ?? d.maxPromptChars, { min: 1, integer: true }),
   }
 }
 

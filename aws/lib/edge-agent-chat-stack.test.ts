@@ -127,6 +127,7 @@ describe('EdgeAgentChat stack (defaults)', () => {
         AGENT_RUNTIME_ARN: { 'Fn::GetAtt': [runtimeId, 'AgentRuntimeArn'] },
         AGENT_QUALIFIER: 'DEFAULT',
         HEARTBEAT_MS: '15000',
+        MAX_PROMPT_CHARS: '16000',
       })
     })
 
@@ -320,6 +321,7 @@ describe('EdgeAgentChat stack (configured through context)', () => {
       apiAccessLogs: 'false',
       heartbeatMs: '5000',
       agentQualifier: 'live',
+      maxPromptChars: '4000',
     })
   })
 
@@ -340,14 +342,14 @@ describe('EdgeAgentChat stack (configured through context)', () => {
     })
   })
 
-  it('applies stage name, throttle, quota, retention, heartbeat and qualifier', () => {
+  it('applies stage name, throttle, quota, retention, heartbeat, qualifier and prompt limit', () => {
     s.template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' })
     s.template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: { RateLimit: 2, BurstLimit: 4 },
       Quota: { Limit: 500, Period: 'MONTH' },
     })
     s.template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ HEARTBEAT_MS: '5000', AGENT_QUALIFIER: 'live' }) },
+      Environment: { Variables: Match.objectLike({ HEARTBEAT_MS: '5000', AGENT_QUALIFIER: 'live', MAX_PROMPT_CHARS: '4000' }) },
     })
     const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup'))
     expect(groups).toHaveLength(2)

@@ -37,6 +37,7 @@ export class EdgeAgentChatStack extends Stack {
       runtime: agent.runtime,
       agentQualifier: config.agentQualifier,
       heartbeatMs: config.heartbeatMs,
+      maxPromptChars: config.maxPromptChars,
       logRetention: config.logRetention,
     })
 

@@ -16,6 +16,7 @@ export interface StreamingProxyProps {
   readonly runtime: agentcore.IBedrockAgentRuntime
   readonly agentQualifier: string
   readonly heartbeatMs: number
+  readonly maxPromptChars: number
   readonly logRetention: logs.RetentionDays
 }
 
@@ -73,6 +74,7 @@ export class StreamingProxy extends Construct {
         AGENT_RUNTIME_ARN: props.runtime.agentRuntimeArn,
         AGENT_QUALIFIER: props.agentQualifier,
         HEARTBEAT_MS: String(props.heartbeatMs),
+        MAX_PROMPT_CHARS: String(props.maxPromptChars),
       },
       // The options aws/lambda/build.ts uses for local runs, so what runs locally is what deploys.
       // Local esbuild, not Docker: synth needs no Docker engine.
