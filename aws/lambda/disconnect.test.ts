@@ -4,45 +4,24 @@
  * the local Runtime API's abortMode 'disconnect' cuts the function's response connection to exercise
  * this path under the real runtime client.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { startLambdaPool, type LambdaPool } from '../local/lambda-runtime'
-import { buildLambda } from './build'
+import type { LambdaPool } from '../local/lambda-runtime'
 import { proxyEvent } from './test/proxy-event'
 import { readFunctionResponse } from './test/read-function-response'
-import { startScriptedAgentCore, type ScriptedAgentCore } from './test/scripted-agentcore'
+import type { ScriptedAgentCore } from './test/scripted-agentcore'
+import { startProxy, type RunningProxy } from './test/start-proxy'
 
 const SESSION = 'disconnect-session-0123456789-0123456789'
+let proxy: RunningProxy
 let agent: ScriptedAgentCore
 let pool: LambdaPool
-let codeDir: string
-const logs: string[] = []
+let logs: string[]
 
 beforeAll(async () => {
-  codeDir = mkdtempSync(join(tmpdir(), 'lambda-proxy-'))
-  await buildLambda(codeDir)
-  agent = await startScriptedAgentCore()
-  pool = await startLambdaPool({
-    codeDir,
-    handler: 'index.handler',
-    abortMode: 'disconnect',
-    onLog: (line) => logs.push(line),
-    env: {
-      AGENT_RUNTIME_ARN: 'arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/disc-AbCdEf1234',
-      AGENTCORE_ENDPOINT: agent.endpoint,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    },
-  })
+  proxy = await startProxy({ abortMode: 'disconnect' })
+  ;({ agent, pool, logs } = proxy)
 })
-
-afterAll(async () => {
-  await pool?.stop()
-  await agent?.close()
-  if (codeDir) rmSync(codeDir, { recursive: true, force: true })
-})
+afterAll(() => proxy?.stop())
 
 it('a broken response connection stops the agent call and cancels the session', async () => {
   agent.scripts.set('long', { steps: [{ send: 'data: {"type":"text","text":"first"}\n\n' }, { gate: 'never' }] })

@@ -2,52 +2,28 @@
  * The bundled proxy (dist/index.mjs, as deployed) under AWS's runtime client, aws-lambda-ric, through
  * the local Runtime API, against a scripted AgentCore.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLambdaPool, type LambdaPool } from '../local/lambda-runtime'
-import { buildLambda } from './build'
+import type { LambdaPool } from '../local/lambda-runtime'
 import { AGENT_ERROR_MESSAGE } from './agent-events'
 import { proxyEvent } from './test/proxy-event'
 import { collect, readAll, readFunctionResponse } from './test/read-function-response'
-import { startScriptedAgentCore, type ScriptedAgentCore } from './test/scripted-agentcore'
+import type { ScriptedAgentCore } from './test/scripted-agentcore'
+import { startProxy, type RunningProxy } from './test/start-proxy'
 
 const ARN = 'arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/test_agent-AbCdEf1234'
 const SESSION = 'test-session-0123456789-0123456789-0123'
 const data = (v: unknown) => `data: ${JSON.stringify(v)}\n\n`
 
+let proxy: RunningProxy
 let agent: ScriptedAgentCore
 let pool: LambdaPool
-let codeDir: string
-const logs: string[] = []
+let logs: string[]
 
 beforeAll(async () => {
-  codeDir = mkdtempSync(join(tmpdir(), 'lambda-proxy-'))
-  await buildLambda(codeDir)
-  agent = await startScriptedAgentCore()
-  pool = await startLambdaPool({
-    codeDir,
-    handler: 'index.handler',
-    warm: 1,
-    maxConcurrency: 6,
-    onLog: (line) => logs.push(line),
-    env: {
-      AGENT_RUNTIME_ARN: ARN,
-      AGENTCORE_ENDPOINT: agent.endpoint,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      HEARTBEAT_MS: '100',
-      CANCEL_TIMEOUT_MS: '300',
-    },
-  })
+  proxy = await startProxy({ warm: 1, maxConcurrency: 6 }, { HEARTBEAT_MS: '100', CANCEL_TIMEOUT_MS: '300' })
+  ;({ agent, pool, logs } = proxy)
 })
-
-afterAll(async () => {
-  await pool?.stop()
-  await agent?.close()
-  if (codeDir) rmSync(codeDir, { recursive: true, force: true })
-})
+afterAll(() => proxy?.stop())
 
 const invoke = (json: unknown, extra: Parameters<typeof proxyEvent>[0] = {}) => pool.invoke(proxyEvent({ json, ...extra }))
 

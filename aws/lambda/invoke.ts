@@ -15,11 +15,14 @@ import { heartbeatMs, startHeartbeat } from './heartbeat'
 import { logPrompts, type Logger } from './log'
 import { openEventStream } from './response'
 
+/** Time kept back before the function timeout to end the stream properly (error + done) and cancel. */
+export const DEADLINE_RESERVE_MS = 2_500
+
 export async function relayAnswer(
   config: AgentCoreConfig,
   request: InvokeRequest & { sessionId: string },
   responseStream: Writable,
-  context: Pick<Context, 'awsRequestId'>,
+  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
   log: Logger,
 ): Promise<void> {
   const { sessionId, prompt } = request
@@ -27,12 +30,25 @@ export async function relayAnswer(
   const out = openEventStream(responseStream, { [SESSION_HEADER]: sessionId, 'X-Request-Id': context.awsRequestId })
   const abort = new AbortController()
   let cancelling: Promise<unknown> | undefined
+  const stopAgent = () => {
+    abort.abort()
+    cancelling ??= cancelSession(config, sessionId, log).catch((err) => log.error('cancel_failed', { err }))
+  }
   out.onGone(() => {
     // The response connection broke: stop reading, and stop the agent (it would keep running and billing).
     log.warn('client_gone', { ms: Date.now() - started })
-    abort.abort()
-    cancelling = cancelSession(config, sessionId, log).catch((err) => log.error('cancel_failed', { err }))
+    stopAgent()
   })
+  // Lambda kills the function at its timeout, mid-stream and without `done`: end the answer a little before.
+  let outOfTime = false
+  const deadline = setTimeout(
+    () => {
+      log.warn('deadline_reached', { ms: Date.now() - started })
+      outOfTime = true
+      stopAgent()
+    },
+    Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS),
+  )
 
   const counts: Partial<Record<EventType, number>> = {}
   let firstTextMs: number | undefined
@@ -73,6 +89,9 @@ export async function relayAnswer(
   } catch (err) {
     if (out.gone) {
       stopReason = 'cancelled'
+    } else if (outOfTime) {
+      await emit('error', { code: 'upstream_timeout', message: 'The answer took longer than this service allows.', retryable: false })
+      stopReason = 'error'
     } else {
       log.error('agent_failed', { err, phase })
       await emit('error', agentFailureEvent(err, phase))
@@ -80,6 +99,7 @@ export async function relayAnswer(
     }
   } finally {
     heartbeat.stop()
+    clearTimeout(deadline)
   }
   await emit('done', { stopReason })
   await out.end()
