@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { builtinModules } from 'node:module'
 import { join } from 'node:path'
 import { App } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { build } from 'esbuild'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LAMBDA_HANDLER, lambdaBuildOptions } from '../lambda/bundle-options'
 import { addEdgeAgentChat } from './app'
 import { DEFAULT_MODEL_ID } from './config'
@@ -22,8 +23,17 @@ interface Synthesized {
   }
 }
 
+// Each synth writes a cloud assembly (with the staged agent source and the Lambda bundle): into a
+// temporary directory that the tests remove.
+const outdirs: string[] = []
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true })
+})
+
 function synthesize(context: Record<string, unknown> = {}): Synthesized {
-  const app = new App({ context: { ...cdkJson.context, ...context } })
+  const outdir = mkdtempSync(join(tmpdir(), 'edge-agent-chat-cdk-'))
+  outdirs.push(outdir)
+  const app = new App({ outdir, context: { ...cdkJson.context, ...context } })
   const stack = addEdgeAgentChat(app)
   const template = Template.fromStack(stack)
   const assemblyDir = app.synth().directory
