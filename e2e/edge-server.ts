@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { unstable_dev } from 'wrangler'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const run = promisify(execFile)
+
+/** `npm run build`: the client bundle and the Worker, as `wrangler deploy` would upload them. */
+export async function buildEdgeApp(): Promise<void> {
+  // NODE_ENV=test (set by vitest) would make Vite build a development bundle.
+  const env = { ...process.env, NODE_ENV: 'production', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
+  await run('npx', ['vite', 'build', '--mode', 'client'], { cwd: root, env })
+  await run('npx', ['vite', 'build'], { cwd: root, env })
+}
+
+/**
+ * Serves the built Worker with wrangler's local runtime (workerd, the same as `wrangler dev`) on
+ * 127.0.0.1 and an ephemeral port, with the upstream vars pointed at a test upstream.
+ */
+export async function startEdge(vars: { UPSTREAM_URL: string; UPSTREAM_API_KEY: string }) {
+  process.env.WRANGLER_SEND_METRICS = 'false'
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
+  const worker = await unstable_dev(`${root}/dist/index.js`, {
+    config: `${root}/wrangler.toml`,
+    ip: '127.0.0.1',
+    port: 0,
+    vars,
+    assets: `${root}/dist`,
+    envFiles: [],
+    logLevel: 'warn',
+    experimental: { disableExperimentalWarning: true },
+  })
+  return { url: `http://127.0.0.1:${worker.port}`, stop: () => worker.stop() }
+}

@@ -1,0 +1,154 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from './browser'
+import { buildEdgeApp, startEdge } from './edge-server'
+import { startTestUpstream, TEST_API_KEY, type TestUpstream } from './test-upstream'
+
+// The chat page in Chromium, served by the built Worker (workerd via wrangler) in front of a test
+// upstream that streams slowly.
+let upstream: TestUpstream
+let edge: Awaited<ReturnType<typeof startEdge>>
+let browser: Browser
+const problems: string[] = []
+
+beforeAll(async () => {
+  upstream = await startTestUpstream()
+  await buildEdgeApp()
+  edge = await startEdge({ UPSTREAM_URL: upstream.invokeUrl, UPSTREAM_API_KEY: TEST_API_KEY })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await edge?.stop()
+  await upstream?.stop()
+})
+
+async function openChat(): Promise<Page> {
+  const page = await browser.newPage()
+  page.on('console', (m) => {
+    const url = m.location().url ?? ''
+    // The error answers this test provokes on purpose (a 503 from /api/invoke) are not problems.
+    if (/^Failed to load resource/.test(m.text()) && url.endsWith('/api/invoke')) return
+    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`${m.text()} (${url})`)
+  })
+  page.on('pageerror', (e) => problems.push(e.message))
+  await page.goto(edge.url)
+  await page.waitForSelector('form.composer[data-ready="true"]')
+  // Record every distinct text of the latest answer as it changes (what a reader sees grow).
+  await page.evaluate(() => {
+    const w = window as unknown as { growth: string[] }
+    w.growth = []
+    new MutationObserver(() => {
+      const answers = document.querySelectorAll('.turn.assistant .answer')
+      const text = answers[answers.length - 1]?.textContent ?? ''
+      if (text && text !== w.growth[w.growth.length - 1]) w.growth.push(text)
+    }).observe(document.querySelector('.log')!, { childList: true, subtree: true, characterData: true })
+  })
+  return page
+}
+
+const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i + 1}`).join(' ')
+const answerText = (page: Page) => page.locator('.turn.assistant .answer').last().textContent()
+
+describe('the chat page', () => {
+  it('streams an answer in visible steps, stops it, and keeps the partial text under an error', async () => {
+    const page = await openChat()
+    const input = page.locator('#prompt')
+    await input.fill('slow:stop1 ')
+    await input.press('Shift+Enter')
+    expect(await input.inputValue()).toBe('slow:stop1 \n')
+    await input.fill(`slow:stop1 ${words(40)}`)
+    await input.press('Enter')
+
+    await expect.poll(() => page.locator('button.send').isDisabled()).toBe(true)
+    await expect.poll(() => page.locator('button.stop').isVisible()).toBe(true)
+    await expect.poll(() => answerText(page), { timeout: 20_000 }).toContain('w5')
+    await page.locator('button.stop').click()
+
+    const error = page.locator('.turn.assistant .turn-error').last()
+    await error.waitFor()
+    expect(await error.textContent()).toContain('Stopped')
+    expect(await error.locator('button.retry').count()).toBe(1)
+    const partial = (await answerText(page))!
+    expect(partial).toMatch(/^w1 w2 w3 w4 w5/)
+    expect(partial).not.toContain('w40')
+    const growth = await page.evaluate(() => (window as unknown as { growth: string[] }).growth)
+    expect(growth.length).toBeGreaterThanOrEqual(3)
+    growth.slice(1).forEach((text, i) => expect(text.startsWith(growth[i])).toBe(true))
+    expect(await page.locator('.log').getAttribute('aria-live')).toBe('polite')
+    expect(await page.locator('button.send').isDisabled()).toBe(false)
+    expect(await page.locator('button.stop').isVisible()).toBe(false)
+
+    // The stop reached the upstream: its invoke request was aborted and the session cancelled.
+    const invoke = upstream.seen.find((r) => r.prompt?.startsWith('slow:stop1'))!
+    await expect.poll(() => invoke.aborted).toBe(true)
+    await expect.poll(() => upstream.seen.some((r) => r.path === '/v1/cancel' && r.body.includes(invoke.sessionId!))).toBe(true)
+    await page.close()
+  })
+
+  it('renders markdown as DOM, never model text as HTML, and keeps the session across turns', async () => {
+    const page = await openChat()
+    const input = page.locator('#prompt')
+    await input.fill('answer:md1 **bold** <img src=x onerror="window.pwned=1"> `code`')
+    await input.press('Enter')
+    await expect.poll(() => page.locator('.turn.assistant:not(.streaming)').count()).toBe(1)
+    const answer = page.locator('.turn.assistant .answer').last()
+    expect(await answer.locator('strong').textContent()).toBe('bold')
+    expect(await answer.locator('code').textContent()).toBe('code')
+    expect(await answer.textContent()).toContain('<img src=x onerror="window.pwned=1">')
+    expect(await page.locator('.log img').count()).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined()
+    expect(await page.locator('.turn.user .body').first().textContent()).toContain('<img src=x')
+
+    await input.fill('answer:md2 again')
+    await input.press('Enter')
+    await expect.poll(() => page.locator('.turn.assistant:not(.streaming)').count()).toBe(2)
+    await page.locator('button.new-chat').click()
+    expect(await page.locator('.log .turn').count()).toBe(0)
+    await input.fill('answer:md3 fresh')
+    await input.press('Enter')
+    await expect.poll(() => page.locator('.turn.assistant:not(.streaming)').count()).toBe(1)
+
+    const session = (tag: string) => upstream.seen.find((r) => r.prompt?.startsWith(tag))!.sessionId
+    expect(session('answer:md2')).toBe(session('answer:md1'))
+    expect(session('answer:md3')).not.toBe(session('answer:md1'))
+    expect(session('answer:md3')).toMatch(/^[A-Za-z0-9_-]{33,256}$/)
+    await page.close()
+  })
+
+  it('shows an upstream failure inside the turn with Retry, and Retry sends again', async () => {
+    const page = await openChat()
+    await page.locator('#prompt').fill('status503:r1')
+    await page.locator('#prompt').press('Enter')
+    const error = page.locator('.turn.assistant .turn-error')
+    await error.waitFor()
+    expect(await error.textContent()).toMatch(/busy or unavailable/)
+    await error.locator('button.retry').click()
+    await expect.poll(() => page.locator('.turn.assistant .turn-error').count()).toBe(2)
+    expect(upstream.seen.filter((r) => r.prompt === 'status503:r1')).toHaveLength(2)
+    await page.close()
+  })
+
+  it('ran under the Content-Security-Policy with no violations or page errors', () => {
+    expect(problems).toEqual([])
+  })
+
+  it('the Content-Security-Policy blocks an inline script without the nonce', async () => {
+    const page = await browser.newPage()
+    const violations: string[] = []
+    page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()))
+    const res = await page.goto(edge.url)
+    expect(res!.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+'/)
+    expect(res!.headers()['x-content-type-options']).toBe('nosniff')
+    expect(res!.headers()['referrer-policy']).toBe('no-referrer')
+    await page.evaluate(() => {
+      const s = document.createElement('script')
+      s.textContent = 'window.inlineRan = true'
+      document.head.append(s)
+    })
+    expect(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined()
+    await expect.poll(() => violations.length).toBeGreaterThan(0)
+    await page.close()
+  })
+})
