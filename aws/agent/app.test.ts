@@ -100,6 +100,20 @@ describe('the agent at full speed', () => {
     expect((await withSession.json()).error).toMatch(/text\/event-stream/)
   })
 
+  it('does not generate for a refused (406) prompt: the session stays free and /ping Healthy', async () => {
+    const session = newTestSessionId()
+    const refused = await fetch(`${agent.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-amzn-bedrock-agentcore-runtime-session-id': session },
+      body: JSON.stringify({ prompt: 'never answered' }),
+    })
+    expect(refused.status).toBe(406)
+    expect((await ping(agent.url)).status).toBe('Healthy')
+    const answer = textOf(await readAll(await invoke(agent.url, session, { prompt: 'answered' })))
+    expect(answer).toContain('> answered')
+    expect(answer).not.toContain('Earlier you asked')
+  })
+
   it('rejects a missing session id and invalid bodies with 400 JSON', async () => {
     const noSession = await invoke(agent.url, undefined, { prompt: 'hi' })
     expect(noSession.status).toBe(400)

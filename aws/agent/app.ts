@@ -52,15 +52,16 @@ export function createAgentApp(config: AgentConfig, model: Model = createModel(c
           return { cancelled: sessions.peek(sessionId)?.turn?.cancel() ?? false }
         }
         const conversation = sessions.acquire(sessionId)
-        const started = await startTurn(conversation, request.prompt, context.log)
-        if (Array.isArray(started)) return replay(started)
         // The framework's own task registry drives /ping: HealthyBusy while any turn generates.
-        const task = app.addAsyncTask('turn', { sessionId })
-        void started.finished.finally(() => {
-          app.completeAsyncTask(task)
-          sessions.touch(sessionId)
+        let task = 0
+        const started = await startTurn(conversation, request.prompt, context.log, {
+          started: () => (task = app.addAsyncTask('turn', { sessionId })),
+          finished: () => {
+            app.completeAsyncTask(task)
+            sessions.touch(sessionId)
+          },
         })
-        return started.events()
+        return Array.isArray(started) ? replay(started) : started.events()
       },
     },
     config: {

@@ -25,22 +25,36 @@ export interface Conversation {
   turn?: Turn
 }
 
+/** Called when the generation really starts and when it has finished (the app tracks /ping with them). */
+export interface TurnHooks {
+  started?(): void
+  finished?(): void
+}
+
 export class Turn {
   readonly controller = new AbortController()
-  /** Settles when the Strands loop has finished and the history is final. */
-  readonly finished: Promise<void>
+  private run: Promise<void> | undefined
   private produced: AgentYield[] = []
   private ended = false
   private wake: (() => void) | undefined
 
-  constructor(agent: Agent, prompt: string, log: TurnLogger) {
-    this.finished = this.produce(agent, prompt, log)
+  constructor(
+    private readonly agent: Agent,
+    private readonly prompt: string,
+    private readonly log: TurnLogger,
+    private readonly hooks: TurnHooks = {},
+  ) {
     this.controller.signal.addEventListener('abort', () => this.wake?.(), { once: true })
   }
 
-  /** True until the producer has emitted its final `done`. */
+  /** Settles when the Strands loop has finished and the history is final (at once if it never ran). */
+  get finished(): Promise<void> {
+    return this.run ?? Promise.resolve()
+  }
+
+  /** True from the first read of `events()` until the producer has emitted its final `done`. */
   get running(): boolean {
-    return !this.ended
+    return this.run !== undefined && !this.ended
   }
 
   get cancelled(): boolean {
@@ -54,12 +68,22 @@ export class Turn {
     return true
   }
 
+  /** Makes sure a turn nobody started never starts (its stream was refused, e.g. with a 406). */
+  abandon(): void {
+    if (!this.run) this.controller.abort()
+  }
+
   /**
-   * What the HTTP stream sends: the produced events in order, ending with `done`. After a cancel it
-   * ends immediately with done{cancelled}; if the reader goes away early (client disconnect), the
-   * generation is stopped too, so nobody pays for an answer no one reads.
+   * What the HTTP stream sends: the produced events in order, ending with `done`. The generation
+   * starts on the first read, so a response the framework refuses (406) costs no model call. After a
+   * cancel it ends immediately with done{cancelled}; if the reader goes away early (client
+   * disconnect), the generation is stopped too, so nobody pays for an answer no one reads.
    */
   async *events(): AsyncGenerator<AgentYield, void, undefined> {
+    if (!this.run && !this.cancelled) {
+      this.hooks.started?.()
+      this.run = this.produce(this.agent, this.prompt, this.log).finally(() => this.hooks.finished?.())
+    }
     try {
       while (true) {
         const next = this.produced.shift()
@@ -138,7 +162,8 @@ export class Turn {
  * is still generating is rejected (session_busy) rather than queued: a queued prompt would sit
  * silent for the length of another answer. A cancelled turn that is still unwinding is waited for.
  */
-export async function startTurn(conversation: Conversation, prompt: string, log: TurnLogger): Promise<Turn | AgentYield[]> {
+export async function startTurn(conversation: Conversation, prompt: string, log: TurnLogger, hooks?: TurnHooks): Promise<Turn | AgentYield[]> {
+  conversation.turn?.abandon()
   // A loop, not an if: two prompts may both wait for the same cancelled turn; only one may start.
   for (let previous = conversation.turn; previous?.running; previous = conversation.turn) {
     if (!previous.cancelled) {
@@ -149,7 +174,7 @@ export async function startTurn(conversation: Conversation, prompt: string, log:
     }
     await previous.finished
   }
-  const turn = new Turn(conversation.agent, prompt, log)
+  const turn = new Turn(conversation.agent, prompt, log, hooks)
   conversation.turn = turn
   return turn
 }
