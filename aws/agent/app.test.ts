@@ -220,6 +220,19 @@ describe('the agent at a human pace (20 tokens/s: an unstopped answer takes over
   })
 })
 
+describe('shutdown', () => {
+  it('close() cancels running turns, so open streams end with done{cancelled} and the server stops', async () => {
+    const agent = await start({ offline: { firstTokenMs: 0, tokensPerSecond: 20 } })
+    const stream = frames(await invoke(agent.url, newTestSessionId(), { prompt: 'interrupted by shutdown words:400' }))
+    await stream.next()
+    await agent.close()
+    let last: AgentYield | undefined
+    for (let next = await stream.next(); !next.done; next = await stream.next()) last = next.value
+    expect(last).toEqual({ type: 'done', stopReason: 'cancelled' })
+    await expect(fetch(`${agent.url}/ping`)).rejects.toThrow()
+  })
+})
+
 describe('cancel before the first token', () => {
   let agent: RunningAgent
   beforeAll(async () => {
