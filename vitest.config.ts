@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['protocol/**/*.test.ts', 'aws/**/*.test.ts', 'bench/**/*.test.ts'],
+          // bench/results holds the benchmark's scratch copies of the app; aws/**/dist, build output.
+          exclude: ['**/node_modules/**', 'bench/results/**', '**/dist/**', 'cdk.out/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
