@@ -145,7 +145,7 @@ describe('the chat page', () => {
     await page.evaluate(() => {
       const s = document.createElement('script')
       s.textContent = 'window.inlineRan = true'
-      document.head.append(s)
+      document.head.appendChild(s)
     })
     expect(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined()
     await expect.poll(() => violations.length).toBeGreaterThan(0)

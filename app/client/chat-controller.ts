@@ -1,4 +1,5 @@
 import { SESSION_HEADER, type ErrorBody, type StreamEvent } from '../../protocol/events'
+import { append } from './dom'
 import { readEvents } from './read-events'
 import { MarkdownView } from './render-markdown'
 
@@ -139,8 +140,8 @@ export class ChatController {
     const body = document.createElement('div')
     body.className = 'body'
     body.textContent = prompt
-    li.append(who, body)
-    this.el.log.append(li)
+    append(li, who, body)
+    append(this.el.log, li)
   }
 
   private setBusy(busy: boolean): void {
@@ -171,8 +172,8 @@ class AssistantTurn {
     who.textContent = 'Agent'
     const body = document.createElement('div')
     body.className = 'body answer'
-    this.li.append(who, body)
-    log.append(this.li)
+    append(this.li, who, body)
+    append(log, this.li)
     this.view = new MarkdownView(body)
   }
 
@@ -188,7 +189,7 @@ class AssistantTurn {
     const p = document.createElement('p')
     p.className = kind
     p.textContent = text
-    this.li.append(p)
+    append(this.li, p)
   }
 
   /** Shows the error inside the turn, under the partial answer (which stays). */
@@ -200,16 +201,16 @@ class AssistantTurn {
     box.setAttribute('role', 'alert')
     const text = document.createElement('span')
     text.textContent = message
-    box.append(text)
+    append(box, text)
     if (retry) {
       const button = document.createElement('button')
       button.type = 'button'
       button.className = 'retry'
       button.textContent = 'Retry'
       button.addEventListener('click', retry)
-      box.append(button)
+      append(box, button)
     }
-    this.li.append(box)
+    append(this.li, box)
   }
 
   finish(): void {

@@ -26,7 +26,8 @@ export function eventStream(body: ReadableStream<Uint8Array>): ReadableStream<St
       parser.feed('\n\n')
     },
   })
-  return body.pipeThrough(new TextDecoderStream()).pipeThrough(toEvents)
+  // The cast: TextDecoderStream's writable side is typed for any BufferSource, a superset of bytes.
+  return body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).pipeThrough(toEvents)
 }
 
 /** Async iteration over `eventStream(body)`, with a reader loop (for browsers without stream iteration). */

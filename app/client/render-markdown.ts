@@ -1,3 +1,4 @@
+import { append, insertBefore } from './dom'
 import { parseBlocks, takeFinished, type Block, type Inline } from './markdown'
 
 /**
@@ -13,7 +14,7 @@ export class MarkdownView {
   constructor(private readonly root: HTMLElement) {
     this.open = root.ownerDocument.createElement('div')
     this.open.className = 'md-open'
-    root.append(this.open)
+    append(root, this.open)
   }
 
   /** All text appended so far. */
@@ -25,7 +26,7 @@ export class MarkdownView {
     if (!text) return
     this.source += text
     const { finished, rest } = takeFinished(this.pending + text)
-    for (const block of finished) this.open.before(...parseBlocks(block).map((b) => this.renderBlock(b)))
+    for (const block of finished) insertBefore(this.open, ...parseBlocks(block).map((b) => this.renderBlock(b)))
     this.pending = rest
     this.open.replaceChildren(...parseBlocks(rest).map((b) => this.renderBlock(b)))
   }
@@ -38,13 +39,13 @@ export class MarkdownView {
         const code = doc.createElement('code')
         if (block.lang) code.dataset.lang = block.lang
         code.textContent = block.text
-        pre.append(code)
+        append(pre, code)
         return pre
       }
       case 'h': {
         // Headings inside an answer sit below the page's own h1/h2.
         const h = doc.createElement(`h${Math.min(6, block.level + 2)}`)
-        h.append(...this.renderInline(block.inline))
+        append(h, ...this.renderInline(block.inline))
         return h
       }
       case 'ul':
@@ -52,16 +53,16 @@ export class MarkdownView {
         const list = doc.createElement(block.kind)
         for (const item of block.items) {
           const li = doc.createElement('li')
-          li.append(...this.renderInline(item))
-          list.append(li)
+          append(li, ...this.renderInline(item))
+          append(list, li)
         }
         return list
       }
       case 'p': {
         const p = doc.createElement('p')
         block.lines.forEach((line, i) => {
-          if (i > 0) p.append(doc.createElement('br'))
-          p.append(...this.renderInline(line))
+          if (i > 0) append(p, doc.createElement('br'))
+          append(p, ...this.renderInline(line))
         })
         return p
       }

@@ -1,6 +1,6 @@
 import { SELF, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { SESSION_HEADER } from '../../protocol/events'
+import { SESSION_HEADER, type ErrorBody } from '../../protocol/events'
 import { eventually, marker, release, seenWith } from '../test/upstream-client'
 import { eventStream } from '../client/read-events'
 
@@ -67,10 +67,10 @@ describe('POST /api/invoke input validation', () => {
     const get = await SELF.fetch('http://edge.test/api/invoke')
     expect(get.status).toBe(405)
     expect(get.headers.get('allow')).toBe('POST')
-    expect((await get.json()).error.code).toBe('method_not_allowed')
+    expect((await get.json<ErrorBody>()).error.code).toBe('method_not_allowed')
     const missing = await SELF.fetch('http://edge.test/api/nope')
     expect(missing.status).toBe(404)
-    expect((await missing.json()).error.code).toBe('not_found')
+    expect((await missing.json<ErrorBody>()).error.code).toBe('not_found')
   })
 })
 
@@ -226,7 +226,7 @@ describe('stopping', () => {
       body: JSON.stringify({ sessionId: 'nope' }),
     })
     expect(bad.status).toBe(400)
-    expect((await bad.json()).error.code).toBe('invalid_session_id')
+    expect((await bad.json<ErrorBody>()).error.code).toBe('invalid_session_id')
   })
 })
 
