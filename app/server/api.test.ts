@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { SESSION_HEADER, type ErrorBody } from '../../protocol/events'
 import { eventually, marker, release, seenWith } from '../test/upstream-client'
 import { eventStream } from '../client/read-events'
+import { api } from './api'
 
 /** A fresh client address per call, so the rate limiter's budget is not shared between tests. */
 const ip = () => `10.${rnd()}.${rnd()}.${rnd()}`
@@ -159,6 +160,16 @@ describe('POST /api/invoke upstream failures', () => {
       expect(await seenWith(m)).toHaveLength(1)
     })
   }
+
+  it('an unreachable upstream → 502 upstream_unreachable', async () => {
+    const res = await api.request(
+      '/invoke',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'hello' }) },
+      { ...env, UPSTREAM_URL: 'http://127.0.0.1:1/v1/invoke' },
+    )
+    expect(res.status).toBe(502)
+    expect(await res.json()).toEqual({ error: { code: 'upstream_unreachable', message: expect.any(String) } })
+  })
 
   it('a stream that breaks gets an error event and done appended, after the partial answer', async () => {
     const res = await invoke(JSON.stringify({ prompt: `break:${marker()}` }))
