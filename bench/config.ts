@@ -1,0 +1,62 @@
+/**
+ * Sizes for one bench run. `full` is what `npm run bench` measures (minutes on 2 cores); `smoke` is
+ * the same harness with tiny sizes, for the test suite. BENCH_CONFIG (JSON, deep-merged) overrides
+ * any field, e.g. BENCH_CONFIG='{"latency":{"runs":3}}'.
+ */
+import type { StreamSpec } from './upstream'
+import type { VariantName } from './variants'
+
+export interface BenchConfig {
+  mode: 'full' | 'smoke'
+  variants: VariantName[]
+  /** Per-chunk latency and coalescing: `runs` streams per variant, chunks ≥ 5 ms apart. */
+  latency: { runs: number; stream: StreamSpec }
+  /** Time to first text event: `runs` short streams per variant. */
+  ttfb: { runs: number; stream: StreamSpec }
+  /** workerd CPU per answer: `batches` of `concurrent` answers of `stream.n` chunks. */
+  cpu: { batches: number; concurrent: number; stream: StreamSpec }
+  /** One stream of `bytes` as fast as it goes, `runs` times. */
+  throughput: { runs: number; bytes: number; eventSize: number }
+  /** `levels` concurrent streams; delivery checked, peak memory per stream. */
+  concurrency: { levels: number[]; stream: StreamSpec }
+  /** The Lambda's normalizer, bundle and module init. */
+  lambda: { events: number; rounds: number; inits: number }
+  /** The page's renderer: an answer of `bytes` in `chunks` chunks. */
+  page: { chunks: number; bytes: number; runs: number }
+}
+
+export const FULL: BenchConfig = {
+  mode: 'full',
+  variants: ['direct', 'floor', 'reference', 'project'],
+  latency: { runs: 6, stream: { n: 200, size: 100, intervalMs: 10 } },
+  ttfb: { runs: 40, stream: { n: 1, size: 100, intervalMs: 0 } },
+  cpu: { batches: 6, concurrent: 8, stream: { n: 1_000, size: 100, intervalMs: 1 } },
+  throughput: { runs: 3, bytes: 20 * 1024 * 1024, eventSize: 16 * 1024 },
+  concurrency: { levels: [100, 500, 1_000], stream: { n: 20, size: 100, intervalMs: 100 } },
+  lambda: { events: 5_000, rounds: 7, inits: 7 },
+  page: { chunks: 2_000, bytes: 100_000, runs: 3 },
+}
+
+export const SMOKE: BenchConfig = {
+  mode: 'smoke',
+  variants: ['direct', 'floor', 'reference', 'project'],
+  latency: { runs: 1, stream: { n: 5, size: 64, intervalMs: 5 } },
+  ttfb: { runs: 2, stream: { n: 1, size: 64, intervalMs: 0 } },
+  cpu: { batches: 1, concurrent: 2, stream: { n: 10, size: 64, intervalMs: 1 } },
+  throughput: { runs: 1, bytes: 64 * 1024, eventSize: 4 * 1024 },
+  concurrency: { levels: [5], stream: { n: 3, size: 64, intervalMs: 5 } },
+  lambda: { events: 50, rounds: 1, inits: 1 },
+  page: { chunks: 40, bytes: 2_000, runs: 1 },
+}
+
+function merge<T>(base: T, patch: unknown): T {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch as T
+  const out: any = { ...base }
+  for (const [k, v] of Object.entries(patch)) out[k] = merge((base as any)?.[k], v)
+  return out
+}
+
+export function configFor(mode: 'full' | 'smoke', overrides = process.env.BENCH_CONFIG): BenchConfig {
+  const base = mode === 'smoke' ? SMOKE : FULL
+  return structuredClone(overrides ? merge(base, JSON.parse(overrides)) : base)
+}

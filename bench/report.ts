@@ -1,0 +1,222 @@
+/** bench/report.md from one run's figures (bench/report.json holds the same, unrounded). */
+import type { BenchReport } from './run'
+import type { ConcurrencyFigures } from './suites/concurrency'
+import type { CpuFigures } from './suites/cpu'
+import type { LambdaFigures } from './suites/lambda'
+import type { LatencyFigures, TtfbFigures } from './suites/latency'
+import type { PageFigures } from './suites/page'
+import type { ThroughputFigures } from './suites/throughput'
+import { ratio } from './stats'
+import type { Target } from './targets'
+
+const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d))
+const x = (a: number, b: number | undefined) => (b === undefined ? '–' : `${f(ratio(a, b))}×`)
+
+function table(head: string[], rows: (string | number)[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const { meta, results } = report
+  const m = meta as any
+  const r = results as {
+    latency?: Record<string, LatencyFigures>
+    ttfb?: Record<string, TtfbFigures>
+    cpu?: Record<string, CpuFigures>
+    throughput?: Record<string, ThroughputFigures>
+    concurrency?: Record<string, Record<string, ConcurrencyFigures>>
+    lambda?: LambdaFigures
+    page?: PageFigures
+    targets?: Target[]
+  }
+  const out: string[] = []
+  out.push(`# Streaming benchmarks`, '')
+  out.push(
+    `Written by \`${m.command}\` (${m.mode} sizes) at ${m.startedAt}, in ${m.seconds} s: one run on one machine — ` +
+      `${m.machine.cores} × ${m.machine.cpu}, ${m.machine.memGiB} GiB, Node ${m.node}, ${m.workerd}` +
+      `${r.page ? `, Chromium ${r.page.chromium}` : ''}. Load average (1/5/15 min) ${m.machine.loadavgBefore.map((v: number) => v.toFixed(2)).join(' / ')} before, ` +
+      `${m.machine.loadavgAfter.map((v: number) => v.toFixed(2)).join(' / ')} after. The project's Worker: ${m.projectBuild || '–'}.`,
+    '',
+    'Ratios are to **the floor** (a Worker that returns `new Response(upstream.body)`), within this run. ' +
+      'Variants ran in turn, their order rotated each round, so drift on a shared machine hits them alike.',
+    '',
+  )
+  if (r.targets?.length) {
+    out.push('## Targets', '')
+    out.push(table(['target', 'figure', 'met'], r.targets.map((t) => [t.target, t.figure, t.met === null ? '–' : t.met ? 'yes' : '**no**'])), '')
+  }
+  if (r.latency) {
+    const fl = r.latency.floor
+    const s = (m.config.latency.stream ?? {}) as { n: number; size: number; intervalMs: number }
+    out.push('## Latency per chunk', '')
+    out.push(
+      `${m.config.latency.runs} streams per variant of ${s.n} text events of ${s.size} B, ${s.intervalMs} ms apart. Latency = client receive time − ` +
+        'upstream send time (one process, one clock); added = minus the direct figure. Coalesced = events that arrived in the same ' +
+        'socket read as the one before; reads/writes = client socket reads vs. upstream writes.',
+      '',
+    )
+    out.push(
+      table(
+        ['variant', 'median ms', 'p99 ms', 'added median ms', 'added p99 ms', 'added median ×floor', 'added p99 ×floor', 'coalesced', 'reads / writes', 'intact'],
+        Object.entries(r.latency).map(([name, v]) => [
+          name,
+          f(v.latency.median, 3),
+          f(v.latency.p99, 3),
+          f(v.added.median, 3),
+          f(v.added.p99, 3),
+          name === 'direct' ? '–' : x(v.added.median, fl?.added.median),
+          name === 'direct' ? '–' : x(v.added.p99, fl?.added.p99),
+          `${v.coalesced.chunks} / ${v.coalesced.of}`,
+          `${v.reads} / ${v.writes}`,
+          `${v.intact.runs} / ${v.intact.of}`,
+        ]),
+      ),
+      '',
+    )
+  }
+  if (r.ttfb) {
+    const fl = r.ttfb.floor
+    out.push('## Time to first byte', '')
+    out.push(`${m.config.ttfb.runs} requests per variant on a warm connection; request start → first text event.`, '')
+    out.push(
+      table(
+        ['variant', 'median ms', 'p99 ms', 'added median ms', 'added p99 ms', 'added median ×floor'],
+        Object.entries(r.ttfb).map(([name, v]) => [
+          name,
+          f(v.ttfb.median, 3),
+          f(v.ttfb.p99, 3),
+          f(v.added.median, 3),
+          f(v.added.p99, 3),
+          name === 'direct' ? '–' : x(v.added.median, fl?.added.median),
+        ]),
+      ),
+      '',
+    )
+  }
+  if (r.cpu) {
+    const fl = r.cpu.floor
+    const c = m.config.cpu
+    out.push('## workerd CPU per answer', '')
+    out.push(
+      `${c.batches} batches per variant of ${c.concurrent} concurrent answers of ${c.stream.n} chunks (${c.stream.size} B, ${c.stream.intervalMs} ms apart). ` +
+        'CPU of the variant\'s workerd process over each batch, per answer: scheduler run time of all its threads (ns resolution; the ratios use it) ' +
+        'and utime+stime (10 ms ticks).',
+      '',
+    )
+    out.push(
+      table(
+        ['variant', 'ms/answer median', 'p99', '×floor', 'utime+stime ms median', 'µs per chunk', 'intact'],
+        Object.entries(r.cpu).map(([name, v]) => [
+          name,
+          f(v.schedMsPerAnswer.median),
+          f(v.schedMsPerAnswer.p99),
+          x(v.schedMsPerAnswer.median, fl?.schedMsPerAnswer.median),
+          f(v.statMsPerAnswer.median, 1),
+          f(v.usPerChunk, 1),
+          `${v.intact.answers} / ${v.intact.of}`,
+        ]),
+      ),
+      '',
+    )
+  }
+  if (r.throughput) {
+    const fl = r.throughput.floor
+    out.push('## Throughput', '')
+    out.push(`One stream of ${f(m.config.throughput.bytes / 2 ** 20, 0)} MiB in ${m.config.throughput.eventSize} B events, as fast as it goes; ${m.config.throughput.runs} runs per variant.`, '')
+    out.push(
+      table(
+        ['variant', 's median', 's p99', 'MB/s', '×floor', 'intact'],
+        Object.entries(r.throughput).map(([name, v]) => [
+          name,
+          f(v.seconds.median, 3),
+          f(v.seconds.p99, 3),
+          f(v.mbPerS, 1),
+          x(v.mbPerS, fl?.mbPerS),
+          `${v.intact.runs} / ${v.intact.of}`,
+        ]),
+      ),
+      '',
+    )
+  }
+  if (r.concurrency) {
+    const s = m.config.concurrency.stream
+    out.push('## Concurrent streams', '')
+    out.push(
+      `All streams started at once, each ${s.n} events of ${s.size} B ${s.intervalMs} ms apart. Intact = every event once, in order, ending with done. ` +
+        'Peak memory = the workerd process\'s peak RSS (VmHWM after a reset, and RSS sampled every 10 ms) above its RSS before the run, per stream.',
+      '',
+    )
+    const rows: (string | number)[][] = []
+    for (const [level, byVariant] of Object.entries(r.concurrency)) {
+      const fl = byVariant.floor
+      for (const [name, v] of Object.entries(byVariant)) {
+        rows.push([
+          level,
+          name,
+          `${v.intact} / ${v.streams}`,
+          f(v.peakKbPerStream, 1),
+          v.peakKbPerStream !== undefined && fl?.peakKbPerStream !== undefined ? x(v.peakKbPerStream, fl.peakKbPerStream) : '–',
+          v.peakRssKb !== undefined ? f(v.peakRssKb / 1024, 0) : '–',
+          f(v.cpuMs, 0),
+          f(v.latency.p99, 1),
+          f(v.seconds, 2),
+          v.errors.join('; ') || '–',
+        ])
+      }
+    }
+    out.push(table(['streams', 'variant', 'intact', 'peak KB / stream', '×floor', 'peak RSS MB', 'CPU ms', 'latency p99 ms', 'wall s', 'errors'], rows), '')
+  }
+  if (r.lambda) {
+    const l = r.lambda
+    out.push('## Lambda handler', '')
+    out.push(
+      'CPU per chunk of the agent-stream normalizer (aws/lambda/agent-stream.ts) fed agent streams recorded from AWS\'s BedrockAgentCoreApp ' +
+        `(one agent message per chunk; process.cpuUsage, ${m.config.lambda.rounds} rounds after a warm-up round); the bundle built with the deployed esbuild options; ` +
+        `module init = importing the bundle in a fresh node process (${m.config.lambda.inits} processes).`,
+      '',
+    )
+    out.push(
+      table(
+        ['stream', 'chunks', 'events out', 'µs/chunk median', 'p99'],
+        l.normalizer.map((n) => [n.stream, n.chunks, n.events, f(n.usPerChunk.median, 2), f(n.usPerChunk.p99, 2)]),
+      ),
+      '',
+    )
+    out.push(
+      table(
+        ['bundle bytes', 'gzip bytes', 'module init ms median', 'p99'],
+        [[l.bundle.bytes, l.bundle.gzipBytes, f(l.moduleInitMs.median, 1), f(l.moduleInitMs.p99, 1)]],
+      ),
+      '',
+    )
+  }
+  if (r.page) {
+    const p = r.page
+    out.push('## The page', '')
+    out.push(
+      `The island's renderer (app/client/render-markdown.ts) in headless Chromium, inside the page's markup and stylesheet: an answer of ${p.bytes} B of markdown in ${p.chunks} chunks. ` +
+        `Per chunk: append + forced style/layout, performance.now() in a cross-origin-isolated page (${p.crossOriginIsolated ? '5 µs' : '100 µs'} resolution); ` +
+        `per chunk index the median of ${m.config.page.runs} runs.`,
+      '',
+    )
+    out.push(
+      table(
+        ['total main-thread ms (median)', 'per chunk µs median', 'p99', 'append only µs median', 'first quarter µs', 'last quarter µs', 'last/first', 'slope µs per 10 KB'],
+        [[f(p.totalMs.median, 0), f(p.perChunkUs.median, 0), f(p.perChunkUs.p99, 0), f(p.appendOnlyUs.median, 0), f(p.firstQuarterUs, 0), f(p.lastQuarterUs, 0), f(p.growth), f(p.slopeUsPer10KB, 1)]],
+      ),
+      '',
+    )
+  }
+  out.push('## Method', '')
+  out.push(
+    [
+      '- Upstream: a Node HTTP server on 127.0.0.1 speaking the Lambda\'s side of the contract (`meta`, `text`…, `done`); each text event carries its send time, taken just before its write. The client (node:http, keep-alive) runs in the same process and clock.',
+      '- Every Worker variant runs in its own workerd process started by Miniflare on 127.0.0.1 with the project\'s compatibility date and flags; CPU and memory are that process\'s /proc counters.',
+      "- The reference route: a HonoX route (`createRoute`) doing `stream()` + `stream.pipe(res.body)` with `Content-Encoding: Identity`. The project's route: the Worker `npm run build` writes, with wrangler.toml's vars, pointed at the upstream; its rate limiter gets a limit the run cannot reach.",
+      '- Figures from one run on a shared 2-core machine: compare variants within the run, not across runs.',
+      `- Reproduce: \`npm run bench\` (sizes: bench/config.ts; override with BENCH_CONFIG='{"latency":{"runs":3}}'; \`--only=latency,cpu\`, \`--smoke\`).`,
+    ].join('\n'),
+    '',
+  )
+  return out.join('\n')
+}

@@ -1,0 +1,112 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { configFor } from './config'
+import { runBench, writeReport, type BenchReport } from './run'
+import type { ConcurrencyFigures } from './suites/concurrency'
+import type { CpuFigures } from './suites/cpu'
+import type { LambdaFigures } from './suites/lambda'
+import type { LatencyFigures, TtfbFigures } from './suites/latency'
+import type { PageFigures } from './suites/page'
+import type { ThroughputFigures } from './suites/throughput'
+import type { Target } from './targets'
+
+// The whole harness with tiny sizes, so it cannot rot: every variant (direct, the floor, the
+// reference route, this project's route in workerd), every suite, the report files. Correctness
+// only — all bytes delivered in order, figures present — never a timing.
+describe('npm run bench -- --smoke', () => {
+  const config = configFor('smoke')
+  let report: BenchReport
+  let dir: string
+
+  beforeAll(async () => {
+    report = await runBench({ config, projectSource: 'api', log: () => {} })
+    dir = mkdtempSync(join(tmpdir(), 'bench-'))
+  }, 240_000)
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  const results = () =>
+    report.results as {
+      latency: Record<string, LatencyFigures>
+      ttfb: Record<string, TtfbFigures>
+      cpu: Record<string, CpuFigures>
+      throughput: Record<string, ThroughputFigures>
+      concurrency: Record<string, Record<string, ConcurrencyFigures>>
+      lambda: LambdaFigures
+      page: PageFigures
+      targets: Target[]
+    }
+
+  it('streams every chunk once, in order, ending with done, through every variant', () => {
+    const { latency, ttfb, throughput, cpu } = results()
+    expect(Object.keys(latency)).toEqual(['direct', 'floor', 'reference', 'project'])
+    for (const f of Object.values(latency)) {
+      expect(f.intact).toEqual({ runs: config.latency.runs, of: config.latency.runs })
+      expect(f.latency.n).toBe(config.latency.runs * config.latency.stream.n)
+      expect(f.writes).toBe(config.latency.runs * (config.latency.stream.n + 2))
+      expect(f.reads).toBeGreaterThan(0)
+    }
+    for (const f of Object.values(ttfb)) expect(f.intact.runs).toBe(config.ttfb.runs)
+    const bytes = Object.values(throughput).map((f) => f.bytes)
+    for (const f of Object.values(throughput)) expect(f.intact.runs).toBe(config.throughput.runs)
+    // The route adds its own meta event; the others pass the upstream's bytes as they are.
+    expect(new Set(bytes.slice(0, 3)).size).toBe(1)
+    expect(bytes[3]).toBeGreaterThan(bytes[0])
+    expect(Object.keys(cpu)).toEqual(['floor', 'reference', 'project'])
+    for (const f of Object.values(cpu)) expect(f.intact.answers).toBe(config.cpu.batches * config.cpu.concurrent)
+  })
+
+  it('reads CPU and memory from each workerd process', () => {
+    for (const f of Object.values(results().cpu)) {
+      expect(f.schedMsPerAnswer.median).toBeGreaterThan(0)
+      expect(f.statMsPerAnswer.n).toBe(config.cpu.batches)
+    }
+    for (const level of config.concurrency.levels) {
+      const byVariant = results().concurrency[level]
+      for (const f of Object.values(byVariant)) expect(f.intact).toBe(level)
+      for (const name of ['floor', 'reference', 'project']) {
+        expect(byVariant[name].peakRssKb).toBeGreaterThan(byVariant[name].baselineRssKb! - 1)
+        expect(byVariant[name].peakKbPerStream).toEqual(expect.any(Number))
+      }
+      expect(byVariant.direct.peakRssKb).toBeUndefined()
+    }
+  })
+
+  it('measures the Lambda normalizer, bundle and init, and the page renderer', () => {
+    const { lambda, page } = results()
+    expect(lambda.normalizer).toHaveLength(2)
+    for (const n of lambda.normalizer) {
+      // Every text message became one event (plus usage/done where the stream has them).
+      expect(n.events).toBeGreaterThanOrEqual(config.lambda.events)
+      expect(n.usPerChunk.n).toBe(config.lambda.rounds)
+    }
+    expect(lambda.bundle.bytes).toBeGreaterThan(lambda.bundle.gzipBytes)
+    expect(lambda.moduleInitMs.n).toBe(config.lambda.inits)
+    expect(page.chunks).toBe(config.page.chunks)
+    expect(page.bytes).toBe(config.page.bytes)
+    expect(page.crossOriginIsolated).toBe(true)
+    expect(Number.isFinite(page.growth)).toBe(true)
+  })
+
+  it('checks the targets and writes report.md and report.json', () => {
+    const targets = results().targets.map((t) => t.target)
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        'CPU per answer ≤ 1.2× the floor',
+        'added p99 latency per chunk ≤ 1 ms',
+        'every concurrent stream delivers all bytes in order',
+        "the page's cost per chunk does not grow with the answer",
+      ]),
+    )
+    expect(results().targets.find((t) => t.target.startsWith('every concurrent'))!.met).toBe(true)
+    const { md, json } = writeReport(report, dir)
+    expect(existsSync(md)).toBe(true)
+    const parsed = JSON.parse(readFileSync(json, 'utf8'))
+    expect(Object.keys(parsed.results)).toEqual(['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'targets'])
+    const text = readFileSync(md, 'utf8')
+    for (const heading of ['## Targets', '## Latency per chunk', '## workerd CPU per answer', '## Throughput', '## Concurrent streams', '## Lambda handler', '## The page']) {
+      expect(text).toContain(heading)
+    }
+  })
+})

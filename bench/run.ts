@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: one run, one machine, every figure of issue 5; writes bench/report.md and
+ * bench/report.json. Flags: --smoke (tiny sizes; writes under bench/results/tmp/ unless --out),
+ * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page, --variants=direct,floor,reference,project,
+ * --out=<dir>, --no-build (use the existing dist/ build of the project's Worker), --project=api (bundle
+ * app/server/api.ts instead of building).
+ * BENCH_CONFIG='{"latency":{"runs":3}}' overrides any size (see config.ts).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { makeAgent } from './client'
+import { configFor, type BenchConfig } from './config'
+import type { BenchContext } from './context'
+import { renderMarkdown } from './report'
+import { concurrencySuite } from './suites/concurrency'
+import { cpuSuite } from './suites/cpu'
+import { lambdaSuite } from './suites/lambda'
+import { latencySuite, ttfbSuite } from './suites/latency'
+import { pageSuite } from './suites/page'
+import { throughputSuite } from './suites/throughput'
+import { startUpstream } from './upstream'
+import { checkTargets } from './targets'
+import { direct, floor, project, projectBuild, reference, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
+
+export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page'] as const
+
+export type SuiteName = (typeof SUITES)[number]
+
+export interface BenchOptions {
+  config: BenchConfig
+  only?: SuiteName[]
+  /** How the project's Worker is made (see ProjectOptions); default: build it. */
+  projectSource?: ProjectOptions['source']
+  log?: (m: string) => void
+}
+
+export interface BenchReport {
+  meta: Record<string, unknown>
+  results: Partial<Record<SuiteName | 'targets', unknown>>
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+export async function runBench(opts: BenchOptions): Promise<BenchReport> {
+  const { config } = opts
+  const only = new Set<SuiteName>(opts.only ?? SUITES)
+  const log = opts.log ?? ((m: string) => console.error(`[bench] ${m}`))
+  const started = new Date()
+  const meta: Record<string, unknown> = {
+    command: config.mode === 'smoke' ? 'npm run bench -- --smoke' : 'npm run bench',
+    mode: config.mode,
+    startedAt: started.toISOString(),
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), loadavgBefore: loadavg() },
+    node: process.version,
+    workerd: await workerdVersion(),
+    config,
+  }
+  const results: BenchReport['results'] = {}
+  const needsStreams = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency'].some((s) => only.has(s as SuiteName))
+
+  if (needsStreams) {
+    const upstream = await startUpstream()
+    const agent = makeAgent()
+    const variants: Variant[] = []
+    try {
+      const starters: Record<VariantName, () => Promise<Variant>> = {
+        direct: async () => direct(upstream),
+        floor: () => floor(upstream),
+        reference: () => reference(upstream),
+        project: () => project(upstream, { source: opts.projectSource ?? 'build', log }),
+      }
+      for (const name of config.variants) {
+        variants.push(await starters[name]())
+        log(`started ${name}${variants.at(-1)!.pid ? ` (workerd pid ${variants.at(-1)!.pid})` : ''}`)
+      }
+      const ctx: BenchContext = { config, upstream, variants, agent, log }
+      if (only.has('latency')) results.latency = await latencySuite(ctx)
+      if (only.has('ttfb')) results.ttfb = await ttfbSuite(ctx)
+      if (only.has('cpu')) results.cpu = await cpuSuite(ctx)
+      if (only.has('throughput')) results.throughput = await throughputSuite(ctx)
+      if (only.has('concurrency')) results.concurrency = await concurrencySuite(ctx)
+    } finally {
+      agent.destroy()
+      for (const v of variants) await v.stop().catch(() => {})
+      await upstream.stop()
+    }
+  }
+  if (only.has('lambda')) results.lambda = await lambdaSuite(config, log)
+  if (only.has('page')) results.page = await pageSuite(config, log)
+
+  ;(results as any).targets = checkTargets(results as any)
+  meta.projectBuild = config.variants.includes('project') ? projectBuild : undefined
+  meta.finishedAt = new Date().toISOString()
+  meta.seconds = Math.round((Date.now() - started.getTime()) / 1000)
+  ;(meta.machine as any).loadavgAfter = loadavg()
+  return { meta, results }
+}
+
+export function writeReport(report: BenchReport, dir: string): { md: string; json: string } {
+  mkdirSync(dir, { recursive: true })
+  const json = `${dir}/report.json`
+  const md = `${dir}/report.md`
+  writeFileSync(json, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n')
+  writeFileSync(md, renderMarkdown(report))
+  return { md, json }
+}
+
+function parseArgs(argv: string[]) {
+  const flag = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
+  const smoke = argv.includes('--smoke')
+  return {
+    smoke,
+    only: flag('only')?.split(',') as SuiteName[] | undefined,
+    variants: flag('variants')?.split(',') as VariantName[] | undefined,
+    out: flag('out') ?? (smoke ? `${ROOT}bench/results/tmp/smoke` : `${ROOT}bench`),
+    projectSource: (flag('project') ?? (argv.includes('--no-build') ? 'existing' : 'build')) as ProjectOptions['source'],
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = parseArgs(process.argv.slice(2))
+  const config = configFor(args.smoke ? 'smoke' : 'full')
+  if (args.variants) config.variants = args.variants
+  const report = await runBench({ config, only: args.only, projectSource: args.projectSource })
+  const { md, json } = writeReport(report, args.out)
+  console.log(`bench: wrote ${md} and ${json} in ${report.meta.seconds} s`)
+}

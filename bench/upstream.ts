@@ -1,0 +1,159 @@
+/**
+ * The synthetic upstream: a Node HTTP server on 127.0.0.1 that speaks the Lambda's side of the
+ * edge → upstream contract (POST, x-api-key, JSON {prompt, sessionId} → text/event-stream of
+ * meta, text…, done). What to stream is read from the prompt, `bench {"n":…,"size":…,"intervalMs":…}`,
+ * because the prompt is the one field every variant forwards as it is.
+ *
+ * Each text event carries its send time (`performance.now()` of this process, taken just before
+ * the write) in a stamp `[#<seq>@<ms>]`; the client runs in the same process, so the client's
+ * receive time minus the stamp is the hop's latency on one clock.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { performance } from 'node:perf_hooks'
+import { encodeEvent, formatEvent, SSE_HEADERS } from '../protocol/events'
+
+export interface StreamSpec {
+  /** Number of text events. */
+  n: number
+  /** Bytes of text per event (the stamp included; at least the stamp). */
+  size: number
+  /** Time between text events; 0 = as fast as the socket takes them. */
+  intervalMs: number
+}
+
+export const promptFor = (spec: StreamSpec) => `bench ${JSON.stringify(spec)}`
+
+export function parsePrompt(prompt: unknown): StreamSpec | null {
+  if (typeof prompt !== 'string' || !prompt.startsWith('bench ')) return null
+  try {
+    const { n, size, intervalMs } = JSON.parse(prompt.slice(6))
+    if ([n, size, intervalMs].every((v) => Number.isFinite(v) && v >= 0)) return { n, size, intervalMs }
+  } catch {
+    // fall through: not a bench prompt
+  }
+  return null
+}
+
+/** The text of event `seq`: its stamp, padded to `size` bytes with ASCII. */
+export function stampedText(seq: number, sentAt: number, size: number): string {
+  const stamp = `[#${seq}@${sentAt.toFixed(3)}]`
+  return size > stamp.length ? stamp + 'x'.repeat(size - stamp.length) : stamp
+}
+
+export const STAMP = /\[#(\d+)@(\d+\.\d+)\]/g
+
+export interface Upstream {
+  /** http://127.0.0.1:<port>/v1/invoke */
+  invokeUrl: string
+  cancelUrl: string
+  apiKey: string
+  /** Streams that ran to `done`, and streams whose client went away first. */
+  counts: { completed: number; aborted: number; cancelled: number }
+  stop(): Promise<void>
+}
+
+export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
+  const counts = { completed: 0, aborted: 0, cancelled: 0 }
+  const live = new Map<string, () => void>()
+  let requestSeq = 0
+
+  const server: Server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, res) => {
+    readJson(req).then(
+      (body) => route(req, res, body),
+      () => json(res, 400, { error: { code: 'invalid_json', message: 'Body must be JSON.' } }),
+    )
+  })
+  // Enough room for the 1,000-stream run plus the Workers' own connections.
+  server.maxHeadersCount = 100
+
+  function route(req: IncomingMessage, res: ServerResponse, body: any) {
+    if (req.method !== 'POST') return json(res, 405, { message: 'Method not allowed' })
+    if (req.headers['x-api-key'] !== apiKey) return json(res, 403, { message: 'Forbidden' })
+    if (req.url?.endsWith('/cancel')) {
+      const stop = live.get(body?.sessionId)
+      if (stop) stop()
+      counts.cancelled++
+      return json(res, 200, { cancelled: true, method: 'signal' })
+    }
+    const spec = parsePrompt(body?.prompt)
+    if (!spec) return json(res, 400, { error: { code: 'invalid_request', message: 'Not a bench prompt.' } })
+    const sessionId = typeof body.sessionId === 'string' ? body.sessionId : crypto.randomUUID()
+    stream(res, spec, sessionId, `up-${++requestSeq}`)
+  }
+
+  function stream(res: ServerResponse, spec: StreamSpec, sessionId: string, requestId: string) {
+    res.writeHead(200, SSE_HEADERS)
+    res.write(encodeEvent('meta', { sessionId, requestId }))
+    let seq = 0
+    let timer: NodeJS.Timeout | undefined
+    let ended = false
+    const t0 = performance.now()
+    const finish = (how: 'completed' | 'aborted') => {
+      if (ended) return
+      ended = true
+      clearTimeout(timer)
+      live.delete(sessionId)
+      counts[how]++
+    }
+    live.set(sessionId, () => {
+      if (ended) return
+      res.end(formatEvent('done', { stopReason: 'cancelled' }))
+      finish('aborted')
+    })
+    res.on('close', () => finish(res.writableFinished ? 'completed' : 'aborted'))
+
+    const next = () => {
+      if (ended) return
+      if (seq === spec.n) {
+        res.end(formatEvent('done', { stopReason: 'end_turn' }))
+        return
+      }
+      // One write per event, stamped as late as possible.
+      const ok = res.write(formatEvent('text', { text: stampedText(seq, performance.now(), spec.size) }))
+      seq++
+      if (spec.intervalMs === 0) {
+        if (ok) setImmediate(next)
+        else res.once('drain', next)
+      } else {
+        // An absolute schedule, so timer lateness does not accumulate.
+        timer = setTimeout(next, Math.max(0, t0 + seq * spec.intervalMs - performance.now()))
+      }
+    }
+    next()
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    invokeUrl: `http://127.0.0.1:${port}/v1/invoke`,
+    cancelUrl: `http://127.0.0.1:${port}/v1/cancel`,
+    apiKey,
+    counts,
+    async stop() {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = []
+    req.on('data', (b: Buffer) => parts.push(b))
+    req.on('end', () => {
+      try {
+        resolve(parts.length ? JSON.parse(Buffer.concat(parts).toString('utf8')) : {})
+      } catch (e) {
+        reject(e)
+      }
+    })
+    req.on('error', reject)
+  })
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
