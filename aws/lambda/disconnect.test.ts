@@ -36,12 +36,12 @@ it('a broken response connection stops the agent call and cancels the session', 
   await expect.poll(() => agent.closedEarly, { timeout: 10_000 }).toContain(SESSION)
   await expect.poll(() => logs.some((l) => l.includes('client_gone')), { timeout: 10_000 }).toBe(true)
 
-  // The process is usable again afterwards.
+  // The process survived the broken connection and asks for the next event (a crash would remove it).
+  await expect.poll(() => pool.stats(), { timeout: 10_000 }).toMatchObject({ workers: 1, idle: 1, spawned: 1 })
   agent.scripts.set('after', { steps: [{ send: 'data: {"type":"text","text":"again"}\n\n' }] })
   const next = await pool.invoke(proxyEvent({ json: { prompt: 'after' } }))
   const texts: string[] = []
   for await (const item of readFunctionResponse(next.body)) if (item.kind === 'event' && item.type === 'text') texts.push(item.data.text)
   expect(texts).toEqual(['again'])
-  // ...in the same process: it survived the broken connection.
   expect(pool.stats().spawned).toBe(1)
 })

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startLambdaPool, TooManyRequestsException, type LambdaPool, type LambdaPoolOptions } from './index'
@@ -14,6 +16,19 @@ async function pool(options: Partial<LambdaPoolOptions> = {}): Promise<LambdaPoo
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.stop()))
 })
+
+/** An HTTP server whose answers wait until release() (lets a test function pause deterministically). */
+async function holdServer() {
+  let release!: () => void
+  const released = new Promise<void>((r) => (release = r))
+  const server = createServer((_req, res) => void released.then(() => res.end('go')))
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    release,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
+}
 
 const text = async (body: ReadableStream<Uint8Array>) => new TextDecoder().decode(new Uint8Array(await new Response(body).arrayBuffer()))
 const PRELUDE = '{"statusCode":200,"headers":{"content-type":"text/plain"}}' + '\0'.repeat(8)
@@ -51,7 +66,8 @@ describe('local Lambda Runtime API under aws-lambda-ric', () => {
 
   it('exposes the raw streaming body as it arrives, prelude included', async () => {
     const p = await pool()
-    const res = await p.invoke({ parts: ['first ', 'second'], gapMs: 300 })
+    const hold = await holdServer()
+    const res = await p.invoke({ parts: ['first ', 'second'], holdUrl: hold.url })
     expect(res.mode).toBe('streaming')
     expect(res.contentType).toBe('application/vnd.awslambda.http-integration-response')
     let settled = false
@@ -59,8 +75,9 @@ describe('local Lambda Runtime API under aws-lambda-ric', () => {
     const reader = res.body.getReader()
     let seen = ''
     while (!seen.includes('first ')) seen += new TextDecoder().decode((await reader.read()).value)
-    // The first part is here while the function is still running.
+    // The first part is here while the function is still running (it waits for the release).
     expect(settled).toBe(false)
+    hold.release()
     for (;;) {
       const { value, done } = await reader.read()
       if (done) break
@@ -68,6 +85,7 @@ describe('local Lambda Runtime API under aws-lambda-ric', () => {
     }
     expect(seen).toBe(PRELUDE + 'first second')
     expect(await res.outcome).toEqual({ ok: true })
+    await hold.close()
   })
 
   it('reports a handler failure after bytes through the error trailers', async () => {
@@ -81,17 +99,25 @@ describe('local Lambda Runtime API under aws-lambda-ric', () => {
     const p = await pool({ warm: 1 })
     for (let i = 0; i < 3; i++) await (await p.invoke({ parts: ['x'] })).outcome
     expect(p.stats().spawned).toBe(1)
-    const running = await Promise.all([1, 2, 3].map(() => p.invoke({ parts: ['a', 'b'], gapMs: 200 })))
+    const hold = await holdServer()
+    const running = await Promise.all([1, 2, 3].map(() => p.invoke({ parts: ['a', 'b'], holdUrl: hold.url })))
+    // All three run at once, each in a process of its own: the pool grew from 1 to 3.
     expect(p.stats()).toMatchObject({ busy: 3, spawned: 3 })
+    hold.release()
     expect(await Promise.all(running.map((r) => text(r.body)))).toEqual([1, 2, 3].map(() => PRELUDE + 'ab'))
     expect(p.stats().initMs.length).toBe(3)
+    await hold.close()
   })
 
   it('throttles beyond maxConcurrency with a 429 TooManyRequestsException', async () => {
     const p = await pool({ maxConcurrency: 1 })
-    const first = await p.invoke({ parts: ['a', 'b'], gapMs: 200 })
+    const hold = await holdServer()
+    const first = await p.invoke({ parts: ['a', 'b'], holdUrl: hold.url })
     await expect(p.invoke({ parts: ['x'] })).rejects.toBeInstanceOf(TooManyRequestsException)
-    await first.outcome
+    hold.release()
+    await text(first.body)
+    expect(await first.outcome).toEqual({ ok: true })
+    await hold.close()
   })
 
   it('surfaces a crash mid-stream and replaces the process', async () => {
