@@ -74,7 +74,9 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
   // Streams may last 15 minutes: Node's own request/headers timeouts must not cut them first.
   server.requestTimeout = 0
   server.headersTimeout = 60_000
-  server.keepAliveTimeout = 5_000
+  // Longer than clients' pooled-connection idle time (workerd keeps connections open for a while),
+  // so the server never closes a socket just as a client sends the next request on it.
+  server.keepAliveTimeout = 65_000
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = Date.now()

@@ -1,0 +1,190 @@
+/**
+ * The whole chain on this machine, every hop the project's real code:
+ * Chromium → the built Worker (workerd via wrangler) → API Gateway emulator → the Lambda bundle under
+ * aws-lambda-ric → AgentCore emulator → the agent on the offline model.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startLocalCloud, type LocalCloud } from '../aws/local/cloud'
+import { launchBrowser } from './browser'
+import { buildEdgeApp, startEdge } from './edge-server'
+
+let cloud: LocalCloud
+let edge: Awaited<ReturnType<typeof startEdge>>
+let browser: Browser
+const problems: string[] = []
+
+beforeAll(async () => {
+  // CHAIN_LOG=1 prints the local cloud's log lines (API Gateway, Lambda, AgentCore) while debugging.
+  cloud = await startLocalCloud(process.env.CHAIN_LOG ? { log: (source, line) => console.log(`[${source}] ${line}`) } : {})
+  await buildEdgeApp()
+  edge = await startEdge({ UPSTREAM_URL: cloud.invokeUrl, UPSTREAM_API_KEY: cloud.apiKey })
+  browser = await launchBrowser()
+  // One request through every hop first, so the figures below are for a warm chain.
+  await (await post('/api/invoke', JSON.stringify({ prompt: 'warm up' }), 'application/json')).text()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await edge?.stop()
+  await cloud?.stop()
+})
+
+function post(path: string, body: BodyInit, contentType?: string) {
+  return fetch(edge.url + path, {
+    method: 'POST',
+    headers: { accept: 'text/event-stream', ...(contentType ? { 'content-type': contentType } : {}) },
+    body,
+  })
+}
+
+async function openChat(): Promise<Page> {
+  const page = await browser.newPage()
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${m.text()} (${m.location().url})`)
+  })
+  page.on('pageerror', (e) => problems.push(e.message))
+  await page.goto(edge.url)
+  await page.waitForSelector('form.composer[data-ready="true"]')
+  // Record each distinct text of the latest answer, with when it appeared, and when the form was sent.
+  await page.evaluate(() => {
+    const w = window as unknown as { growth: Array<{ t: number; text: string }>; sentAt: number }
+    w.growth = []
+    document.querySelector('form.composer')!.addEventListener('submit', () => (w.sentAt = performance.now()), { capture: true })
+    new MutationObserver(() => {
+      const answers = document.querySelectorAll('.turn.assistant .answer')
+      const text = answers[answers.length - 1]?.textContent ?? ''
+      if (text && text !== w.growth[w.growth.length - 1]?.text) w.growth.push({ t: performance.now(), text })
+    }).observe(document.querySelector('.log')!, { childList: true, subtree: true, characterData: true })
+  })
+  return page
+}
+
+const answerText = (page: Page) => page.locator('.turn.assistant .answer').last().textContent()
+const finishedAnswers = (page: Page) => page.locator('.turn.assistant:not(.streaming)').count()
+
+/** The answer's text: the `text` events' data joined. */
+function answerOf(sse: string): string {
+  return sse
+    .split('\n\n')
+    .filter((block) => block.startsWith('event: text\n'))
+    .map((block) => (JSON.parse(block.slice(block.indexOf('\ndata: ') + 7)) as { text: string }).text)
+    .join('')
+}
+
+/** Reads a streamed response and records each read, so a test can tell streamed from buffered. */
+async function readAll(res: Response): Promise<{ text: string; reads: string[] }> {
+  const reader = res.body!.getReader()
+  const reads: string[] = []
+  const dec = new TextDecoder()
+  for (;;) {
+    const { value, done } = await reader.read()
+    if (done) break
+    reads.push(dec.decode(value, { stream: true }))
+  }
+  return { text: reads.join(''), reads }
+}
+
+describe('the full local chain in Chromium', () => {
+  it('grows the answer on the page in steps, the first text within a second of sending', async () => {
+    const page = await openChat()
+    await page.locator('#prompt').fill('How do streams work?')
+    await page.locator('#prompt').press('Enter')
+    await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(1)
+    const { growth, sentAt } = await page.evaluate(() => {
+      const w = window as unknown as { growth: Array<{ t: number; text: string }>; sentAt: number }
+      return { growth: w.growth, sentAt: w.sentAt }
+    })
+    expect(growth.length).toBeGreaterThanOrEqual(5)
+    // Markdown re-renders as it completes (a `**` becomes bold), so compare lengths, not prefixes.
+    expect(growth.at(-1)!.text.length).toBeGreaterThan(growth[0].text.length)
+    expect(growth.at(-1)!.text).toContain('Offline model')
+    const firstTextMs = growth[0].t - sentAt
+    console.log(`chain: first text on the page ${firstTextMs.toFixed(0)} ms after sending; ${growth.length} visible steps`)
+    expect(firstTextMs).toBeLessThan(1000)
+    await page.close()
+  })
+
+  it('answers a second turn of the same chat with the first in its context', async () => {
+    const page = await openChat()
+    await page.locator('#prompt').fill('First question about rivers')
+    await page.locator('#prompt').press('Enter')
+    await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(1)
+    await page.locator('#prompt').fill('And a second one about lakes')
+    await page.locator('#prompt').press('Enter')
+    await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(2)
+    // The agent's offline model recalls the previous prompt of the session it keeps.
+    expect(await answerText(page)).toContain('Earlier you asked: “First question about rivers” — this is turn 2')
+    await page.close()
+  })
+
+  it('Stop halts the agent: its turn ends cancelled, checked at the agent', async () => {
+    const page = await openChat()
+    const before = cloud.agentCore.events.length
+    await page.locator('#prompt').fill('Tell me everything words:3000')
+    await page.locator('#prompt').press('Enter')
+    await expect.poll(() => answerText(page), { timeout: 20_000 }).toContain('Offline model')
+    const invoke = cloud.agentCore.events.slice(before).find((e) => e.type === 'invoke')
+    expect(invoke).toBeDefined()
+    const sessionId = invoke!.sessionId
+    expect(cloud.agent.sessions.peek(sessionId)?.turn?.running).toBe(true)
+
+    await page.locator('button.stop').click()
+    await expect.poll(() => cloud.agent.sessions.peek(sessionId)?.turn?.running, { timeout: 10_000 }).toBe(false)
+    expect(cloud.agent.sessions.peek(sessionId)?.turn?.cancelled).toBe(true)
+    // The agent's invocation ended early, and the answer on the page stopped short of the end.
+    await expect.poll(() => cloud.agentCore.events.slice(before).some((e) => e.type === 'invoke-end' && e.sessionId === sessionId)).toBe(true)
+    expect((await answerText(page))!.split(/\s+/).length).toBeLessThan(3000)
+    await page.close()
+  })
+})
+
+describe('direct POST /api/invoke through the chain', () => {
+  it('streams with a JSON body', async () => {
+    const res = await post('/api/invoke', JSON.stringify({ prompt: 'json prompt words:120' }), 'application/json')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    const { text, reads } = await readAll(res)
+    expect(text).toMatch(/^event: meta\n/)
+    expect(answerOf(text)).toContain('> json prompt words:120')
+    expect(text.slice(-300)).toMatch(/event: done\ndata: \{"stopReason":"end_turn"\}\n\n$/)
+    // Streamed, not buffered: text arrived over many reads before the end.
+    expect(reads.filter((r) => r.includes('event: text')).length).toBeGreaterThan(3)
+  })
+
+  it('streams with a form body (urlencoded and multipart)', async () => {
+    for (const body of [new URLSearchParams({ prompt: 'form prompt words:120' }), (() => {
+      const f = new FormData()
+      f.set('prompt', 'multipart prompt words:120')
+      return f
+    })()]) {
+      const res = await post('/api/invoke', body)
+      expect(res.status).toBe(200)
+      const { text, reads } = await readAll(res)
+      expect(answerOf(text)).toContain(body instanceof FormData ? '> multipart prompt' : '> form prompt')
+      expect(text.slice(-200)).toContain('event: done\ndata: {"stopReason":"end_turn"}')
+      expect(reads.filter((r) => r.includes('event: text')).length).toBeGreaterThan(3)
+    }
+  })
+
+  it('gives the Worker clear upstream-auth error when its API key is wrong', async () => {
+    const wrong = await startEdge({ UPSTREAM_URL: cloud.invokeUrl, UPSTREAM_API_KEY: 'not-the-key' })
+    try {
+      const res = await fetch(wrong.url + '/api/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'hello' }),
+      })
+      expect(res.status).toBe(502)
+      const body = (await res.json()) as { error: { code: string; message: string } }
+      expect(body.error.code).toBe('upstream_auth')
+      expect(body.error.message).toMatch(/credentials/)
+    } finally {
+      await wrong.stop()
+    }
+  })
+
+  it('ran with no page errors', () => {
+    expect(problems).toEqual([])
+  })
+})
