@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_BODY_BYTES, parseCancel, parseInvoke, routeOf } from './parse-request'
+import { maxBodyBytes, parseCancel, parseInvoke, routeOf } from './parse-request'
 import { proxyEvent } from './test/proxy-event'
 
 const SESSION = 'abcdefghij-abcdefghij-abcdefghij-123'
@@ -34,7 +34,7 @@ describe('POST /invoke bodies', () => {
     expect(parseInvoke(proxyEvent({ json: { prompt: 'x', sessionId: 'short' } }))).toMatchObject({ status: 400, code: 'invalid_session_id' })
     expect(parseInvoke(proxyEvent({ headers: { 'content-type': 'text/plain' }, body: 'hi' }))).toMatchObject({ status: 415, code: 'unsupported_media_type' })
     expect(parseInvoke(proxyEvent({ headers: {}, body: '{"prompt":"x"}' }))).toMatchObject({ status: 415 })
-    expect(parseInvoke(proxyEvent({ body: 'x'.repeat(MAX_BODY_BYTES + 1) }))).toMatchObject({ status: 413, code: 'payload_too_large' })
+    expect(parseInvoke(proxyEvent({ body: 'x'.repeat(maxBodyBytes() + 1) }))).toMatchObject({ status: 413, code: 'payload_too_large' })
     const badUtf8 = proxyEvent({ body: Buffer.from([0x7b, 0xff, 0x7d]).toString('base64'), isBase64Encoded: true })
     expect(parseInvoke(badUtf8)).toMatchObject({ status: 400, code: 'invalid_request' })
   })

@@ -11,8 +11,13 @@ export type Route = 'invoke' | 'cancel'
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 405 | 413 | 415; code: ErrorCode; message: string }
 
-/** A body larger than this is refused before parsing (the prompt limit is in characters; this is bytes). */
-export const MAX_BODY_BYTES = 256 * 1024
+/**
+ * Bytes allowed for a body holding a prompt of `maxPromptChars` characters: the edge's rule
+ * (app/server/read-body.ts maxBodyBytes: JSON may escape a character as 12 bytes for 2 UTF-16 units).
+ */
+export function maxBodyBytes(promptChars = maxPromptChars()): number {
+  return promptChars * 6 + 4096
+}
 
 export function maxPromptChars(): number {
   const n = Number(process.env.MAX_PROMPT_CHARS)
@@ -54,12 +59,12 @@ function decodeBody(event: APIGatewayProxyEvent): Parsed<unknown> {
   const isJson = type === 'application/json' || type.endsWith('+json')
   const isForm = type === 'application/x-www-form-urlencoded'
   if (!isJson && !isForm) {
-    return { ok: false, status: 415, code: 'unsupported_media_type', message: 'Send application/json.' }
+    return { ok: false, status: 415, code: 'unsupported_media_type', message: 'Send application/json (or an application/x-www-form-urlencoded form).' }
   }
   const raw = event.body ?? ''
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8')
-  if (bytes.byteLength > MAX_BODY_BYTES) {
-    return { ok: false, status: 413, code: 'payload_too_large', message: `The body is limited to ${MAX_BODY_BYTES} bytes.` }
+  if (bytes.byteLength > maxBodyBytes()) {
+    return { ok: false, status: 413, code: 'payload_too_large', message: 'The request body is too large.' }
   }
   let text: string
   try {

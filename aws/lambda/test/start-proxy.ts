@@ -28,6 +28,8 @@ export async function startProxy(options: Partial<LambdaPoolOptions> = {}, env: 
       AGENTCORE_ENDPOINT: agent.endpoint,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
+      // The SDK's warning about this machine's Node 20 (Lambda runs 22) says nothing about the proxy.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...env,
     },
   })
