@@ -123,7 +123,7 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
       }
       let upstream: Response
       try {
-        upstream = await fetch(new URL('/invocations', target.url), { method: 'POST', headers: forward, body, signal: ctl.signal })
+        upstream = await fetch(new URL('/invocations', target.url), { method: 'POST', headers: forward, body: new Uint8Array(body), signal: ctl.signal })
       } catch (err) {
         if (ctl.signal.reason instanceof StopSignal) throw new AgentCoreError('RuntimeClientError', 'The runtime session was stopped.')
         if (ctl.signal.aborted) return

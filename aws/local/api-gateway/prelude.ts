@@ -30,7 +30,7 @@ export type PreludeResult =
  */
 export async function readPrelude(body: ReadableStream<Uint8Array>, maxBytes = MAX_PRELUDE_BYTES): Promise<PreludeResult> {
   const reader = body.getReader()
-  let head = new Uint8Array(0)
+  let head: Uint8Array = new Uint8Array(0)
   let zeros = 0 // NUL bytes seen in a row at the end of `head`
   for (;;) {
     const { value, done } = await reader.read()
