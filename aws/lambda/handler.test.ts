@@ -225,6 +225,20 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
     }
   })
 
+  it('/cancel answers 502 when neither the cancel nor StopRuntimeSession works', async () => {
+    agent.cancelMode = 'hang'
+    agent.stopMode = 'fail'
+    try {
+      const res = await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: SESSION } }))
+      const text = new TextDecoder().decode(await readAll(res.body))
+      expect(text.startsWith('{"statusCode":502,')).toBe(true)
+      expect(JSON.parse(text.slice(text.indexOf('\0'.repeat(8)) + 8))).toEqual({ error: { code: 'upstream_error', message: expect.any(String) } })
+    } finally {
+      agent.cancelMode = 'answer'
+      agent.stopMode = 'ok'
+    }
+  })
+
   it('logs structured lines without the prompt text', async () => {
     const secret = 'my very private prompt 8f3a'
     await collect((await invoke({ prompt: secret })).body)

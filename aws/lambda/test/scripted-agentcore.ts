@@ -37,6 +37,8 @@ export interface ScriptedAgentCore {
   scripts: Map<string, Script>
   /** How the agent treats {"type":"cancel"}: answer at once, or never answer (for the fallback). */
   cancelMode: 'answer' | 'hang'
+  /** How StopRuntimeSession answers: 200, or a 500 InternalServerException. */
+  stopMode: 'ok' | 'fail'
   /** Sessions whose invocation connection the caller closed before the script ended. */
   closedEarly: string[]
   release(gate: string): void
@@ -61,6 +63,7 @@ export async function startScriptedAgentCore(): Promise<ScriptedAgentCore> {
     calls: [],
     scripts: new Map(),
     cancelMode: 'answer',
+    stopMode: 'ok',
     closedEarly: [],
     release: (name) => gate(name).open(),
     close: async () => {
@@ -92,6 +95,10 @@ export async function startScriptedAgentCore(): Promise<ScriptedAgentCore> {
     const headers = { 'x-amzn-bedrock-agentcore-runtime-session-id': sessionId, 'x-amzn-requestid': 'fake-request-id' }
     if (m[2] === 'stopruntimesession') {
       state.calls.push({ op: 'stop', arn, qualifier, sessionId, body })
+      if (state.stopMode === 'fail') {
+        res.writeHead(500, { ...headers, 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' }).end('{"message":"internal"}')
+        return
+      }
       res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end('{}')
       return
     }
