@@ -8,7 +8,7 @@
  *   LOCAL_API_PORT (8788), LOCAL_AGENTCORE_PORT (8789), LOCAL_AGENT_PORT (8790), DEV_PORT (5173 dev,
  *   8787 preview), and LOCAL_APIGW_*_MS for API Gateway's limits (see api-gateway/limits.ts).
  * - Ctrl-C (SIGINT) or SIGTERM stops everything; if a child dies, everything stops with exit code 1.
- * - Nothing reaches the network: offline model, wrangler's metrics and cf fetch turned off.
+ * - Nothing reaches the network: offline model; wrangler's metrics, cf fetch and update check off.
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -74,6 +74,8 @@ async function main(): Promise<number> {
     ...process.env,
     WRANGLER_SEND_METRICS: 'false',
     CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    // wrangler's banner asks the npm registry for a newer version; the banner is all it adds.
+    WRANGLER_HIDE_BANNER: 'true',
   }
   if (preview) {
     say('  building the app (npm run build)…')

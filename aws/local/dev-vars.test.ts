@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { planDevVars, wranglerUpstreamUrl } from './dev-vars'
+
+const LOCAL = 'http://127.0.0.1:8788/v1/invoke'
+let dir: string
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+const fresh = () => (dir = mkdtempSync(join(tmpdir(), 'dev-vars-')))
+
+describe('planDevVars', () => {
+  it('writes .dev.vars when absent: the local upstream and a fresh key, readable by the owner only', () => {
+    const path = join(fresh(), '.dev.vars')
+    const plan = planDevVars(path, LOCAL)
+    expect(plan).toMatchObject({ file: 'created', local: true, port: 8788, upstreamUrl: LOCAL })
+    expect(plan.apiKey).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    const text = readFileSync(path, 'utf8')
+    expect(text).toContain(`UPSTREAM_URL=${LOCAL}\n`)
+    expect(text).toContain(`UPSTREAM_API_KEY=${plan.apiKey}\n`)
+    expect(statSync(path).mode & 0o077).toBe(0)
+    expect(planDevVars(path, LOCAL)).toEqual({ ...plan, file: 'existing' })
+  })
+
+  it('keeps an existing file, falling back to wrangler.toml for a missing UPSTREAM_URL', () => {
+    const path = join(fresh(), '.dev.vars')
+    writeFileSync(path, 'UPSTREAM_API_KEY="abc"\n')
+    expect(planDevVars(path, LOCAL, 'http://127.0.0.1:9999/v1/invoke')).toEqual({
+      file: 'existing',
+      upstreamUrl: 'http://127.0.0.1:9999/v1/invoke',
+      apiKey: 'abc',
+      local: true,
+      port: 9999,
+    })
+    expect(readFileSync(path, 'utf8')).toBe('UPSTREAM_API_KEY="abc"\n')
+  })
+
+  it('recognizes a file that points at a deployed stack', () => {
+    const path = join(fresh(), '.dev.vars')
+    writeFileSync(path, 'UPSTREAM_URL=https://abc.execute-api.us-east-1.amazonaws.com/v1/invoke\nUPSTREAM_API_KEY=k\n')
+    expect(planDevVars(path, LOCAL)).toMatchObject({ local: false, port: undefined, apiKey: 'k' })
+  })
+})
+
+describe('wranglerUpstreamUrl', () => {
+  it("reads UPSTREAM_URL from wrangler.toml's vars", () => {
+    const path = join(fresh(), 'wrangler.toml')
+    writeFileSync(path, '[vars]\nUPSTREAM_URL = "http://127.0.0.1:8788/v1/invoke"\n')
+    expect(wranglerUpstreamUrl(path)).toBe('http://127.0.0.1:8788/v1/invoke')
+    expect(wranglerUpstreamUrl(join(dir, 'missing.toml'))).toBeUndefined()
+  })
+})
