@@ -33,7 +33,7 @@ beforeAll(async () => {
     log: (l: string) => logs.push(l),
   }
   gw = await startApiGateway(common)
-  quick = await startApiGateway({ ...common, limits: { integrationTimeoutMs: 400, idleTimeoutMs: 400, maxStreamMs: 3000 } })
+  quick = await startApiGateway({ ...common, limits: { integrationTimeoutMs: 400, idleTimeoutMs: 400, maxStreamMs: 1500 } })
 })
 
 afterAll(async () => {
@@ -152,6 +152,13 @@ describe('streamed responses', () => {
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('hello ')
     await expect(reader.read()).rejects.toThrow()
     expect(logs.some((l) => l.includes('stream cut (idle for 400 ms)'))).toBe(true)
+  })
+
+  it('cuts a stream at the maximum duration even while data keeps coming', async () => {
+    const res = await post(quick.url, { mode: 'trickle', ms: 4000, every: 100 })
+    expect(res.status).toBe(200)
+    await expect(res.text()).rejects.toThrow()
+    expect(logs.some((l) => l.includes('stream cut (stream reached the 1500 ms maximum)'))).toBe(true)
   })
 
   it('delivers ten concurrent streams, every byte in order', async () => {

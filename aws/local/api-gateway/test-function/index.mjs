@@ -50,6 +50,15 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream)
       s.end('too late')
       return
     }
+    case 'trickle': {
+      const s = http({ statusCode: 200, headers: { 'Content-Type': 'text/plain' } })
+      for (let t = 0; t < req.ms; t += req.every) {
+        s.write(`${t}\n`)
+        await sleep(req.every)
+      }
+      s.end()
+      return
+    }
     case 'count': {
       const s = http({ statusCode: 200, headers: { 'Content-Type': 'text/plain' } })
       for (let i = 0; i < req.n; i++) {
