@@ -17,7 +17,9 @@ export const GATEWAY_RESPONSES = {
   INVALID_API_KEY: { status: 403, errorType: 'ForbiddenException', message: 'Forbidden' },
   /** The integration did not answer within its timeout. */
   INTEGRATION_TIMEOUT: { status: 504, errorType: 'InternalServerErrorException', message: 'Endpoint request timed out' },
-  /** The function failed, or its response was not a valid proxy response. */
+  /** Lambda rejected the invocation (throttled, ...): AWS Lambda docs, services-apigateway-errors.html. */
+  INVOKE_REJECTED: { status: 500, errorType: 'InternalServerErrorException', message: 'Internal server error' },
+  /** The function failed, or its response was not a valid proxy response (same page: 502). */
   INTEGRATION_FAILURE: { status: 502, errorType: 'InternalServerErrorException', message: 'Internal server error' },
   REQUEST_TOO_LARGE: { status: 413, errorType: 'RequestTooLargeException', message: 'Request Too Long' },
 } as const satisfies Record<string, GatewayResponse>

@@ -124,6 +124,12 @@ describe('streamed responses', () => {
     expect(await res.json()).toEqual({ message: 'Internal server error' })
   })
 
+  it('answers 502 when the body has no metadata: aws-lambda-ric adds it in write(), not in end(data)', async () => {
+    const res = await post(gw.url, { mode: 'end-with-data' })
+    expect(res.status).toBe(502)
+    expect(await res.json()).toEqual({ message: 'Internal server error' })
+  })
+
   it('answers 502 when the function fails before the first byte', async () => {
     const res = await post(gw.url, { mode: 'error-before-first-byte' })
     expect(res.status).toBe(502)
@@ -159,6 +165,22 @@ describe('streamed responses', () => {
     expect(res.status).toBe(200)
     await expect(res.text()).rejects.toThrow()
     expect(logs.some((l) => l.includes('stream cut (stream reached the 1500 ms maximum)'))).toBe(true)
+  })
+
+  it('answers 500 when Lambda rejects the invocation (every execution environment busy)', async () => {
+    const single = await startLambdaPool({ codeDir: fileURLToPath(new URL('./test-function', import.meta.url)), handler: 'index.handler', maxConcurrency: 1, onLog: () => {} })
+    const one = await startApiGateway({ routes: [{ method: 'POST', path: '/invoke', apiKeyRequired: false }], apiKeys: {}, invoke: (e, o) => single.invoke(e, o) })
+    try {
+      const busy = post(one.url, { mode: 'slow-start', ms: 1000 })
+      await new Promise((r) => setTimeout(r, 300))
+      const rejected = await post(one.url, { mode: 'prelude' })
+      expect(rejected.status).toBe(500)
+      expect(await rejected.json()).toEqual({ message: 'Internal server error' })
+      expect((await busy).status).toBe(200)
+    } finally {
+      await one.stop()
+      await single.stop()
+    }
   })
 
   it('delivers ten concurrent streams, every byte in order', async () => {

@@ -5,8 +5,10 @@
  * Per request: match the route (else 403 Missing Authentication Token), check `x-api-key` (else 403
  * Forbidden), build the proxy event, invoke the function in streaming mode, wait for the metadata
  * (integration timeout → 504), send status and headers, then stream the payload as it arrives with
- * the idle timeout and the 15-minute cap. A function error before the metadata gives 502; after it
- * the stream is cut (no terminating chunk), which is what a client of API Gateway sees.
+ * the idle timeout and the 15-minute cap. A rejected invocation (throttling) gives 500, a function
+ * error or an invalid response before the metadata 502 (AWS Lambda docs: services-apigateway-
+ * errors.html); after the metadata the stream is cut (no terminating chunk), which is what a client
+ * of API Gateway sees.
  *
  * node:http rather than a framework: the emulator must control the socket itself (cut a chunked
  * response without ending it, write each chunk as it arrives) and see the raw header casing.
@@ -161,8 +163,9 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
     } catch (err) {
       clearTimeout(integrationTimer)
       if (integration.signal.aborted) return finishEarly()
-      outcome(`502 (invoke failed: ${err instanceof Error ? err.message : String(err)})`)
-      return sendGatewayResponse(res, GATEWAY_RESPONSES.INTEGRATION_FAILURE, requestId)
+      // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code."
+      outcome(`500 (Lambda rejected the invocation: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)})`)
+      return sendGatewayResponse(res, GATEWAY_RESPONSES.INVOKE_REJECTED, requestId)
     }
     clearTimeout(integrationTimer)
 

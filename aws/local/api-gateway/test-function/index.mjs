@@ -25,6 +25,11 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream)
       s.end()
       return
     }
+    case 'end-with-data': {
+      // aws-lambda-ric adds the prelude in write() only: end(data) sends the data without it.
+      http({ statusCode: 200, headers: { 'Content-Type': 'text/plain' } }).end('body via end()')
+      return
+    }
     case 'end-without-writing': {
       http({ statusCode: 418, headers: { 'Content-Type': 'text/plain' } }).end()
       return
@@ -40,14 +45,16 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream)
     case 'slow-start': {
       await sleep(req.ms)
       const s = http({ statusCode: 200, headers: { 'Content-Type': 'text/plain' } })
-      s.end('late')
+      s.write('late')
+      s.end()
       return
     }
     case 'go-quiet': {
       const s = http({ statusCode: 200, headers: { 'Content-Type': 'text/plain' } })
       s.write('hello ')
       await sleep(req.ms)
-      s.end('too late')
+      s.write('too late')
+      s.end()
       return
     }
     case 'trickle': {
@@ -70,7 +77,8 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream)
     }
     default: {
       const s = http({ statusCode: 400, headers: { 'Content-Type': 'application/json' } })
-      s.end(JSON.stringify({ error: 'unknown mode' }))
+      s.write(JSON.stringify({ error: 'unknown mode' }))
+      s.end()
     }
   }
 })
