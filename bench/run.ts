@@ -21,7 +21,7 @@ import { pageSuite } from './suites/page'
 import { throughputSuite } from './suites/throughput'
 import { startUpstream } from './upstream'
 import { checkTargets } from './targets'
-import { direct, floor, project, projectBuild, reference, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
+import { direct, floor, project, projectAt, projectBuild, reference, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
 
 export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page'] as const
 
@@ -71,7 +71,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
         project: () => project(upstream, { source: opts.projectSource ?? 'build', log }),
       }
       for (const name of config.variants) {
-        variants.push(await starters[name]())
+        const rev = /^project@([\w.~^-]+)$/.exec(name)?.[1]
+        variants.push(await (rev ? projectAt(rev, upstream) : starters[name]()))
         log(`started ${name}${variants.at(-1)!.pid ? ` (workerd pid ${variants.at(-1)!.pid})` : ''}`)
       }
       const ctx: BenchContext = { config, upstream, variants, agent, log }

@@ -131,6 +131,26 @@ export async function project(up: Upstream, opts: ProjectOptions): Promise<Varia
   } as WorkerOptions)
 }
 
+/**
+ * The project's route as it was at a git revision (`project@<rev>`): app/ and protocol/ of that
+ * commit, its API sub-app bundled as for `source: 'api'`. Puts a route's before and after in one run.
+ */
+export async function projectAt(rev: string, up: Upstream): Promise<Variant> {
+  const { execFileSync } = await import('node:child_process')
+  const { mkdirSync, writeFileSync } = await import('node:fs')
+  const dir = `${ROOT}bench/results/tmp/rev-${rev}`
+  mkdirSync(dir, { recursive: true })
+  execFileSync('sh', ['-c', `git -C "${ROOT}" archive "${rev}" app protocol | tar -x -C "${dir}"`])
+  const entry = `${dir}/api-entry.ts`
+  writeFileSync(entry, `import { Hono } from 'hono'\nimport { api } from './app/server/api'\nexport default new Hono().route('/api', api)\n`)
+  return startWorkerd(`project@${rev}`, {
+    ...projectCompat(),
+    modules: [{ type: 'ESModule', path: `${dir}/api-entry.mjs`, contents: await bundle(entry) }],
+    bindings: { ...wranglerVars(), ...upstreamBindings(up) },
+    ratelimits: { RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } } },
+  } as WorkerOptions)
+}
+
 /** How the project variant was built, for the report. */
 export let projectBuild = ''
 

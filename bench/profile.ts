@@ -1,0 +1,155 @@
+/**
+ * `npx tsx bench/profile.ts [variant…]`: why a variant costs what it costs, per streamed chunk —
+ * workerd CPU (schedstat), context switches (/proc/<pid>/task/*\/status) and system calls (strace -c -f,
+ * in a separate batch, since tracing slows the process). Variants: floor, reference, project,
+ * project@<rev>, or a path to a Worker entry (.ts). Writes bench/profile.md (and prints it).
+ */
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { makeAgent, runStream } from './client'
+import { cpuDelta, cpuSample } from './proc'
+import { median } from './stats'
+import { startUpstream, type StreamSpec } from './upstream'
+import { floor, project, projectAt, reference, workerFrom, type Variant } from './variants'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+function contextSwitches(pid: number): number {
+  let n = 0
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const s = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8')
+      n += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(s)![1]) + Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(s)![1])
+    } catch {
+      // thread gone
+    }
+  }
+  return n
+}
+
+async function traced(pid: number, work: () => Promise<unknown>): Promise<Map<string, number>> {
+  const strace = spawn('strace', ['-c', '-f', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let out = ''
+  strace.stderr.on('data', (b) => (out += b))
+  await new Promise((r) => setTimeout(r, 500)) // attach to every thread
+  await work()
+  strace.kill('SIGINT')
+  await new Promise((r) => strace.on('close', r))
+  const calls = new Map<string, number>()
+  for (const line of out.split('\n')) {
+    const m = /^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)\s*$/.exec(line)
+    if (m && m[2] !== 'total') calls.set(m[2], Number(m[1]))
+  }
+  return calls
+}
+
+/** Where workerd's samples fall (perf record, leaf frame), grouped: kernel, kj I/O, V8, bindings, GC, allocator. */
+async function perfBreakdown(pid: number, work: () => Promise<unknown>): Promise<string> {
+  const { execFileSync } = await import('node:child_process')
+  const data = `${ROOT}bench/results/tmp/profile-${pid}.perf`
+  const perf = spawn('perf', ['record', '-q', '-F', '2000', '-o', data, '-p', String(pid)], { stdio: 'ignore' })
+  await new Promise((r) => setTimeout(r, 500))
+  await work()
+  perf.kill('SIGINT')
+  await new Promise((r) => perf.on('close', r))
+  let report = ''
+  try {
+    report = execFileSync('perf', ['report', '-i', data, '--no-children', '--sort', 'sym', '--stdio', '-g', 'none'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  } catch {
+    return 'perf unavailable'
+  }
+  const groups = new Map<string, number>()
+  for (const line of report.split('\n')) {
+    const m = /^\s+([\d.]+)%\s+\[(.)\]\s+(.*)$/.exec(line)
+    if (!m) continue
+    const [pct, kind, sym] = [Number(m[1]), m[2], m[3]]
+    const group =
+      kind === 'k' ? 'kernel'
+      : /tcmalloc|malloc/.test(sym) ? 'allocator'
+      : /GlobalHandles|Heap|Scavenge|MarkCompact|Sweeper|cppgc/.test(sym) ? 'V8 GC/handles'
+      : /^v8::|Builtins_|Runtime_|^0x/.test(sym) ? 'V8'
+      : /workerd::jsg|workerd::api/.test(sym) ? 'JS bindings'
+      : /^kj::|capnp/.test(sym) ? 'kj I/O'
+      : 'other'
+    groups.set(group, (groups.get(group) ?? 0) + pct)
+  }
+  return [...groups.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([g, p]) => `${g} ${p.toFixed(0)}%`)
+    .join(', ')
+}
+
+async function main() {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['floor', 'reference', 'project']
+  const up = await startUpstream()
+  const agent = makeAgent()
+  const spec: StreamSpec = { n: 1_000, size: 100, intervalMs: 1 }
+  const concurrent = 4
+  const rows: string[] = []
+  const variants: Variant[] = []
+  try {
+    for (const name of names) {
+      const rev = /^project@(.+)$/.exec(name)?.[1]
+      variants.push(
+        name === 'floor' ? await floor(up)
+        : name === 'reference' ? await reference(up)
+        : name === 'project' ? await project(up, { source: 'existing' })
+        : rev ? await projectAt(rev, up)
+        : await workerFrom(name.replace(/^.*\//, '').replace(/\.ts$/, ''), `${process.cwd()}/${name}`, up),
+      )
+    }
+    for (const v of variants) {
+      const pid = v.pid!
+      const batch = () => Promise.all(Array.from({ length: concurrent }, () => runStream(v, spec, agent)))
+      await batch()
+      const cpu: number[] = []
+      const cs: number[] = []
+      for (let i = 0; i < 3; i++) {
+        const c0 = cpuSample(pid)
+        const s0 = contextSwitches(pid)
+        await batch()
+        await new Promise((r) => setTimeout(r, 50))
+        cpu.push(cpuDelta(c0, cpuSample(pid)).schedMs)
+        cs.push(contextSwitches(pid) - s0)
+      }
+      const calls = await traced(pid, batch)
+      const where = await perfBreakdown(pid, batch)
+      const chunks = spec.n * concurrent
+      const total = [...calls.values()].reduce((a, b) => a + b, 0)
+      const top = [...calls.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([k, n]) => `${k} ${(n / chunks).toFixed(2)}`)
+        .join(', ')
+      rows.push(`| ${v.name} | ${((median(cpu) * 1000) / chunks).toFixed(1)} | ${(median(cs) / chunks).toFixed(2)} | ${(total / chunks).toFixed(2)} | ${top} | ${where} |`)
+      console.error(`[profile] ${v.name} done`)
+    }
+  } finally {
+    agent.destroy()
+    for (const v of variants) await v.stop()
+    await up.stop()
+  }
+  const md = [
+    '# Where a streamed chunk\'s cost goes',
+    '',
+    `Written by \`npx tsx bench/profile.ts ${names.join(' ')}\` at ${new Date().toISOString()}: ${concurrent} concurrent answers of ${spec.n} chunks ` +
+      `(${spec.size} B, ${spec.intervalMs} ms apart) per variant, each in its own workerd. Per chunk: CPU of the workerd process (median of 3 batches), ` +
+      'context switches of its threads, system calls (strace -c -f, a separate batch), and where its CPU samples fall ' +
+      '(perf record, leaf frames, another batch: kernel, kj I/O = the runtime\'s native event loop and HTTP, V8 = JavaScript and promises, ' +
+      'JS bindings = workerd\'s streams API glue, V8 GC/handles, allocator).',
+    '',
+    '| variant | CPU µs / chunk | context switches / chunk | syscalls / chunk | top syscalls / chunk | CPU samples by kind |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n')
+  writeFileSync(`${ROOT}bench/profile.md`, md)
+  console.log(md)
+}
+
+await main()
