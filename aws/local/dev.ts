@@ -38,7 +38,9 @@ async function main(): Promise<number> {
   const webPort = portFromEnv('DEV_PORT', preview ? 8787 : 5173)
   const defaultApiPort = portFromEnv('LOCAL_API_PORT', 8788)
   const defaultUrl = `http://${LOCAL_HOST}:${defaultApiPort}/${STAGE}/invoke`
-  const devVars = planDevVars(`${ROOT}.dev.vars`, defaultUrl, wranglerUpstreamUrl(`${ROOT}wrangler.toml`))
+  // LOCAL_DEV_VARS_PATH exists for dev.test.ts; the Worker itself always reads ./.dev.vars.
+  const devVarsPath = process.env.LOCAL_DEV_VARS_PATH || `${ROOT}.dev.vars`
+  const devVars = planDevVars(devVarsPath, defaultUrl, wranglerUpstreamUrl(`${ROOT}wrangler.toml`))
 
   say(`edge-agent-chat ${preview ? 'preview' : 'dev'}: starting the local cloud (agent on the offline model, AgentCore, Lambda, API Gateway)…`)
   if (devVars.file === 'created') say(`  wrote .dev.vars (UPSTREAM_URL=${devVars.upstreamUrl}, a fresh UPSTREAM_API_KEY)`)

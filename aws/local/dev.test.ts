@@ -1,0 +1,105 @@
+/**
+ * `npm run dev` as a user runs it: the process starts the local cloud and the Vite dev server, prints
+ * the URL, and on Ctrl-C (SIGINT) stops every child; a busy port stops the start with a clear message.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), 'dev-test-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+async function freePort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const { port } = s.address() as AddressInfo
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+function startDev(env: Record<string, string>) {
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'aws/local/dev.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout.on('data', (c) => (out += c))
+  child.stderr.on('data', (c) => (out += c))
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+  const waitFor = async (text: string, ms: number) => {
+    const end = Date.now() + ms
+    while (!out.includes(text)) {
+      if (Date.now() > end || child.exitCode !== null) throw new Error(`no "${text}" in:\n${out}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+  return { child, exited, waitFor, output: () => out }
+}
+
+describe('npm run dev', () => {
+  it('starts everything, writes .dev.vars when absent, prints the URL, and stops every child on Ctrl-C', async () => {
+    const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
+    const devVars = join(dir, '.dev.vars')
+    const dev = startDev({
+      LOCAL_DEV_VARS_PATH: devVars,
+      DEV_PORT: String(web),
+      LOCAL_API_PORT: String(api),
+      LOCAL_AGENTCORE_PORT: String(agentCore),
+      LOCAL_AGENT_PORT: String(agent),
+    })
+    try {
+      await dev.waitFor('Ctrl-C stops everything', 90_000)
+      expect(dev.output()).toContain(`Open http://127.0.0.1:${web}/`)
+      expect(dev.output()).toContain(`POST http://127.0.0.1:${api}/v1/invoke`)
+      expect(readFileSync(devVars, 'utf8')).toContain(`UPSTREAM_URL=http://127.0.0.1:${api}/v1/invoke\n`)
+      expect((await fetch(`http://127.0.0.1:${web}/`)).status).toBe(200)
+      // The local API Gateway answers with the key written to the file.
+      const key = /UPSTREAM_API_KEY=(.+)/.exec(readFileSync(devVars, 'utf8'))![1]
+      const res = await fetch(`http://127.0.0.1:${api}/v1/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify({ prompt: 'hi', sessionId: 'd'.repeat(40) }),
+      })
+      expect(res.status).toBe(200)
+      await res.body?.cancel()
+    } finally {
+      dev.child.kill('SIGINT')
+    }
+    expect(await dev.exited).toBe(0)
+    expect(dev.output()).toContain('stopped.')
+    // Every server is gone: its ports can be bound again.
+    for (const port of [web, api, agentCore, agent]) {
+      const s: Server = createServer()
+      await new Promise<void>((resolve, reject) => s.once('error', reject).listen(port, '127.0.0.1', resolve))
+      await new Promise((r) => s.close(r))
+    }
+  })
+
+  it('stops with a message naming a busy port', async () => {
+    const busy = createServer()
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r))
+    const port = (busy.address() as AddressInfo).port
+    const [web, api, agent] = await Promise.all([freePort(), freePort(), freePort()])
+    try {
+      const dev = startDev({
+        LOCAL_DEV_VARS_PATH: join(dir, 'busy.dev.vars'),
+        DEV_PORT: String(web),
+        LOCAL_API_PORT: String(api),
+        LOCAL_AGENTCORE_PORT: String(port),
+        LOCAL_AGENT_PORT: String(agent),
+      })
+      expect(await dev.exited).toBe(1)
+      expect(dev.output()).toContain(`Port ${port} (AgentCore emulator) is already in use`)
+      expect(existsSync(join(dir, 'busy.dev.vars'))).toBe(true)
+    } finally {
+      await new Promise((r) => busy.close(r))
+    }
+  })
+})
