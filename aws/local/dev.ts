@@ -112,6 +112,10 @@ async function main(): Promise<number> {
     await stopping
     return new Promise<never>(() => {})
   }
+  // The agent, AgentCore and API Gateway run in this process: if one of them throws where nobody
+  // catches it, stop the children too rather than leave a web server with no cloud behind it.
+  process.once('uncaughtException', (err) => void shutdown(1, `local cloud failed: ${err.stack ?? err.message}`))
+  process.once('unhandledRejection', (err) => void shutdown(1, `local cloud failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`))
   process.once('SIGINT', () => void shutdown(0, 'Ctrl-C'))
   process.once('SIGTERM', () => void shutdown(0, 'SIGTERM'))
   void web.exited.then((code) => shutdown(1, `${web.name} exited (code ${code})`))
