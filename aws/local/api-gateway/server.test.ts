@@ -11,6 +11,7 @@ const KEY = 'test-key-0123456789'
 let pool: LambdaPool
 let gw: ApiGateway
 let quick: ApiGateway // shortened limits
+let capped: ApiGateway // a short maximum duration only
 const logs: string[] = []
 
 beforeAll(async () => {
@@ -33,12 +34,14 @@ beforeAll(async () => {
     log: (l: string) => logs.push(l),
   }
   gw = await startApiGateway(common)
-  quick = await startApiGateway({ ...common, limits: { integrationTimeoutMs: 400, idleTimeoutMs: 400, maxStreamMs: 1500 } })
+  quick = await startApiGateway({ ...common, limits: { integrationTimeoutMs: 400, idleTimeoutMs: 400 } })
+  capped = await startApiGateway({ ...common, limits: { maxStreamMs: 1500 } })
 })
 
 afterAll(async () => {
   await gw?.stop()
   await quick?.stop()
+  await capped?.stop()
   await pool?.stop()
 })
 
@@ -161,7 +164,7 @@ describe('streamed responses', () => {
   })
 
   it('cuts a stream at the maximum duration even while data keeps coming', async () => {
-    const res = await post(quick.url, { mode: 'trickle', ms: 4000, every: 100 })
+    const res = await post(capped.url, { mode: 'trickle', ms: 4000, every: 100 })
     expect(res.status).toBe(200)
     await expect(res.text()).rejects.toThrow()
     expect(logs.some((l) => l.includes('stream cut (stream reached the 1500 ms maximum)'))).toBe(true)
@@ -172,7 +175,7 @@ describe('streamed responses', () => {
     const one = await startApiGateway({ routes: [{ method: 'POST', path: '/invoke', apiKeyRequired: false }], apiKeys: {}, invoke: (e, o) => single.invoke(e, o) })
     try {
       const busy = post(one.url, { mode: 'slow-start', ms: 1000 })
-      await new Promise((r) => setTimeout(r, 300))
+      while (single.stats().busy < 1) await new Promise((r) => setTimeout(r, 20))
       const rejected = await post(one.url, { mode: 'prelude' })
       expect(rejected.status).toBe(500)
       expect(await rejected.json()).toEqual({ message: 'Internal server error' })
