@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { unstable_dev } from 'wrangler'
@@ -16,20 +19,30 @@ export async function buildEdgeApp(): Promise<void> {
 
 /**
  * Serves the built Worker with wrangler's local runtime (workerd, the same as `wrangler dev`) on
- * 127.0.0.1 and an ephemeral port, with the upstream vars pointed at a test upstream.
+ * 127.0.0.1 and an ephemeral port, with the upstream vars pointed at a test upstream. It serves a
+ * private copy of dist/: wrangler reloads the Worker when its files change (cutting streams in
+ * flight), and another test or benchmark may rebuild dist/ meanwhile.
  */
 export async function startEdge(vars: { UPSTREAM_URL: string; UPSTREAM_API_KEY: string }) {
   process.env.WRANGLER_SEND_METRICS = 'false'
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
-  const worker = await unstable_dev(`${root}/dist/index.js`, {
+  const build = mkdtempSync(join(tmpdir(), 'edge-build-'))
+  cpSync(join(root, 'dist'), build, { recursive: true })
+  const worker = await unstable_dev(join(build, 'index.js'), {
     config: `${root}/wrangler.toml`,
     ip: '127.0.0.1',
     port: 0,
     vars,
-    assets: `${root}/dist`,
+    assets: build,
     envFiles: [],
     logLevel: 'warn',
     experimental: { disableExperimentalWarning: true },
   })
-  return { url: `http://127.0.0.1:${worker.port}`, stop: () => worker.stop() }
+  return {
+    url: `http://127.0.0.1:${worker.port}`,
+    stop: async () => {
+      await worker.stop()
+      rmSync(build, { recursive: true, force: true })
+    },
+  }
 }
