@@ -3,40 +3,11 @@
  * Chromium → the built Worker (workerd via wrangler) → API Gateway emulator → the Lambda bundle under
  * aws-lambda-ric → AgentCore emulator → the agent on the offline model.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { unstable_dev } from 'wrangler'
 import { startLocalCloud, type LocalCloud } from '../aws/local/cloud'
 import { launchBrowser } from './browser'
-import { buildEdgeApp } from './edge-server'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
-let build: string
-
-/**
- * Serves a private copy of the build with wrangler's local runtime (workerd, as `wrangler dev`).
- * A copy, because wrangler reloads the Worker when its files change, cutting streams in flight, and
- * another test run may rebuild dist/ meanwhile.
- */
-async function startEdge(vars: { UPSTREAM_URL: string; UPSTREAM_API_KEY: string }) {
-  process.env.WRANGLER_SEND_METRICS = 'false'
-  process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
-  const worker = await unstable_dev(join(build, 'index.js'), {
-    config: join(root, 'wrangler.toml'),
-    ip: '127.0.0.1',
-    port: 0,
-    vars,
-    assets: build,
-    envFiles: [],
-    logLevel: 'warn',
-    experimental: { disableExperimentalWarning: true },
-  })
-  return { url: `http://127.0.0.1:${worker.port}`, stop: () => worker.stop() }
-}
+import { buildEdgeApp, startEdge } from './edge-server'
 
 let cloud: LocalCloud
 let edge: Awaited<ReturnType<typeof startEdge>>
@@ -52,8 +23,6 @@ beforeAll(async () => {
     ...(process.env.CHAIN_LOG ? { log: (source: string, line: string) => console.log(`[${source}] ${line}`) } : {}),
   })
   await buildEdgeApp()
-  build = mkdtempSync(join(tmpdir(), 'chain-edge-'))
-  cpSync(join(root, 'dist'), build, { recursive: true })
   edge = await startEdge({ UPSTREAM_URL: cloud.invokeUrl, UPSTREAM_API_KEY: cloud.apiKey })
   browser = await launchBrowser()
   // One request through every hop first, so the figures below are for a warm chain.
@@ -64,7 +33,6 @@ afterAll(async () => {
   await browser?.close()
   await edge?.stop()
   await cloud?.stop()
-  if (build) rmSync(build, { recursive: true, force: true })
 })
 
 function post(path: string, body: BodyInit, contentType?: string) {
