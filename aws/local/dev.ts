@@ -105,7 +105,9 @@ async function main(): Promise<number> {
     // The first reason wins; later ones (the web server exiting because we stopped it) wait for it.
     if (!stopping) {
       say(`\n${why}: stopping…`)
-      stopping = Promise.all([stopChild(web), cloud.stop()]).then(() => say('stopped.'))
+      stopping = Promise.all([stopChild(web), cloud.stop()]).then(() => {
+        say('stopped.')
+      })
       await stopping
       process.exit(code)
     }

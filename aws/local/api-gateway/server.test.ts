@@ -49,13 +49,13 @@ function post(base: string, body: unknown, headers: Record<string, string> = {},
   return fetch(base + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': KEY, ...headers },
-    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+    body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
   })
 }
 
 describe('routes and API keys', () => {
   it('answers 403 Forbidden with API Gateway body for a missing or wrong x-api-key', async () => {
-    for (const headers of [{ 'x-api-key': 'wrong' }, {}]) {
+    for (const headers of [{ 'x-api-key': 'wrong' }, {}] as Record<string, string>[]) {
       const res = await fetch(gw.url + '/invoke', { method: 'POST', headers, body: '{"mode":"prelude"}' })
       expect(res.status).toBe(403)
       expect(res.headers.get('x-amzn-errortype')).toBe('ForbiddenException')

@@ -223,7 +223,7 @@ async function pump(
   const maxTimer = setTimeout(() => cut(`stream reached the ${limits.maxStreamMs} ms maximum`), Math.max(0, startedAt + limits.maxStreamMs - Date.now()))
   try {
     for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>
+      let chunk: Awaited<ReturnType<typeof reader.read>>
       try {
         chunk = await reader.read()
       } catch (err) {
