@@ -21,8 +21,8 @@ export interface BenchConfig {
   concurrency: { levels: number[]; stream: StreamSpec }
   /** The Lambda's normalizer, bundle and module init. */
   lambda: { events: number; rounds: number; inits: number }
-  /** The page's renderer: an answer of `bytes` in `chunks` chunks. */
-  page: { chunks: number; bytes: number; runs: number }
+  /** The page's renderer: an answer of `bytes` in `chunks` chunks; also each proposal (bench/proposals/<name>.patch) applied to HEAD. */
+  page: { chunks: number; bytes: number; runs: number; proposals: string[] }
 }
 
 export const FULL: BenchConfig = {
@@ -34,7 +34,7 @@ export const FULL: BenchConfig = {
   throughput: { runs: 3, bytes: 20 * 1024 * 1024, eventSize: 16 * 1024 },
   concurrency: { levels: [100, 500, 1_000], stream: { n: 20, size: 100, intervalMs: 100 } },
   lambda: { events: 5_000, rounds: 7, inits: 7 },
-  page: { chunks: 2_000, bytes: 100_000, runs: 3 },
+  page: { chunks: 2_000, bytes: 100_000, runs: 3, proposals: ['grouped-render'] },
 }
 
 export const SMOKE: BenchConfig = {
@@ -46,7 +46,7 @@ export const SMOKE: BenchConfig = {
   throughput: { runs: 1, bytes: 64 * 1024, eventSize: 4 * 1024 },
   concurrency: { levels: [5], stream: { n: 3, size: 64, intervalMs: 5 } },
   lambda: { events: 50, rounds: 1, inits: 1 },
-  page: { chunks: 40, bytes: 2_000, runs: 1 },
+  page: { chunks: 40, bytes: 2_000, runs: 1, proposals: [] },
 }
 
 function merge<T>(base: T, patch: unknown): T {

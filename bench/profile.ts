@@ -94,12 +94,12 @@ async function main() {
   const variants: Variant[] = []
   try {
     for (const name of names) {
-      const rev = /^project@(.+)$/.exec(name)?.[1]
+      const at = /^project@([\w.~^-]+?)(?:\+([\w-]+))?$/.exec(name)
       variants.push(
         name === 'floor' ? await floor(up)
         : name === 'reference' ? await reference(up)
         : name === 'project' ? await project(up, { source: 'existing' })
-        : rev ? await projectAt(rev, up)
+        : at ? await projectAt(at[1], up, at[2])
         : await workerFrom(name.replace(/^.*\//, '').replace(/\.ts$/, ''), `${process.cwd()}/${name}`, up),
       )
     }

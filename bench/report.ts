@@ -26,7 +26,7 @@ export function renderMarkdown(report: BenchReport): string {
     throughput?: Record<string, ThroughputFigures>
     concurrency?: Record<string, Record<string, ConcurrencyFigures>>
     lambda?: LambdaFigures
-    page?: PageFigures
+    page?: PageFigures & { proposals?: Record<string, PageFigures> }
     targets?: Target[]
   }
   const out: string[] = []
@@ -199,10 +199,11 @@ export function renderMarkdown(report: BenchReport): string {
         `per chunk index the median of ${m.config.page.runs} runs.`,
       '',
     )
+    const pages: [string, PageFigures][] = [['app/client/render-markdown.ts', p], ...Object.entries(p.proposals ?? {}).map(([k, v]): [string, PageFigures] => [`with bench/proposals/${k}.patch`, v])]
     out.push(
       table(
-        ['total main-thread ms (median)', 'per chunk µs median', 'p99', 'append only µs median', 'first quarter µs', 'last quarter µs', 'last/first', 'slope µs per 10 KB'],
-        [[f(p.totalMs.median, 0), f(p.perChunkUs.median, 0), f(p.perChunkUs.p99, 0), f(p.appendOnlyUs.median, 0), f(p.firstQuarterUs, 0), f(p.lastQuarterUs, 0), f(p.growth), f(p.slopeUsPer10KB, 1)]],
+        ['renderer', 'total main-thread ms (median)', 'per chunk µs median', 'p99', 'append only µs median', 'first quarter µs', 'last quarter µs', 'last/first', 'slope µs per 10 KB'],
+        pages.map(([name, v]) => [name, f(v.totalMs.median, 0), f(v.perChunkUs.median, 0), f(v.perChunkUs.p99, 0), f(v.appendOnlyUs.median, 0), f(v.firstQuarterUs, 0), f(v.lastQuarterUs, 0), f(v.growth), f(v.slopeUsPer10KB, 1)]),
       ),
       '',
     )

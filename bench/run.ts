@@ -71,8 +71,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
         project: () => project(upstream, { source: opts.projectSource ?? 'build', log }),
       }
       for (const name of config.variants) {
-        const rev = /^project@([\w.~^-]+)$/.exec(name)?.[1]
-        variants.push(await (rev ? projectAt(rev, upstream) : starters[name]()))
+        const at = /^project@([\w.~^-]+?)(?:\+([\w-]+))?$/.exec(name)
+        variants.push(await (at ? projectAt(at[1], upstream, at[2]) : starters[name]()))
         log(`started ${name}${variants.at(-1)!.pid ? ` (workerd pid ${variants.at(-1)!.pid})` : ''}`)
       }
       const ctx: BenchContext = { config, upstream, variants, agent, log }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare, type WorkerOptions } from 'miniflare'
 import { childPids } from './proc'
+import { extractTree } from './tree'
 import type { Upstream } from './upstream'
 
 export type VariantName = 'direct' | 'floor' | 'reference' | 'project' | (string & {})
@@ -132,18 +133,16 @@ export async function project(up: Upstream, opts: ProjectOptions): Promise<Varia
 }
 
 /**
- * The project's route as it was at a git revision (`project@<rev>`): app/ and protocol/ of that
- * commit, its API sub-app bundled as for `source: 'api'`. Puts a route's before and after in one run.
+ * The project's route as it was at a git revision (`project@<rev>`), or with a proposed patch
+ * (`project@<rev>+<name>` applies bench/proposals/<name>.patch): app/ and protocol/ of that commit,
+ * its API sub-app bundled as for `source: 'api'`. Puts a route's before and after in one run.
  */
-export async function projectAt(rev: string, up: Upstream): Promise<Variant> {
-  const { execFileSync } = await import('node:child_process')
-  const { mkdirSync, writeFileSync } = await import('node:fs')
-  const dir = `${ROOT}bench/results/tmp/rev-${rev}`
-  mkdirSync(dir, { recursive: true })
-  execFileSync('sh', ['-c', `git -C "${ROOT}" archive "${rev}" app protocol | tar -x -C "${dir}"`])
+export async function projectAt(rev: string, up: Upstream, patch?: string): Promise<Variant> {
+  const { writeFileSync } = await import('node:fs')
+  const dir = extractTree(rev, patch)
   const entry = `${dir}/api-entry.ts`
   writeFileSync(entry, `import { Hono } from 'hono'\nimport { api } from './app/server/api'\nexport default new Hono().route('/api', api)\n`)
-  return startWorkerd(`project@${rev}`, {
+  return startWorkerd(`project@${rev}${patch ? `+${patch}` : ''}`, {
     ...projectCompat(),
     modules: [{ type: 'ESModule', path: `${dir}/api-entry.mjs`, contents: await bundle(entry) }],
     bindings: { ...wranglerVars(), ...upstreamBindings(up) },

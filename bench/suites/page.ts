@@ -8,7 +8,9 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import type { Browser } from 'playwright-core'
 import type { BenchConfig } from '../config'
+import { extractTree } from '../tree'
 import { chunked, markdownAnswer } from '../markdown-answer'
 import { median, slope, summarize, type Summary } from '../stats'
 
@@ -42,14 +44,12 @@ export interface PageFigures {
   chromium: string
 }
 
-/** The renderer module under test (an experiment may point this at a variant of it). */
-export const RENDERER = process.env.BENCH_RENDERER ?? './app/client/render-markdown'
-
-async function rendererScript(): Promise<string> {
+/** The renderer bundled for the page: the project's (`root` = the work tree) or a proposal's copy. */
+async function rendererScript(root: string): Promise<string> {
   const out = await build({
     stdin: {
-      contents: `import { MarkdownView } from ${JSON.stringify(RENDERER)}; globalThis.MarkdownView = MarkdownView`,
-      resolveDir: ROOT,
+      contents: `import { MarkdownView } from './app/client/render-markdown'; globalThis.MarkdownView = MarkdownView`,
+      resolveDir: root,
       loader: 'ts',
     },
     bundle: true,
@@ -61,14 +61,27 @@ async function rendererScript(): Promise<string> {
   return out.outputFiles[0].text
 }
 
-export async function pageSuite(config: BenchConfig, log: (m: string) => void): Promise<PageFigures> {
+export async function pageSuite(config: BenchConfig, log: (m: string) => void): Promise<PageFigures & { proposals: Record<string, PageFigures> }> {
   const { launchBrowser } = await import('../../e2e/browser')
-  const text = markdownAnswer(config.page.bytes)
-  const chunks = chunked(text, config.page.chunks)
-  const script = await rendererScript()
   const browser = await launchBrowser()
   try {
-    const page = await browser.newPage()
+    const current = await measure(browser, ROOT, config, log)
+    const proposals: Record<string, PageFigures> = {}
+    for (const name of config.page.proposals) {
+      proposals[name] = await measure(browser, extractTree('HEAD', name) + '/', config, log)
+    }
+    return { ...current, proposals }
+  } finally {
+    await browser.close()
+  }
+}
+
+async function measure(browser: Browser, root: string, config: BenchConfig, log: (m: string) => void): Promise<PageFigures> {
+  const text = markdownAnswer(config.page.bytes)
+  const chunks = chunked(text, config.page.chunks)
+  const script = await rendererScript(root)
+  const page = await browser.newPage()
+  try {
     // Served by the test itself (no server, no network): COOP+COEP make the page cross-origin
     // isolated, which is what gives performance.now() its fine resolution.
     await page.route('http://127.0.0.1/bench', (route) =>
@@ -133,6 +146,6 @@ export async function pageSuite(config: BenchConfig, log: (m: string) => void): 
       chromium: browser.version(),
     }
   } finally {
-    await browser.close()
+    await page.close()
   }
 }
