@@ -27,7 +27,8 @@ export interface BenchConfig {
 
 export const FULL: BenchConfig = {
   mode: 'full',
-  variants: ['direct', 'floor', 'reference', 'project'],
+  // project@HEAD+<name>: the committed route with a proposed patch (bench/proposals/), left out once it no longer applies.
+  variants: ['direct', 'floor', 'reference', 'project', 'project@HEAD+native-relay', 'project@HEAD+passthrough'],
   latency: { runs: 6, stream: { n: 200, size: 100, intervalMs: 10 } },
   ttfb: { runs: 40, stream: { n: 1, size: 100, intervalMs: 0 } },
   cpu: { batches: 6, concurrent: 8, stream: { n: 1_000, size: 100, intervalMs: 1 } },

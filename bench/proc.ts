@@ -4,6 +4,7 @@
  * Linux-only by nature; the bench says so when /proc is missing.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { setPriority } from 'node:os'
 
 const CLOCK_TICKS_PER_S = 100 // getconf CLK_TCK on Linux x86_64/arm64
 
@@ -89,5 +90,17 @@ export function sampleRss(pid: number, everyMs = 10): { stop(): number } {
       clearInterval(timer)
       return peak
     },
+  }
+}
+
+/** Sets the nice value of every thread of `pid` (Linux's priority is per thread). */
+export function setProcessPriority(pid: number, nice: number): void {
+  // node:os setPriority(pid) is setpriority(PRIO_PROCESS, tid)
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      setPriority(Number(tid), nice)
+    } catch {
+      // thread ended, or not permitted: the report still says what was asked
+    }
   }
 }

@@ -35,7 +35,7 @@ export function renderMarkdown(report: BenchReport): string {
     `Written by \`${m.command}\` (${m.mode} sizes) at ${m.startedAt}, in ${m.seconds} s: one run on one machine — ` +
       `${m.machine.cores} × ${m.machine.cpu}, ${m.machine.memGiB} GiB, Node ${m.node}, ${m.workerd}` +
       `${r.page ? `, Chromium ${r.page.chromium}` : ''}. Load average (1/5/15 min) ${m.machine.loadavgBefore.map((v: number) => v.toFixed(2)).join(' / ')} before, ` +
-      `${m.machine.loadavgAfter.map((v: number) => v.toFixed(2)).join(' / ')} after. The project's Worker: ${m.projectBuild || '–'}.`,
+      `${m.machine.loadavgAfter.map((v: number) => v.toFixed(2)).join(' / ')} after; scheduling priority: ${m.priority}. The project's Worker: ${m.projectBuild || '–'}.`,
     '',
     'Ratios are to **the floor** (a Worker that returns `new Response(upstream.body)`), within this run. ' +
       'Variants ran in turn, their order rotated each round, so drift on a shared machine hits them alike.',
@@ -43,7 +43,16 @@ export function renderMarkdown(report: BenchReport): string {
   )
   if (r.targets?.length) {
     out.push('## Targets', '')
-    out.push(table(['target', 'figure', 'met'], r.targets.map((t) => [t.target, t.figure, t.met === null ? '–' : t.met ? 'yes' : '**no**'])), '')
+    const verdict = (v?: { figure: string; met: boolean | null }) => (v ? `${v.met === null ? '' : v.met ? '✅ ' : '❌ '}${v.figure}` : '–')
+    const routes = [...new Set(r.targets.filter((t) => !t.target.startsWith("the page")).flatMap((t) => Object.keys(t.by)))]
+    out.push(
+      'Each route variant against the targets: `project` is the route as built from the work tree; `project@HEAD+<name>` is the committed route with a proposed patch from bench/proposals/ applied.',
+      '',
+    )
+    out.push(table(['target', ...routes], r.targets.filter((t) => !t.target.startsWith('the page')).map((t) => [t.target, ...routes.map((n) => verdict(t.by[n]))])), '')
+    for (const t of r.targets.filter((t) => t.target.startsWith('the page'))) {
+      out.push(table(['target', ...Object.keys(t.by)], [[t.target, ...Object.values(t.by).map(verdict)]]), '')
+    }
   }
   if (r.latency) {
     const fl = r.latency.floor

@@ -68,7 +68,14 @@ export async function pageSuite(config: BenchConfig, log: (m: string) => void): 
     const current = await measure(browser, ROOT, config, log)
     const proposals: Record<string, PageFigures> = {}
     for (const name of config.page.proposals) {
-      proposals[name] = await measure(browser, extractTree('HEAD', name) + '/', config, log)
+      let tree: string
+      try {
+        tree = extractTree('HEAD', name)
+      } catch {
+        log(`left out ${name}: its patch does not apply to HEAD`)
+        continue
+      }
+      proposals[name] = await measure(browser, tree + '/', config, log)
     }
     return { ...current, proposals }
   } finally {
