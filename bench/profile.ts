@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { makeAgent, runStream } from './client'
+import { rotated } from './context'
 import { cpuDelta, cpuSample } from './proc'
 import { median } from './stats'
 import { startUpstream, type StreamSpec } from './upstream'
@@ -103,20 +104,24 @@ async function main() {
         : await workerFrom(name.replace(/^.*\//, '').replace(/\.ts$/, ''), `${process.cwd()}/${name}`, up),
       )
     }
+    const batchOf = (v: Variant) => () => Promise.all(Array.from({ length: concurrent }, () => runStream(v, spec, agent)))
+    const cpu = new Map(variants.map((v) => [v.name, [] as number[]]))
+    const cs = new Map(variants.map((v) => [v.name, [] as number[]]))
+    for (const v of variants) await batchOf(v)()
+    // CPU and context switches first, the variants in turn (order rotated each round), untraced.
+    for (let i = 0; i < 5; i++) {
+      for (const v of rotated(variants, i)) {
+        const c0 = cpuSample(v.pid!)
+        const s0 = contextSwitches(v.pid!)
+        await batchOf(v)()
+        await new Promise((r) => setTimeout(r, 50))
+        cpu.get(v.name)!.push(cpuDelta(c0, cpuSample(v.pid!)).schedMs)
+        cs.get(v.name)!.push(contextSwitches(v.pid!) - s0)
+      }
+    }
     for (const v of variants) {
       const pid = v.pid!
-      const batch = () => Promise.all(Array.from({ length: concurrent }, () => runStream(v, spec, agent)))
-      await batch()
-      const cpu: number[] = []
-      const cs: number[] = []
-      for (let i = 0; i < 3; i++) {
-        const c0 = cpuSample(pid)
-        const s0 = contextSwitches(pid)
-        await batch()
-        await new Promise((r) => setTimeout(r, 50))
-        cpu.push(cpuDelta(c0, cpuSample(pid)).schedMs)
-        cs.push(contextSwitches(pid) - s0)
-      }
+      const batch = batchOf(v)
       const calls = await traced(pid, batch)
       const where = await perfBreakdown(pid, batch)
       const chunks = spec.n * concurrent
@@ -126,7 +131,7 @@ async function main() {
         .slice(0, 5)
         .map(([k, n]) => `${k} ${(n / chunks).toFixed(2)}`)
         .join(', ')
-      rows.push(`| ${v.name} | ${((median(cpu) * 1000) / chunks).toFixed(1)} | ${(median(cs) / chunks).toFixed(2)} | ${(total / chunks).toFixed(2)} | ${top} | ${where} |`)
+      rows.push(`| ${v.name} | ${((median(cpu.get(v.name)!) * 1000) / chunks).toFixed(1)} | ${(median(cs.get(v.name)!) / chunks).toFixed(2)} | ${(total / chunks).toFixed(2)} | ${top} | ${where} |`)
       console.error(`[profile] ${v.name} done`)
     }
   } finally {
@@ -138,7 +143,7 @@ async function main() {
     '# Where a streamed chunk\'s cost goes',
     '',
     `Written by \`npx tsx bench/profile.ts ${names.join(' ')}\` at ${new Date().toISOString()}: ${concurrent} concurrent answers of ${spec.n} chunks ` +
-      `(${spec.size} B, ${spec.intervalMs} ms apart) per variant, each in its own workerd. Per chunk: CPU of the workerd process (median of 3 batches), ` +
+      `(${spec.size} B, ${spec.intervalMs} ms apart) per variant, each in its own workerd. Per chunk: CPU of the workerd process (median of 5 batches, variants in turn), ` +
       'context switches of its threads, system calls (strace -c -f, a separate batch), and where its CPU samples fall ' +
       '(perf record, leaf frames, another batch: kernel, kj I/O = the runtime\'s native event loop and HTTP, V8 = JavaScript and promises, ' +
       'JS bindings = workerd\'s streams API glue, V8 GC/handles, allocator).',

@@ -3,7 +3,8 @@
  * bench/report.json. Flags: --smoke (tiny sizes; writes under bench/results/tmp/ unless --out),
  * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page, --variants=direct,floor,reference,project,
  * --out=<dir>, --no-build (use the existing dist/ build of the project's Worker), --project=api (bundle
- * app/server/api.ts instead of building), --priority (nice −10 for the bench and its workerd processes).
+ * app/server/api.ts instead of building), --no-priority (by default the bench and its workerd processes
+ * run at nice −10 where permitted, so a shared machine's other work disturbs the figures less).
  * BENCH_CONFIG='{"latency":{"runs":3}}' overrides any size (see config.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -129,7 +130,7 @@ function parseArgs(argv: string[]) {
     only: flag('only')?.split(',') as SuiteName[] | undefined,
     variants: flag('variants')?.split(',') as VariantName[] | undefined,
     out: flag('out') ?? (smoke ? `${ROOT}bench/results/tmp/smoke` : `${ROOT}bench`),
-    priority: argv.includes('--priority'),
+    priority: !argv.includes('--no-priority'),
     projectSource: (flag('project') ?? (argv.includes('--no-build') ? 'existing' : 'build')) as ProjectOptions['source'],
   }
 }
