@@ -8,6 +8,14 @@ import type { ErrorCode } from './events'
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{33,256}$/
 export const DEFAULT_MAX_PROMPT_CHARS = 16_000
 
+/**
+ * Bytes allowed for a request body holding a prompt of `maxPromptChars` characters: JSON may escape
+ * a character as `\uXXXX\uXXXX` (12 bytes for 2 UTF-16 units), plus room for the session id.
+ */
+export function maxBodyBytes(maxPromptChars: number): number {
+  return maxPromptChars * 6 + 4096
+}
+
 export interface InvokeRequest {
   prompt: string
   sessionId?: string

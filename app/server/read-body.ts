@@ -7,14 +7,6 @@ import { errorResponse } from './errors'
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; status: ErrorStatus; code: ErrorCode; message: string }
 
-/**
- * Bytes allowed for a request body holding a prompt of `maxPromptChars` characters: JSON may escape
- * a character as `\uXXXX\uXXXX` (12 bytes for 2 UTF-16 units), plus room for the session id.
- */
-export function maxBodyBytes(maxPromptChars: number): number {
-  return maxPromptChars * 6 + 4096
-}
-
 /** hono's bodyLimit with our 413 body; checks Content-Length and counts streamed bodies. */
 export function limitBody(maxBytes: number): MiddlewareHandler {
   return bodyLimit({

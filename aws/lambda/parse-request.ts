@@ -5,18 +5,21 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda'
 import type { ErrorCode } from '../../protocol/events'
-import { DEFAULT_MAX_PROMPT_CHARS, isValidSessionId, validateInvoke, type InvokeRequest } from '../../protocol/request'
+import {
+  DEFAULT_MAX_PROMPT_CHARS,
+  isValidSessionId,
+  maxBodyBytes as bodyBytesFor,
+  validateInvoke,
+  type InvokeRequest,
+} from '../../protocol/request'
 
 export type Route = 'invoke' | 'cancel'
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 405 | 413 | 415; code: ErrorCode; message: string }
 
-/**
- * Bytes allowed for a body holding a prompt of `maxPromptChars` characters: the edge's rule
- * (app/server/read-body.ts maxBodyBytes: JSON may escape a character as 12 bytes for 2 UTF-16 units).
- */
+/** Bytes allowed for a body: the edge's rule, from the shared protocol. */
 export function maxBodyBytes(promptChars = maxPromptChars()): number {
-  return promptChars * 6 + 4096
+  return bodyBytesFor(promptChars)
 }
 
 export function maxPromptChars(): number {
