@@ -71,7 +71,6 @@ export type ErrorCode =
   | 'upstream_error'
   | 'upstream_bad_response'
   | 'stream_interrupted'
-  | 'stream_incomplete'
   | 'agent_error'
   | 'agent_unavailable'
   | 'session_busy' // the agent is still answering an earlier prompt of the same session

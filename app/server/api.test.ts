@@ -171,22 +171,32 @@ describe('POST /api/invoke upstream failures', () => {
     expect(await res.json()).toEqual({ error: { code: 'upstream_unreachable', message: expect.any(String) } })
   })
 
-  it('a stream that breaks gets an error event and done appended, after the partial answer', async () => {
+  it('a stream that breaks ends without done, after the partial answer, with nothing of the upstream error', async () => {
+    // The relay is a native pipe (see relay.ts): nothing can be appended once its source failed, so
+    // the client learns of the break from the missing done, as the page's reader reports it.
     const res = await invoke(JSON.stringify({ prompt: `break:${marker()}` }))
     expect(res.status).toBe(200)
-    const events = await readAll(res)
-    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'error', 'done'])
+    let text = ''
+    const reader = res.body!.getReader()
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        text += new TextDecoder().decode(value)
+      }
+    } catch {
+      // workerd passes the upstream's break on as a broken body: also an end without done.
+    }
+    const events = await readAll(new Response(text))
+    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text'])
     expect(events[2].data).toEqual({ text: 'partial' })
-    expect(events[3].data).toEqual({ code: 'stream_interrupted', message: expect.any(String), retryable: true })
-    expect(events[4].data).toEqual({ stopReason: 'error' })
+    expect(text).not.toMatch(/event: done|reset|ECONN/)
   })
 
-  it('a stream that ends without done gets an error event and done appended', async () => {
+  it('a stream that ends without done is passed on as it is (its end says it is incomplete)', async () => {
     const res = await invoke(JSON.stringify({ prompt: `nodone:${marker()} a b` }))
     const events = await readAll(res)
-    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'text', 'error', 'done'])
-    expect(events.at(-2)!.data).toMatchObject({ code: 'stream_incomplete', retryable: true })
-    expect(events.at(-1)!.data).toEqual({ stopReason: 'error' })
+    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'text'])
   })
 })
 

@@ -1,5 +1,4 @@
 import type { Context } from 'hono'
-import { stream } from 'hono/streaming'
 import { encodeEvent, SESSION_HEADER, SSE_HEADERS } from '../../protocol/events'
 import type { AppEnv } from '../global'
 import { cancelUpstream } from './cancel'
@@ -47,20 +46,22 @@ export async function invoke(c: Context<AppEnv>): Promise<Response> {
     return errorResponse(upstream.status, upstream.code, upstream.message, { [SESSION_HEADER]: sessionId })
   }
 
-  c.header('Content-Type', SSE_HEADERS['Content-Type'])
-  c.header('Cache-Control', SSE_HEADERS['Cache-Control'])
-  // Cloudflare may compress (and so buffer) a stream unless told the encoding is identity.
-  c.header('Content-Encoding', 'identity')
-  c.header(SESSION_HEADER, sessionId)
-  return stream(c, async (out) => {
-    out.onAbort(onClientGone)
-    await out.write(encodeEvent('meta', { sessionId, requestId }))
-    const end = await relay(upstream.response.body, out)
-    finished = true
-    if (end === 'aborted' || gone) return
-    if (end !== 'done') {
-      await out.write(end.trailer)
-    }
+  const relayed = relay(encodeEvent('meta', { sessionId, requestId }), upstream.response.body)
+  // A pipe that fails means the client left or the upstream broke: either way the agent should stop
+  // (a cancel for a session that already ended is answered and ignored upstream).
+  waitUntil(
+    c,
+    relayed.ended.then((end) => {
+      if (end === 'broken') onClientGone()
+      finished = true
+    }),
+  )
+  return c.body(relayed.readable, 200, {
+    'Content-Type': SSE_HEADERS['Content-Type'],
+    'Cache-Control': SSE_HEADERS['Cache-Control'],
+    // Cloudflare may compress (and so buffer) a stream unless told the encoding is identity.
+    'Content-Encoding': 'identity',
+    [SESSION_HEADER]: sessionId,
   })
 }
 

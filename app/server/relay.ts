@@ -1,54 +1,37 @@
-import { encodeEvent } from '../../protocol/events'
-import type { StreamingApi } from 'hono/utils/stream'
-import { StreamEndTracker } from './stream-end'
-
-export type RelayEnd = 'done' | 'aborted' | { trailer: Uint8Array }
-
-const enc = new TextEncoder()
+export type RelayEnd = 'done' | 'broken'
 
 /**
- * Copies the upstream body to the client chunk by chunk, as bytes, as each chunk arrives: no
- * decoding, no buffering, no waiting for whole lines. The per-chunk work is one read, one write and
- * one O(1) push to the end tracker. When the stream breaks or ends without `done`, returns the events
- * to append (an `error`, then `done`) so the client always learns how the answer ended.
+ * The client's copy of the upstream body: `first` (our meta event), then the upstream's bytes,
+ * pumped by workerd from the fetch body into an IdentityTransformStream with no JavaScript per chunk.
+ *
+ * Why: measured by `npm run bench` (bench/profile.md), any JavaScript read or write per chunk — hono's
+ * stream(), a reader loop, a TransformStream — costs 50–130 µs of workerd CPU per chunk, 3–9× the
+ * whole native proxy (~20 µs), most of it in V8 promises, the streams bindings and GC.
+ *
+ * The price: bytes are not looked at. The Lambda starts every stream with meta and ends it with done
+ * (error + done when the agent fails or its time runs out). A stream cut below it (a crash, API
+ * Gateway's cut) ends the client's stream without done — workerd tears the destination down when a
+ * native pipe's source fails, so nothing can be appended — and clients report an end without done
+ * as an interrupted answer. `ended` settles once: 'done' after a clean end, 'broken' when either side
+ * failed (the upstream broke, or the client went away).
  */
-export async function relay(body: ReadableStream<Uint8Array>, out: StreamingApi): Promise<RelayEnd> {
-  const reader = body.getReader()
-  const tracker = new StreamEndTracker()
-  let broken = false
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      tracker.push(value)
-      await out.write(value)
+export function relay(first: Uint8Array, body: ReadableStream<Uint8Array>): { readable: ReadableStream<Uint8Array>; ended: Promise<RelayEnd> } {
+  const { readable, writable } = new IdentityTransformStream()
+  const ended = (async (): Promise<RelayEnd> => {
+    const writer = writable.getWriter()
+    try {
+      await writer.write(first)
+    } catch {
+      await body.cancel().catch(() => {})
+      return 'broken'
     }
-  } catch {
-    broken = true
-  }
-  if (out.aborted) {
-    reader.cancel().catch(() => {})
-    return 'aborted'
-  }
-  if (!broken && tracker.endsWithDone()) return 'done'
-  const error = broken
-    ? { code: 'stream_interrupted' as const, message: 'The answer stream broke off before it finished.', retryable: true }
-    : { code: 'stream_incomplete' as const, message: 'The answer stream ended before it finished.', retryable: true }
-  // A blank line first ends any half-sent event, so ours parse as events of their own.
-  const parts = [
-    tracker.atEventBoundary() ? new Uint8Array(0) : enc.encode('\n\n'),
-    encodeEvent('error', error),
-    encodeEvent('done', { stopReason: 'error' }),
-  ]
-  return { trailer: concat(parts) }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.byteLength
-  }
-  return out
+    writer.releaseLock()
+    try {
+      await body.pipeTo(writable)
+      return 'done'
+    } catch {
+      return 'broken'
+    }
+  })()
+  return { readable, ended }
 }
