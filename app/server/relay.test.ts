@@ -21,7 +21,7 @@ describe('relay', () => {
     const chunks = [formatEvent('text', { text: 'a' }), 'event: te', 'xt\ndata: {"text":"b"}\n\n', formatEvent('done', { stopReason: 'end_turn' })]
     const { readable, ended } = relay(enc.encode(first), source(chunks))
     expect(await new Response(readable).text()).toBe(first + chunks.join(''))
-    expect(await ended).toBe('done')
+    expect(await ended).toBe('closed')
   })
 
   it('ends broken when the upstream breaks; the client sees what arrived and no upstream error', async () => {

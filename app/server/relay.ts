@@ -1,4 +1,4 @@
-export type RelayEnd = 'done' | 'broken'
+export type RelayEnd = 'closed' | 'broken'
 
 /**
  * The client's copy of the upstream body: `first` (our meta event), then the upstream's bytes,
@@ -12,7 +12,7 @@ export type RelayEnd = 'done' | 'broken'
  * (error + done when the agent fails or its time runs out). A stream cut below it (a crash, API
  * Gateway's cut) ends the client's stream without done — workerd tears the destination down when a
  * native pipe's source fails, so nothing can be appended — and clients report an end without done
- * as an interrupted answer. `ended` settles once: 'done' after a clean end, 'broken' when either side
+ * as an interrupted answer. `ended` settles once: 'closed' after a clean end, 'broken' when either side
  * failed (the upstream broke, or the client went away).
  */
 export function relay(first: Uint8Array, body: ReadableStream<Uint8Array>): { readable: ReadableStream<Uint8Array>; ended: Promise<RelayEnd> } {
@@ -28,7 +28,7 @@ export function relay(first: Uint8Array, body: ReadableStream<Uint8Array>): { re
     writer.releaseLock()
     try {
       await body.pipeTo(writable)
-      return 'done'
+      return 'closed'
     } catch {
       return 'broken'
     }
