@@ -31,36 +31,31 @@ export interface AgentResponse {
 
 /** Starts the agent's answer; resolves when AgentCore's response headers arrive (the body streams after). */
 export async function invokeAgent(config: AgentCoreConfig, sessionId: string, prompt: string, signal: AbortSignal): Promise<AgentResponse> {
-  const out = await agentCoreClient().send(
-    new InvokeAgentRuntimeCommand({
-      agentRuntimeArn: config.agentRuntimeArn,
-      qualifier: config.qualifier,
-      runtimeSessionId: sessionId,
-      contentType: 'application/json',
-      accept: 'text/event-stream',
-      payload: new TextEncoder().encode(JSON.stringify({ prompt })),
-    }),
-    { abortSignal: signal },
-  )
+  const out = await invocation(config, sessionId, { prompt }, 'text/event-stream', signal)
   if (!out.response) throw Object.assign(new Error('AgentCore returned no body'), { name: 'EmptyAgentResponse' })
   return { contentType: out.contentType ?? 'text/event-stream', body: out.response as unknown as AsyncIterable<Uint8Array> }
 }
 
 /** Asks the agent to stop the session's running answer: the cancel invocation, on the same session. */
 export async function sendCancel(config: AgentCoreConfig, sessionId: string, signal: AbortSignal): Promise<void> {
-  const out = await agentCoreClient().send(
+  const out = await invocation(config, sessionId, { type: 'cancel' }, 'application/json', signal)
+  // A 2xx is the answer; its body does not matter, and a slow one must not hold the cancel up.
+  ;(out.response as unknown as { destroy?: () => void } | undefined)?.destroy?.()
+}
+
+/** One InvokeAgentRuntime call on the session with a JSON payload. */
+function invocation(config: AgentCoreConfig, sessionId: string, payload: object, accept: string, signal: AbortSignal) {
+  return agentCoreClient().send(
     new InvokeAgentRuntimeCommand({
       agentRuntimeArn: config.agentRuntimeArn,
       qualifier: config.qualifier,
       runtimeSessionId: sessionId,
       contentType: 'application/json',
-      accept: 'application/json',
-      payload: new TextEncoder().encode(JSON.stringify({ type: 'cancel' })),
+      accept,
+      payload: new TextEncoder().encode(JSON.stringify(payload)),
     }),
     { abortSignal: signal },
   )
-  // A 2xx is the answer; its body does not matter, and a slow one must not hold the cancel up.
-  ;(out.response as unknown as { destroy?: () => void } | undefined)?.destroy?.()
 }
 
 /** Ends the session's microVM: the fallback when the agent does not answer the cancel. */
