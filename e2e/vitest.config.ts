@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
-// Browser tests: Debian's Chromium driven by playwright-core. One file at a time: each starts servers
-// and a browser, and the machine has two cores.
+// Tests of the built app: the page in Debian's Chromium driven by playwright-core, the whole local
+// chain, and the Worker's deploy dry run. One file at a time: each builds or starts servers and a
+// browser, and the machine has two cores.
 export default defineConfig({
   test: {
     name: 'browser',
