@@ -46,7 +46,7 @@ export function renderMarkdown(report: BenchReport): string {
     const verdict = (v?: { figure: string; met: boolean | null }) => (v ? `${v.met === null ? '' : v.met ? '✅ ' : '❌ '}${v.figure}` : '–')
     const routes = [...new Set(r.targets.filter((t) => !t.target.startsWith("the page")).flatMap((t) => Object.keys(t.by)))]
     out.push(
-      'Each route variant against the targets: `project` is the route as built from the work tree (`npm run build`); `project@<rev>` is the route at that commit (`project@7864725`: before the native relay); `project@HEAD+<name>` is the committed route with a proposed patch from bench/proposals/ applied.',
+      'Each route variant against the targets: `project` is the route as built from the work tree (`npm run build`); `project@<rev>` is the route at that commit (`project@7864725`: before the native relay; `project@HEAD`: after it, bundled the same way); `project@HEAD+<name>` is the committed route with a proposed patch from bench/proposals/ applied.',
       '',
     )
     out.push(table(['target', ...routes], r.targets.filter((t) => !t.target.startsWith('the page')).map((t) => [t.target, ...routes.map((n) => verdict(t.by[n]))])), '')
@@ -60,7 +60,7 @@ export function renderMarkdown(report: BenchReport): string {
     out.push('## Latency per chunk', '')
     out.push(
       `${m.config.latency.runs} streams per variant of ${s.n} text events of ${s.size} B, ${s.intervalMs} ms apart. Latency = client receive time − ` +
-        'upstream send time (one process, one clock); added = minus the direct figure. Coalesced = events that arrived in the same ' +
+        'upstream send time (one process, one clock); added = minus the direct path's median (for the p99 too: the direct p99 is one stall of the shared client process away from anything). Coalesced = events that arrived in the same ' +
         'socket read as the one before; reads/writes = client socket reads vs. upstream writes.',
       '',
     )
