@@ -60,7 +60,7 @@ export function renderMarkdown(report: BenchReport): string {
     out.push('## Latency per chunk', '')
     out.push(
       `${m.config.latency.runs} streams per variant of ${s.n} text events of ${s.size} B, ${s.intervalMs} ms apart. Latency = client receive time − ` +
-        'upstream send time (one process, one clock); added = minus the direct path's median (for the p99 too: the direct p99 is one stall of the shared client process away from anything). Coalesced = events that arrived in the same ' +
+        'upstream send time (one process, one clock); added = minus the direct path’s median (for the p99 too: the direct p99 is one stall of the shared client process away from anything). Coalesced = events that arrived in the same ' +
         'socket read as the one before; reads/writes = client socket reads vs. upstream writes.',
       '',
     )
