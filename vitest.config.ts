@@ -10,7 +10,8 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['protocol/**/*.test.ts', 'aws/**/*.test.ts', 'bench/**/*.test.ts'],
+          // relay.test.ts runs in workerd (project edge) and here, in Node, where `vite` dev runs the route.
+          include: ['protocol/**/*.test.ts', 'aws/**/*.test.ts', 'bench/**/*.test.ts', 'app/server/relay.test.ts'],
           // bench/results holds the benchmark's scratch copies of the app; aws/**/dist, build output.
           exclude: ['**/node_modules/**', 'bench/results/**', '**/dist/**', 'cdk.out/**'],
           testTimeout: 60_000,

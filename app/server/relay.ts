@@ -16,7 +16,7 @@ export type RelayEnd = 'closed' | 'broken'
  * failed (the upstream broke, or the client went away).
  */
 export function relay(first: Uint8Array, body: ReadableStream<Uint8Array>): { readable: ReadableStream<Uint8Array>; ended: Promise<RelayEnd> } {
-  const { readable, writable } = new IdentityTransformStream()
+  const { readable, writable } = passThrough()
   const ended = (async (): Promise<RelayEnd> => {
     const writer = writable.getWriter()
     try {
@@ -34,4 +34,12 @@ export function relay(first: Uint8Array, body: ReadableStream<Uint8Array>): { re
     }
   })()
   return { readable, ended }
+}
+
+/**
+ * workerd's IdentityTransformStream is what lets pipeTo run natively. `vite` dev runs the app in Node
+ * (bindings through wrangler's platform proxy), where a standard TransformStream does the same job.
+ */
+function passThrough(): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } {
+  return typeof IdentityTransformStream === 'function' ? new IdentityTransformStream() : new TransformStream<Uint8Array, Uint8Array>()
 }
