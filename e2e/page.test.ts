@@ -141,6 +141,21 @@ describe('the chat page', () => {
     await page.close()
   })
 
+  it('keeps the composer disabled until the island runs, so nothing typed early is lost', async () => {
+    // Without JavaScript the page is the server's markup: the island's first client render would
+    // replace it (losing typed text), and a native form post would show raw SSE.
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const bare = await context.newPage()
+    await bare.goto(edge.url)
+    expect(await bare.locator('#prompt').isDisabled()).toBe(true)
+    expect(await bare.locator('button.send').isDisabled()).toBe(true)
+    await context.close()
+    const page = await openChat()
+    expect(await page.locator('#prompt').isEnabled()).toBe(true)
+    expect(await page.locator('button.send').isEnabled()).toBe(true)
+    await page.close()
+  })
+
   it('ran under the Content-Security-Policy with no violations or page errors', () => {
     expect(problems).toEqual([])
   })

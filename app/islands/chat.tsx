@@ -1,9 +1,10 @@
-import { useEffect, useRef } from 'hono/jsx'
+import { useEffect, useRef, useState } from 'hono/jsx'
 import { ChatController } from '../client/chat-controller'
 
 /**
  * The chat island: server-rendered markup, made interactive on the client by ChatController. The
- * form also works as a plain POST target (it names the same fields /api/invoke accepts).
+ * composer stays disabled until then: the island's first client render replaces the server's
+ * markup, so text typed before it would vanish, and a native form post would show raw SSE.
  */
 export default function Chat() {
   const log = useRef<HTMLOListElement>(null)
@@ -12,6 +13,7 @@ export default function Chat() {
   const send = useRef<HTMLButtonElement>(null)
   const stop = useRef<HTMLButtonElement>(null)
   const newChat = useRef<HTMLButtonElement>(null)
+  const [ready, setReady] = useState(false)
 
   useEffect(() => {
     const controller = new ChatController({
@@ -23,6 +25,7 @@ export default function Chat() {
       newChat: newChat.current!,
     })
     form.current!.dataset.ready = 'true'
+    setReady(true)
     return () => controller.dispose()
   }, [])
 
@@ -33,15 +36,15 @@ export default function Chat() {
         <label for='prompt' class='visually-hidden'>
           Message
         </label>
-        <textarea ref={input} id='prompt' name='prompt' rows={3} required placeholder='Ask the agent… (Enter sends, Shift+Enter for a new line)'></textarea>
+        <textarea ref={input} id='prompt' name='prompt' rows={3} required disabled={!ready} placeholder='Ask the agent… (Enter sends, Shift+Enter for a new line)'></textarea>
         <div class='actions'>
-          <button ref={send} type='submit' class='send'>
+          <button ref={send} type='submit' class='send' disabled={!ready}>
             Send
           </button>
           <button ref={stop} type='button' class='stop' disabled hidden>
             Stop
           </button>
-          <button ref={newChat} type='button' class='new-chat'>
+          <button ref={newChat} type='button' class='new-chat' disabled={!ready}>
             New chat
           </button>
         </div>
