@@ -36,7 +36,7 @@ export const FULL: BenchConfig = {
   throughput: { runs: 3, bytes: 20 * 1024 * 1024, eventSize: 16 * 1024 },
   concurrency: { levels: [100, 500, 1_000], stream: { n: 20, size: 100, intervalMs: 100 } },
   lambda: { events: 5_000, rounds: 7, inits: 7 },
-  page: { chunks: 2_000, bytes: 100_000, runs: 3, proposals: ['grouped-render'] },
+  page: { chunks: 2_000, bytes: 100_000, runs: 3, proposals: [] },
 }
 
 export const SMOKE: BenchConfig = {

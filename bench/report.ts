@@ -224,7 +224,7 @@ export function renderMarkdown(report: BenchReport): string {
       '- Every Worker variant runs in its own workerd process started by Miniflare on 127.0.0.1 with the project\'s compatibility date and flags; CPU and memory are that process\'s /proc counters.',
       "- The reference route: a HonoX route (`createRoute`) doing `stream()` + `stream.pipe(res.body)` with `Content-Encoding: Identity`. The project's route: the Worker `npm run build` writes, with wrangler.toml's vars, pointed at the upstream; its rate limiter gets a limit the run cannot reach.",
       '- Proposals: `project@HEAD+<name>` is the committed route with bench/proposals/<name>.patch applied (its API sub-app bundled with esbuild and mounted at /api, as HonoX mounts it); the page table does the same for the renderer. A proposal that no longer applies is left out.',
-      '- Where a chunk\'s cost goes (CPU, context switches, syscalls, perf samples by kind): bench/profile.md, `npx tsx bench/profile.ts floor reference project project@HEAD+native-relay`.',
+      '- Where a chunk\'s cost goes (CPU, context switches, syscalls, perf samples by kind): bench/profile.md, `npx tsx bench/profile.ts floor reference project project@HEAD+passthrough`.',
       '- Figures from one run on a shared 2-core machine: compare variants within the run, not across runs. p99 latency and coalescing react to any other load on the machine (the floor shows it too).',
       `- Reproduce: \`npm run bench\` (sizes: bench/config.ts; override with BENCH_CONFIG='{"latency":{"runs":3}}'; \`--only=latency,cpu\`, \`--smoke\`).`,
     ].join('\n'),

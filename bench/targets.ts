@@ -15,7 +15,7 @@ export interface Verdict {
 
 export interface Target {
   target: string
-  /** Per route variant (project, project@HEAD+native-relay, …). */
+  /** Per route variant (project, project@HEAD+passthrough, …). */
   by: Record<string, Verdict>
 }
 
