@@ -10,7 +10,6 @@ const GROUP_BLOCKS = 32
  */
 export class MarkdownView {
   private pending = ''
-  private source = ''
   private readonly open: HTMLElement
   private group: HTMLElement | undefined
   private groupBlocks = 0
@@ -21,14 +20,8 @@ export class MarkdownView {
     append(root, this.open)
   }
 
-  /** All text appended so far. */
-  get text(): string {
-    return this.source
-  }
-
   append(text: string): void {
     if (!text) return
-    this.source += text
     const { finished, rest } = takeFinished(this.pending + text)
     for (const block of finished) this.freeze(parseBlocks(block).map((b) => this.renderBlock(b)))
     this.pending = rest
