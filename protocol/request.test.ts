@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isValidSessionId, newSessionId, validateInvoke } from './request'
+import { isValidSessionId, newSessionId, validateCancel, validateInvoke } from './request'
 
 describe('validateInvoke', () => {
   it('accepts a prompt and no session id', () => {
@@ -36,5 +36,16 @@ describe('session ids', () => {
     const a = newSessionId()
     expect(isValidSessionId(a)).toBe(true)
     expect(newSessionId()).not.toBe(a)
+  })
+})
+
+describe('validateCancel', () => {
+  it('needs an object with a valid session id', () => {
+    const sessionId = 'c'.repeat(40)
+    expect(validateCancel({ sessionId })).toEqual({ ok: true, value: { sessionId } })
+    for (const body of [null, 'x', [sessionId]]) expect(validateCancel(body)).toMatchObject({ ok: false, status: 400, code: 'invalid_request' })
+    for (const body of [{}, { sessionId: 'short' }, { sessionId: 7 }]) {
+      expect(validateCancel(body)).toMatchObject({ ok: false, status: 400, code: 'invalid_session_id' })
+    }
   })
 })

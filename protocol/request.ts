@@ -51,16 +51,25 @@ export function validateInvoke(body: unknown, maxPromptChars = DEFAULT_MAX_PROMP
   if (prompt.length > maxPromptChars && countChars(prompt) > maxPromptChars) {
     return { ok: false, status: 413, code: 'prompt_too_large', message: `"prompt" is limited to ${maxPromptChars} characters.` }
   }
-  if (sessionId !== undefined && sessionId !== null && sessionId !== '' && !isValidSessionId(sessionId)) {
-    return {
-      ok: false,
-      status: 400,
-      code: 'invalid_session_id',
-      message: '"sessionId" must be 33–256 characters of A–Z, a–z, 0–9, "_" or "-".',
-    }
-  }
+  if (sessionId !== undefined && sessionId !== null && sessionId !== '' && !isValidSessionId(sessionId)) return INVALID_SESSION_ID
   return { ok: true, value: { prompt, sessionId: typeof sessionId === 'string' && sessionId !== '' ? sessionId : undefined } }
 }
+
+/** Checks a cancel body (JSON object or form fields): `sessionId` is required and valid. */
+export function validateCancel(body: unknown): Validation<{ sessionId: string }> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, status: 400, code: 'invalid_request', message: 'The body must be a JSON object or form with a "sessionId" field.' }
+  }
+  const { sessionId } = body as Record<string, unknown>
+  return isValidSessionId(sessionId) ? { ok: true, value: { sessionId } } : INVALID_SESSION_ID
+}
+
+const INVALID_SESSION_ID = {
+  ok: false,
+  status: 400,
+  code: 'invalid_session_id',
+  message: '"sessionId" must be 33–256 characters of A–Z, a–z, 0–9, "_" or "-".',
+} as const satisfies Validation<never>
 
 function countChars(s: string): number {
   let n = 0

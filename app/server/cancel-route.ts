@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { isValidSessionId } from '../../protocol/request'
+import { validateCancel } from '../../protocol/request'
 import type { AppEnv } from '../global'
 import { cancelUpstream } from './cancel'
 import { readConfig } from './config'
@@ -12,10 +12,9 @@ export async function cancel(c: Context<AppEnv>): Promise<Response> {
   if (limited) return limited
   const body = await readBody(c)
   if (!body.ok) return errorResponse(body.status, body.code, body.message)
-  const sessionId = (body.value as { sessionId?: unknown } | null)?.sessionId
-  if (!isValidSessionId(sessionId)) {
-    return errorResponse(400, 'invalid_session_id', '"sessionId" must be 33–256 characters of A–Z, a–z, 0–9, "_" or "-".')
-  }
+  const input = validateCancel(body.value)
+  if (!input.ok) return errorResponse(input.status, input.code, input.message)
+  const { sessionId } = input.value
   const outcome = await cancelUpstream(readConfig(c.env ?? {}), sessionId)
   if (outcome.status === 0) return errorResponse(502, 'upstream_unreachable', 'The agent service could not be reached.')
   if (outcome.status === 401 || outcome.status === 403) {
