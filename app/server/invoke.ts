@@ -30,15 +30,15 @@ export async function invoke(c: Context<AppEnv>): Promise<Response> {
   const requestId = crypto.randomUUID()
   const upstreamAbort = new AbortController()
   let finished = false
-  let gone = false
-  // One place that reacts to the client leaving, whichever signal says so first.
-  const onClientGone = () => {
-    if (finished || gone) return
-    gone = true
+  let stopped = false
+  // One place that stops the agent, whichever says so first: the client leaving, or the relay breaking.
+  const stopUpstream = () => {
+    if (finished || stopped) return
+    stopped = true
     upstreamAbort.abort()
     waitUntil(c, cancelUpstream(config, sessionId))
   }
-  clientSignal?.addEventListener('abort', onClientGone)
+  clientSignal?.addEventListener('abort', stopUpstream)
 
   const upstream = await openUpstream(config, { prompt: input.value.prompt, sessionId }, upstreamAbort.signal)
   if (!upstream.ok) {
@@ -52,7 +52,7 @@ export async function invoke(c: Context<AppEnv>): Promise<Response> {
   waitUntil(
     c,
     relayed.ended.then((end) => {
-      if (end === 'broken') onClientGone()
+      if (end === 'broken') stopUpstream()
       finished = true
     }),
   )
