@@ -29,12 +29,12 @@ export async function invoke(c: Context<AppEnv>): Promise<Response> {
   const sessionId = input.value.sessionId ?? newSessionId()
   const requestId = crypto.randomUUID()
   const upstreamAbort = new AbortController()
-  let finished = false
-  let stopped = false
+  // Settled once: the answer ended, or the agent was stopped. After that nothing more is cancelled.
+  let settled = false
   // One place that stops the agent, whichever says so first: the client leaving, or the relay breaking.
   const stopUpstream = () => {
-    if (finished || stopped) return
-    stopped = true
+    if (settled) return
+    settled = true
     upstreamAbort.abort()
     waitUntil(c, cancelUpstream(config, sessionId))
   }
@@ -42,7 +42,7 @@ export async function invoke(c: Context<AppEnv>): Promise<Response> {
 
   const upstream = await openUpstream(config, { prompt: input.value.prompt, sessionId }, upstreamAbort.signal)
   if (!upstream.ok) {
-    finished = true
+    settled = true
     return errorResponse(upstream.status, upstream.code, upstream.message, { [SESSION_HEADER]: sessionId })
   }
 
@@ -53,7 +53,7 @@ export async function invoke(c: Context<AppEnv>): Promise<Response> {
     c,
     relayed.ended.then((end) => {
       if (end === 'broken') stopUpstream()
-      finished = true
+      settled = true
     }),
   )
   return c.body(relayed.readable, 200, {
