@@ -33,7 +33,8 @@ export class OfflineModel extends Model<OfflineModelConfig> {
     const started = performance.now()
     const signal = options?.cancelSignal
     const { firstTokenMs = 0, tokensPerSecond = 0, maxTokens } = this.config
-    const prompts = messages.filter((m) => m.role === 'user').map(textOf)
+    const texts = messages.map(textOf)
+    const prompts = texts.filter((_, i) => messages[i].role === 'user')
     const answer = composeAnswer({ prompt: prompts.at(-1) ?? '', earlier: prompts.slice(0, -1) })
     const all = tokenize(answer)
     const tokens = maxTokens !== undefined && all.length > maxTokens ? all.slice(0, maxTokens) : all
@@ -49,13 +50,10 @@ export class OfflineModel extends Model<OfflineModelConfig> {
     }
     yield { type: 'modelContentBlockStopEvent' }
     yield { type: 'modelMessageStopEvent', stopReason: tokens.length < all.length ? 'maxTokens' : 'endTurn' }
+    const inputTokens = estimateInputTokens(texts, options?.systemPrompt)
     yield {
       type: 'modelMetadataEvent',
-      usage: {
-        inputTokens: estimateInputTokens(messages, options),
-        outputTokens: tokens.length,
-        totalTokens: estimateInputTokens(messages, options) + tokens.length,
-      },
+      usage: { inputTokens, outputTokens: tokens.length, totalTokens: inputTokens + tokens.length },
       metrics: { latencyMs: Math.round(performance.now() - started) },
     }
   }
@@ -66,8 +64,8 @@ function textOf(message: Message): string {
 }
 
 /** Four characters per token, the usual rough estimate (the offline model has no tokenizer). */
-function estimateInputTokens(messages: Message[], options?: StreamOptions): number {
-  const system = typeof options?.systemPrompt === 'string' ? options.systemPrompt.length : 0
-  const chars = messages.reduce((sum, m) => sum + textOf(m).length, system)
+function estimateInputTokens(texts: readonly string[], systemPrompt: StreamOptions['systemPrompt']): number {
+  const system = typeof systemPrompt === 'string' ? systemPrompt.length : 0
+  const chars = texts.reduce((sum, text) => sum + text.length, system)
   return Math.ceil(chars / 4)
 }
