@@ -12,7 +12,7 @@ import { rotated } from './context'
 import { cpuDelta, cpuSample } from './proc'
 import { median } from './stats'
 import { startUpstream, type StreamSpec } from './upstream'
-import { floor, project, projectAt, reference, workerFrom, type Variant } from './variants'
+import { startVariant, type Variant } from './variants'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -94,16 +94,7 @@ async function main() {
   const rows: string[] = []
   const variants: Variant[] = []
   try {
-    for (const name of names) {
-      const at = /^project@([\w.~^-]+?)(?:\+([\w-]+))?$/.exec(name)
-      variants.push(
-        name === 'floor' ? await floor(up)
-        : name === 'reference' ? await reference(up)
-        : name === 'project' ? await project(up, { source: 'existing' })
-        : at ? await projectAt(at[1], up, at[2])
-        : await workerFrom(name.replace(/^.*\//, '').replace(/\.ts$/, ''), `${process.cwd()}/${name}`, up),
-      )
-    }
+    for (const name of names) variants.push(await startVariant(name, up, { source: 'existing' }))
     const batchOf = (v: Variant) => () => Promise.all(Array.from({ length: concurrent }, () => runStream(v, spec, agent)))
     const cpu = new Map(variants.map((v) => [v.name, [] as number[]]))
     const cs = new Map(variants.map((v) => [v.name, [] as number[]]))

@@ -23,7 +23,7 @@ import { throughputSuite } from './suites/throughput'
 import { startUpstream } from './upstream'
 import { setProcessPriority } from './proc'
 import { checkTargets } from './targets'
-import { direct, floor, project, projectAt, projectBuild, reference, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
+import { isProposal, startVariant, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
 
 export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page'] as const
 
@@ -64,32 +64,28 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   meta.priority = opts.priority ? 'nice -10 (bench process and workerd processes)' : 'default'
   const results: BenchReport['results'] = {}
   const needsStreams = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency'].some((s) => only.has(s as SuiteName))
+  let projectBuild: string | undefined
 
   if (needsStreams) {
     const upstream = await startUpstream()
     const agent = makeAgent()
     const variants: Variant[] = []
     try {
-      const starters: Record<VariantName, () => Promise<Variant>> = {
-        direct: async () => direct(upstream),
-        floor: () => floor(upstream),
-        reference: () => reference(upstream),
-        project: () => project(upstream, { source: opts.projectSource ?? 'build', log }),
-      }
       for (const name of config.variants) {
-        const at = /^project@([\w.~^-]+?)(?:\+([\w-]+))?$/.exec(name)
-        if (at?.[2]) {
+        let v: Variant
+        try {
+          v = await startVariant(name, upstream, { source: opts.projectSource ?? 'build', log })
+        } catch (e) {
           // A proposal whose patch no longer applies (it was adopted, or the route moved on) is left out.
-          try {
-            variants.push(await projectAt(at[1], upstream, at[2]))
-          } catch (e) {
-            log(`left out ${name}: ${e instanceof Error ? e.message.split('\n')[0] : e}`)
-            continue
-          }
-        } else variants.push(await (at ? projectAt(at[1], upstream) : starters[name]()))
-        if (opts.priority && variants.at(-1)!.pid) setProcessPriority(variants.at(-1)!.pid!, -10)
-        log(`started ${name}${variants.at(-1)!.pid ? ` (workerd pid ${variants.at(-1)!.pid})` : ''}`)
+          if (!isProposal(name)) throw e
+          log(`left out ${name}: ${e instanceof Error ? e.message.split('\n')[0] : e}`)
+          continue
+        }
+        variants.push(v)
+        if (opts.priority && v.pid) setProcessPriority(v.pid, -10)
+        log(`started ${name}${v.pid ? ` (workerd pid ${v.pid})` : ''}`)
       }
+      projectBuild = variants.find((v) => v.name === 'project')?.build
       const ctx: BenchContext = { config, upstream, variants, agent, log }
       if (only.has('latency')) results.latency = await latencySuite(ctx)
       if (only.has('ttfb')) results.ttfb = await ttfbSuite(ctx)
@@ -106,7 +102,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   if (only.has('page')) results.page = await pageSuite(config, log)
 
   ;(results as any).targets = checkTargets(results as any)
-  meta.projectBuild = config.variants.includes('project') ? projectBuild : undefined
+  meta.projectBuild = projectBuild
   meta.finishedAt = new Date().toISOString()
   meta.seconds = Math.round((Date.now() - started.getTime()) / 1000)
   ;(meta.machine as any).loadavgAfter = loadavg()

@@ -3,9 +3,12 @@
  * same way: its own workerd process started by Miniflare on 127.0.0.1, so each has a pid whose CPU
  * and memory counters are that variant's alone.
  */
+import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { promisify } from 'node:util'
+import { build, type BuildOptions } from 'esbuild'
 import { Miniflare, type WorkerOptions } from 'miniflare'
 import { childPids } from './proc'
 import { extractTree } from './tree'
@@ -21,6 +24,8 @@ export interface Variant {
   headers?: Record<string, string>
   /** The workerd process (Worker variants only). */
   pid?: number
+  /** How the Worker was made, for the report (the project's route only). */
+  build?: string
   stop(): Promise<void>
 }
 
@@ -38,9 +43,10 @@ export function projectCompat(): { compatibilityDate: string; compatibilityFlags
   }
 }
 
-async function bundle(entry: string): Promise<string> {
+/** One ES module for workerd: `options` (an entry point or stdin) bundled with everything it imports. */
+async function bundle(path: string, options: BuildOptions): Promise<NonNullable<WorkerOptions['modules']>> {
   const out = await build({
-    entryPoints: [entry],
+    ...options,
     bundle: true,
     format: 'esm',
     platform: 'neutral',
@@ -51,8 +57,18 @@ async function bundle(entry: string): Promise<string> {
     write: false,
     logLevel: 'silent',
   })
-  return out.outputFiles[0].text
+  return [{ type: 'ESModule', path, contents: out.outputFiles[0].text }]
 }
+
+/** The HonoX API sub-app (app/server/api.ts) of the tree at `root`, mounted at /api as HonoX mounts it. */
+const bundleApi = (root: string) =>
+  bundle(join(root, 'api-entry.mjs'), {
+    stdin: {
+      contents: `import { Hono } from 'hono'\nimport { api } from './app/server/api'\nexport default new Hono().route('/api', api)\n`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+  })
 
 /** Starts one Miniflare (one workerd process) and finds that process's pid. */
 export async function startWorkerd(name: VariantName, options: WorkerOptions): Promise<Variant> {
@@ -84,13 +100,27 @@ export function direct(up: Upstream): Variant {
 export async function workerFrom(name: VariantName, entry: string, up: Upstream): Promise<Variant> {
   return startWorkerd(name, {
     ...projectCompat(),
-    modules: [{ type: 'ESModule', path: entry.replace(/\.ts$/, '.mjs'), contents: await bundle(entry) }],
+    modules: await bundle(entry.replace(/\.ts$/, '.mjs'), { entryPoints: [entry] }),
     bindings: upstreamBindings(up),
   })
 }
 
 export const floor = (up: Upstream) => workerFrom('floor', `${ROOT}bench/workers/floor.ts`, up)
 export const reference = (up: Upstream) => workerFrom('reference', `${ROOT}bench/workers/reference.ts`, up)
+
+/**
+ * A build of this project's route as a Worker: wrangler.toml's vars and compatibility settings,
+ * pointed at the synthetic upstream. The rate limiter keeps its binding but gets a limit the
+ * 1,000-stream run cannot reach.
+ */
+function startRoute(name: VariantName, modules: WorkerOptions['modules'], up: Upstream): Promise<Variant> {
+  return startWorkerd(name, {
+    ...projectCompat(),
+    modules,
+    bindings: { ...wranglerVars(), ...upstreamBindings(up) },
+    ratelimits: { RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } } },
+  } as WorkerOptions)
+}
 
 export interface ProjectOptions {
   /**
@@ -103,33 +133,16 @@ export interface ProjectOptions {
   log?: (m: string) => void
 }
 
-/**
- * This project's POST /api/invoke: the Worker with wrangler.toml's vars and compatibility settings,
- * pointed at the synthetic upstream. The rate limiter keeps its binding but gets a limit the
- * 1,000-stream run cannot reach.
- */
+/** This project's POST /api/invoke, from the work tree. */
 export async function project(up: Upstream, opts: ProjectOptions): Promise<Variant> {
-  const dist = `${ROOT}dist`
-  let modules: WorkerOptions['modules']
-  if (opts.source === 'api' || !existsSync(`${ROOT}vite.config.ts`)) {
-    const { mkdirSync, writeFileSync } = await import('node:fs')
-    const dir = `${ROOT}bench/results/tmp`
-    mkdirSync(dir, { recursive: true })
-    const entry = `${dir}/api-entry.ts`
-    writeFileSync(entry, `import { Hono } from 'hono'\nimport { api } from '../../../app/server/api'\nexport default new Hono().route('/api', api)\n`)
-    modules = [{ type: 'ESModule', path: `${dir}/api-entry.mjs`, contents: await bundle(entry) }]
-    projectBuild = 'esbuild bundle of app/server/api.ts mounted at /api'
-  } else {
-    if (opts.source === 'build') await runBuild(opts.log)
-    modules = [{ type: 'ESModule', path: `${dist}/index.js`, contents: readFileSync(`${dist}/index.js`, 'utf8') }]
-    projectBuild = `\`npm run build\` output (dist/index.js, ${readFileSync(`${dist}/index.js`).length} B)`
+  if (opts.source === 'api') {
+    return { ...(await startRoute('project', await bundleApi(ROOT), up)), build: 'esbuild bundle of app/server/api.ts mounted at /api' }
   }
-  return startWorkerd('project', {
-    ...projectCompat(),
-    modules,
-    bindings: { ...wranglerVars(), ...upstreamBindings(up) },
-    ratelimits: { RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } } },
-  } as WorkerOptions)
+  if (opts.source === 'build') await runBuild(opts.log)
+  const worker = `${ROOT}dist/index.js`
+  const contents = readFileSync(worker, 'utf8')
+  const v = await startRoute('project', [{ type: 'ESModule', path: worker, contents }], up)
+  return { ...v, build: `\`npm run build\` output (dist/index.js, ${Buffer.byteLength(contents)} B)` }
 }
 
 /**
@@ -138,20 +151,34 @@ export async function project(up: Upstream, opts: ProjectOptions): Promise<Varia
  * its API sub-app bundled as for `source: 'api'`. Puts a route's before and after in one run.
  */
 export async function projectAt(rev: string, up: Upstream, patch?: string): Promise<Variant> {
-  const { writeFileSync } = await import('node:fs')
-  const dir = extractTree(rev, patch)
-  const entry = `${dir}/api-entry.ts`
-  writeFileSync(entry, `import { Hono } from 'hono'\nimport { api } from './app/server/api'\nexport default new Hono().route('/api', api)\n`)
-  return startWorkerd(`project@${rev}${patch ? `+${patch}` : ''}`, {
-    ...projectCompat(),
-    modules: [{ type: 'ESModule', path: `${dir}/api-entry.mjs`, contents: await bundle(entry) }],
-    bindings: { ...wranglerVars(), ...upstreamBindings(up) },
-    ratelimits: { RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } } },
-  } as WorkerOptions)
+  return startRoute(`project@${rev}${patch ? `+${patch}` : ''}`, await bundleApi(extractTree(rev, patch)), up)
 }
 
-/** How the project variant was built, for the report. */
-export let projectBuild = ''
+const PROJECT_AT = /^project@([\w.~^-]+?)(?:\+([\w-]+))?$/
+
+/** `project@<rev>+<name>`: the route with a proposed patch, which may no longer apply. */
+export const isProposal = (name: VariantName) => PROJECT_AT.exec(name)?.[2] !== undefined
+
+/**
+ * Starts a variant by name: direct, floor, reference, project, project@<rev>[+<patch>], or the path
+ * of a Worker entry (.ts, relative to the working directory).
+ */
+export async function startVariant(name: VariantName, up: Upstream, opts: ProjectOptions): Promise<Variant> {
+  const at = PROJECT_AT.exec(name)
+  if (at) return projectAt(at[1], up, at[2])
+  switch (name) {
+    case 'direct':
+      return direct(up)
+    case 'floor':
+      return floor(up)
+    case 'reference':
+      return reference(up)
+    case 'project':
+      return project(up, opts)
+  }
+  if (name.endsWith('.ts')) return workerFrom(name.replace(/^.*\//, '').slice(0, -3), `${process.cwd()}/${name}`, up)
+  throw new Error(`unknown variant ${name}`)
+}
 
 /** [vars] of wrangler.toml (flat string values only: all this project has). */
 function wranglerVars(): Record<string, string> {
@@ -161,15 +188,11 @@ function wranglerVars(): Record<string, string> {
 }
 
 async function runBuild(log?: (m: string) => void): Promise<void> {
-  const { execFile } = await import('node:child_process')
-  const { promisify } = await import('node:util')
   log?.('building the project (npm run build)')
   await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
 }
 
 export async function workerdVersion(): Promise<string> {
-  const { execFile } = await import('node:child_process')
-  const { promisify } = await import('node:util')
   try {
     const { stdout } = await promisify(execFile)(`${ROOT}node_modules/.bin/workerd`, ['--version'])
     return stdout.trim()
