@@ -10,7 +10,6 @@
  * with fake credentials for the local AgentCore endpoint, and every server binds to 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:http'
 import { startAgent, type RunningAgent } from '../agent/app'
 import type { AgentConfig } from '../agent/config'
 import { buildLambda, LAMBDA_DIST } from '../lambda/build'
@@ -19,7 +18,7 @@ import { startAgentCore, type AgentCore } from './agentcore/server'
 import type { ApiGatewayLimits } from './api-gateway/limits'
 import { startApiGateway, type ApiGateway } from './api-gateway/server'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from './lambda-runtime'
-import { close, listen } from './listen'
+import { assertPortFree } from './listen'
 
 export const LOCAL_REGION = 'us-east-1'
 export const LOCAL_ACCOUNT = '123456789012'
@@ -154,10 +153,4 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await stop()
     throw err
   }
-}
-
-async function assertPortFree(port: number, what: string): Promise<void> {
-  const probe = createServer()
-  await listen(probe, port, what)
-  await close(probe)
 }

@@ -16,8 +16,7 @@ import { startChild, run, stopChild, waitForHttp, type Child } from './children'
 import { startLocalCloud, STAGE, type LocalCloud } from './cloud'
 import { planDevVars, wranglerUpstreamUrl } from './dev-vars'
 import { limitsFromEnv } from './api-gateway/limits'
-import { PortBusyError, listen, close, LOCAL_HOST } from './listen'
-import { createServer } from 'node:http'
+import { PortBusyError, LOCAL_HOST, assertPortFree } from './listen'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const preview = process.argv.includes('--preview')
@@ -55,7 +54,7 @@ async function main(): Promise<number> {
   }
 
   // The web server's port first: finding it busy after a 2-second start would be a poor welcome.
-  await assertFree(webPort, preview ? 'wrangler dev' : 'Vite dev server')
+  await assertPortFree(webPort, preview ? 'wrangler dev' : 'Vite dev server')
   const cloud: LocalCloud = await startLocalCloud({
     ports: {
       apiGateway: devVars.local ? devVars.port : defaultApiPort,
@@ -132,12 +131,6 @@ async function main(): Promise<number> {
     await shutdown(1, `${web.name} did not answer at ${url}`)
   }
   return await new Promise<number>(() => {}) // runs until a signal or a child's death
-}
-
-async function assertFree(port: number, what: string): Promise<void> {
-  const probe = createServer()
-  await listen(probe, port, what)
-  await close(probe)
 }
 
 if (!existsSync(`${ROOT}node_modules`)) {

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /** Every local server binds to loopback only: nothing of the local cloud is reachable from outside. */
@@ -38,4 +38,11 @@ export function close(server: Server): Promise<void> {
     server.close(() => resolve())
     server.closeAllConnections()
   })
+}
+
+/** Throws PortBusyError when `port` is taken: for starts that would fail late (or exit) on a busy port. */
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  const probe = createServer()
+  await listen(probe, port, what)
+  await close(probe)
 }
