@@ -4,14 +4,14 @@
  * a free port) and prints one JSON line {"event":"agent_ready","url":...} when it accepts requests.
  */
 import { startAgent } from './app'
-import { ConfigError, loadConfig } from './config'
+import { ConfigError } from './config'
 
 async function main(): Promise<void> {
-  const config = loadConfig()
   const port = Number(process.env.PORT ?? 8080)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`PORT must be a port number, got "${process.env.PORT}"`)
-  const agent = await startAgent({ host: process.env.AGENT_HOST?.trim() || '127.0.0.1', port, config })
-  process.stdout.write(JSON.stringify({ event: 'agent_ready', url: agent.url, model: config.modelId ?? 'offline' }) + '\n')
+  // startAgent reads the configuration from process.env (and fails on a bad value before listening).
+  const agent = await startAgent({ host: process.env.AGENT_HOST?.trim() || '127.0.0.1', port })
+  process.stdout.write(JSON.stringify({ event: 'agent_ready', url: agent.url, model: agent.config.modelId ?? 'offline' }) + '\n')
   const stop = () => void agent.close().finally(() => process.exit(0))
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)
