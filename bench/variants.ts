@@ -4,12 +4,14 @@
  * and memory counters are that variant's alone.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { build, type BuildOptions } from 'esbuild'
 import { Miniflare, type WorkerOptions } from 'miniflare'
+import { unstable_readConfig } from 'wrangler'
+import { buildEdgeApp } from '../e2e/edge-server'
 import { childPids } from './proc'
 import { extractTree } from './tree'
 import type { Upstream } from './upstream'
@@ -31,16 +33,13 @@ export interface Variant {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
+/** The project's wrangler.toml as wrangler itself reads it. */
+const wranglerConfig = () => unstable_readConfig({ config: `${ROOT}wrangler.toml` })
+
 /** compatibility_date and flags from the project's wrangler.toml, so every Worker variant gets the same runtime. */
-export function projectCompat(): { compatibilityDate: string; compatibilityFlags: string[] } {
-  const path = `${ROOT}wrangler.toml`
-  const toml = existsSync(path) ? readFileSync(path, 'utf8') : ''
-  const date = toml.match(/^compatibility_date\s*=\s*"([^"]+)"/m)?.[1] ?? '2026-04-01'
-  const flags = toml.match(/^compatibility_flags\s*=\s*\[([^\]]*)\]/m)?.[1]
-  return {
-    compatibilityDate: date,
-    compatibilityFlags: flags ? [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [],
-  }
+export function projectCompat(): { compatibilityDate?: string; compatibilityFlags: string[] } {
+  const { compatibility_date, compatibility_flags } = wranglerConfig()
+  return { compatibilityDate: compatibility_date, compatibilityFlags: compatibility_flags }
 }
 
 /** One ES module for workerd: `options` (an entry point or stdin) bundled with everything it imports. */
@@ -117,7 +116,7 @@ function startRoute(name: VariantName, modules: WorkerOptions['modules'], up: Up
   return startWorkerd(name, {
     ...projectCompat(),
     modules,
-    bindings: { ...wranglerVars(), ...upstreamBindings(up) },
+    bindings: { ...wranglerConfig().vars, ...upstreamBindings(up) },
     ratelimits: { RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } } },
   } as WorkerOptions)
 }
@@ -138,7 +137,10 @@ export async function project(up: Upstream, opts: ProjectOptions): Promise<Varia
   if (opts.source === 'api') {
     return { ...(await startRoute('project', await bundleApi(ROOT), up)), build: 'esbuild bundle of app/server/api.ts mounted at /api' }
   }
-  if (opts.source === 'build') await runBuild(opts.log)
+  if (opts.source === 'build') {
+    opts.log?.('building the project (npm run build)')
+    await buildEdgeApp()
+  }
   const worker = `${ROOT}dist/index.js`
   const contents = readFileSync(worker, 'utf8')
   const v = await startRoute('project', [{ type: 'ESModule', path: worker, contents }], up)
@@ -178,18 +180,6 @@ export async function startVariant(name: VariantName, up: Upstream, opts: Projec
   }
   if (name.endsWith('.ts')) return workerFrom(name.replace(/^.*\//, '').slice(0, -3), `${process.cwd()}/${name}`, up)
   throw new Error(`unknown variant ${name}`)
-}
-
-/** [vars] of wrangler.toml (flat string values only: all this project has). */
-function wranglerVars(): Record<string, string> {
-  const toml = readFileSync(`${ROOT}wrangler.toml`, 'utf8')
-  const section = toml.split(/^\[vars\]\s*$/m)[1]?.split(/^\[/m)[0] ?? ''
-  return Object.fromEntries([...section.matchAll(/^([A-Z_][A-Z0-9_]*)\s*=\s*"([^"]*)"/gm)].map((m) => [m[1], m[2]]))
-}
-
-async function runBuild(log?: (m: string) => void): Promise<void> {
-  log?.('building the project (npm run build)')
-  await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
 }
 
 export async function workerdVersion(): Promise<string> {
