@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { close, listen } from '../listen'
+import { writeOrWait } from '../write'
 import { AgentCoreError } from './errors'
 import { parseRequest, type ParsedRequest } from './request'
 
@@ -150,7 +151,7 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
         for (;;) {
           const { value, done } = await reader.read()
           if (done) break
-          if (!res.write(value)) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)))
+          await writeOrWait(res, value)
           if (res.destroyed) break
         }
         if (!res.destroyed) res.end()

@@ -16,6 +16,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { close, listen } from '../listen'
+import { writeOrWait } from '../write'
 import { GATEWAY_RESPONSES, gatewayResponseBody, type GatewayResponse } from './gateway-responses'
 import { DEFAULT_LIMITS, type ApiGatewayLimits } from './limits'
 import { readPrelude, type Prelude } from './prelude'
@@ -219,7 +220,7 @@ async function pump(
     // Destroying the socket before the terminating chunk is how the client learns the stream broke.
     res.destroy()
   }
-  let idleTimer = setTimeout(() => cut(`idle for ${limits.idleTimeoutMs} ms`), limits.idleTimeoutMs)
+  const idleTimer = setTimeout(() => cut(`idle for ${limits.idleTimeoutMs} ms`), limits.idleTimeoutMs)
   const maxTimer = setTimeout(() => cut(`stream reached the ${limits.maxStreamMs} ms maximum`), Math.max(0, startedAt + limits.maxStreamMs - Date.now()))
   try {
     for (;;) {
@@ -231,9 +232,8 @@ async function pump(
         break
       }
       if (chunk.done || res.destroyed) break
-      clearTimeout(idleTimer)
-      idleTimer = setTimeout(() => cut(`idle for ${limits.idleTimeoutMs} ms`), limits.idleTimeoutMs)
-      if (!res.write(chunk.value)) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)))
+      idleTimer.refresh()
+      await writeOrWait(res, chunk.value)
     }
     if (!cutReason && !res.destroyed) {
       const result = await invocation.outcome
