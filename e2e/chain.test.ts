@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalCloud, type LocalCloud } from '../aws/local/cloud'
 import { launchBrowser } from './browser'
+import { growth, openChat, sentAt } from './chat-page'
 import { buildEdgeApp, startEdge } from './edge-server'
 
 let cloud: LocalCloud
@@ -43,27 +44,7 @@ function post(path: string, body: BodyInit, contentType?: string) {
   })
 }
 
-async function openChat(): Promise<Page> {
-  const page = await browser.newPage()
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`${m.text()} (${m.location().url})`)
-  })
-  page.on('pageerror', (e) => problems.push(e.message))
-  await page.goto(edge.url)
-  await page.waitForSelector('form.composer[data-ready="true"]')
-  // Record each distinct text of the latest answer, with when it appeared, and when the form was sent.
-  await page.evaluate(() => {
-    const w = window as unknown as { growth: Array<{ t: number; text: string }>; sentAt: number }
-    w.growth = []
-    document.querySelector('form.composer')!.addEventListener('submit', () => (w.sentAt = performance.now()), { capture: true })
-    new MutationObserver(() => {
-      const answers = document.querySelectorAll('.turn.assistant .answer')
-      const text = answers[answers.length - 1]?.textContent ?? ''
-      if (text && text !== w.growth[w.growth.length - 1]?.text) w.growth.push({ t: performance.now(), text })
-    }).observe(document.querySelector('.log')!, { childList: true, subtree: true, characterData: true })
-  })
-  return page
-}
+const open = () => openChat(browser, edge.url, problems)
 
 const answerText = (page: Page) => page.locator('.turn.assistant .answer').last().textContent()
 const finishedAnswers = (page: Page) => page.locator('.turn.assistant:not(.streaming)').count()
@@ -92,26 +73,24 @@ async function readAll(res: Response): Promise<{ text: string; reads: string[] }
 
 describe('the full local chain in Chromium', () => {
   it('grows the answer on the page in steps, the first text within a second of sending', async () => {
-    const page = await openChat()
+    const page = await open()
     await page.locator('#prompt').fill('How do streams work?')
     await page.locator('#prompt').press('Enter')
     await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(1)
-    const { growth, sentAt } = await page.evaluate(() => {
-      const w = window as unknown as { growth: Array<{ t: number; text: string }>; sentAt: number }
-      return { growth: w.growth, sentAt: w.sentAt }
-    })
-    expect(growth.length).toBeGreaterThanOrEqual(5)
+    const steps = await growth(page)
+    const sent = await sentAt(page)
+    expect(steps.length).toBeGreaterThanOrEqual(5)
     // Markdown re-renders as it completes (a `**` becomes bold), so compare lengths, not prefixes.
-    expect(growth.at(-1)!.text.length).toBeGreaterThan(growth[0].text.length)
-    expect(growth.at(-1)!.text).toContain('Offline model')
-    const firstTextMs = growth[0].t - sentAt
-    console.log(`chain: first text on the page ${firstTextMs.toFixed(0)} ms after sending; ${growth.length} visible steps`)
+    expect(steps.at(-1)!.text.length).toBeGreaterThan(steps[0].text.length)
+    expect(steps.at(-1)!.text).toContain('Offline model')
+    const firstTextMs = steps[0].t - sent
+    console.log(`chain: first text on the page ${firstTextMs.toFixed(0)} ms after sending; ${steps.length} visible steps`)
     expect(firstTextMs).toBeLessThan(1000)
     await page.close()
   })
 
   it('answers a second turn of the same chat with the first in its context', async () => {
-    const page = await openChat()
+    const page = await open()
     await page.locator('#prompt').fill('First question about rivers')
     await page.locator('#prompt').press('Enter')
     await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(1)
@@ -124,7 +103,7 @@ describe('the full local chain in Chromium', () => {
   })
 
   it('Stop halts the agent: its turn ends cancelled, checked at the agent', async () => {
-    const page = await openChat()
+    const page = await open()
     const before = cloud.agentCore.events.length
     await page.locator('#prompt').fill('Tell me everything words:3000')
     await page.locator('#prompt').press('Enter')

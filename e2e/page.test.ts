@@ -1,6 +1,7 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, ConsoleMessage, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './browser'
+import { growth, openChat } from './chat-page'
 import { buildEdgeApp, startEdge } from './edge-server'
 import { startTestUpstream, TEST_API_KEY, type TestUpstream } from './test-upstream'
 
@@ -24,29 +25,9 @@ afterAll(async () => {
   await upstream?.stop()
 })
 
-async function openChat(): Promise<Page> {
-  const page = await browser.newPage()
-  page.on('console', (m) => {
-    const url = m.location().url ?? ''
-    // The error answers this test provokes on purpose (a 503 from /api/invoke) are not problems.
-    if (/^Failed to load resource/.test(m.text()) && url.endsWith('/api/invoke')) return
-    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`${m.text()} (${url})`)
-  })
-  page.on('pageerror', (e) => problems.push(e.message))
-  await page.goto(edge.url)
-  await page.waitForSelector('form.composer[data-ready="true"]')
-  // Record every distinct text of the latest answer as it changes (what a reader sees grow).
-  await page.evaluate(() => {
-    const w = window as unknown as { growth: string[] }
-    w.growth = []
-    new MutationObserver(() => {
-      const answers = document.querySelectorAll('.turn.assistant .answer')
-      const text = answers[answers.length - 1]?.textContent ?? ''
-      if (text && text !== w.growth[w.growth.length - 1]) w.growth.push(text)
-    }).observe(document.querySelector('.log')!, { childList: true, subtree: true, characterData: true })
-  })
-  return page
-}
+// The error answers this test provokes on purpose (a 503 from /api/invoke) are not problems.
+const provoked = (m: ConsoleMessage) => /^Failed to load resource/.test(m.text()) && (m.location().url ?? '').endsWith('/api/invoke')
+const open = () => openChat(browser, edge.url, problems, provoked)
 
 /** Waits until `n` assistant turns have finished, and says what the last one shows if it failed. */
 async function finishedTurns(page: Page, n: number) {
@@ -60,7 +41,7 @@ const answerText = (page: Page) => page.locator('.turn.assistant .answer').last(
 
 describe('the chat page', () => {
   it('streams an answer in visible steps, stops it, and keeps the partial text under an error', async () => {
-    const page = await openChat()
+    const page = await open()
     const input = page.locator('#prompt')
     await input.fill('slow:stop1 ')
     await input.press('Shift+Enter')
@@ -71,8 +52,7 @@ describe('the chat page', () => {
     await expect.poll(() => page.locator('button.send').isDisabled(), { timeout: 10_000 }).toBe(true)
     await expect.poll(() => page.locator('button.stop').isVisible(), { timeout: 10_000 }).toBe(true)
     // Stop once the answer has visibly grown three times (one word per 120 ms upstream).
-    const growth = () => page.evaluate(() => (window as unknown as { growth: string[] }).growth)
-    await expect.poll(async () => (await growth()).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3)
+    await expect.poll(async () => (await growth(page)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3)
     await page.locator('button.stop').click()
 
     const error = page.locator('.turn.assistant .turn-error').last()
@@ -82,7 +62,7 @@ describe('the chat page', () => {
     const partial = (await answerText(page))!
     expect(partial).toMatch(/^w1 w2/)
     expect(partial).not.toContain('w40')
-    const steps = await growth()
+    const steps = (await growth(page)).map((g) => g.text)
     expect(steps.length).toBeGreaterThanOrEqual(3)
     // Each step extends the one before: the answer grows in place, nothing is redrawn differently.
     steps.slice(1).forEach((text, i) => expect(text.startsWith(steps[i])).toBe(true))
@@ -99,7 +79,7 @@ describe('the chat page', () => {
   })
 
   it('renders markdown as DOM, never model text as HTML, and keeps the session across turns', async () => {
-    const page = await openChat()
+    const page = await open()
     const input = page.locator('#prompt')
     await input.fill('answer:md1 **bold** <img src=x onerror="window.pwned=1"> `code`')
     await input.press('Enter')
@@ -129,7 +109,7 @@ describe('the chat page', () => {
   })
 
   it('shows an upstream failure inside the turn with Retry, and Retry sends again', async () => {
-    const page = await openChat()
+    const page = await open()
     await page.locator('#prompt').fill('status503:r1')
     await page.locator('#prompt').press('Enter')
     const error = page.locator('.turn.assistant .turn-error')
@@ -150,7 +130,7 @@ describe('the chat page', () => {
     expect(await bare.locator('#prompt').isDisabled()).toBe(true)
     expect(await bare.locator('button.send').isDisabled()).toBe(true)
     await context.close()
-    const page = await openChat()
+    const page = await open()
     expect(await page.locator('#prompt').isEnabled()).toBe(true)
     expect(await page.locator('button.send').isEnabled()).toBe(true)
     await page.close()
