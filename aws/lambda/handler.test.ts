@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LambdaPool } from '../local/lambda-runtime'
 import { AGENT_ERROR_MESSAGE } from './agent-events'
 import { proxyEvent } from './test/proxy-event'
-import { collect, readAll, readFunctionResponse } from './test/read-function-response'
+import { collect, readAll, readFunctionResponse, readResponse } from './test/read-function-response'
 import type { ScriptedAgentCore } from './test/scripted-agentcore'
 import { startProxy, type RunningProxy } from './test/start-proxy'
 
@@ -68,16 +68,10 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
       [{ json: {}, resource: '/cancel' }, 400, 'invalid_session_id'],
     ]
     for (const [event, status, code] of cases) {
-      const res = await pool.invoke(proxyEvent(event))
-      const items = []
-      for await (const item of readFunctionResponse(res.body)) items.push(item)
-      const head = items[0]
-      expect(head?.kind).toBe('prelude')
-      if (head?.kind !== 'prelude') continue
-      expect(head.prelude.statusCode, code).toBe(status)
-      expect(head.prelude.headers['Content-Type']).toBe('application/json')
-      const body = new TextDecoder().decode((await readAll((await pool.invoke(proxyEvent(event))).body)).subarray(head.raw.length))
-      expect(JSON.parse(body)).toEqual({ error: { code, message: expect.any(String) } })
+      const { prelude, text } = await readResponse((await pool.invoke(proxyEvent(event))).body)
+      expect(prelude.statusCode, code).toBe(status)
+      expect(prelude.headers['Content-Type']).toBe('application/json')
+      expect(JSON.parse(text)).toEqual({ error: { code, message: expect.any(String) } })
     }
     expect(agent.calls.filter((c) => c.op === 'invoke' && (c.body as { prompt: string }).prompt === 'x')).toEqual([])
   })
@@ -204,11 +198,9 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
 
   it('/cancel sends the cancel invocation to the session', async () => {
     agent.cancelMode = 'answer'
-    const res = await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: SESSION } }))
-    const bytes = await readAll(res.body)
-    const text = new TextDecoder().decode(bytes)
-    expect(text.startsWith('{"statusCode":200,')).toBe(true)
-    expect(JSON.parse(text.slice(text.indexOf('\0'.repeat(8)) + 8))).toEqual({ cancelled: true, method: 'signal' })
+    const { prelude, text } = await readResponse((await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: SESSION } }))).body)
+    expect(prelude.statusCode).toBe(200)
+    expect(JSON.parse(text)).toEqual({ cancelled: true, method: 'signal' })
     expect(agent.calls.filter((c) => c.op === 'cancel' && c.sessionId === SESSION).at(-1)).toMatchObject({ body: { type: 'cancel' }, qualifier: 'DEFAULT' })
   })
 
@@ -216,9 +208,8 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
     agent.cancelMode = 'hang'
     const session = 'fallback-session-0123456789-0123456789'
     try {
-      const res = await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: session } }))
-      const text = new TextDecoder().decode(await readAll(res.body))
-      expect(JSON.parse(text.slice(text.indexOf('\0'.repeat(8)) + 8))).toEqual({ cancelled: true, method: 'stop_session' })
+      const { text } = await readResponse((await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: session } }))).body)
+      expect(JSON.parse(text)).toEqual({ cancelled: true, method: 'stop_session' })
       expect(agent.calls.filter((c) => c.sessionId === session).map((c) => c.op)).toEqual(['cancel', 'stop'])
     } finally {
       agent.cancelMode = 'answer'
@@ -229,10 +220,9 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
     agent.cancelMode = 'hang'
     agent.stopMode = 'fail'
     try {
-      const res = await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: SESSION } }))
-      const text = new TextDecoder().decode(await readAll(res.body))
-      expect(text.startsWith('{"statusCode":502,')).toBe(true)
-      expect(JSON.parse(text.slice(text.indexOf('\0'.repeat(8)) + 8))).toEqual({ error: { code: 'upstream_error', message: expect.any(String) } })
+      const { prelude, text } = await readResponse((await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: SESSION } }))).body)
+      expect(prelude.statusCode).toBe(502)
+      expect(JSON.parse(text)).toEqual({ error: { code: 'upstream_error', message: expect.any(String) } })
     } finally {
       agent.cancelMode = 'answer'
       agent.stopMode = 'ok'

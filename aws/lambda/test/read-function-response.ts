@@ -1,40 +1,52 @@
 /**
- * Reads a streaming Lambda function response as API Gateway would: the JSON prelude up to the 8 NUL
- * delimiter, then the payload, here parsed as SSE as it arrives (test support).
+ * Reads a streaming Lambda function response as API Gateway would: the prelude (decoded by the API
+ * Gateway emulator's own reader, ../../local/api-gateway/prelude.ts), then the payload, here parsed as
+ * SSE as it arrives (test support).
  */
 import { createParser } from 'eventsource-parser'
+import { readPrelude } from '../../local/api-gateway/prelude'
 
-export type Item =
-  | { kind: 'prelude'; prelude: { statusCode: number; headers: Record<string, string> }; raw: Uint8Array }
-  | { kind: 'event'; type: string; data: any }
-  | { kind: 'ping' }
+export interface FunctionPrelude {
+  statusCode: number
+  headers: Record<string, string>
+}
 
-const DELIMITER = 8
+export type Item = { kind: 'prelude'; prelude: FunctionPrelude } | { kind: 'event'; type: string; data: any } | { kind: 'ping' }
+
+/** The prelude and the rest of the body; throws when the function sent no valid prelude. */
+async function splitResponse(body: ReadableStream<Uint8Array>): Promise<{ prelude: FunctionPrelude; rest: ReadableStream<Uint8Array> }> {
+  const head = await readPrelude(body)
+  if (!head.ok) throw new Error(`no valid prelude (${head.reason}): ${head.detail}`)
+  // The proxy sets `headers` only, so one value per name.
+  return { prelude: { statusCode: head.prelude.statusCode, headers: Object.fromEntries(head.prelude.headers) }, rest: head.rest }
+}
 
 export async function* readFunctionResponse(body: ReadableStream<Uint8Array>): AsyncGenerator<Item> {
-  let head: Uint8Array = new Uint8Array(0)
-  let inPayload = false
+  const { prelude, rest } = await splitResponse(body)
+  yield { kind: 'prelude', prelude }
   const queue: Item[] = []
   const decoder = new TextDecoder()
-  const payloadDecoder = new TextDecoder()
   const parser = createParser({
     onEvent: (e) => queue.push({ kind: 'event', type: e.event ?? 'message', data: JSON.parse(e.data) }),
     onComment: () => queue.push({ kind: 'ping' }),
   })
-  for await (const chunk of chunks(body)) {
-    let payload = chunk
-    if (!inPayload) {
-      head = concat(head, chunk)
-      const at = findZeros(head)
-      if (at < 0) continue
-      inPayload = true
-      const raw = head.subarray(0, at + DELIMITER)
-      yield { kind: 'prelude', prelude: JSON.parse(decoder.decode(head.subarray(0, at))), raw }
-      payload = head.subarray(at + DELIMITER)
+  const reader = rest.getReader()
+  try {
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return
+      parser.feed(decoder.decode(value, { stream: true }))
+      while (queue.length) yield queue.shift()!
     }
-    parser.feed(payloadDecoder.decode(payload, { stream: true }))
-    while (queue.length) yield queue.shift()!
+  } finally {
+    reader.releaseLock()
   }
+}
+
+/** A complete (not streamed) function response: its prelude and its payload as text. */
+export async function readResponse(body: ReadableStream<Uint8Array>): Promise<{ prelude: FunctionPrelude; text: string }> {
+  const { prelude, rest } = await splitResponse(body)
+  return { prelude, text: await new Response(rest).text() }
 }
 
 export async function collect(body: ReadableStream<Uint8Array>) {
@@ -50,36 +62,5 @@ export async function collect(body: ReadableStream<Uint8Array>) {
 }
 
 export async function readAll(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  let all: Uint8Array = new Uint8Array(0)
-  for await (const chunk of chunks(body)) all = concat(all, chunk)
-  return all
-}
-
-async function* chunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader()
-  try {
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) return
-      yield value
-    }
-  } finally {
-    reader.releaseLock()
-  }
-}
-
-function findZeros(b: Uint8Array): number {
-  let run = 0
-  for (let i = 0; i < b.length; i++) {
-    run = b[i] === 0 ? run + 1 : 0
-    if (run === DELIMITER) return i - DELIMITER + 1
-  }
-  return -1
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
+  return new Uint8Array(await new Response(body).arrayBuffer())
 }
