@@ -133,7 +133,8 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
       { type: 'usage', data: { inputTokens: 1, outputTokens: 2 } },
       { type: 'done', data: { stopReason: 'max_tokens' } },
     ])
-    expect(logs.some((l) => l.includes('agent_shape_skipped') && l.includes('object{unknown}'))).toBe(true)
+    // Log lines come over the process's stdout, not in step with the response: wait for them.
+    await expect.poll(() => logs.some((l) => l.includes('agent_shape_skipped') && l.includes('object{unknown}'))).toBe(true)
   })
 
   it("maps a non-streaming agent's JSON answer", async () => {
@@ -231,7 +232,10 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
 
   it('logs structured lines without the prompt text', async () => {
     const secret = 'my very private prompt 8f3a'
-    await collect((await invoke({ prompt: secret })).body)
+    const { events } = await collect((await invoke({ prompt: secret })).body)
+    const requestId = events[0]!.data.requestId
+    // invoke_end is the invocation's last line; it comes over stdout, not in step with the response.
+    await expect.poll(() => logs.some((l) => l.includes('invoke_end') && l.includes(requestId))).toBe(true)
     const mine = logs.filter((l) => l.includes('invoke_start') || l.includes('invoke_end'))
     expect(mine.length).toBeGreaterThanOrEqual(2)
     for (const l of mine) expect(() => JSON.parse(l)).not.toThrow()
