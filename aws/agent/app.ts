@@ -15,7 +15,7 @@ import { z } from 'zod'
 import { loadConfig, type AgentConfig } from './config'
 import { createConversationAgent, createModel } from './agent-factory'
 import { SessionStore } from './sessions'
-import { startTurn, type AgentYield, type Conversation } from './turn'
+import { startTurn, type Conversation } from './turn'
 
 export function invocationSchema(maxPromptChars: number) {
   return z.union([
@@ -54,14 +54,13 @@ export function createAgentApp(config: AgentConfig, model: Model = createModel(c
         const conversation = sessions.acquire(sessionId)
         // The framework's own task registry drives /ping: HealthyBusy while any turn generates.
         let task = 0
-        const started = await startTurn(conversation, request.prompt, context.log, {
+        return startTurn(conversation, request.prompt, context.log, {
           started: () => (task = app.addAsyncTask('turn', { sessionId })),
           finished: () => {
             app.completeAsyncTask(task)
             sessions.touch(sessionId)
           },
         })
-        return Array.isArray(started) ? replay(started) : started.events()
       },
     },
     config: {
@@ -85,10 +84,6 @@ function jsonBodiesStayJson(server: FastifyInstance): void {
     reply.header('content-type', 'application/json; charset=utf-8')
     return JSON.stringify(payload)
   })
-}
-
-async function* replay(events: AgentYield[]): AsyncGenerator<AgentYield> {
-  yield* events
 }
 
 export interface StartAgentOptions {

@@ -158,25 +158,31 @@ export class Turn {
 }
 
 /**
- * Starts a turn on the conversation, or says why not. A prompt that arrives while the previous one
- * is still generating is rejected (session_busy) rather than queued: a queued prompt would sit
- * silent for the length of another answer. A cancelled turn that is still unwinding is waited for.
+ * Starts a turn on the conversation and returns what its stream sends, or a stream that says why
+ * not. A prompt that arrives while the previous one is still generating is rejected (session_busy)
+ * rather than queued: a queued prompt would sit silent for the length of another answer. A cancelled
+ * turn that is still unwinding is waited for.
  */
-export async function startTurn(conversation: Conversation, prompt: string, log: TurnLogger, hooks?: TurnHooks): Promise<Turn | AgentYield[]> {
+export async function startTurn(
+  conversation: Conversation,
+  prompt: string,
+  log: TurnLogger,
+  hooks?: TurnHooks,
+): Promise<AsyncGenerator<AgentYield, void, undefined>> {
   conversation.turn?.abandon()
   // A loop, not an if: two prompts may both wait for the same cancelled turn; only one may start.
   for (let previous = conversation.turn; previous?.running; previous = conversation.turn) {
-    if (!previous.cancelled) {
-      return [
-        { type: 'error', code: 'session_busy', message: 'This session is still answering an earlier prompt. Cancel it or wait for it to finish.', retryable: true },
-        { type: 'done', stopReason: 'error' },
-      ]
-    }
+    if (!previous.cancelled) return sessionBusy()
     await previous.finished
   }
   const turn = new Turn(conversation.agent, prompt, log, hooks)
   conversation.turn = turn
-  return turn
+  return turn.events()
+}
+
+async function* sessionBusy(): AsyncGenerator<AgentYield, void, undefined> {
+  yield { type: 'error', code: 'session_busy', message: 'This session is still answering an earlier prompt. Cancel it or wait for it to finish.', retryable: true }
+  yield { type: 'done', stopReason: 'error' }
 }
 
 function toStopReason(reason: string): StopReason {
