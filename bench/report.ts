@@ -6,11 +6,18 @@ import type { LambdaFigures } from './suites/lambda'
 import type { LatencyFigures, TtfbFigures } from './suites/latency'
 import type { PageFigures } from './suites/page'
 import type { ThroughputFigures } from './suites/throughput'
-import { ratio } from './stats'
+import { ratio, type Summary } from './stats'
 import type { Target } from './targets'
 
 const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d))
 const x = (a: number, b: number | undefined) => (b === undefined ? '–' : `${f(ratio(a, b))}×`)
+
+type Added = { median: number; p99: number }
+
+/** variant, median, p99, added median, added p99, added median ×floor: the columns latency and TTFB share. */
+function timingCells(name: string, s: Summary, added: Added, floorAdded: Added | undefined): string[] {
+  return [name, f(s.median, 3), f(s.p99, 3), f(added.median, 3), f(added.p99, 3), name === 'direct' ? '–' : x(added.median, floorAdded?.median)]
+}
 
 function table(head: string[], rows: (string | number)[][]): string {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
@@ -68,12 +75,7 @@ export function renderMarkdown(report: BenchReport): string {
       table(
         ['variant', 'median ms', 'p99 ms', 'added median ms', 'added p99 ms', 'added median ×floor', 'added p99 ×floor', 'coalesced', 'reads / writes', 'intact'],
         Object.entries(r.latency).map(([name, v]) => [
-          name,
-          f(v.latency.median, 3),
-          f(v.latency.p99, 3),
-          f(v.added.median, 3),
-          f(v.added.p99, 3),
-          name === 'direct' ? '–' : x(v.added.median, fl?.added.median),
+          ...timingCells(name, v.latency, v.added, fl?.added),
           name === 'direct' ? '–' : x(v.added.p99, fl?.added.p99),
           `${v.coalesced.chunks} / ${v.coalesced.of}`,
           `${v.reads} / ${v.writes}`,
@@ -90,14 +92,7 @@ export function renderMarkdown(report: BenchReport): string {
     out.push(
       table(
         ['variant', 'median ms', 'p99 ms', 'added median ms', 'added p99 ms', 'added median ×floor'],
-        Object.entries(r.ttfb).map(([name, v]) => [
-          name,
-          f(v.ttfb.median, 3),
-          f(v.ttfb.p99, 3),
-          f(v.added.median, 3),
-          f(v.added.p99, 3),
-          name === 'direct' ? '–' : x(v.added.median, fl?.added.median),
-        ]),
+        Object.entries(r.ttfb).map(([name, v]) => timingCells(name, v.ttfb, v.added, fl?.added)),
       ),
       '',
     )
