@@ -82,7 +82,7 @@ export class Turn {
   async *events(): AsyncGenerator<AgentYield, void, undefined> {
     if (!this.run && !this.cancelled) {
       this.hooks.started?.()
-      this.run = this.produce(this.agent, this.prompt, this.log).finally(() => this.hooks.finished?.())
+      this.run = this.produce().finally(() => this.hooks.finished?.())
     }
     try {
       while (true) {
@@ -111,7 +111,8 @@ export class Turn {
     this.wake?.()
   }
 
-  private async produce(agent: Agent, prompt: string, log: TurnLogger): Promise<void> {
+  private async produce(): Promise<void> {
+    const { agent, prompt, log } = this
     const started = performance.now()
     const historyBefore = agent.messages.length
     let partial = ''
