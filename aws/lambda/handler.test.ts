@@ -8,9 +8,8 @@ import { AGENT_ERROR_MESSAGE } from './agent-events'
 import { proxyEvent } from './test/proxy-event'
 import { collect, readAll, readFunctionResponse, readResponse } from './test/read-function-response'
 import type { ScriptedAgentCore } from './test/scripted-agentcore'
-import { startProxy, type RunningProxy } from './test/start-proxy'
+import { startProxy, TEST_AGENT_RUNTIME_ARN, type RunningProxy } from './test/start-proxy'
 
-const ARN = 'arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/test_agent-AbCdEf1234'
 const SESSION = 'test-session-0123456789-0123456789-0123'
 const data = (v: unknown) => `data: ${JSON.stringify(v)}\n\n`
 
@@ -53,7 +52,7 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
     expect(new TextDecoder().decode(bytes).replaceAll(': ping\n\n', '')).toBe(expected)
     expect(await res.outcome).toEqual({ ok: true })
     const call = agent.calls.find((c) => c.op === 'invoke' && (c.body as { prompt: string }).prompt === 'prelude')
-    expect(call).toMatchObject({ arn: ARN, qualifier: 'DEFAULT', sessionId: SESSION, body: { prompt: 'prelude' } })
+    expect(call).toMatchObject({ arn: TEST_AGENT_RUNTIME_ARN, qualifier: 'DEFAULT', sessionId: SESSION, body: { prompt: 'prelude' } })
   })
 
   it('answers bad input with a real status and a JSON error body', async () => {

@@ -19,6 +19,7 @@ import type { ApiGatewayLimits } from './api-gateway/limits'
 import { startApiGateway, type ApiGateway } from './api-gateway/server'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from './lambda-runtime'
 import { assertPortFree } from './listen'
+import { localProxyEnv } from './proxy-env'
 
 export const LOCAL_REGION = 'us-east-1'
 export const LOCAL_ACCOUNT = '123456789012'
@@ -103,19 +104,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       region: LOCAL_REGION,
       maxConcurrency: options.lambdaConcurrency ?? 10,
       warm: options.lambdaWarm ?? 1,
-      env: {
-        AGENT_RUNTIME_ARN: LOCAL_AGENT_RUNTIME_ARN,
-        AGENT_QUALIFIER: 'DEFAULT',
-        AGENTCORE_ENDPOINT: agentCore.endpoint,
-        // Fake credentials: the SDK signs with them and the emulator checks the signature's shape.
-        AWS_ACCESS_KEY_ID: 'LOCALACCESSKEY000000',
-        AWS_SECRET_ACCESS_KEY: 'local-secret-access-key',
-        AWS_SESSION_TOKEN: 'local-session-token',
-        // Lambda runs Node 22; locally the runtime is this machine's Node, which the SDK warns about
-        // on every cold start. The warning says nothing about the function, so it is turned off here.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...options.lambdaEnv,
-      },
+      env: { ...localProxyEnv(agentCore.endpoint, LOCAL_AGENT_RUNTIME_ARN), AGENT_QUALIFIER: 'DEFAULT', ...options.lambdaEnv },
       onLog: (line) => log('lambda', line),
     }
     const lambda = await startLambdaPool(poolOptions)

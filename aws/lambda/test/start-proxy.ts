@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from '../../local/lambda-runtime'
+import { localProxyEnv } from '../../local/proxy-env'
 import { buildLambda } from '../build'
 import { startScriptedAgentCore, type ScriptedAgentCore } from './scripted-agentcore'
+
+export const TEST_AGENT_RUNTIME_ARN = 'arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/test_agent-AbCdEf1234'
 
 export interface RunningProxy {
   agent: ScriptedAgentCore
@@ -23,15 +26,7 @@ export async function startProxy(options: Partial<LambdaPoolOptions> = {}, env: 
     handler: 'index.handler',
     onLog: (line) => logs.push(line),
     ...options,
-    env: {
-      AGENT_RUNTIME_ARN: 'arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/test_agent-AbCdEf1234',
-      AGENTCORE_ENDPOINT: agent.endpoint,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      // The SDK's warning about this machine's Node 20 (Lambda runs 22) says nothing about the proxy.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...env,
-    },
+    env: { ...localProxyEnv(agent.endpoint, TEST_AGENT_RUNTIME_ARN), ...env },
   })
   return {
     agent,
