@@ -19,12 +19,13 @@ export async function startLambdaPool(options: LambdaPoolOptions): Promise<Lambd
 
   const onStateChange = (w: LambdaWorker) => {
     if (w.state === 'dead') workers.delete(w)
-    if (w.initMs !== undefined && !initMs.includes(w.initMs)) initMs.push(w.initMs)
   }
 
   const spawnWorker = (): LambdaWorker => {
     const w = new LambdaWorker(++spawned, { ...options, timeoutMs }, onStateChange)
     workers.add(w)
+    // Once per process, when it first asks for an event (a failed init has no init time).
+    w.ready.then(() => initMs.push(w.initMs!), () => {})
     return w
   }
 
