@@ -2,6 +2,7 @@
  * The whole AWS side locally: API Gateway emulator → the real Lambda bundle under aws-lambda-ric →
  * AgentCore emulator → the agent on the offline model.
  */
+import { createParser } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalCloud, type LocalCloud } from './cloud'
 
@@ -22,14 +23,11 @@ function invoke(body: unknown, key = cloud.apiKey) {
   })
 }
 
+/** The events of a complete SSE body (eventsource-parser: multi-line data, CRLF, comments). */
 function eventsOf(sse: string): Array<{ type: string; data: unknown }> {
-  return sse
-    .split('\n\n')
-    .filter((block) => block.startsWith('event: '))
-    .map((block) => {
-      const [head, data] = block.split('\n')
-      return { type: head.slice('event: '.length), data: JSON.parse(data.slice('data: '.length)) }
-    })
+  const events: Array<{ type: string; data: unknown }> = []
+  createParser({ onEvent: (e) => events.push({ type: e.event ?? 'message', data: JSON.parse(e.data) }) }).feed(sse)
+  return events
 }
 
 describe('local cloud', () => {
