@@ -32,7 +32,6 @@ export function invocationSchema(maxPromptChars: number) {
 export interface AgentApp {
   app: BedrockAgentCoreApp
   sessions: SessionStore<Conversation>
-  config: AgentConfig
 }
 
 /** `model` replaces the configured one (tests put a test double at the model edge). */
@@ -68,7 +67,7 @@ export function createAgentApp(config: AgentConfig, model: Model = createModel(c
     },
   })
   jsonBodiesStayJson(fastifyOf(app))
-  return { app, sessions, config }
+  return { app, sessions }
 }
 
 /**
