@@ -3,9 +3,6 @@
  * the agent starts with no configuration at all (offline model, 127.0.0.1 is the caller's choice).
  */
 
-/** A Bedrock model that every commercial region offers through the global inference profile. */
-export const DEFAULT_BEDROCK_MODEL_ID = 'global.anthropic.claude-haiku-4-5-20251001-v1:0'
-
 export const DEFAULT_SYSTEM_PROMPT =
   'You are a helpful assistant in a chat web app. Answer in Markdown: short paragraphs, lists where they help, ' +
   'and fenced code blocks with a language tag for code.'

@@ -51,7 +51,8 @@ export type ContextKey = (typeof CONTEXT_KEYS)[number]
 
 /**
  * Claude Haiku 4.5 through the global cross-region inference profile: fast and cheap for chat, and
- * offered from every commercial region that has AgentCore (the agent's own default is the same id).
+ * offered from every commercial region that has AgentCore. (The agent itself defaults to its offline
+ * model; the stack always sets AGENT_MODEL_ID.)
  * To keep inference inside a geography use the `us.`/`eu.`/`apac.` profile id, or any other
  * Converse-capable model id.
  */
