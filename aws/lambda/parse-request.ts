@@ -39,17 +39,16 @@ export function routeOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'path' | 
 export function parseInvoke(event: APIGatewayProxyEvent): Parsed<InvokeRequest> {
   const body = decodeBody(event)
   if (!body.ok) return body
-  const v = validateInvoke(body.value, maxPromptChars())
-  return v.ok ? v : { ok: false, status: v.status, code: v.code, message: v.message }
+  return validateInvoke(body.value, maxPromptChars())
 }
 
 export function parseCancel(event: APIGatewayProxyEvent): Parsed<{ sessionId: string }> {
   const body = decodeBody(event)
   if (!body.ok) return body
-  const sessionId = (body.value as { sessionId?: unknown } | null)?.sessionId
   if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
     return { ok: false, status: 400, code: 'invalid_request', message: 'The body must be a JSON object with a "sessionId" field.' }
   }
+  const { sessionId } = body.value as { sessionId?: unknown }
   if (!isValidSessionId(sessionId)) {
     return { ok: false, status: 400, code: 'invalid_session_id', message: '"sessionId" must be 33–256 characters of A–Z, a–z, 0–9, "_" or "-".' }
   }
