@@ -9,9 +9,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { createInterface } from 'node:readline'
+import { close, listen, LOCAL_HOST } from '../listen'
 import { functionArn, lambdaEnvironment } from './lambda-env'
 import type { Invocation } from './invocation'
 import type { InvokeOutcome, LambdaPoolOptions } from './types'
@@ -61,9 +61,8 @@ export class LambdaWorker {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
-    const { port } = this.server.address() as AddressInfo
-    const env = lambdaEnvironment(this.options, `127.0.0.1:${port}`)
+    const port = await listen(this.server, 0, `Lambda Runtime API #${this.id}`)
+    const env = lambdaEnvironment(this.options, `${LOCAL_HOST}:${port}`)
     this.spawnedAt = performance.now()
     const child = spawn(this.options.nodePath ?? process.execPath, [ricEntry], {
       cwd: this.options.codeDir,
@@ -124,8 +123,7 @@ export class LambdaWorker {
 
   async close(): Promise<void> {
     this.kill()
-    this.server.closeAllConnections()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    await close(this.server)
   }
 
   private deliver(): void {
