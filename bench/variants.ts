@@ -87,7 +87,10 @@ export async function startWorkerd(name: VariantName, options: WorkerOptions): P
   }
 }
 
-function upstreamBindings(up: Upstream) {
+/** What a Worker variant needs of an upstream: where it is and its key. */
+type UpstreamAddress = Pick<Upstream, 'invokeUrl' | 'cancelUrl' | 'apiKey'>
+
+function upstreamBindings(up: UpstreamAddress) {
   return { UPSTREAM_URL: up.invokeUrl, UPSTREAM_CANCEL_URL: up.cancelUrl, UPSTREAM_API_KEY: up.apiKey }
 }
 
@@ -96,7 +99,7 @@ export function direct(up: Upstream): Variant {
 }
 
 /** A Worker variant from one TypeScript entry, bundled with esbuild, behind the upstream. */
-export async function workerFrom(name: VariantName, entry: string, up: Upstream): Promise<Variant> {
+export async function workerFrom(name: VariantName, entry: string, up: UpstreamAddress): Promise<Variant> {
   return startWorkerd(name, {
     ...projectCompat(),
     modules: await bundle(entry.replace(/\.ts$/, '.mjs'), { entryPoints: [entry] }),

@@ -1,9 +1,10 @@
 /** Shared by the experiment Workers: forward the prompt upstream, answer as SSE, a meta event of our own. */
+import { encodeEvent } from '../../protocol/events'
+
 export interface Env {
   UPSTREAM_URL: string
   UPSTREAM_API_KEY: string
 }
-export const enc = new TextEncoder()
 export async function open(request: Request, env: Env) {
   return fetch(env.UPSTREAM_URL, {
     method: 'POST',
@@ -12,4 +13,4 @@ export async function open(request: Request, env: Env) {
   })
 }
 export const headers = { 'content-type': 'text/event-stream', 'content-encoding': 'identity' }
-export const meta = () => enc.encode(`event: meta\ndata: ${JSON.stringify({ sessionId: 'x'.repeat(36), requestId: crypto.randomUUID() })}\n\n`)
+export const meta = () => encodeEvent('meta', { sessionId: 'x'.repeat(36), requestId: crypto.randomUUID() })

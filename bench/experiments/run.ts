@@ -4,43 +4,32 @@
  * the client gets when the upstream breaks mid-stream (socket destroyed after half an event).
  * Writes bench/experiments/results.md. Each experiment is one file here; see its first line.
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { startTestUpstream, TEST_API_KEY } from '../../e2e/test-upstream'
 import { makeAgent } from '../client'
 import { configFor } from '../config'
 import { cpuSuite } from '../suites/cpu'
 import { latencySuite } from '../suites/latency'
-import { startUpstream, type Upstream } from '../upstream'
+import { startUpstream } from '../upstream'
 import { direct, floor, workerFrom, type Variant } from '../variants'
 
 const HERE = fileURLToPath(new URL('.', import.meta.url))
 const all = readdirSync(HERE).filter((f) => f.endsWith('.ts') && !['common.ts', 'run.ts'].includes(f)).map((f) => f.slice(0, -3))
 
-/** What a client receives through `name` when the upstream sends one event, half of another, then cuts. */
+/** What a client receives through `name` when the upstream sends an event, half of another, then cuts (e2e's `break`). */
 async function onBreak(name: string): Promise<string> {
-  const server = createServer((req, res) => {
-    req.resume()
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' })
-      res.write('event: text\ndata: {"text":"a"}\n\nevent: te')
-      setTimeout(() => res.destroy(), 50)
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as AddressInfo
-  const up = { invokeUrl: `http://127.0.0.1:${port}/v1/invoke`, cancelUrl: `http://127.0.0.1:${port}/v1/cancel`, apiKey: 'k' } as Upstream
-  const v = await workerFrom(name, `${HERE}${name}.ts`, up)
+  const server = await startTestUpstream()
+  const v = await workerFrom(name, `${HERE}${name}.ts`, { ...server, apiKey: TEST_API_KEY })
   try {
-    const res = await fetch(v.url, { method: 'POST', body: '{}', signal: AbortSignal.timeout(3000) })
+    const res = await fetch(v.url, { method: 'POST', body: JSON.stringify({ prompt: 'break' }), signal: AbortSignal.timeout(3000) })
     const text = await res.text()
     return text.includes('event: error') ? 'error event appended' : 'ends without an error event'
   } catch (e) {
     return e instanceof Error && e.name === 'TimeoutError' ? 'hangs (no end within 3 s)' : 'client read fails'
   } finally {
     await v.stop()
-    server.close()
+    await server.stop()
   }
 }
 
