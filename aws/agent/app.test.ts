@@ -7,7 +7,7 @@ import { Model, type BaseModelConfig, type ModelStreamEvent } from '@strands-age
 import { startAgent, type RunningAgent, type StartAgentOptions } from './app'
 import type { AgentConfig } from './config'
 import { composeAnswer } from './offline-answer'
-import { cancel, frames, invoke, newTestSessionId, ping, readAll, textOf } from './testing'
+import { cancel, frames, historyOf, invoke, newTestSessionId, ping, readAll, rest, SESSION_HEADER, take, textOf } from './testing'
 import type { AgentYield } from './turn'
 
 function start(config: Partial<AgentConfig>, extra: Omit<StartAgentOptions, 'config'> = {}): Promise<RunningAgent> {
@@ -15,23 +15,31 @@ function start(config: Partial<AgentConfig>, extra: Omit<StartAgentOptions, 'con
   return startAgent({ host: '127.0.0.1', port: 0, env: {}, config: { logLevel: 'silent', ...config }, ...extra })
 }
 
-function historyOf(agent: RunningAgent, sessionId: string): Array<{ role: string; text: string }> {
-  const conversation = agent.sessions.peek(sessionId)
-  return (conversation?.agent.messages ?? []).map((m) => ({
-    role: m.role,
-    text: m.content.map((b) => (b.type === 'textBlock' ? b.text : '')).join(''),
-  }))
+/** One agent for the enclosing describe block, started before its tests and closed after them. */
+function sharedAgent(config: Partial<AgentConfig>): () => RunningAgent {
+  let agent: RunningAgent | undefined
+  beforeAll(async () => {
+    agent = await start(config)
+  })
+  afterAll(() => agent?.close())
+  return () => agent!
+}
+
+/** An agent of its own for one test, closed whatever the test does. */
+async function withAgent(config: Partial<AgentConfig>, extra: Omit<StartAgentOptions, 'config'>, use: (agent: RunningAgent) => Promise<void>): Promise<void> {
+  const agent = await start(config, extra)
+  try {
+    await use(agent)
+  } finally {
+    await agent.close()
+  }
 }
 
 describe('the agent at full speed', () => {
-  let agent: RunningAgent
-  beforeAll(async () => {
-    agent = await start({ offline: { firstTokenMs: 0, tokensPerSecond: 0 } })
-  })
-  afterAll(() => agent.close())
+  const agent = sharedAgent({ offline: { firstTokenMs: 0, tokensPerSecond: 0 } })
 
   it('answers GET /ping with Healthy when idle', async () => {
-    const response = await fetch(`${agent.url}/ping`)
+    const response = await fetch(`${agent().url}/ping`)
     expect(response.status).toBe(200)
     const body = await response.json()
     expect(body.status).toBe('Healthy')
@@ -40,7 +48,7 @@ describe('the agent at full speed', () => {
 
   it('streams a prompt as data frames: text deltas, usage, then done', async () => {
     const prompt = 'Explain streaming in one paragraph'
-    const response = await invoke(agent.url, newTestSessionId(), { prompt })
+    const response = await invoke(agent().url, newTestSessionId(), { prompt })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
     const yields = await readAll(response)
@@ -53,7 +61,7 @@ describe('the agent at full speed', () => {
   })
 
   it('frames every yield as a bare `data: <json>` line pair, with no event names', async () => {
-    const response = await invoke(agent.url, newTestSessionId(), { prompt: 'wire words:0' })
+    const response = await invoke(agent().url, newTestSessionId(), { prompt: 'wire words:0' })
     const raw = await response.text()
     const chunks = raw.split('\n\n').filter(Boolean)
     expect(chunks[0]).toMatch(/^data: \{"type":"text","text":".+"\}$/)
@@ -64,36 +72,36 @@ describe('the agent at full speed', () => {
   it('remembers the first turn of a session in the second, and keeps sessions apart', async () => {
     const session = newTestSessionId()
     const first = 'What is an edge worker?'
-    const answer1 = textOf(await readAll(await invoke(agent.url, session, { prompt: first })))
-    const answer2 = textOf(await readAll(await invoke(agent.url, session, { prompt: 'And why stream from it?' })))
+    const answer1 = textOf(await readAll(await invoke(agent().url, session, { prompt: first })))
+    const answer2 = textOf(await readAll(await invoke(agent().url, session, { prompt: 'And why stream from it?' })))
     expect(answer1).not.toContain('Earlier you asked')
     expect(answer2).toContain(`Earlier you asked: “${first}” — this is turn 2`)
-    expect(historyOf(agent, session)).toEqual([
+    expect(historyOf(agent(), session)).toEqual([
       { role: 'user', text: first },
       { role: 'assistant', text: answer1 },
       { role: 'user', text: 'And why stream from it?' },
       { role: 'assistant', text: answer2 },
     ])
-    const other = textOf(await readAll(await invoke(agent.url, newTestSessionId(), { prompt: 'And why stream from it?' })))
+    const other = textOf(await readAll(await invoke(agent().url, newTestSessionId(), { prompt: 'And why stream from it?' })))
     expect(other).not.toContain('Earlier you asked')
   })
 
   it('answers the same conversation with the same bytes (deterministic)', async () => {
     const run = async () => {
       const session = newTestSessionId()
-      await readAll(await invoke(agent.url, session, { prompt: 'one' }))
-      return textOf(await readAll(await invoke(agent.url, session, { prompt: 'two long' })))
+      await readAll(await invoke(agent().url, session, { prompt: 'one' }))
+      return textOf(await readAll(await invoke(agent().url, session, { prompt: 'two long' })))
     }
     expect(await run()).toBe(await run())
   })
 
   it('needs Accept: text/event-stream for a prompt (406 otherwise)', async () => {
-    const response = await invoke(agent.url, newTestSessionId(), { prompt: 'hi' }, { headers: { 'content-type': 'application/json', accept: 'application/json' } })
+    const response = await invoke(agent().url, newTestSessionId(), { prompt: 'hi' }, { headers: { 'content-type': 'application/json', accept: 'application/json' } })
     // The init headers replaced the session header too; the framework checks the session first.
     expect([400, 406]).toContain(response.status)
-    const withSession = await fetch(`${agent.url}/invocations`, {
+    const withSession = await fetch(`${agent().url}/invocations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-amzn-bedrock-agentcore-runtime-session-id': newTestSessionId() },
+      headers: { 'content-type': 'application/json', [SESSION_HEADER]: newTestSessionId() },
       body: JSON.stringify({ prompt: 'hi' }),
     })
     expect(withSession.status).toBe(406)
@@ -102,32 +110,32 @@ describe('the agent at full speed', () => {
 
   it('does not generate for a refused (406) prompt: the session stays free and /ping Healthy', async () => {
     const session = newTestSessionId()
-    const refused = await fetch(`${agent.url}/invocations`, {
+    const refused = await fetch(`${agent().url}/invocations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-amzn-bedrock-agentcore-runtime-session-id': session },
+      headers: { 'content-type': 'application/json', [SESSION_HEADER]: session },
       body: JSON.stringify({ prompt: 'never answered' }),
     })
     expect(refused.status).toBe(406)
-    expect((await ping(agent.url)).status).toBe('Healthy')
-    const answer = textOf(await readAll(await invoke(agent.url, session, { prompt: 'answered' })))
+    expect((await ping(agent().url)).status).toBe('Healthy')
+    const answer = textOf(await readAll(await invoke(agent().url, session, { prompt: 'answered' })))
     expect(answer).toContain('> answered')
     expect(answer).not.toContain('Earlier you asked')
   })
 
   it('rejects a missing session id and invalid bodies with 400 JSON', async () => {
-    const noSession = await invoke(agent.url, undefined, { prompt: 'hi' })
+    const noSession = await invoke(agent().url, undefined, { prompt: 'hi' })
     expect(noSession.status).toBe(400)
     expect(noSession.headers.get('content-type')).toMatch(/^application\/json/)
     expect((await noSession.json()).error).toMatch(/sessionId/)
     for (const body of [{ prompt: '   ' }, { prompt: 42 }, { message: 'hi' }, { prompt: 'x'.repeat(32_001) }]) {
-      const response = await invoke(agent.url, newTestSessionId(), body)
+      const response = await invoke(agent().url, newTestSessionId(), body)
       expect(response.status, JSON.stringify(body).slice(0, 40)).toBe(400)
       expect((await response.json()).error).toBe('Invalid request body format')
     }
   })
 
   it('answers a cancel with nothing to cancel with {"cancelled":false}', async () => {
-    const response = await invoke(agent.url, newTestSessionId(), { type: 'cancel' })
+    const response = await invoke(agent().url, newTestSessionId(), { type: 'cancel' })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
     expect(await response.json()).toEqual({ cancelled: false })
@@ -135,88 +143,76 @@ describe('the agent at full speed', () => {
 })
 
 describe('the agent at a human pace (20 tokens/s: an unstopped answer takes over 20 s)', () => {
-  let agent: RunningAgent
-  beforeAll(async () => {
-    agent = await start({ offline: { firstTokenMs: 0, tokensPerSecond: 20 } })
-  })
-  afterAll(() => agent.close())
+  const agent = sharedAgent({ offline: { firstTokenMs: 0, tokensPerSecond: 20 } })
 
   it('streams incrementally, reports HealthyBusy meanwhile, and a cancel ends the stream within 200 ms', async () => {
     const session = newTestSessionId()
     const prompt = 'Tell me everything words:400'
-    const stream = frames(await invoke(agent.url, session, { prompt }))
-    // next(), not for-await + break: breaking out of for-await would close the stream.
-    const seen: AgentYield[] = []
-    for (let i = 0; i < 3; i++) seen.push((await stream.next()).value as AgentYield)
+    const stream = frames(await invoke(agent().url, session, { prompt }))
+    // take() reads with next(): breaking out of for-await would close the stream.
+    const seen = await take(stream, 3)
     expect(seen.every((y) => y.type === 'text')).toBe(true)
-    expect((await ping(agent.url)).status).toBe('HealthyBusy')
+    expect((await ping(agent().url)).status).toBe('HealthyBusy')
 
     const cancelledAt = performance.now()
-    const answer = cancel(agent.url, session)
-    let last: AgentYield | undefined
-    for await (const frame of stream) {
-      last = frame
-      if (frame.type === 'text') seen.push(frame)
-    }
+    const answer = cancel(agent().url, session)
+    const tail = await rest(stream)
     const elapsed = performance.now() - cancelledAt
+    seen.push(...tail.filter((y) => y.type === 'text'))
     expect(await answer).toEqual({ cancelled: true })
-    expect(last).toEqual({ type: 'done', stopReason: 'cancelled' })
+    expect(tail.at(-1)).toEqual({ type: 'done', stopReason: 'cancelled' })
     expect(elapsed).toBeLessThan(200)
 
     // The partial answer stays in the history, exactly as streamed.
-    await agent.sessions.peek(session)?.turn?.finished
-    expect(historyOf(agent, session)).toEqual([
+    await agent().sessions.peek(session)?.turn?.finished
+    expect(historyOf(agent(), session)).toEqual([
       { role: 'user', text: prompt },
       { role: 'assistant', text: textOf(seen) },
     ])
-    expect((await ping(agent.url)).status).toBe('Healthy')
-    expect(await cancel(agent.url, session)).toEqual({ cancelled: false })
+    expect((await ping(agent().url)).status).toBe('Healthy')
+    expect(await cancel(agent().url, session)).toEqual({ cancelled: false })
   })
 
   it('continues the conversation after a cancel', async () => {
     const session = newTestSessionId()
-    const stream = frames(await invoke(agent.url, session, { prompt: 'first, then cancelled words:400' }))
+    const stream = frames(await invoke(agent().url, session, { prompt: 'first, then cancelled words:400' }))
     await stream.next()
-    expect(await cancel(agent.url, session)).toEqual({ cancelled: true })
-    for await (const _ of stream) {
-      // drain to done
-    }
-    const next = frames(await invoke(agent.url, session, { prompt: 'second' }))
+    expect(await cancel(agent().url, session)).toEqual({ cancelled: true })
+    await rest(stream)
+    const next = frames(await invoke(agent().url, session, { prompt: 'second' }))
     const head: AgentYield[] = []
     for await (const frame of next) {
       head.push(frame)
       if (textOf(head).includes('turn 2')) break
     }
     expect(textOf(head)).toContain('Earlier you asked: “first, then cancelled words:400” — this is turn 2')
-    expect(await cancel(agent.url, session)).toEqual({ cancelled: true })
+    expect(await cancel(agent().url, session)).toEqual({ cancelled: true })
   })
 
   it('rejects a second prompt while the session is generating (session_busy) and keeps the first going', async () => {
     const session = newTestSessionId()
-    const first = frames(await invoke(agent.url, session, { prompt: 'the long one words:400' }))
+    const first = frames(await invoke(agent().url, session, { prompt: 'the long one words:400' }))
     await first.next()
-    const second = await readAll(await invoke(agent.url, session, { prompt: 'me too' }))
+    const second = await readAll(await invoke(agent().url, session, { prompt: 'me too' }))
     expect(second).toEqual([
       { type: 'error', code: 'session_busy', message: expect.stringMatching(/still answering/), retryable: true },
       { type: 'done', stopReason: 'error' },
     ])
     expect((await first.next()).value).toMatchObject({ type: 'text' })
-    expect(await cancel(agent.url, session)).toEqual({ cancelled: true })
-    let last: AgentYield | undefined
-    for await (const frame of first) last = frame
-    expect(last).toEqual({ type: 'done', stopReason: 'cancelled' })
+    expect(await cancel(agent().url, session)).toEqual({ cancelled: true })
+    expect((await rest(first)).at(-1)).toEqual({ type: 'done', stopReason: 'cancelled' })
   })
 
   it('stops generating when the client goes away', async () => {
     const session = newTestSessionId()
     const client = new AbortController()
-    const stream = frames(await invoke(agent.url, session, { prompt: 'nobody reads this words:400' }, { signal: client.signal }))
+    const stream = frames(await invoke(agent().url, session, { prompt: 'nobody reads this words:400' }, { signal: client.signal }))
     await stream.next()
     client.abort()
     await expect(stream.next()).rejects.toThrow()
     // Unstopped, the turn would run for 20 s more.
-    await vi.waitFor(() => expect(agent.sessions.peek(session)?.turn?.running).toBe(false), { timeout: 5_000, interval: 50 })
-    expect(historyOf(agent, session).map((m) => m.role)).toEqual(['user', 'assistant'])
+    await vi.waitFor(() => expect(agent().sessions.peek(session)?.turn?.running).toBe(false), { timeout: 5_000, interval: 50 })
+    expect(historyOf(agent(), session).map((m) => m.role)).toEqual(['user', 'assistant'])
   })
 })
 
@@ -226,36 +222,29 @@ describe('shutdown', () => {
     const stream = frames(await invoke(agent.url, newTestSessionId(), { prompt: 'interrupted by shutdown words:400' }))
     await stream.next()
     await agent.close()
-    let last: AgentYield | undefined
-    for (let next = await stream.next(); !next.done; next = await stream.next()) last = next.value
-    expect(last).toEqual({ type: 'done', stopReason: 'cancelled' })
+    expect((await rest(stream)).at(-1)).toEqual({ type: 'done', stopReason: 'cancelled' })
     await expect(fetch(`${agent.url}/ping`)).rejects.toThrow()
   })
 })
 
 describe('cancel before the first token', () => {
-  let agent: RunningAgent
-  beforeAll(async () => {
-    agent = await start({ offline: { firstTokenMs: 60_000, tokensPerSecond: 0 } })
-  })
-  afterAll(() => agent.close())
+  const agent = sharedAgent({ offline: { firstTokenMs: 60_000, tokensPerSecond: 0 } })
 
   it('ends the stream with only done{cancelled} and leaves a closed turn in the history', async () => {
     const session = newTestSessionId()
     // Headers go out with the first frame, so the response promise settles only after the cancel.
-    const response = invoke(agent.url, session, { prompt: 'slow to start' })
-    await vi.waitFor(() => expect(agent.sessions.peek(session)?.turn?.running).toBe(true), { timeout: 5_000, interval: 20 })
-    expect(await cancel(agent.url, session)).toEqual({ cancelled: true })
+    const response = invoke(agent().url, session, { prompt: 'slow to start' })
+    await vi.waitFor(() => expect(agent().sessions.peek(session)?.turn?.running).toBe(true), { timeout: 5_000, interval: 20 })
+    expect(await cancel(agent().url, session)).toEqual({ cancelled: true })
     expect(await readAll(await response)).toEqual([{ type: 'done', stopReason: 'cancelled' }])
-    await agent.sessions.peek(session)?.turn?.finished
-    expect(historyOf(agent, session).map((m) => m.role)).toEqual(['user', 'assistant'])
+    await agent().sessions.peek(session)?.turn?.finished
+    expect(historyOf(agent(), session).map((m) => m.role)).toEqual(['user', 'assistant'])
   })
 })
 
 describe('limits and failures', () => {
-  it('stops at AGENT_MAX_TOKENS with done{max_tokens} and keeps the partial answer', async () => {
-    const agent = await start({ maxTokens: 5, offline: { firstTokenMs: 0, tokensPerSecond: 0 } })
-    try {
+  it('stops at AGENT_MAX_TOKENS with done{max_tokens} and keeps the partial answer', () =>
+    withAgent({ maxTokens: 5, offline: { firstTokenMs: 0, tokensPerSecond: 0 } }, {}, async (agent) => {
       const session = newTestSessionId()
       const yields = await readAll(await invoke(agent.url, session, { prompt: 'cut me short' }))
       expect(yields.filter((y) => y.type === 'text')).toHaveLength(5)
@@ -265,14 +254,10 @@ describe('limits and failures', () => {
         { role: 'user', text: 'cut me short' },
         { role: 'assistant', text: textOf(yields) },
       ])
-    } finally {
-      await agent.close()
-    }
-  })
+    }))
 
-  it('turns a model failure into error{agent_error} + done{error}, without internals, and forgets the failed turn', async () => {
-    const agent = await start({}, { model: new FailingModel() })
-    try {
+  it('turns a model failure into error{agent_error} + done{error}, without internals, and forgets the failed turn', () =>
+    withAgent({}, { model: new FailingModel() }, async (agent) => {
       const session = newTestSessionId()
       const yields = await readAll(await invoke(agent.url, session, { prompt: 'fail please' }))
       expect(yields).toEqual([
@@ -282,10 +267,7 @@ describe('limits and failures', () => {
       ])
       expect(JSON.stringify(yields)).not.toContain('secret')
       expect(historyOf(agent, session)).toEqual([])
-    } finally {
-      await agent.close()
-    }
-  })
+    }))
 })
 
 /** A model that fails mid-answer the way a transport error would. */

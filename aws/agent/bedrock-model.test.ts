@@ -10,8 +10,7 @@ import { crc32 } from 'node:zlib'
 import { BedrockModel } from '@strands-agents/sdk'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startAgent, type RunningAgent } from './app'
-import { cancel, frames, invoke, newTestSessionId, readAll, textOf } from './testing'
-import type { AgentYield } from './turn'
+import { cancel, frames, historyOf, invoke, newTestSessionId, readAll, rest, take, textOf } from './testing'
 
 const MODEL_ID = 'test.stand-in-model-v1:0'
 
@@ -147,23 +146,18 @@ describe('the agent on Bedrock (BedrockModel against a ConverseStream stand-in)'
     bedrock.intervalMs = 50
     const session = newTestSessionId()
     const stream = frames(await invoke(agent.url, session, { prompt: 'go on words:200' }))
-    const seen: AgentYield[] = []
-    for (let i = 0; i < 3; i++) seen.push((await stream.next()).value as AgentYield)
+    const seen = await take(stream, 3)
     const cancelledAt = performance.now()
     expect(await cancel(agent.url, session)).toEqual({ cancelled: true })
-    let last: AgentYield | undefined
-    for (let next = await stream.next(); !next.done; next = await stream.next()) {
-      last = next.value
-      if (next.value.type === 'text') seen.push(next.value)
-    }
-    expect(last).toEqual({ type: 'done', stopReason: 'cancelled' })
+    const tail = await rest(stream)
+    expect(tail.at(-1)).toEqual({ type: 'done', stopReason: 'cancelled' })
     expect(performance.now() - cancelledAt).toBeLessThan(200)
+    seen.push(...tail.filter((y) => y.type === 'text'))
 
     const call = bedrock.calls.at(-1)!
     // Unaborted, the stand-in would stream for 10 s more.
     await vi.waitFor(() => expect(call.aborted).toBe(true), { timeout: 5_000, interval: 20 })
     await agent.sessions.peek(session)?.turn?.finished
-    const history = agent.sessions.peek(session)!.agent.messages.map((m) => m.content.map((b) => (b.type === 'textBlock' ? b.text : '')).join(''))
-    expect(history).toEqual(['go on words:200', textOf(seen)])
+    expect(historyOf(agent, session).map((m) => m.text)).toEqual(['go on words:200', textOf(seen)])
   })
 })

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { EventSourceParserStream } from 'eventsource-parser/stream'
+import type { RunningAgent } from './app'
 import type { AgentYield } from './turn'
 
 export const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id'
@@ -47,14 +48,34 @@ export async function* frames(response: Response): AsyncGenerator<AgentYield> {
   }
 }
 
-export async function readAll(response: Response): Promise<AgentYield[]> {
+/** The next `count` frames, read with next() so the stream stays open for more. */
+export async function take(stream: AsyncGenerator<AgentYield>, count: number): Promise<AgentYield[]> {
+  const taken: AgentYield[] = []
+  for (let i = 0; i < count; i++) taken.push((await stream.next()).value as AgentYield)
+  return taken
+}
+
+/** Every frame left in the stream, to its end. */
+export async function rest(stream: AsyncGenerator<AgentYield>): Promise<AgentYield[]> {
   const all: AgentYield[] = []
-  for await (const frame of frames(response)) all.push(frame)
+  for await (const frame of stream) all.push(frame)
   return all
+}
+
+export function readAll(response: Response): Promise<AgentYield[]> {
+  return rest(frames(response))
 }
 
 export function textOf(yields: readonly AgentYield[]): string {
   return yields.map((y) => (y.type === 'text' ? y.text : '')).join('')
+}
+
+/** A session's conversation history as role and text, as the agent holds it. */
+export function historyOf(agent: RunningAgent, sessionId: string): Array<{ role: string; text: string }> {
+  return (agent.sessions.peek(sessionId)?.agent.messages ?? []).map((m) => ({
+    role: m.role,
+    text: m.content.map((b) => (b.type === 'textBlock' ? b.text : '')).join(''),
+  }))
 }
 
 export async function ping(baseUrl: string): Promise<{ status: string; time_of_last_update: number }> {
