@@ -4,12 +4,12 @@
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { assertPortFree, close, listen } from './listen'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'dev-test-'))
@@ -17,9 +17,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 async function freePort(): Promise<number> {
   const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
+  const port = await listen(s, 0, 'probe')
+  await close(s)
   return port
 }
 
@@ -75,17 +74,12 @@ describe('npm run dev', () => {
     expect(await dev.exited).toBe(0)
     expect(dev.output()).toContain('stopped.')
     // Every server is gone: its ports can be bound again.
-    for (const port of [web, api, agentCore, agent]) {
-      const s: Server = createServer()
-      await new Promise<void>((resolve, reject) => s.once('error', reject).listen(port, '127.0.0.1', resolve))
-      await new Promise((r) => s.close(r))
-    }
+    for (const port of [web, api, agentCore, agent]) await assertPortFree(port, 'after Ctrl-C')
   })
 
   it('stops with a message naming a busy port', async () => {
     const busy = createServer()
-    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r))
-    const port = (busy.address() as AddressInfo).port
+    const port = await listen(busy, 0, 'busy')
     const [web, api, agent] = await Promise.all([freePort(), freePort(), freePort()])
     try {
       const dev = startDev({
@@ -99,7 +93,7 @@ describe('npm run dev', () => {
       expect(dev.output()).toContain(`Port ${port} (AgentCore emulator) is already in use`)
       expect(existsSync(join(dir, 'busy.dev.vars'))).toBe(true)
     } finally {
-      await new Promise((r) => busy.close(r))
+      await close(busy)
     }
   })
 })
