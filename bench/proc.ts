@@ -8,10 +8,11 @@ import { setPriority } from 'node:os'
 
 const CLOCK_TICKS_PER_S = 100 // getconf CLK_TCK on Linux x86_64/arm64
 
-/** Fields of /proc/<pid>/stat after the parenthesised command name (which may contain spaces). */
-function statFields(pid: number): string[] {
+/** /proc/<pid>/stat: the command name (in parentheses; it may contain spaces) and the fields after it. */
+function stat(pid: number | string): { comm: string; fields: string[] } {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  return text.slice(text.lastIndexOf(')') + 2).split(' ')
+  const close = text.lastIndexOf(')')
+  return { comm: text.slice(text.indexOf('(') + 1, close), fields: text.slice(close + 2).split(' ') }
 }
 
 /** Pids of the direct children of `parent` whose command name is `comm`. */
@@ -20,10 +21,9 @@ export function childPids(parent: number, comm: string): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))
-      const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1])
-      if (ppid === parent && name === comm) pids.push(Number(entry))
+      const s = stat(entry)
+      // After the name: state(0) ppid(1)
+      if (Number(s.fields[1]) === parent && s.comm === comm) pids.push(Number(entry))
     } catch {
       // the process ended while we looked
     }
@@ -39,7 +39,7 @@ export interface CpuSample {
 }
 
 export function cpuSample(pid: number): CpuSample {
-  const f = statFields(pid)
+  const f = stat(pid).fields
   // After the name: state(0) ppid(1) ... utime(11) stime(12)
   const statMs = ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS_PER_S
   let schedNs = 0
