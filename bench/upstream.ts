@@ -48,13 +48,10 @@ export interface Upstream {
   invokeUrl: string
   cancelUrl: string
   apiKey: string
-  /** Streams that ran to `done`, and streams whose client went away first. */
-  counts: { completed: number; aborted: number; cancelled: number }
   stop(): Promise<void>
 }
 
 export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
-  const counts = { completed: 0, aborted: 0, cancelled: 0 }
   const live = new Map<string, () => void>()
   let requestSeq = 0
 
@@ -64,8 +61,6 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
       () => json(res, 400, { error: { code: 'invalid_json', message: 'Body must be JSON.' } }),
     )
   })
-  // Enough room for the 1,000-stream run plus the Workers' own connections.
-  server.maxHeadersCount = 100
 
   function route(req: IncomingMessage, res: ServerResponse, body: any) {
     if (req.method !== 'POST') return json(res, 405, { message: 'Method not allowed' })
@@ -73,7 +68,6 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
     if (req.url?.endsWith('/cancel')) {
       const stop = live.get(body?.sessionId)
       if (stop) stop()
-      counts.cancelled++
       return json(res, 200, { cancelled: true, method: 'signal' })
     }
     const spec = parsePrompt(body?.prompt)
@@ -89,19 +83,18 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
     let timer: NodeJS.Timeout | undefined
     let ended = false
     const t0 = performance.now()
-    const finish = (how: 'completed' | 'aborted') => {
+    const finish = () => {
       if (ended) return
       ended = true
       clearTimeout(timer)
       live.delete(sessionId)
-      counts[how]++
     }
     live.set(sessionId, () => {
       if (ended) return
       res.end(formatEvent('done', { stopReason: 'cancelled' }))
-      finish('aborted')
+      finish()
     })
-    res.on('close', () => finish(res.writableFinished ? 'completed' : 'aborted'))
+    res.on('close', finish)
 
     const next = () => {
       if (ended) return
@@ -129,7 +122,6 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
     invokeUrl: `http://127.0.0.1:${port}/v1/invoke`,
     cancelUrl: `http://127.0.0.1:${port}/v1/cancel`,
     apiKey,
-    counts,
     async stop() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
