@@ -49,11 +49,14 @@ const only = (template: Template, type: string): [string, Resource] => {
   return found[0]
 }
 
-/** Statements of every IAM policy attached to the role with this logical id. */
-const statementsOf = (template: Template, roleId: string): any[] =>
+/** Statements of every IAM policy, or of those attached to the role with this logical id. */
+const statementsOf = (template: Template, roleId?: string): any[] =>
   Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .filter((p) => roleId === undefined || JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
     .flatMap((p) => p.Properties.PolicyDocument.Statement)
+
+/** The statements that grant a Bedrock (model) action. */
+const bedrockStatements = (statements: any[]): any[] => statements.filter((st) => asList(st.Action).some((a: string) => a.startsWith('bedrock:')))
 
 /**
  * What a bundle still imports from outside itself, Node built-ins aside. esbuild reads the import
@@ -82,12 +85,15 @@ describe('EdgeAgentChat stack (defaults)', () => {
   let s: Synthesized
   let runtimeId: string
   let functionId: string
+  let fn: Resource['Properties']
   let apiId: string
 
   beforeAll(() => {
     s = synthesize()
     runtimeId = only(s.template, 'AWS::BedrockAgentCore::Runtime')[0]
-    functionId = only(s.template, 'AWS::Lambda::Function')[0]
+    const lambda = only(s.template, 'AWS::Lambda::Function')
+    functionId = lambda[0]
+    fn = lambda[1].Properties
     apiId = only(s.template, 'AWS::ApiGateway::RestApi')[0]
   })
 
@@ -115,8 +121,7 @@ describe('EdgeAgentChat stack (defaults)', () => {
 
     it('may invoke the configured model only (Converse and ConverseStream actions)', () => {
       const roleArn = only(s.template, 'AWS::BedrockAgentCore::Runtime')[1].Properties.RoleArn
-      const statements = statementsOf(s.template, roleArn['Fn::GetAtt'][0])
-      const bedrock = statements.filter((st) => asList(st.Action).some((a: string) => a.startsWith('bedrock:')))
+      const bedrock = bedrockStatements(statementsOf(s.template, roleArn['Fn::GetAtt'][0]))
       expect(bedrock).toHaveLength(1)
       expect(asList(bedrock[0].Action).sort()).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'])
       const resources = JSON.stringify(bedrock[0].Resource)
@@ -128,7 +133,6 @@ describe('EdgeAgentChat stack (defaults)', () => {
 
   describe('Lambda proxy', () => {
     it('is an arm64 Node.js 22+ function with a 15 minute timeout and the runtime wiring in its env', () => {
-      const fn = s.template.findResources('AWS::Lambda::Function')[functionId].Properties
       expect(fn.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/)
       expect(fn.Architectures).toEqual(['arm64'])
       expect(fn.Timeout).toBe(900)
@@ -142,7 +146,7 @@ describe('EdgeAgentChat stack (defaults)', () => {
     })
 
     it('ships one minified ESM bundle that includes the AgentCore client', async () => {
-      const key: string = s.template.findResources('AWS::Lambda::Function')[functionId].Properties.Code.S3Key
+      const key: string = fn.Code.S3Key
       const asset = s.assets.files[key.replace(/\.zip$/, '')]
       const dir = join(s.assemblyDir, asset.source.path)
       expect(existsSync(join(dir, 'index.mjs'))).toBe(true)
@@ -157,7 +161,7 @@ describe('EdgeAgentChat stack (defaults)', () => {
     })
 
     it('may invoke and stop sessions of this runtime (ARN and ARN/*) and write its own logs, nothing else', () => {
-      const roleId = s.template.findResources('AWS::Lambda::Function')[functionId].Properties.Role['Fn::GetAtt'][0]
+      const roleId = fn.Role['Fn::GetAtt'][0]
       const role = s.template.findResources('AWS::IAM::Role')[roleId].Properties
       expect(role.ManagedPolicyArns).toBeUndefined()
       const statements = statementsOf(s.template, roleId)
@@ -170,7 +174,7 @@ describe('EdgeAgentChat stack (defaults)', () => {
           Resource: [runtimeArn, { 'Fn::Join': ['', [runtimeArn, '/*']] }],
         }),
       )
-      const logGroupId = s.template.findResources('AWS::Lambda::Function')[functionId].Properties.LoggingConfig.LogGroup.Ref
+      const logGroupId = fn.LoggingConfig.LogGroup.Ref
       expect(statements).toContainEqual(
         expect.objectContaining({
           Effect: 'Allow',
@@ -267,10 +271,7 @@ describe('EdgeAgentChat stack (defaults)', () => {
         expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toMatch(/FullAccess|AdministratorAccess|PowerUser/)
       }
       expect(Object.keys(s.template.findResources('AWS::IAM::ManagedPolicy'))).toHaveLength(0)
-      const statements = Object.values(s.template.findResources('AWS::IAM::Policy')).flatMap(
-        (p) => p.Properties.PolicyDocument.Statement,
-      )
-      for (const st of statements) {
+      for (const st of statementsOf(s.template)) {
         for (const action of asList(st.Action as string)) expect(action).not.toMatch(/(^\*$|:\*$)/)
       }
     })
@@ -339,10 +340,7 @@ describe('EdgeAgentChat stack (configured through context)', () => {
     s.template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
       EnvironmentVariables: { AGENT_MODEL_ID: 'amazon.nova-lite-v1:0', AGENT_SYSTEM_PROMPT: 'Answer in one sentence.' },
     })
-    const statements = Object.values(s.template.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => p.Properties.PolicyDocument.Statement,
-    )
-    const bedrock = statements.filter((st) => asList(st.Action).some((a: string) => a.startsWith('bedrock:')))
+    const bedrock = bedrockStatements(statementsOf(s.template))
     expect(bedrock).toHaveLength(1)
     expect(bedrock[0].Resource).toEqual({
       'Fn::Join': [
