@@ -4,8 +4,10 @@
  * in a separate batch, since tracing slows the process). Variants: floor, reference, project,
  * project@<rev>, or a path to a Worker entry (.ts). Writes bench/profile.md (and prints it).
  */
-import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { makeAgent, runStream } from './client'
 import { rotated } from './context'
@@ -47,22 +49,26 @@ async function traced(pid: number, work: () => Promise<unknown>): Promise<Map<st
 
 /** Where workerd's samples fall (perf record, leaf frame), grouped: kernel, kj I/O, V8, bindings, GC, allocator. */
 async function perfBreakdown(pid: number, work: () => Promise<unknown>): Promise<string> {
-  const { execFileSync } = await import('node:child_process')
-  const data = `${ROOT}bench/results/tmp/profile-${pid}.perf`
-  const perf = spawn('perf', ['record', '-q', '-F', '2000', '-o', data, '-p', String(pid)], { stdio: 'ignore' })
-  await new Promise((r) => setTimeout(r, 500))
-  await work()
-  perf.kill('SIGINT')
-  await new Promise((r) => perf.on('close', r))
+  const dir = mkdtempSync(join(tmpdir(), 'bench-perf-'))
+  const data = join(dir, 'perf.data')
   let report = ''
   try {
-    report = execFileSync('perf', ['report', '-i', data, '--no-children', '--sort', 'sym', '--stdio', '-g', 'none'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      maxBuffer: 64 * 1024 * 1024,
-    })
-  } catch {
-    return 'perf unavailable'
+    const perf = spawn('perf', ['record', '-q', '-F', '2000', '-o', data, '-p', String(pid)], { stdio: 'ignore' })
+    await new Promise((r) => setTimeout(r, 500))
+    await work()
+    perf.kill('SIGINT')
+    await new Promise((r) => perf.on('close', r))
+    try {
+      report = execFileSync('perf', ['report', '-i', data, '--no-children', '--sort', 'sym', '--stdio', '-g', 'none'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 64 * 1024 * 1024,
+      })
+    } catch {
+      return 'perf unavailable'
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
   const groups = new Map<string, number>()
   for (const line of report.split('\n')) {
