@@ -47,6 +47,11 @@ describe('composeAnswer', () => {
     expect(wordCount(composeAnswer({ prompt: 'long', earlier: [] }))).toBeGreaterThan(LONG_FILLER_WORDS)
   })
 
+  it('names the first of the longest words, counted in characters', () => {
+    expect(composeAnswer({ prompt: 'ab 😀😀😀 abc abd', earlier: [] })).toContain('Its longest word is “😀😀😀”.')
+    expect(composeAnswer({ prompt: 'a abc ab abd', earlier: [] })).toContain('Its longest word is “abc”.')
+  })
+
   it('shortens a huge prompt in the quote', () => {
     const answer = composeAnswer({ prompt: 'y'.repeat(5000), earlier: [] })
     expect(answer.length).toBeLessThan(2500)

@@ -62,8 +62,14 @@ function shorten(text: string, max: number): string {
 }
 
 function longestWord(words: readonly string[]): string {
+  // The best length is kept, not recounted per word: recounting made one long word followed by many
+  // short ones quadratic (a second of blocked event loop for a 32 000-character prompt).
   let best = ''
-  for (const word of words) if ([...word].length > [...best].length) best = word
+  let bestLength = 0
+  for (const word of words) {
+    const length = [...word].length
+    if (length > bestLength) [best, bestLength] = [word, length]
+  }
   return shorten(best, 60)
 }
 
