@@ -1,6 +1,7 @@
 import { Period } from 'aws-cdk-lib/aws-apigateway'
 import { RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { DEFAULT_MAX_PROMPT_CHARS } from '../../protocol/request'
+import { DEFAULT_HEARTBEAT_MS } from '../lambda/heartbeat'
 
 /**
  * Everything a deployment may tune. Read from CDK context (`cdk.json` "context" or `-c key=value`)
@@ -67,7 +68,7 @@ export const DEFAULT_CONFIG: EdgeAgentChatConfig = {
   quotaPeriod: Period.DAY,
   logRetention: RetentionDays.ONE_MONTH,
   apiAccessLogs: true,
-  heartbeatMs: 15_000,
+  heartbeatMs: DEFAULT_HEARTBEAT_MS,
   agentQualifier: 'DEFAULT',
   maxPromptChars: DEFAULT_MAX_PROMPT_CHARS,
 }
