@@ -23,7 +23,10 @@ async function freePort(): Promise<number> {
 }
 
 function startDev(env: Record<string, string>) {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'aws/local/dev.ts')], {
+  // tsx as a loader, not its CLI: the CLI is a parent process that relays a signal sent to it alone, and
+  // SIGKILLs the child (exit 130) when the child's acknowledgement takes over 30 ms, as it can on a
+  // loaded machine. A terminal's Ctrl-C reaches dev.ts itself; so does this test's SIGINT.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'aws/local/dev.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
