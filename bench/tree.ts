@@ -13,7 +13,9 @@ export function extractTree(rev: string, patch?: string): string {
   const dir = `${ROOT}bench/results/tmp/rev-${rev.replace(/[^\w.-]/g, '_')}${patch ? `+${patch}` : ''}`
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
-  execFileSync('sh', ['-c', `git -C "${ROOT}" archive "${rev}" app protocol public | tar -x -C "${dir}"`])
+  // git archive piped into tar without a shell, so a revision name is never shell text.
+  const archive = execFileSync('git', ['-C', ROOT, 'archive', rev, 'app', 'protocol', 'public'], { maxBuffer: 256 * 1024 * 1024 })
+  execFileSync('tar', ['-x', '-C', dir], { input: archive })
   if (patch) execFileSync('patch', ['-s', '-p1', '-d', dir, '-i', `${ROOT}bench/proposals/${patch}.patch`])
   return dir
 }
