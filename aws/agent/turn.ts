@@ -32,7 +32,7 @@ export interface TurnHooks {
 }
 
 export class Turn {
-  readonly controller = new AbortController()
+  private readonly controller = new AbortController()
   private run: Promise<void> | undefined
   private produced: AgentYield[] = []
   private ended = false
