@@ -4,7 +4,7 @@
  * /runtimes/{arn}/stopruntimesession), answering each prompt with a script of SSE writes over time.
  */
 import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { close, listen, LOCAL_HOST } from '../../local/listen'
 
 export type Step =
   | { send: string }
@@ -68,8 +68,7 @@ export async function startScriptedAgentCore(): Promise<ScriptedAgentCore> {
     release: (name) => gate(name).open(),
     close: async () => {
       for (const res of hanging) res.destroy()
-      server.closeAllConnections()
-      await new Promise<void>((r) => server.close(() => r()))
+      await close(server)
     },
   }
 
@@ -141,7 +140,6 @@ export async function startScriptedAgentCore(): Promise<ScriptedAgentCore> {
     res.end()
   })
   server.keepAliveTimeout = 0
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  state.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  state.endpoint = `http://${LOCAL_HOST}:${await listen(server, 0, 'scripted AgentCore')}`
   return state
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from '../../local/lambda-runtime'
 import { localProxyEnv } from '../../local/proxy-env'
 import { buildLambda } from '../build'
+import { LAMBDA_HANDLER } from '../bundle-options'
 import { startScriptedAgentCore, type ScriptedAgentCore } from './scripted-agentcore'
 
 export const TEST_AGENT_RUNTIME_ARN = 'arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/test_agent-AbCdEf1234'
@@ -23,7 +24,7 @@ export async function startProxy(options: Partial<LambdaPoolOptions> = {}, env: 
   const logs: string[] = []
   const pool = await startLambdaPool({
     codeDir,
-    handler: 'index.handler',
+    handler: LAMBDA_HANDLER,
     onLog: (line) => logs.push(line),
     ...options,
     env: { ...localProxyEnv(agent.endpoint, TEST_AGENT_RUNTIME_ARN), ...env },
