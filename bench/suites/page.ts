@@ -102,7 +102,7 @@ async function measure(browser: Browser, root: string, config: BenchConfig, log:
         body: PAGE,
       }),
     )
-    const runs: { total: number[]; layout: number[]; append: number[]; isolated: boolean; sizes: number[] }[] = []
+    const runs: { layout: number[]; append: number[]; isolated: boolean; sizes: number[] }[] = []
     for (let r = 0; r < config.page.runs; r++) {
       await page.goto('http://127.0.0.1/bench')
       await page.addScriptTag({ content: script })
@@ -125,7 +125,7 @@ async function measure(browser: Browser, root: string, config: BenchConfig, log:
             size += c.length
             sizes.push(size)
           }
-          return { total: [layout.reduce((a, b) => a + b, 0) / 1000], layout, append, isolated: crossOriginIsolated, sizes }
+          return { layout, append, isolated: crossOriginIsolated, sizes }
         }, chunks),
       )
       log(`page run ${r + 1}/${config.page.runs}`)
@@ -139,7 +139,7 @@ async function measure(browser: Browser, root: string, config: BenchConfig, log:
     return {
       chunks: n,
       bytes: text.length,
-      totalMs: summarize(runs.map((run) => run.total[0])),
+      totalMs: summarize(runs.map((run) => run.layout.reduce((a, b) => a + b, 0) / 1000)),
       perChunkUs: summarize(perIndex),
       appendOnlyUs: summarize(Array.from({ length: n }, (_, i) => median(runs.map((run) => run.append[i])))),
       firstQuarterUs: first,
