@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { close, listen } from '../listen'
+import { readBody } from '../read-body'
 import { writeOrWait } from '../write'
 import { AgentCoreError } from './errors'
 import { parseRequest, type ParsedRequest } from './request'
@@ -92,6 +93,7 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
       throw new AgentCoreError('ResourceNotFoundException', `No endpoint ${parsed.qualifier} on agent runtime ${parsed.runtimeArn}`)
     }
     const body = await readBody(req, maxPayload)
+    if (body === 'too_large') throw new AgentCoreError('ValidationException', `The payload exceeds the ${maxPayload} byte limit.`)
     if (parsed.operation === 'StopRuntimeSession') return stopSession(parsed, res, requestId)
     return invoke(parsed, target, req, res, body, requestId)
   }
@@ -219,19 +221,4 @@ function sendError(res: ServerResponse, e: AgentCoreError, requestId: string): v
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name]
   return Array.isArray(v) ? v[0] : v
-}
-
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size <= max) chunks.push(c)
-    })
-    req.on('end', () =>
-      size > max ? reject(new AgentCoreError('ValidationException', `The payload exceeds the ${max} byte limit.`)) : resolve(Buffer.concat(chunks)),
-    )
-    req.on('error', reject)
-  })
 }

@@ -16,6 +16,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { close, listen } from '../listen'
+import { readBody } from '../read-body'
 import { writeOrWait } from '../write'
 import { GATEWAY_RESPONSES, gatewayResponseBody, type GatewayResponse } from './gateway-responses'
 import { DEFAULT_LIMITS, type ApiGatewayLimits } from './limits'
@@ -102,7 +103,7 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
       return sendGatewayResponse(res, GATEWAY_RESPONSES.INVALID_API_KEY, requestId)
     }
 
-    const body = await readBody(req, limits.maxRequestBytes)
+    const body = await readBody(req, limits.maxRequestBytes).catch(() => 'aborted' as const)
     if (body === 'too_large') return sendGatewayResponse(res, GATEWAY_RESPONSES.REQUEST_TOO_LARGE, requestId)
     if (body === 'aborted') return
 
@@ -282,20 +283,4 @@ function sendGatewayResponse(res: ServerResponse, r: GatewayResponse, requestId:
   if (r.errorType) headers['x-amzn-ErrorType'] = r.errorType
   res.writeHead(r.status, headers)
   res.end(body)
-}
-
-function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | 'too_large' | 'aborted'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let tooLarge = false
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > max) tooLarge = true
-      else chunks.push(c)
-    })
-    req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)))
-    req.on('error', () => resolve('aborted'))
-    req.on('aborted', () => resolve('aborted'))
-  })
 }

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module'
 import { createInterface } from 'node:readline'
 import { close, listen, LOCAL_HOST } from '../listen'
+import { readBody } from '../read-body'
 import { functionArn, lambdaEnvironment } from './lambda-env'
 import type { Invocation } from './invocation'
 import type { InvokeOutcome, LambdaPoolOptions } from './types'
@@ -264,10 +265,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  const chunks: Buffer[] = []
-  for await (const c of req) chunks.push(c as Buffer)
   try {
-    const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
+    // No limit given: never 'too_large'.
+    const v = JSON.parse(((await readBody(req)) as Buffer).toString('utf8')) as unknown
     return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined
   } catch {
     return undefined
