@@ -86,10 +86,15 @@ export class Turn {
     }
     try {
       while (true) {
-        const next = this.produced.shift()
-        if (next) {
-          yield next
-          if (next.type === 'done') return
+        // The whole backlog at once: shift() per event copies what is left each time, and at full
+        // speed the model runs thousands of events ahead of the socket.
+        const backlog = this.produced
+        if (backlog.length > 0) {
+          this.produced = []
+          for (const next of backlog) {
+            yield next
+            if (next.type === 'done') return
+          }
           continue
         }
         if (this.cancelled) {
