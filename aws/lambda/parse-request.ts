@@ -5,13 +5,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda'
 import type { ErrorCode } from '../../protocol/events'
-import {
-  DEFAULT_MAX_PROMPT_CHARS,
-  isValidSessionId,
-  maxBodyBytes as bodyBytesFor,
-  validateInvoke,
-  type InvokeRequest,
-} from '../../protocol/request'
+import { DEFAULT_MAX_PROMPT_CHARS, maxBodyBytes as bodyBytesFor, validateCancel, validateInvoke, type InvokeRequest } from '../../protocol/request'
 
 export type Route = 'invoke' | 'cancel'
 
@@ -45,14 +39,7 @@ export function parseInvoke(event: APIGatewayProxyEvent): Parsed<InvokeRequest> 
 export function parseCancel(event: APIGatewayProxyEvent): Parsed<{ sessionId: string }> {
   const body = decodeBody(event)
   if (!body.ok) return body
-  if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
-    return { ok: false, status: 400, code: 'invalid_request', message: 'The body must be a JSON object with a "sessionId" field.' }
-  }
-  const { sessionId } = body.value as { sessionId?: unknown }
-  if (!isValidSessionId(sessionId)) {
-    return { ok: false, status: 400, code: 'invalid_session_id', message: '"sessionId" must be 33–256 characters of A–Z, a–z, 0–9, "_" or "-".' }
-  }
-  return { ok: true, value: { sessionId } }
+  return validateCancel(body.value)
 }
 
 /** The body as an object: JSON, or form fields (the edge accepts both), base64 bodies included. */
