@@ -51,13 +51,15 @@ export function renderMarkdown(report: BenchReport): string {
   if (r.targets?.length) {
     out.push('## Targets', '')
     const verdict = (v?: { figure: string; met: boolean | null }) => (v ? `${v.met === null ? '' : v.met ? '✅ ' : '❌ '}${v.figure}` : '–')
-    const routes = [...new Set(r.targets.filter((t) => !t.target.startsWith("the page")).flatMap((t) => Object.keys(t.by)))]
+    const isPage = (t: Target) => t.target.startsWith('the page')
+    const routeTargets = r.targets.filter((t) => !isPage(t))
+    const routes = [...new Set(routeTargets.flatMap((t) => Object.keys(t.by)))]
     out.push(
       'Each route variant against the targets: `project` is the route as built from the work tree (`npm run build`); `project@<rev>` is the route at that commit (`project@7864725`: before the native relay; `project@HEAD`: after it, bundled the same way); `project@HEAD+<name>` is the committed route with a proposed patch from bench/proposals/ applied.',
       '',
     )
-    out.push(table(['target', ...routes], r.targets.filter((t) => !t.target.startsWith('the page')).map((t) => [t.target, ...routes.map((n) => verdict(t.by[n]))])), '')
-    for (const t of r.targets.filter((t) => t.target.startsWith('the page'))) {
+    out.push(table(['target', ...routes], routeTargets.map((t) => [t.target, ...routes.map((n) => verdict(t.by[n]))])), '')
+    for (const t of r.targets.filter(isPage)) {
       out.push(table(['target', ...Object.keys(t.by)], [[t.target, ...Object.values(t.by).map(verdict)]]), '')
     }
   }
