@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
+import { readBody } from '../aws/local/read-body'
 import { encodeEvent, formatEvent, SSE_HEADERS } from '../protocol/events'
 
 export interface StreamSpec {
@@ -56,10 +57,12 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
   let requestSeq = 0
 
   const server: Server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, res) => {
-    readJson(req).then(
-      (body) => route(req, res, body),
-      () => json(res, 400, { error: { code: 'invalid_json', message: 'Body must be JSON.' } }),
-    )
+    readBody(req)
+      .then((bytes) => JSON.parse(bytes.toString() || '{}')) // 'too_large' cannot happen: no limit is set
+      .then(
+        (body) => route(req, res, body),
+        () => json(res, 400, { error: { code: 'invalid_json', message: 'Body must be JSON.' } }),
+      )
   })
 
   function route(req: IncomingMessage, res: ServerResponse, body: any) {
@@ -127,21 +130,6 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
-}
-
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = []
-    req.on('data', (b: Buffer) => parts.push(b))
-    req.on('end', () => {
-      try {
-        resolve(parts.length ? JSON.parse(Buffer.concat(parts).toString('utf8')) : {})
-      } catch (e) {
-        reject(e)
-      }
-    })
-    req.on('error', reject)
-  })
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
