@@ -29,7 +29,7 @@ export const FULL: BenchConfig = {
   mode: 'full',
   // project@7864725: the route before the native relay (ade21d1), for before/after in one run.
   // project@HEAD+<name>: the committed route with a proposed patch (bench/proposals/), left out once it no longer applies.
-  variants: ['direct', 'floor', 'reference', 'project', 'project@7864725', 'project@HEAD', 'project@HEAD+passthrough'],
+  variants: ['direct', 'floor', 'relay-floor', 'reference', 'project', 'project@7864725', 'project@HEAD', 'project@HEAD+passthrough'],
   latency: { runs: 6, stream: { n: 200, size: 100, intervalMs: 10 } },
   ttfb: { runs: 40, stream: { n: 1, size: 100, intervalMs: 0 } },
   cpu: { batches: 6, concurrent: 8, stream: { n: 1_000, size: 100, intervalMs: 1 } },
@@ -41,7 +41,7 @@ export const FULL: BenchConfig = {
 
 export const SMOKE: BenchConfig = {
   mode: 'smoke',
-  variants: ['direct', 'floor', 'reference', 'project'],
+  variants: ['direct', 'floor', 'relay-floor', 'reference', 'project'],
   latency: { runs: 1, stream: { n: 5, size: 64, intervalMs: 5 } },
   ttfb: { runs: 2, stream: { n: 1, size: 64, intervalMs: 0 } },
   cpu: { batches: 1, concurrent: 2, stream: { n: 10, size: 64, intervalMs: 1 } },

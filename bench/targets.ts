@@ -44,6 +44,15 @@ export function checkTargets(results: {
       },
     ],
     [
+      'CPU per answer vs the relay floor, the least Worker that sees its client leave (reported; no target)',
+      (n) => {
+        const rf = cpu?.['relay-floor']
+        if (!cpu?.[n] || !rf) return undefined
+        const r = ratio(cpu[n].schedMsPerAnswer.median, rf.schedMsPerAnswer.median)
+        return { figure: `${fmt(cpu[n].schedMsPerAnswer.median)} vs ${fmt(rf.schedMsPerAnswer.median)} ms (${fmt(r)}×)`, met: null }
+      },
+    ],
+    [
       'added latency per chunk (median) ≤ 1.2× the floor (or ≤ 0.1 ms above it)',
       (n) => {
         if (!latency?.[n] || !latency.floor) return undefined

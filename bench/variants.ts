@@ -16,7 +16,7 @@ import { childPids } from './proc'
 import { extractTree } from './tree'
 import type { Upstream } from './upstream'
 
-export type VariantName = 'direct' | 'floor' | 'reference' | 'project' | (string & {})
+export type VariantName = 'direct' | 'floor' | 'relay-floor' | 'reference' | 'project' | (string & {})
 
 export interface Variant {
   name: VariantName
@@ -108,6 +108,7 @@ export async function workerFrom(name: VariantName, entry: string, up: UpstreamA
 }
 
 export const floor = (up: Upstream) => workerFrom('floor', `${ROOT}bench/workers/floor.ts`, up)
+export const relayFloor = (up: Upstream) => workerFrom('relay-floor', `${ROOT}bench/workers/relay-floor.ts`, up)
 export const reference = (up: Upstream) => workerFrom('reference', `${ROOT}bench/workers/reference.ts`, up)
 
 /**
@@ -165,7 +166,7 @@ const PROJECT_AT = /^project@([\w.~^-]+?)(?:\+([\w-]+))?$/
 export const isProposal = (name: VariantName) => PROJECT_AT.exec(name)?.[2] !== undefined
 
 /**
- * Starts a variant by name: direct, floor, reference, project, project@<rev>[+<patch>], or the path
+ * Starts a variant by name: direct, floor, relay-floor, reference, project, project@<rev>[+<patch>], or the path
  * of a Worker entry (.ts, relative to the working directory).
  */
 export async function startVariant(name: VariantName, up: Upstream, opts: ProjectOptions): Promise<Variant> {
@@ -176,6 +177,8 @@ export async function startVariant(name: VariantName, up: Upstream, opts: Projec
       return direct(up)
     case 'floor':
       return floor(up)
+    case 'relay-floor':
+      return relayFloor(up)
     case 'reference':
       return reference(up)
     case 'project':
