@@ -45,6 +45,7 @@ export function renderMarkdown(report: BenchReport): string {
       `${m.machine.loadavgAfter.map((v: number) => v.toFixed(2)).join(' / ')} after; scheduling priority: ${m.priority}. The project's Worker: ${m.projectBuild || '–'}.`,
     '',
     'Ratios are to **the floor** (a Worker that returns `new Response(upstream.body)`), within this run. ' +
+      '**The relay floor** is the least Worker that can learn its client left mid-answer (the upstream body piped natively into an IdentityTransformStream, the pipe awaited in waitUntil; bench/workers/relay-floor.ts): what cancelling the agent on a disconnect costs before the route does anything. ' +
       'Variants ran in turn, their order rotated each round, so drift on a shared machine hits them alike.',
     '',
   )
@@ -68,8 +69,8 @@ export function renderMarkdown(report: BenchReport): string {
     const s = (m.config.latency.stream ?? {}) as { n: number; size: number; intervalMs: number }
     out.push('## Latency per chunk', '')
     out.push(
-      `${m.config.latency.runs} streams per variant of ${s.n} text events of ${s.size} B, ${s.intervalMs} ms apart. Latency = client receive time − ` +
-        'upstream send time (one process, one clock); added = minus the direct path’s median (for the p99 too: the direct p99 is one stall of the shared client process away from anything). Coalesced = events that arrived in the same ' +
+      `${m.config.latency.runs} streams per variant of ${s.n} text events of ${s.size} B, ${s.intervalMs} ms apart, each in step with a stream of the direct path (the upstream sends both the same event in the same tick; the direct row pools those twins). Latency = client receive time − ` +
+        'upstream send time (one process, one clock); added = per chunk, its receive time minus its direct twin’s, so a stall of the shared machine that delays both cancels out. Coalesced = events that arrived in the same ' +
         'socket read as the one before; reads/writes = client socket reads vs. upstream writes.',
       '',
     )
@@ -219,6 +220,7 @@ export function renderMarkdown(report: BenchReport): string {
     [
       '- Upstream: a Node HTTP server on 127.0.0.1 speaking the Lambda\'s side of the contract (`meta`, `text`…, `done`); each text event carries its send time, taken just before its write. The client (node:http, keep-alive) runs in the same process and clock.',
       '- Every Worker variant runs in its own workerd process started by Miniflare on 127.0.0.1 with the project\'s compatibility date and flags; CPU and memory are that process\'s /proc counters.',
+      '- The floor hands the upstream body to workerd as it is, so workerd pumps it after the handler has returned (a deferred proxy), where no JavaScript learns that the client left: workerd fires request.signal only when there is no deferred proxy (src/workerd/io/worker-entrypoint.c++). The relay floor pays for the second native pump that makes the end of the stream observable; see bench/relay-floor.md.',
       "- The reference route: a HonoX route (`createRoute`) doing `stream()` + `stream.pipe(res.body)` with `Content-Encoding: Identity`. The project's route: the Worker `npm run build` writes, with wrangler.toml's vars, pointed at the upstream; its rate limiter gets a limit the run cannot reach.",
       '- Proposals: `project@HEAD+<name>` is the committed route with bench/proposals/<name>.patch applied (its API sub-app bundled with esbuild and mounted at /api, as HonoX mounts it); the page table does the same for the renderer. A proposal that no longer applies is left out.',
       '- Where a chunk\'s cost goes (CPU, context switches, syscalls, perf samples by kind): bench/profile.md, `npx tsx bench/profile.ts floor reference project project@HEAD+passthrough`.',

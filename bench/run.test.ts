@@ -40,20 +40,25 @@ describe('npm run bench -- --smoke', () => {
 
   it('streams every chunk once, in order, ending with done, through every variant', () => {
     const { latency, ttfb, throughput, cpu } = results()
-    expect(Object.keys(latency)).toEqual(['direct', 'floor', 'reference', 'project'])
-    for (const f of Object.values(latency)) {
-      expect(f.intact).toEqual({ runs: config.latency.runs, of: config.latency.runs })
-      expect(f.latency.n).toBe(config.latency.runs * config.latency.stream.n)
-      expect(f.writes).toBe(config.latency.runs * (config.latency.stream.n + 2))
+    expect(Object.keys(latency)).toEqual(['direct', 'floor', 'relay-floor', 'reference', 'project'])
+    // Every other variant streams in step with the direct path, so the direct path ran once per pair.
+    const pairs = Object.keys(latency).length - 1
+    for (const [name, f] of Object.entries(latency)) {
+      const runs = config.latency.runs * (name === 'direct' ? pairs : 1)
+      expect(f.intact).toEqual({ runs, of: runs })
+      expect(f.latency.n).toBe(runs * config.latency.stream.n)
+      expect(f.writes).toBe(runs * (config.latency.stream.n + 2))
       expect(f.reads).toBeGreaterThan(0)
+      expect(Number.isFinite(f.added.p99)).toBe(true)
     }
+    expect(latency.direct.added).toEqual({ median: 0, p99: 0 })
     for (const f of Object.values(ttfb)) expect(f.intact.runs).toBe(config.ttfb.runs)
     const bytes = Object.values(throughput).map((f) => f.bytes)
     for (const f of Object.values(throughput)) expect(f.intact.runs).toBe(config.throughput.runs)
-    // direct, the floor and the reference pass the upstream's bytes as they are; the route may add its own meta event.
-    expect(new Set(bytes.slice(0, 3)).size).toBe(1)
-    expect(bytes[3]).toBeGreaterThanOrEqual(bytes[0])
-    expect(Object.keys(cpu)).toEqual(['floor', 'reference', 'project'])
+    // direct, both floors and the reference pass the upstream's bytes as they are; the route may add its own meta event.
+    expect(new Set(bytes.slice(0, 4)).size).toBe(1)
+    expect(bytes[4]).toBeGreaterThanOrEqual(bytes[0])
+    expect(Object.keys(cpu)).toEqual(['floor', 'relay-floor', 'reference', 'project'])
     for (const f of Object.values(cpu)) expect(f.intact.answers).toBe(config.cpu.batches * config.cpu.concurrent)
   })
 
@@ -65,7 +70,7 @@ describe('npm run bench -- --smoke', () => {
     for (const level of config.concurrency.levels) {
       const byVariant = results().concurrency[level]
       for (const f of Object.values(byVariant)) expect(f.intact).toBe(level)
-      for (const name of ['floor', 'reference', 'project']) {
+      for (const name of ['floor', 'relay-floor', 'reference', 'project']) {
         expect(byVariant[name].peakRssKb).toBeGreaterThan(byVariant[name].baselineRssKb! - 1)
         expect(byVariant[name].peakKbPerStream).toEqual(expect.any(Number))
       }

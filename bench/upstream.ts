@@ -7,6 +7,11 @@
  * Each text event carries its send time (`performance.now()` of this process, taken just before
  * the write) in a stamp `[#<seq>@<ms>]`; the client runs in the same process, so the client's
  * receive time minus the stamp is the hop's latency on one clock.
+ *
+ * Paired streams (`"pair":"<id>"` in the spec): the first request of a pair waits for the second,
+ * then both get each event in the same tick, with the same stamp. A variant paired with the direct
+ * path then has, per chunk, a twin that met the same moment of the machine; a stall of the shared
+ * host delays both, and the difference is what the proxy added (bench/suites/latency.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -21,6 +26,8 @@ export interface StreamSpec {
   size: number
   /** Time between text events; 0 = as fast as the socket takes them. */
   intervalMs: number
+  /** Streams with the same pair id are sent together: the same events, in the same ticks. */
+  pair?: string
 }
 
 export const promptFor = (spec: StreamSpec) => `bench ${JSON.stringify(spec)}`
@@ -28,8 +35,10 @@ export const promptFor = (spec: StreamSpec) => `bench ${JSON.stringify(spec)}`
 export function parsePrompt(prompt: unknown): StreamSpec | null {
   if (typeof prompt !== 'string' || !prompt.startsWith('bench ')) return null
   try {
-    const { n, size, intervalMs } = JSON.parse(prompt.slice(6))
-    if ([n, size, intervalMs].every((v) => Number.isFinite(v) && v >= 0)) return { n, size, intervalMs }
+    const { n, size, intervalMs, pair } = JSON.parse(prompt.slice(6))
+    if (![n, size, intervalMs].every((v) => Number.isFinite(v) && v >= 0)) return null
+    if (pair !== undefined && typeof pair !== 'string') return null
+    return pair === undefined ? { n, size, intervalMs } : { n, size, intervalMs, pair }
   } catch {
     // fall through: not a bench prompt
   }
@@ -52,8 +61,17 @@ export interface Upstream {
   stop(): Promise<void>
 }
 
+/** One client's side of a stream: its response and whether it has ended. */
+interface Listener {
+  res: ServerResponse
+  sessionId: string
+  ended: boolean
+}
+
 export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
   const live = new Map<string, () => void>()
+  // The first request of a pair, waiting for its twin.
+  const waiting = new Map<string, Listener>()
   let requestSeq = 0
 
   const server: Server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, res) => {
@@ -75,42 +93,56 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
     }
     const spec = parsePrompt(body?.prompt)
     if (!spec) return json(res, 400, { error: { code: 'invalid_request', message: 'Not a bench prompt.' } })
-    const sessionId = typeof body.sessionId === 'string' ? body.sessionId : crypto.randomUUID()
-    stream(res, spec, sessionId, `up-${++requestSeq}`)
+    const me: Listener = { res, sessionId: typeof body.sessionId === 'string' ? body.sessionId : crypto.randomUUID(), ended: false }
+    if (spec.pair === undefined) return stream([me], spec)
+    const twin = waiting.get(spec.pair)
+    if (!twin) {
+      waiting.set(spec.pair, me)
+      res.on('close', () => waiting.get(spec.pair!) === me && waiting.delete(spec.pair!))
+      return
+    }
+    waiting.delete(spec.pair)
+    stream([twin, me], spec)
   }
 
-  function stream(res: ServerResponse, spec: StreamSpec, sessionId: string, requestId: string) {
-    res.writeHead(200, SSE_HEADERS)
-    res.write(encodeEvent('meta', { sessionId, requestId }))
+  function stream(listeners: Listener[], spec: StreamSpec) {
     let seq = 0
     let timer: NodeJS.Timeout | undefined
-    let ended = false
     const t0 = performance.now()
-    const finish = () => {
-      if (ended) return
-      ended = true
-      clearTimeout(timer)
-      live.delete(sessionId)
+    const finish = (l: Listener) => {
+      if (l.ended) return
+      l.ended = true
+      live.delete(l.sessionId)
+      if (listeners.every((x) => x.ended)) clearTimeout(timer)
     }
-    live.set(sessionId, () => {
-      if (ended) return
-      res.end(formatEvent('done', { stopReason: 'cancelled' }))
-      finish()
-    })
-    res.on('close', finish)
+    for (const l of listeners) {
+      l.res.writeHead(200, SSE_HEADERS)
+      l.res.write(encodeEvent('meta', { sessionId: l.sessionId, requestId: `up-${++requestSeq}` }))
+      live.set(l.sessionId, () => {
+        if (l.ended) return
+        l.res.end(formatEvent('done', { stopReason: 'cancelled' }))
+        finish(l)
+      })
+      l.res.on('close', () => finish(l))
+    }
 
     const next = () => {
-      if (ended) return
+      const open = listeners.filter((l) => !l.ended)
+      if (!open.length) return
       if (seq === spec.n) {
-        res.end(formatEvent('done', { stopReason: 'end_turn' }))
+        for (const l of open) {
+          l.res.end(formatEvent('done', { stopReason: 'end_turn' }))
+          finish(l)
+        }
         return
       }
-      // One write per event, stamped as late as possible.
-      const ok = res.write(formatEvent('text', { text: stampedText(seq, performance.now(), spec.size) }))
+      // One write per event and listener, stamped as late as possible (once: twins share the stamp).
+      const event = formatEvent('text', { text: stampedText(seq, performance.now(), spec.size) })
+      const full = open.filter((l) => !l.res.write(event))
       seq++
       if (spec.intervalMs === 0) {
-        if (ok) setImmediate(next)
-        else res.once('drain', next)
+        if (!full.length) setImmediate(next)
+        else Promise.all(full.map((l) => new Promise((r) => l.res.once('drain', r).once('close', r)))).then(next)
       } else {
         // An absolute schedule, so timer lateness does not accumulate.
         timer = setTimeout(next, Math.max(0, t0 + seq * spec.intervalMs - performance.now()))
