@@ -2,7 +2,8 @@
  * `npx tsx bench/experiments/run.ts [name…]`: the ways a Worker can relay a stream, measured side by
  * side with the floor — workerd CPU per chunk, latency and coalescing of chunks 10 ms apart, and what
  * the client gets when the upstream breaks mid-stream (socket destroyed after half an event).
- * Writes bench/experiments/results.md. Each experiment is one file here; see its first line.
+ * Writes bench/experiments/results.md (EXP_OUT=<file> writes elsewhere, for a trial run). Each
+ * experiment is one file here; see its first line.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -69,7 +70,7 @@ async function main() {
     ...rows,
     '',
   ].join('\n')
-  writeFileSync(`${HERE}results.md`, md)
+  writeFileSync(process.env.EXP_OUT ?? `${HERE}results.md`, md)
   console.log(md)
 }
 
