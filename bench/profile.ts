@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/profile.ts [variant…]`: why a variant costs what it costs, per streamed chunk —
  * workerd CPU (schedstat), context switches (/proc/<pid>/task/*\/status) and system calls (strace -c -f,
- * in a separate batch, since tracing slows the process). Variants: floor, reference, project,
+ * in a separate batch, since tracing slows the process). Variants: floor, relay-floor, reference, project,
  * project@<rev>, or a path to a Worker entry (.ts). Writes bench/profile.md (and prints it).
  */
 import { execFileSync, spawn } from 'node:child_process'
@@ -92,7 +92,7 @@ async function perfBreakdown(pid: number, work: () => Promise<unknown>): Promise
 }
 
 async function main() {
-  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['floor', 'reference', 'project']
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['floor', 'relay-floor', 'reference', 'project']
   const up = await startUpstream()
   const agent = makeAgent()
   const spec: StreamSpec = { n: 1_000, size: 100, intervalMs: 1 }
