@@ -38,7 +38,7 @@ export function parsePrompt(prompt: unknown): StreamSpec | null {
     const { n, size, intervalMs, pair } = JSON.parse(prompt.slice(6))
     if (![n, size, intervalMs].every((v) => Number.isFinite(v) && v >= 0)) return null
     if (pair !== undefined && typeof pair !== 'string') return null
-    return pair === undefined ? { n, size, intervalMs } : { n, size, intervalMs, pair }
+    return { n, size, intervalMs, pair }
   } catch {
     // fall through: not a bench prompt
   }
