@@ -8,6 +8,16 @@ export interface Bindings {
   MAX_PROMPT_CHARS?: string
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS?: string
   RATE_LIMITER?: RateLimit
+  /** rest (default) | function-url | invoke-stream | websocket | lambda-agent: app/server/upstream/types.ts */
+  UPSTREAM_KIND?: string
+  /** Secrets of the edge's AWS principal for the SigV4-signed paths (function-url, invoke-stream, websocket). */
+  UPSTREAM_AWS_ACCESS_KEY_ID?: string
+  UPSTREAM_AWS_SECRET_ACCESS_KEY?: string
+  UPSTREAM_AWS_SESSION_TOKEN?: string
+  UPSTREAM_AWS_REGION?: string
+  /** invoke-stream: the function (name or ARN) and, locally, the Lambda API emulator's URL. */
+  UPSTREAM_LAMBDA_FUNCTION?: string
+  UPSTREAM_LAMBDA_ENDPOINT?: string
 }
 
 export interface AppEnv {

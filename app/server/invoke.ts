@@ -1,13 +1,12 @@
 import type { Context } from 'hono'
 import { encodeEvent, SESSION_HEADER, SSE_HEADERS } from '../../protocol/events'
 import type { AppEnv } from '../global'
-import { cancelUpstream } from './cancel'
 import { readConfig } from './config'
 import { errorResponse } from './errors'
 import { maxBodyBytes, newSessionId, validateInvoke } from '../../protocol/request'
 import { limitBody, readBody } from './read-body'
 import { relay } from './relay'
-import { openUpstream } from './upstream'
+import { upstreamFor } from './upstream'
 
 /**
  * POST /api/invoke: validate, open the upstream stream, re-stream it. Nothing reaches the upstream
@@ -16,6 +15,7 @@ import { openUpstream } from './upstream'
  */
 export async function invoke(c: Context<AppEnv>): Promise<Response> {
   const config = readConfig(c.env ?? {})
+  const upstream = upstreamFor(config)
   // Taken before the body is read: hono's bodyLimit may replace c.req.raw with a buffered copy.
   const clientSignal = c.req.raw.signal
   const limited = await limitBody(maxBodyBytes(config.maxPromptChars))(c, async () => {})
@@ -36,17 +36,17 @@ export async function invoke(c: Context<AppEnv>): Promise<Response> {
     if (settled) return
     settled = true
     upstreamAbort.abort()
-    waitUntil(c, cancelUpstream(config, sessionId))
+    waitUntil(c, upstream.cancel(sessionId))
   }
   clientSignal?.addEventListener('abort', stopUpstream)
 
-  const upstream = await openUpstream(config, { prompt: input.value.prompt, sessionId }, upstreamAbort.signal)
-  if (!upstream.ok) {
+  const opened = await upstream.open({ prompt: input.value.prompt, sessionId }, upstreamAbort.signal)
+  if (!opened.ok) {
     settled = true
-    return errorResponse(upstream.status, upstream.code, upstream.message, { [SESSION_HEADER]: sessionId })
+    return errorResponse(opened.status, opened.code, opened.message, { [SESSION_HEADER]: sessionId })
   }
 
-  const relayed = relay(encodeEvent('meta', { sessionId, requestId }), upstream.response.body)
+  const relayed = relay(encodeEvent('meta', { sessionId, requestId }), opened.body)
   // A pipe that fails means the client left or the upstream broke: either way the agent should stop
   // (a cancel for a session that already ended is answered and ignored upstream).
   waitUntil(

@@ -1,36 +1,36 @@
 import { describe, expect, it } from 'vitest'
-import { readConfig } from './config'
-import { openUpstream } from './upstream'
-import { eventually, marker, seenWith, upstreamUrl } from '../test/upstream-client'
+import { readConfig } from '../config'
+import { restUpstream } from './rest'
+import { eventually, marker, seenWith, upstreamUrl } from '../../test/upstream-client'
 import { env } from 'cloudflare:test'
 
 const config = (overrides: Record<string, string> = {}) =>
   readConfig({ UPSTREAM_URL: `${upstreamUrl()}/v1/invoke`, UPSTREAM_API_KEY: env.UPSTREAM_API_KEY, UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '500', ...overrides })
 
-describe('openUpstream', () => {
+describe('restUpstream.open', () => {
   it('returns the event stream of a 200 answer', async () => {
     const m = marker()
-    const result = await openUpstream(config(), { prompt: `answer:${m}`, sessionId: 's'.repeat(40) }, new AbortController().signal)
+    const result = await restUpstream(config()).open({ prompt: `answer:${m}`, sessionId: 's'.repeat(40) }, new AbortController().signal)
     expect(result.ok).toBe(true)
-    if (result.ok) expect(await result.response.text()).toContain('event: done')
+    if (result.ok) expect(await new Response(result.body).text()).toContain('event: done')
   })
 
   it('an unreachable upstream is 502 upstream_unreachable', async () => {
     // Port 1 on loopback: nothing listens there, so the connection is refused.
-    const result = await openUpstream(config({ UPSTREAM_URL: 'http://127.0.0.1:1/v1/invoke' }), { prompt: 'x', sessionId: 's'.repeat(40) }, new AbortController().signal)
+    const result = await restUpstream(config({ UPSTREAM_URL: 'http://127.0.0.1:1/v1/invoke' })).open({ prompt: 'x', sessionId: 's'.repeat(40) }, new AbortController().signal)
     expect(result).toEqual({ ok: false, status: 502, code: 'upstream_unreachable', message: expect.any(String) })
   })
 
   it('a wrong API key is 502 upstream_auth, and the key is what the upstream saw', async () => {
     const m = marker()
-    const result = await openUpstream(config({ UPSTREAM_API_KEY: 'wrong' }), { prompt: `answer:${m}`, sessionId: 's'.repeat(40) }, new AbortController().signal)
+    const result = await restUpstream(config({ UPSTREAM_API_KEY: 'wrong' })).open({ prompt: `answer:${m}`, sessionId: 's'.repeat(40) }, new AbortController().signal)
     expect(result).toMatchObject({ ok: false, status: 502, code: 'upstream_auth' })
     expect((await seenWith(m))[0].headers['x-api-key']).toBe('wrong')
   })
 
   it('no response headers within the first-byte timeout is 504 upstream_timeout, and the request is aborted', async () => {
     const m = marker()
-    const result = await openUpstream(config({ UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '200' }), { prompt: `hang:${m}`, sessionId: 's'.repeat(40) }, new AbortController().signal)
+    const result = await restUpstream(config({ UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '200' })).open({ prompt: `hang:${m}`, sessionId: 's'.repeat(40) }, new AbortController().signal)
     expect(result).toMatchObject({ ok: false, status: 504, code: 'upstream_timeout' })
     const [seen] = await eventually(() => seenWith(m), (r) => r[0]?.aborted === true)
     expect(seen.aborted).toBe(true)
