@@ -21,22 +21,23 @@ export interface BenchConfig {
   concurrency: { levels: number[]; stream: StreamSpec }
   /** The Lambda's normalizer, bundle and module init. */
   lambda: { events: number; rounds: number; inits: number }
-  /** The page's renderer: an answer of `bytes` in `chunks` chunks; also each proposal (bench/proposals/<name>.patch) applied to HEAD. */
-  page: { chunks: number; bytes: number; runs: number; proposals: string[] }
+  /** The page's renderer: an answer of `bytes` in `chunks` chunks. */
+  page: { chunks: number; bytes: number; runs: number }
+  /** What a Worker learns when its client leaves mid-answer: how long to wait for a cancel that may never come. */
+  disconnect: { waitMs: number }
 }
 
 export const FULL: BenchConfig = {
   mode: 'full',
-  // project@7864725: the route before the native relay (ade21d1), for before/after in one run.
-  // project@HEAD+<name>: the committed route with a proposed patch (bench/proposals/), left out once it no longer applies.
-  variants: ['direct', 'floor', 'relay-floor', 'reference', 'project', 'project@7864725', 'project@HEAD', 'project@HEAD+passthrough'],
+  variants: ['direct', 'floor', 'relay-floor', 'reference', 'project'],
   latency: { runs: 6, stream: { n: 200, size: 100, intervalMs: 10 } },
   ttfb: { runs: 40, stream: { n: 1, size: 100, intervalMs: 0 } },
   cpu: { batches: 6, concurrent: 8, stream: { n: 1_000, size: 100, intervalMs: 1 } },
   throughput: { runs: 3, bytes: 20 * 1024 * 1024, eventSize: 16 * 1024 },
   concurrency: { levels: [100, 500, 1_000], stream: { n: 20, size: 100, intervalMs: 100 } },
   lambda: { events: 5_000, rounds: 7, inits: 7 },
-  page: { chunks: 2_000, bytes: 100_000, runs: 3, proposals: [] },
+  page: { chunks: 2_000, bytes: 100_000, runs: 3 },
+  disconnect: { waitMs: 2_000 },
 }
 
 export const SMOKE: BenchConfig = {
@@ -48,7 +49,8 @@ export const SMOKE: BenchConfig = {
   throughput: { runs: 1, bytes: 64 * 1024, eventSize: 4 * 1024 },
   concurrency: { levels: [5], stream: { n: 3, size: 64, intervalMs: 5 } },
   lambda: { events: 50, rounds: 1, inits: 1 },
-  page: { chunks: 40, bytes: 2_000, runs: 1, proposals: [] },
+  page: { chunks: 40, bytes: 2_000, runs: 1 },
+  disconnect: { waitMs: 200 },
 }
 
 function merge<T>(base: T, patch: unknown): T {

@@ -4,6 +4,7 @@ import type { ConcurrencyFigures } from './suites/concurrency'
 import type { CpuFigures } from './suites/cpu'
 import type { LambdaFigures } from './suites/lambda'
 import type { LatencyFigures, TtfbFigures } from './suites/latency'
+import type { DisconnectFigures } from './suites/disconnect'
 import type { PageFigures } from './suites/page'
 import type { ThroughputFigures } from './suites/throughput'
 import { ratio, type Summary } from './stats'
@@ -33,7 +34,8 @@ export function renderMarkdown(report: BenchReport): string {
     throughput?: Record<string, ThroughputFigures>
     concurrency?: Record<string, Record<string, ConcurrencyFigures>>
     lambda?: LambdaFigures
-    page?: PageFigures & { proposals?: Record<string, PageFigures> }
+    page?: PageFigures
+    disconnect?: DisconnectFigures
     targets?: Target[]
   }
   const out: string[] = []
@@ -56,7 +58,7 @@ export function renderMarkdown(report: BenchReport): string {
     const routeTargets = r.targets.filter((t) => !isPage(t))
     const routes = [...new Set(routeTargets.flatMap((t) => Object.keys(t.by)))]
     out.push(
-      'Each route variant against the targets: `project` is the route as built from the work tree (`npm run build`); `project@<rev>` is the route at that commit (`project@7864725`: before the native relay; `project@HEAD`: after it, bundled the same way); `project@HEAD+<name>` is the committed route with a proposed patch from bench/proposals/ applied.',
+      'The route against the targets: `project` is the route as built from the work tree (`npm run build`).',
       '',
     )
     out.push(table(['target', ...routes], routeTargets.map((t) => [t.target, ...routes.map((n) => verdict(t.by[n]))])), '')
@@ -206,11 +208,28 @@ export function renderMarkdown(report: BenchReport): string {
         `per chunk index the median of ${m.config.page.runs} runs.`,
       '',
     )
-    const pages: [string, PageFigures][] = [['app/client/render-markdown.ts', p], ...Object.entries(p.proposals ?? {}).map(([k, v]): [string, PageFigures] => [`with bench/proposals/${k}.patch`, v])]
+    const pages: [string, PageFigures][] = [['app/client/render-markdown.ts', p]]
     out.push(
       table(
         ['renderer', 'total main-thread ms (median)', 'per chunk µs median', 'p99', 'append only µs median', 'first quarter µs', 'last quarter µs', 'last/first', 'slope µs per 10 KB'],
         pages.map(([name, v]) => [name, f(v.totalMs.median, 0), f(v.perChunkUs.median, 0), f(v.perChunkUs.p99, 0), f(v.appendOnlyUs.median, 0), f(v.firstQuarterUs, 0), f(v.lastQuarterUs, 0), f(v.growth), f(v.slopeUsPer10KB, 1)]),
+      ),
+      '',
+    )
+  }
+  if (r.disconnect) {
+    const d = r.disconnect
+    out.push('## What a Worker learns when its client leaves', '')
+    out.push(
+      'bench/workers/disconnect-probe.ts in workerd: a client reads the first bytes of an endless answer and leaves. `relay` pipes the upstream body into an IdentityTransformStream (the relay floor); ' +
+        `\`passthrough\` hands it over as it is (the floor) with a request.signal listener and a live waitUntil. Cancel = the Worker called the upstream's cancel within ${d.waitMs} ms. ` +
+        'While passthrough shows no cancel, the route cannot be the floor (bench/relay-floor.md).',
+      '',
+    )
+    out.push(
+      table(
+        ['way', 'upstream connection closed', 'Worker sent its cancel', 'ms to the cancel'],
+        Object.entries(d.by).map(([way, v]) => [way, v.upstreamClosed ? 'yes' : 'no', v.cancelled ? 'yes' : 'no', f(v.cancelMs, 1)]),
       ),
       '',
     )
@@ -222,8 +241,7 @@ export function renderMarkdown(report: BenchReport): string {
       '- Every Worker variant runs in its own workerd process started by Miniflare on 127.0.0.1 with the project\'s compatibility date and flags; CPU and memory are that process\'s /proc counters.',
       '- The floor hands the upstream body to workerd as it is, so workerd pumps it after the handler has returned (a deferred proxy), where no JavaScript learns that the client left: workerd fires request.signal only when there is no deferred proxy (src/workerd/io/worker-entrypoint.c++). The relay floor pays for the second native pump that makes the end of the stream observable; see bench/relay-floor.md.',
       "- The reference route: a HonoX route (`createRoute`) doing `stream()` + `stream.pipe(res.body)` with `Content-Encoding: Identity`. The project's route: the Worker `npm run build` writes, with wrangler.toml's vars, pointed at the upstream; its rate limiter gets a limit the run cannot reach.",
-      '- Proposals: `project@HEAD+<name>` is the committed route with bench/proposals/<name>.patch applied (its API sub-app bundled with esbuild and mounted at /api, as HonoX mounts it); the page table does the same for the renderer. A proposal that no longer applies is left out.',
-      '- Where a chunk\'s cost goes (CPU, context switches, syscalls, perf samples by kind): bench/profile.md, `npx tsx bench/profile.ts floor relay-floor reference project project@HEAD+passthrough`.',
+      '- Where a chunk\'s cost goes (CPU, context switches, syscalls, perf samples by kind): bench/profile.md; the relay designs tried before the native pipe: bench/experiments.md; the route before the native relay and the rejected passthrough proposal: bench/relay-floor.md (their code is at commit 8f39d5a).',
       '- Figures from one run on a shared 2-core machine: compare variants within the run, not across runs. p99 latency and coalescing react to any other load on the machine (the floor shows it too).',
       `- Reproduce: \`npm run bench\` (sizes: bench/config.ts; override with BENCH_CONFIG='{"latency":{"runs":3}}'; \`--only=latency,cpu\`, \`--smoke\`).`,
     ].join('\n'),

@@ -6,6 +6,7 @@ import { configFor } from './config'
 import { runBench, writeReport, type BenchReport } from './run'
 import type { ConcurrencyFigures } from './suites/concurrency'
 import type { CpuFigures } from './suites/cpu'
+import type { DisconnectFigures } from './suites/disconnect'
 import type { LambdaFigures } from './suites/lambda'
 import type { LatencyFigures, TtfbFigures } from './suites/latency'
 import type { PageFigures } from './suites/page'
@@ -35,6 +36,7 @@ describe('npm run bench -- --smoke', () => {
       concurrency: Record<string, Record<string, ConcurrencyFigures>>
       lambda: LambdaFigures
       page: PageFigures
+      disconnect: DisconnectFigures
       targets: Target[]
     }
 
@@ -72,7 +74,7 @@ describe('npm run bench -- --smoke', () => {
       for (const f of Object.values(byVariant)) expect(f.intact).toBe(level)
       for (const name of ['floor', 'relay-floor', 'reference', 'project']) {
         expect(byVariant[name].peakRssKb).toBeGreaterThan(byVariant[name].baselineRssKb! - 1)
-        expect(byVariant[name].peakKbPerStream).toEqual(expect.any(Number))
+        expect(Number.isFinite(byVariant[name].peakKbPerStream)).toBe(true)
       }
       expect(byVariant.direct.peakRssKb).toBeUndefined()
     }
@@ -94,6 +96,18 @@ describe('npm run bench -- --smoke', () => {
     expect(Number.isFinite(page.growth)).toBe(true)
   })
 
+  it('probes what a Worker learns when its client leaves, both ways (figures only: what workerd does is the report\'s)', () => {
+    const { disconnect } = results()
+    expect(disconnect.waitMs).toBe(config.disconnect.waitMs)
+    expect(Object.keys(disconnect.by)).toEqual(['relay', 'passthrough'])
+    for (const way of Object.values(disconnect.by)) {
+      // The client really left: workerd dropped the upstream request either way.
+      expect(way.upstreamClosed).toBe(true)
+      expect(way.cancelled).toBe(way.cancelMs !== null)
+      if (way.cancelMs !== null) expect(Number.isFinite(way.cancelMs)).toBe(true)
+    }
+  })
+
   it('checks the targets and writes report.md and report.json', () => {
     const targets = results().targets
     expect(targets.map((t) => t.target)).toEqual(
@@ -108,9 +122,9 @@ describe('npm run bench -- --smoke', () => {
     const { md, json } = writeReport(report, dir)
     expect(existsSync(md)).toBe(true)
     const parsed = JSON.parse(readFileSync(json, 'utf8'))
-    expect(Object.keys(parsed.results)).toEqual(['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'targets'])
+    expect(Object.keys(parsed.results)).toEqual(['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect', 'targets'])
     const text = readFileSync(md, 'utf8')
-    for (const heading of ['## Targets', '## Latency per chunk', '## workerd CPU per answer', '## Throughput', '## Concurrent streams', '## Lambda handler', '## The page']) {
+    for (const heading of ['## Targets', '## Latency per chunk', '## workerd CPU per answer', '## Throughput', '## Concurrent streams', '## Lambda handler', '## The page', '## What a Worker learns when its client leaves']) {
       expect(text).toContain(heading)
     }
   })

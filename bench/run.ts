@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: one run, one machine, every figure of issue 5; writes bench/report.md and
  * bench/report.json. Flags: --smoke (tiny sizes; writes under bench/results/tmp/ unless --out),
- * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page, --variants=direct,floor,reference,project,
+ * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page,disconnect, --variants=direct,floor,relay-floor,reference,project,
  * --out=<dir>, --no-build (use the existing dist/ build of the project's Worker), --project=api (bundle
  * app/server/api.ts instead of building), --no-priority (by default the bench and its workerd processes
  * run at nice −10 where permitted, so a shared machine's other work disturbs the figures less).
@@ -16,6 +16,7 @@ import type { BenchContext } from './context'
 import { renderMarkdown } from './report'
 import { concurrencySuite } from './suites/concurrency'
 import { cpuSuite } from './suites/cpu'
+import { disconnectSuite } from './suites/disconnect'
 import { lambdaSuite } from './suites/lambda'
 import { latencySuite, ttfbSuite } from './suites/latency'
 import { pageSuite } from './suites/page'
@@ -23,9 +24,9 @@ import { throughputSuite } from './suites/throughput'
 import { startUpstream } from './upstream'
 import { setProcessPriority } from './proc'
 import { checkTargets } from './targets'
-import { isProposal, startVariant, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
+import { startVariant, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
 
-export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page'] as const
+export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect'] as const
 
 export type SuiteName = (typeof SUITES)[number]
 
@@ -72,15 +73,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     const variants: Variant[] = []
     try {
       for (const name of config.variants) {
-        let v: Variant
-        try {
-          v = await startVariant(name, upstream, { source: opts.projectSource ?? 'build', log })
-        } catch (e) {
-          // A proposal whose patch no longer applies (it was adopted, or the route moved on) is left out.
-          if (!isProposal(name)) throw e
-          log(`left out ${name}: ${e instanceof Error ? e.message.split('\n')[0] : e}`)
-          continue
-        }
+        const v = await startVariant(name, upstream, { source: opts.projectSource ?? 'build', log })
         variants.push(v)
         if (opts.priority && v.pid) setProcessPriority(v.pid, -10)
         log(`started ${name}${v.pid ? ` (workerd pid ${v.pid})` : ''}`)
@@ -100,6 +93,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   }
   if (only.has('lambda')) results.lambda = await lambdaSuite(config, log)
   if (only.has('page')) results.page = await pageSuite(config, log)
+  if (only.has('disconnect')) results.disconnect = await disconnectSuite(config, log)
 
   ;(results as any).targets = checkTargets(results as any)
   meta.projectBuild = projectBuild

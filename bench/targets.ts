@@ -1,7 +1,4 @@
-/**
- * Issue 5's targets, checked against one run's figures for this project's route (`project`) and for
- * each proposed version of it (`project@<rev>+<patch>`) measured in the same run.
- */
+/** Issue 5's targets, checked against one run's figures for this project's route (`project`). */
 import type { ConcurrencyFigures } from './suites/concurrency'
 import type { CpuFigures } from './suites/cpu'
 import type { LatencyFigures, TtfbFigures } from './suites/latency'
@@ -15,7 +12,7 @@ export interface Verdict {
 
 export interface Target {
   target: string
-  /** Per route variant (project, project@HEAD+passthrough, …). */
+  /** Per route variant (project). */
   by: Record<string, Verdict>
 }
 
@@ -30,10 +27,10 @@ export function checkTargets(results: {
   ttfb?: Record<string, TtfbFigures>
   cpu?: Record<string, CpuFigures>
   concurrency?: Record<string, Record<string, ConcurrencyFigures>>
-  page?: PageFigures & { proposals?: Record<string, PageFigures> }
+  page?: PageFigures
 }): Target[] {
   const { latency, cpu, ttfb, page, concurrency } = results
-  const names = Object.keys(latency ?? cpu ?? {}).filter((n) => n === 'project' || n.startsWith('project@'))
+  const names = Object.keys(latency ?? cpu ?? {}).filter((n) => n === 'project')
   const rows: [string, (name: string) => Verdict | undefined][] = [
     [
       'CPU per answer ≤ 1.2× the floor',
@@ -102,9 +99,6 @@ export function checkTargets(results: {
   if (page) {
     const by: Record<string, Verdict> = {
       'app/client/render-markdown.ts': { figure: `last/first quarter ${fmt(page.growth)}×, slope ${fmt(page.slopeUsPer10KB, 1)} µs per 10 KB`, met: page.growth <= 1.2 },
-    }
-    for (const [k, v] of Object.entries(page.proposals ?? {})) {
-      by[`+${k}`] = { figure: `${fmt(v.growth)}×, slope ${fmt(v.slopeUsPer10KB, 1)} µs per 10 KB`, met: v.growth <= 1.2 }
     }
     out.push({ target: "the page's cost per chunk does not grow with the answer (last/first quarter ≤ 1.2×)", by })
   }

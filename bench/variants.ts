@@ -13,7 +13,6 @@ import { Miniflare, type WorkerOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { buildEdgeApp } from '../e2e/edge-server'
 import { childPids } from './proc'
-import { extractTree } from './tree'
 import type { Upstream } from './upstream'
 
 export type VariantName = 'direct' | 'floor' | 'relay-floor' | 'reference' | 'project' | (string & {})
@@ -59,12 +58,12 @@ async function bundle(path: string, options: BuildOptions): Promise<NonNullable<
   return [{ type: 'ESModule', path, contents: out.outputFiles[0].text }]
 }
 
-/** The HonoX API sub-app (app/server/api.ts) of the tree at `root`, mounted at /api as HonoX mounts it. */
-const bundleApi = (root: string) =>
-  bundle(join(root, 'api-entry.mjs'), {
+/** The HonoX API sub-app (app/server/api.ts), mounted at /api as HonoX mounts it. */
+const bundleApi = () =>
+  bundle(join(ROOT, 'api-entry.mjs'), {
     stdin: {
       contents: `import { Hono } from 'hono'\nimport { api } from './app/server/api'\nexport default new Hono().route('/api', api)\n`,
-      resolveDir: root,
+      resolveDir: ROOT,
       loader: 'ts',
     },
   })
@@ -139,7 +138,7 @@ export interface ProjectOptions {
 /** This project's POST /api/invoke, from the work tree. */
 export async function project(up: Upstream, opts: ProjectOptions): Promise<Variant> {
   if (opts.source === 'api') {
-    return { ...(await startRoute('project', await bundleApi(ROOT), up)), build: 'esbuild bundle of app/server/api.ts mounted at /api' }
+    return { ...(await startRoute('project', await bundleApi(), up)), build: 'esbuild bundle of app/server/api.ts mounted at /api' }
   }
   if (opts.source === 'build') {
     opts.log?.('building the project (npm run build)')
@@ -152,26 +151,10 @@ export async function project(up: Upstream, opts: ProjectOptions): Promise<Varia
 }
 
 /**
- * The project's route as it was at a git revision (`project@<rev>`), or with a proposed patch
- * (`project@<rev>+<name>` applies bench/proposals/<name>.patch): app/ and protocol/ of that commit,
- * its API sub-app bundled as for `source: 'api'`. Puts a route's before and after in one run.
- */
-export async function projectAt(rev: string, up: Upstream, patch?: string): Promise<Variant> {
-  return startRoute(`project@${rev}${patch ? `+${patch}` : ''}`, await bundleApi(extractTree(rev, patch)), up)
-}
-
-const PROJECT_AT = /^project@([\w.~^-]+?)(?:\+([\w-]+))?$/
-
-/** `project@<rev>+<name>`: the route with a proposed patch, which may no longer apply. */
-export const isProposal = (name: VariantName) => PROJECT_AT.exec(name)?.[2] !== undefined
-
-/**
- * Starts a variant by name: direct, floor, relay-floor, reference, project, project@<rev>[+<patch>], or the path
- * of a Worker entry (.ts, relative to the working directory).
+ * Starts a variant by name: direct, floor, relay-floor, reference, project, or the path of a Worker
+ * entry (.ts, relative to the working directory).
  */
 export async function startVariant(name: VariantName, up: Upstream, opts: ProjectOptions): Promise<Variant> {
-  const at = PROJECT_AT.exec(name)
-  if (at) return projectAt(at[1], up, at[2])
   switch (name) {
     case 'direct':
       return direct(up)

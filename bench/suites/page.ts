@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import type { Browser } from 'playwright-core'
 import type { BenchConfig } from '../config'
-import { extractTree } from '../tree'
 import { chunked, markdownAnswer } from '../markdown-answer'
 import { median, slope, summarize, type Summary } from '../stats'
 
@@ -44,12 +43,12 @@ export interface PageFigures {
   chromium: string
 }
 
-/** The renderer bundled for the page: the project's (`root` = the work tree) or a proposal's copy. */
-async function rendererScript(root: string): Promise<string> {
+/** The project's renderer bundled for the page. */
+async function rendererScript(): Promise<string> {
   const out = await build({
     stdin: {
       contents: `import { MarkdownView } from './app/client/render-markdown'; globalThis.MarkdownView = MarkdownView`,
-      resolveDir: root,
+      resolveDir: ROOT,
       loader: 'ts',
     },
     bundle: true,
@@ -61,32 +60,20 @@ async function rendererScript(root: string): Promise<string> {
   return out.outputFiles[0].text
 }
 
-export async function pageSuite(config: BenchConfig, log: (m: string) => void): Promise<PageFigures & { proposals: Record<string, PageFigures> }> {
+export async function pageSuite(config: BenchConfig, log: (m: string) => void): Promise<PageFigures> {
   const { launchBrowser } = await import('../../e2e/browser')
   const browser = await launchBrowser()
   try {
-    const current = await measure(browser, ROOT, config, log)
-    const proposals: Record<string, PageFigures> = {}
-    for (const name of config.page.proposals) {
-      let tree: string
-      try {
-        tree = extractTree('HEAD', name)
-      } catch {
-        log(`left out ${name}: its patch does not apply to HEAD`)
-        continue
-      }
-      proposals[name] = await measure(browser, tree + '/', config, log)
-    }
-    return { ...current, proposals }
+    return await measure(browser, config, log)
   } finally {
     await browser.close()
   }
 }
 
-async function measure(browser: Browser, root: string, config: BenchConfig, log: (m: string) => void): Promise<PageFigures> {
+async function measure(browser: Browser, config: BenchConfig, log: (m: string) => void): Promise<PageFigures> {
   const text = markdownAnswer(config.page.bytes)
   const chunks = chunked(text, config.page.chunks)
-  const script = await rendererScript(root)
+  const script = await rendererScript()
   const page = await browser.newPage()
   try {
     // Served by the test itself (no server, no network): COOP+COEP make the page cross-origin
