@@ -17,7 +17,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { verifySigV4 } from '../aws/local/sigv4/verify'
 import { formatEvent } from '../protocol/events'
+import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from './test-credentials'
 
 export const TEST_API_KEY = 'test-upstream-key-not-a-secret'
 const SLOW_MS = 120
@@ -28,6 +30,8 @@ export interface SeenRequest {
   body: string
   prompt?: string
   sessionId?: string
+  /** A SigV4-signed request: `valid`, or the error type API Gateway would refuse it with. */
+  sigv4?: string
   /** The client (the Worker) went away before the answer ended. */
   aborted: boolean
   ended: boolean
@@ -48,7 +52,8 @@ export async function startTestUpstream(): Promise<TestUpstream> {
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const body = await readAll(req)
+    const bytes = await readAll(req)
+    const body = bytes.toString('utf8')
     if (url.pathname === '/__seen') return json(res, 200, seen)
     if (url.pathname === '/__release') {
       const marker = url.searchParams.get('marker') ?? ''
@@ -64,6 +69,18 @@ export async function startTestUpstream(): Promise<TestUpstream> {
       record.sessionId = parsed.sessionId
     } catch {}
     seen.push(record)
+    // Signed requests are checked as API Gateway's IAM authorization checks them (aws/local/sigv4).
+    if (req.headers.authorization !== undefined) {
+      const verdict = await verifySigV4(
+        { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body: bytes },
+        { service: 'execute-api', region: TEST_AWS_REGION, credentials: [TEST_AWS_CREDENTIAL] },
+      )
+      record.sigv4 = verdict.ok ? 'valid' : verdict.errorType
+      if (!verdict.ok) {
+        res.writeHead(verdict.status, { 'content-type': 'application/json', 'x-amzn-ErrorType': verdict.errorType })
+        return res.end(JSON.stringify({ message: verdict.message }))
+      }
+    }
     res.on('close', () => {
       if (!res.writableFinished) record.aborted = true
     })
@@ -167,12 +184,12 @@ export async function startTestUpstream(): Promise<TestUpstream> {
   }
 }
 
-function readAll(req: IncomingMessage): Promise<string> {
+function readAll(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', () => resolve(Buffer.concat(chunks)))
   })
 }
 
