@@ -15,6 +15,7 @@ import { close, listen, LOCAL_HOST } from '../listen'
 import { readBody } from '../read-body'
 import { functionArn, lambdaEnvironment } from './lambda-env'
 import type { Invocation } from './invocation'
+import { REGISTER_PATH } from './rapid-client'
 import type { InvokeOutcome, LambdaPoolOptions } from './types'
 
 const PREFIX = '/2018-06-01/runtime'
@@ -65,7 +66,8 @@ export class LambdaWorker {
     const port = await listen(this.server, 0, `Lambda Runtime API #${this.id}`)
     const env = lambdaEnvironment(this.options, `${LOCAL_HOST}:${port}`)
     this.spawnedAt = performance.now()
-    const child = spawn(this.options.nodePath ?? process.execPath, [ricEntry], {
+    // The runtime client's addon calls go over node:http (./rapid-client): no native build needed.
+    const child = spawn(this.options.nodePath ?? process.execPath, ['--require', REGISTER_PATH, ricEntry], {
       cwd: this.options.codeDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
