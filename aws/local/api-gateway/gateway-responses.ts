@@ -8,6 +8,8 @@ export interface GatewayResponse {
   status: number
   errorType?: string
   message: string
+  /** IAM's access-denied body spells it `Message`; every other response `message`. */
+  messageKey?: 'message' | 'Message'
 }
 
 export const GATEWAY_RESPONSES = {
@@ -25,5 +27,5 @@ export const GATEWAY_RESPONSES = {
 } as const satisfies Record<string, GatewayResponse>
 
 export function gatewayResponseBody(r: GatewayResponse): string {
-  return JSON.stringify({ message: r.message })
+  return JSON.stringify({ [r.messageKey ?? 'message']: r.message })
 }

@@ -32,6 +32,8 @@ export interface IncomingRequest {
   /** The API key the caller presented and its id, when the method requires one. */
   apiKey: string | null
   apiKeyId: string | null
+  /** The IAM caller, on methods with AWS_IAM authorization. */
+  caller?: { accessKeyId: string; principalArn: string }
   requestId: string
   extendedRequestId: string
   traceId: string
@@ -65,6 +67,9 @@ export function buildProxyEvent(api: RestApiIdentity, req: IncomingRequest): API
     headers[key] = value // `headers` keeps the last value of a repeated header
   }
 
+  // An IAM user's ARN names its account: arn:aws:iam::<account>:user/<name>. AWS puts the user's
+  // unique id (AIDA…) in caller and user; locally the user's name stands in for it.
+  const callerAccount = req.caller ? (req.caller.principalArn.split(':')[4] ?? null) : null
   const { single: queryStringParameters, multi: multiValueQueryStringParameters } = parseQuery(req.query)
   const contentType = headerValue(req.rawHeaders, 'content-type')
   const binary = contentType !== undefined && isBinaryMediaType(contentType, api.binaryMediaTypes)
@@ -95,19 +100,19 @@ export function buildProxyEvent(api: RestApiIdentity, req: IncomingRequest): API
       requestId: req.requestId,
       identity: {
         cognitoIdentityPoolId: null,
-        accountId: null,
+        accountId: callerAccount,
         cognitoIdentityId: null,
-        caller: null,
+        caller: req.caller ? req.caller.principalArn.split('/').pop()! : null,
         apiKey: req.apiKey,
         apiKeyId: req.apiKeyId,
         sourceIp: req.sourceIp,
         principalOrgId: null,
-        accessKey: null,
+        accessKey: req.caller?.accessKeyId ?? null,
         cognitoAuthenticationType: null,
         cognitoAuthenticationProvider: null,
-        userArn: null,
+        userArn: req.caller?.principalArn ?? null,
         userAgent,
-        user: null,
+        user: req.caller ? req.caller.principalArn.split('/').pop()! : null,
         clientCert: null,
       },
       domainName: hostname,

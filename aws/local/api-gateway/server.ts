@@ -2,8 +2,10 @@
  * A local API Gateway REST API with Lambda proxy integrations in response streaming mode
  * (`responseTransferMode: STREAM`): the shape of the deployed stack, on 127.0.0.1.
  *
- * Per request: match the route (else 403 Missing Authentication Token), check `x-api-key` (else 403
- * Forbidden), build the proxy event, invoke the function in streaming mode, wait for the metadata
+ * Per request: match the route (else 403 Missing Authentication Token), read the body, check the
+ * SigV4 signature and the caller's `execute-api:Invoke` permission on methods with IAM authorization
+ * (else 403 as API Gateway words it: ./iam-auth.ts), check `x-api-key` (else 403 Forbidden), build
+ * the proxy event, invoke the function in streaming mode, wait for the metadata
  * (integration timeout → 504), send status and headers, then stream the payload as it arrives with
  * the idle timeout and the 15-minute cap. A rejected invocation (throttling) gives 500, a function
  * error or an invalid response before the metadata 502 (AWS Lambda docs: services-apigateway-
@@ -18,7 +20,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { close, listen } from '../listen'
 import { readBody } from '../read-body'
 import { writeOrWait } from '../write'
+import type { LocalPrincipal } from '../sigv4/policy'
 import { GATEWAY_RESPONSES, gatewayResponseBody, type GatewayResponse } from './gateway-responses'
+import { checkIam } from './iam-auth'
 import { DEFAULT_LIMITS, type ApiGatewayLimits } from './limits'
 import { readPrelude, type Prelude } from './prelude'
 import { buildProxyEvent, type RestApiIdentity } from './proxy-event'
@@ -33,6 +37,8 @@ export interface Route {
   /** Resource path without the stage, e.g. `/invoke`. */
   path: string
   apiKeyRequired: boolean
+  /** The method's authorization (CloudFormation `AuthorizationType`); AWS_IAM needs SigV4. Default NONE. */
+  authorizationType?: 'NONE' | 'AWS_IAM'
 }
 
 export interface ApiGatewayOptions {
@@ -41,6 +47,8 @@ export interface ApiGatewayOptions {
   routes: Route[]
   /** Valid API keys (value → id). */
   apiKeys: Record<string, string>
+  /** IAM principals (their keys and Allow statements) for methods with AWS_IAM authorization. */
+  principals?: readonly LocalPrincipal[]
   invoke: InvokeFunction
   limits?: Partial<ApiGatewayLimits>
   /** One line per request and per notable event (like API Gateway's execution log). */
@@ -94,18 +102,28 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
       return sendGatewayResponse(res, GATEWAY_RESPONSES.MISSING_AUTHENTICATION_TOKEN, requestId)
     }
 
+    const body = await readBody(req, limits.maxRequestBytes).catch(() => 'aborted' as const)
+    if (body === 'too_large') return sendGatewayResponse(res, GATEWAY_RESPONSES.REQUEST_TOO_LARGE, requestId)
+    if (body === 'aborted') return
+
+    // Authorization first, then the API key (API Gateway's order: the key only identifies a caller
+    // for its usage plan).
+    const iam =
+      route.authorizationType === 'AWS_IAM'
+        ? await checkIam({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body }, api, route, opts.principals ?? [])
+        : undefined
+    if (iam && !iam.ok) {
+      log(`${req.method} ${url.pathname} 403 (IAM: ${iam.response.errorType}) ${requestId}`)
+      return sendGatewayResponse(res, iam.response, requestId)
+    }
+
     const presentedKey = req.headers['x-api-key']
     const apiKey = typeof presentedKey === 'string' ? presentedKey : null
     const apiKeyId = apiKey !== null && Object.hasOwn(opts.apiKeys, apiKey) ? opts.apiKeys[apiKey] : null
     if (route.apiKeyRequired && apiKeyId === null) {
-      req.resume()
       log(`${req.method} ${url.pathname} 403 (API key ${apiKey === null ? 'missing' : 'invalid'}) ${requestId}`)
       return sendGatewayResponse(res, GATEWAY_RESPONSES.INVALID_API_KEY, requestId)
     }
-
-    const body = await readBody(req, limits.maxRequestBytes).catch(() => 'aborted' as const)
-    if (body === 'too_large') return sendGatewayResponse(res, GATEWAY_RESPONSES.REQUEST_TOO_LARGE, requestId)
-    if (body === 'aborted') return
 
     const now = new Date(startedAt)
     const traceId = `Root=1-${Math.floor(startedAt / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
@@ -120,6 +138,7 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
       sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
       apiKey: route.apiKeyRequired ? apiKey : null,
       apiKeyId: route.apiKeyRequired ? apiKeyId : null,
+      caller: iam?.ok ? iam.principal : undefined,
       requestId,
       extendedRequestId: randomBytes(6).toString('base64url'),
       traceId,
