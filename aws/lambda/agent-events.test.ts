@@ -65,6 +65,18 @@ describe('agent payload shapes → project events', () => {
     expect(skipped).toEqual([])
   })
 
+  it("Python reprs (bedrock-agentcore's str() fallback for unserializable events) are not text; an AgentResult's stop reason counts", () => {
+    const m = createAgentEventMapper()
+    const run = (v: unknown) => m.map(undefined, JSON.stringify(v))
+    expect(run("{'data': 'Hi', 'delta': {'text': 'Hi'}, 'agent': <strands.agent.agent.Agent object at 0x7f2f2923cc50>}")).toEqual([])
+    expect(run("{'data': 'Hi', 'event_loop_cycle_id': UUID('f86f5f46-e1ec-4bd6-b391-3837b7c4fc14')}")).toEqual([])
+    expect(m.stopReason).toBeUndefined()
+    expect(run("{'result': AgentResult(stop_reason='cancelled', message={'role': 'assistant'})}")).toEqual([])
+    expect(m.stopReason).toBe('cancelled')
+    // Text that merely looks like a dict stays text.
+    expect(run("{'a': 1}")).toEqual([{ type: 'text', data: { text: "{'a': 1}" } }])
+  })
+
   it("Strands' derived text events count when the stream has no raw events", () => {
     expect(map({ data: 'Hi', delta: { text: 'Hi' } }).events).toEqual([{ type: 'text', data: { text: 'Hi' } }])
   })

@@ -4,6 +4,12 @@
  *
  * - ours: {type:'text',text} | {type:'tool',name,status,id?} | {type:'usage',...} | {type:'done',stopReason} | {type:'error',...}
  * - a Python BedrockAgentCoreApp yielding strings: `data: "Hi"` (a JSON string literal)
+ * - a Python BedrockAgentCoreApp yielding Strands' stream_async events as they are: the events that
+ *   hold Python objects (the agent, a UUID, the final AgentResult) fail json.dumps, and the framework
+ *   falls back to str(): `data: "{'data': 'Hi', 'delta': {...}, 'agent': <strands.agent.agent.Agent
+ *   object at 0x...>, ...}"`. Those strings are not text (their JSON twin carries it); the final
+ *   `"{'result': AgentResult(stop_reason='cancelled', ..."` is the only place a cancelled turn says so
+ *   (recorded: aws/lambda/fixtures/python-bedrock-agentcore/)
  * - the TS bedrock-agentcore SDK yielding strings: `data: Hi` (raw text, not JSON)
  * - {data: ...} wrappers (unwrapped recursively)
  * - Strands (Python) raw model events: {"event":{"contentBlockDelta":{"delta":{"text":"..."}}}},
@@ -31,6 +37,14 @@ export const AGENT_ERROR_MESSAGE = 'The agent failed while answering.'
 const ERROR_CODES = new Set<ErrorCode>(['agent_error', 'agent_unavailable', 'upstream_timeout', 'internal_error'])
 // Keys of Strands' derived (callback) events: known, and not worth a warning each.
 const STRANDS_DERIVED = ['delta', 'current_tool_use', 'agent', 'event_loop_cycle_id', 'init_event_loop', 'start', 'start_event_loop', 'complete', 'force_stop', 'result', 'reasoning', 'reasoningText', 'callback_handler', 'request_state']
+
+// str() of a dict holding Python objects, as bedrock-agentcore's _safe_serialize_to_json_string falls
+// back to: a dict repr that names an object (`<... object at 0x...>`), a UUID or an AgentResult. A model's
+// text chunk would have to be all of a dict repr and name one of those to be mistaken for it.
+const PYTHON_REPR_START = /^\{'[A-Za-z_]+': /
+const PYTHON_OBJECT = / object at 0x[0-9a-f]+>|UUID\('|AgentResult\(/
+const isPythonRepr = (s: string) => PYTHON_REPR_START.test(s) && s.endsWith('}') && PYTHON_OBJECT.test(s)
+const AGENT_RESULT = /^\{'result': AgentResult\(stop_reason='([a-z_]+)'/
 
 export function createAgentEventMapper(onSkip: (shape: string) => void = () => {}): AgentEventMapper {
   let stopReason: StopReason | undefined
@@ -89,7 +103,8 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
       const u = obj(meta.usage)
       return usage(u?.inputTokens, u?.outputTokens, obj(meta.metrics)?.latencyMs)
     }
-    if ('messageStart' in e || 'contentBlockStop' in e || 'redactContent' in e) return []
+    // contentBlockStart without toolUse opens a text block (the Python offline model sends it).
+    if ('messageStart' in e || 'contentBlockStart' in e || 'contentBlockStop' in e || 'redactContent' in e) return []
     return undefined
   }
 
@@ -129,8 +144,15 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     }
   }
 
+  const pythonRepr = (s: string): StreamEvent[] | undefined => {
+    if (!isPythonRepr(s)) return undefined
+    const result = AGENT_RESULT.exec(s)
+    if (result && !failed) stopReason = toStopReason(result[1]) ?? stopReason
+    return []
+  }
+
   const value = (v: unknown, depth: number): StreamEvent[] | undefined => {
-    if (typeof v === 'string') return text(v)
+    if (typeof v === 'string') return pythonRepr(v) ?? text(v)
     const o = obj(v)
     if (!o || depth > 8) return undefined
     if (typeof o.type === 'string') return ours(o) ?? strandsTs(o)

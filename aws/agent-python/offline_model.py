@@ -1,0 +1,112 @@
+"""The offline model: a Strands model provider that needs no AWS account, the Python twin of
+aws/agent/offline-model.ts. It plugs in where BedrockModel plugs in, so the agent loop, history and
+cancel are Strands' own code in both cases.
+
+It streams `compose_answer`'s text one word at a time at a fixed pace (due times counted from the
+start, so a slow reader adds no drift) and stops waiting as soon as the agent's cancel signal is set.
+A prompt containing `fail:model` makes it fail halfway through its answer: the local chain's tests use
+it to see an agent error travel to the browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+from typing import Any, AsyncGenerator, AsyncIterable, Optional, TypedDict
+
+from strands.models import Model
+
+from offline_answer import compose_answer, tokenize
+
+OFFLINE_MODEL_ID = "offline"
+FAIL_MARKER = "fail:model"
+# How often a pending token wait looks at the cancel signal (a threading.Event, so it cannot be awaited).
+_CANCEL_POLL_S = 0.02
+
+
+class OfflineModelError(RuntimeError):
+    """The failure `fail:model` asks for."""
+
+
+class OfflineModelConfig(TypedDict, total=False):
+    model_id: str
+    first_token_ms: float
+    tokens_per_second: float
+    max_tokens: Optional[int]
+
+
+class OfflineModel(Model):
+    def __init__(self, **config: Any) -> None:
+        self.config: OfflineModelConfig = {"model_id": OFFLINE_MODEL_ID, "first_token_ms": 0, "tokens_per_second": 0, "max_tokens": None}
+        self.update_config(**config)
+
+    def update_config(self, **model_config: Any) -> None:
+        self.config.update(model_config)  # type: ignore[typeddict-item]
+
+    def get_config(self) -> OfflineModelConfig:
+        return self.config
+
+    def structured_output(self, output_model: Any, prompt: Any, system_prompt: Optional[str] = None, **kwargs: Any) -> AsyncGenerator[Any, None]:
+        raise NotImplementedError("the offline model has no structured output")
+
+    async def stream(
+        self,
+        messages: Any,
+        tool_specs: Any = None,
+        system_prompt: Optional[str] = None,
+        *,
+        cancel_signal: Optional[threading.Event] = None,
+        **kwargs: Any,
+    ) -> AsyncIterable[Any]:
+        started = time.monotonic()
+        prompts = [_text_of(m) for m in messages if m.get("role") == "user"]
+        prompts = [p for p in prompts if p]
+        prompt = prompts[-1] if prompts else ""
+        every = tokenize(compose_answer(prompt, prompts[:-1]))
+        max_tokens = self.config.get("max_tokens")
+        tokens = every[:max_tokens] if max_tokens is not None and len(every) > max_tokens else every
+        fail_at = len(tokens) // 2 if FAIL_MARKER in prompt else None
+        first_s = float(self.config.get("first_token_ms") or 0) / 1000
+        rate = float(self.config.get("tokens_per_second") or 0)
+        interval = 1 / rate if rate > 0 else 0.0
+
+        yield {"messageStart": {"role": "assistant"}}
+        yield {"contentBlockStart": {"start": {}}}
+        for i, token in enumerate(tokens):
+            if i == fail_at:
+                raise OfflineModelError("the offline model failed as the prompt asked (fail:model)")
+            await _wait_until(started + first_s + i * interval, cancel_signal)
+            if cancel_signal is not None and cancel_signal.is_set():
+                # Ending without messageStop is how a provider says it aborted: Strands reports the
+                # turn as cancelled (strands/event_loop/streaming.py, process_stream).
+                return
+            yield {"contentBlockDelta": {"delta": {"text": token}}}
+        yield {"contentBlockStop": {}}
+        yield {"messageStop": {"stopReason": "max_tokens" if len(tokens) < len(every) else "end_turn"}}
+        input_tokens = _estimate_input_tokens(prompts, system_prompt)
+        yield {
+            "metadata": {
+                "usage": {"inputTokens": input_tokens, "outputTokens": len(tokens), "totalTokens": input_tokens + len(tokens)},
+                "metrics": {"latencyMs": round((time.monotonic() - started) * 1000)},
+            }
+        }
+
+
+async def _wait_until(due: float, cancel_signal: Optional[threading.Event]) -> None:
+    while True:
+        left = due - time.monotonic()
+        if left <= 0 or (cancel_signal is not None and cancel_signal.is_set()):
+            return
+        await asyncio.sleep(min(left, _CANCEL_POLL_S) if cancel_signal is not None else left)
+
+
+def _text_of(message: Any) -> str:
+    return "".join(block.get("text", "") for block in message.get("content", []) if isinstance(block, dict))
+
+
+def _estimate_input_tokens(texts: list[str], system_prompt: Optional[str]) -> int:
+    """Four characters per token, the usual rough estimate (the offline model has no tokenizer)."""
+    chars = sum(len(t) for t in texts) + (len(system_prompt) if isinstance(system_prompt, str) else 0)
+    return math.ceil(chars / 4)

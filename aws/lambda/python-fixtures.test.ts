@@ -1,0 +1,133 @@
+/**
+ * The normalizer on streams recorded from the real Python frameworks (bedrock-agentcore's
+ * BedrockAgentCoreApp around a Strands Agent: aws/agent-python/agent.py), not on imitations: see
+ * fixtures/python-bedrock-agentcore/manifest.json for what was sent and the package versions.
+ * The Python agent's offline model writes the TypeScript offline model's text exactly, so each
+ * recording's expected answer is composeAnswer's.
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { StreamEvent } from '../../protocol/events'
+import { composeAnswer, tokenize } from '../agent/offline-answer'
+import { AGENT_ERROR_MESSAGE } from './agent-events'
+import { createAgentStreamNormalizer } from './agent-stream'
+import type { FixtureManifest, Recording } from './fixtures/python-bedrock-agentcore/manifest'
+
+const DIR = new URL('./fixtures/python-bedrock-agentcore/', import.meta.url)
+const manifest = JSON.parse(readFileSync(new URL('manifest.json', DIR), 'utf8')) as FixtureManifest
+const recording = (file: string): Recording => {
+  const found = manifest.recordings.find((r) => r.file === file)
+  if (!found) throw new Error(`${file} is not in manifest.json`)
+  return found
+}
+const bytesOf = (file: string) => new Uint8Array(readFileSync(new URL(file, DIR)))
+
+interface Normalized {
+  events: StreamEvent[]
+  stopReason: string | undefined
+  failed: boolean
+  skipped: string[]
+}
+
+function normalize(chunks: Uint8Array[]): Normalized {
+  const skipped: string[] = []
+  const n = createAgentStreamNormalizer((shape) => skipped.push(shape))
+  const events: StreamEvent[] = []
+  for (const c of chunks) events.push(...n.push(c))
+  events.push(...n.end())
+  return { events, stopReason: n.mapper.stopReason, failed: n.mapper.failed, skipped }
+}
+
+/** Whole, in single bytes, in 7-byte pieces and split in two at 64 places: every way must agree. */
+function normalizeEveryWay(file: string): Normalized {
+  const bytes = bytesOf(file)
+  const whole = normalize([bytes])
+  expect(normalize(Array.from(bytes, (b) => Uint8Array.of(b))), 'single bytes').toEqual(whole)
+  const sevens: Uint8Array[] = []
+  for (let i = 0; i < bytes.length; i += 7) sevens.push(bytes.subarray(i, i + 7))
+  expect(normalize(sevens), '7-byte pieces').toEqual(whole)
+  for (let k = 1; k <= 64; k++) {
+    const at = Math.floor((bytes.length * k) / 65)
+    expect(normalize([bytes.subarray(0, at), bytes.subarray(at)]), `split at byte ${at}`).toEqual(whole)
+  }
+  return whole
+}
+
+const textOf = (events: StreamEvent[]) => events.flatMap((e) => (e.type === 'text' ? [e.data.text] : [])).join('')
+const promptOf = (file: string) => recording(file).payload.prompt!
+
+describe('recordings of the Python BedrockAgentCoreApp + Strands agent → project events', () => {
+  it('were made with the package versions the lock file pins', () => {
+    const lock = readFileSync(new URL('../agent-python/requirements.txt', import.meta.url), 'utf8')
+    for (const name of ['bedrock-agentcore', 'strands-agents']) {
+      const pinned = new RegExp(`^${name}==([^\\s\\\\]+)`, 'm').exec(lock)?.[1]
+      expect(pinned, `${name} in requirements.txt`).toBeDefined()
+      expect(manifest.versions[name], `${name}: re-record with npm run record:python-fixtures`).toBe(pinned)
+    }
+    expect(manifest.recordings.every((r) => r.status === 200 && r.contentType.startsWith('text/event-stream'))).toBe(true)
+  })
+
+  it('one turn: the answer exactly once (no Python reprs as text), usage, end_turn', () => {
+    const raw = new TextDecoder().decode(bytesOf('text.sse'))
+    // What makes this stream hard: each text chunk also arrives as the str() of Strands' derived event.
+    expect(raw).toContain(`data: "{'data': '**Offline ', 'delta': {'text': '**Offline '}, 'agent': <strands.agent.agent.Agent object at 0x`)
+    expect(raw).toMatch(/data: "\{'result': AgentResult\(stop_reason='end_turn'/)
+    const { events, stopReason, failed, skipped } = normalizeEveryWay('text.sse')
+    const answer = composeAnswer({ prompt: promptOf('text.sse'), earlier: [] })
+    expect(textOf(events)).toBe(answer)
+    expect(events.filter((e) => e.type === 'text').length).toBe(tokenize(answer).length)
+    expect(events.filter((e) => e.type === 'usage')).toEqual([
+      { type: 'usage', data: { inputTokens: expect.any(Number), outputTokens: tokenize(answer).length, latencyMs: expect.any(Number) } },
+    ])
+    expect(stopReason).toBe('end_turn')
+    expect(failed).toBe(false)
+    expect(skipped).toEqual([])
+  })
+
+  it('two turns of one session: the second answer recalls the first prompt', () => {
+    const first = normalizeEveryWay('multi-turn-1.sse')
+    expect(textOf(first.events)).toBe(composeAnswer({ prompt: promptOf('multi-turn-1.sse'), earlier: [] }))
+    const second = normalizeEveryWay('multi-turn-2.sse')
+    const answer = textOf(second.events)
+    expect(answer).toBe(composeAnswer({ prompt: promptOf('multi-turn-2.sse'), earlier: [promptOf('multi-turn-1.sse')] }))
+    expect(answer).toContain('Earlier you asked: “First question about rivers” — this is turn 2')
+    expect(second.stopReason).toBe('end_turn')
+  })
+
+  it('Japanese, emoji and a ZWJ sequence arrive intact at every chunking', () => {
+    const prompt = promptOf('japanese-emoji.sse')
+    expect(prompt).toContain('👨‍👩‍👧')
+    const { events, skipped } = normalizeEveryWay('japanese-emoji.sse')
+    const answer = textOf(events)
+    expect(answer).toBe(composeAnswer({ prompt, earlier: [] }))
+    expect(answer).toContain(`> ${prompt}`)
+    expect(answer).not.toContain('\uFFFD')
+    expect(skipped).toEqual([])
+  })
+
+  it("an agent error: the text so far, then the framework's error frame as agent_error without internals", () => {
+    const raw = new TextDecoder().decode(bytesOf('agent-error.sse'))
+    expect(raw).toMatch(/data: \{"error": "[^"]*fail:model[^"]*", "error_type": "OfflineModelError", "message": "An error occurred during streaming"\}\n\n$/)
+    const { events, failed, skipped } = normalizeEveryWay('agent-error.sse')
+    const full = composeAnswer({ prompt: promptOf('agent-error.sse'), earlier: [] })
+    const partial = textOf(events)
+    expect(partial.length).toBeGreaterThan(0)
+    expect(full.startsWith(partial) && partial.length < full.length).toBe(true)
+    expect(events.at(-1)).toEqual({ type: 'error', data: { code: 'agent_error', message: AGENT_ERROR_MESSAGE, retryable: false } })
+    expect(JSON.stringify(events)).not.toMatch(/OfflineModelError|fail:model halfway/)
+    expect(failed).toBe(true)
+    expect(skipped).toEqual([])
+  })
+
+  it('a turn ended by the cancel invocation: part of the answer, then stop reason cancelled (from the AgentResult repr)', () => {
+    const { events, stopReason, skipped } = normalizeEveryWay('cancelled.sse')
+    const full = composeAnswer({ prompt: promptOf('cancelled.sse'), earlier: [] })
+    const partial = textOf(events)
+    expect(partial.length).toBeGreaterThan(0)
+    expect(full.startsWith(partial) && partial.length < full.length).toBe(true)
+    expect(stopReason).toBe('cancelled')
+    expect(skipped).toEqual([])
+    // The cancel invocation itself answered with one frame saying it stopped a running turn.
+    expect(new TextDecoder().decode(bytesOf('cancel-reply.sse'))).toBe('data: {"cancelled": true}\n\n')
+  })
+})
