@@ -19,6 +19,10 @@ export default defineConfig({
         },
       },
       'app/vitest.config.ts',
+      {
+        // The page's DOM code (app/client/*.dom.test.ts) in happy-dom: workerd has no DOM.
+        test: { name: 'dom', environment: 'happy-dom', include: ['app/client/**/*.dom.test.ts'], testTimeout: 60_000 },
+      },
     ],
   },
 })

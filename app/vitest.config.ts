@@ -30,6 +30,8 @@ export default defineProject({
     name: 'edge',
     root,
     include: ['app/**/*.test.ts'],
+    // The page's DOM tests run in the `dom` project (vitest.config.ts).
+    exclude: ['**/node_modules/**', 'app/**/*.dom.test.ts'],
     globalSetup: ['./app/test/global-setup.ts'],
     testTimeout: 30_000,
   },

@@ -1,4 +1,5 @@
 import { SESSION_HEADER, type ErrorBody, type StreamEvent } from '../../protocol/events'
+import { en } from '../i18n/en'
 import { append } from './dom'
 import { readEvents } from './read-events'
 import { MarkdownView } from './render-markdown'
@@ -174,7 +175,7 @@ class AssistantTurn {
     body.className = 'body answer'
     append(this.li, who, body)
     append(log, this.li)
-    this.view = new MarkdownView(body)
+    this.view = new MarkdownView(body, { labels: en })
   }
 
   append(text: string): void {
@@ -214,6 +215,7 @@ class AssistantTurn {
   }
 
   finish(): void {
+    this.view.end()
     this.li.classList.remove('streaming')
   }
 }

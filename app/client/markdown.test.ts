@@ -1,80 +1,64 @@
 import { describe, expect, it } from 'vitest'
-import { parseBlocks, parseInline, takeFinished } from './markdown'
+import { collectLinks, safeHref, splitFrozen, type Links } from './markdown'
+import { CORPUS } from './markdown-corpus'
 
-const ANSWER = [
-  '# Title',
-  'Some **bold** and `code` text',
-  'on two lines.',
-  '',
-  '- one',
-  '- two',
-  '',
-  '```ts',
-  'const a = 1',
-  '',
-  'const b = "<b>"',
-  '```',
-  '1. first',
-  '2. second',
-  '',
-  'The end.',
-].join('\n')
+const types = (source: string) => splitFrozen(source).frozen.map((t) => t.type)
 
-describe('takeFinished', () => {
-  it('freezes blocks only when they are complete and keeps blank lines inside fences', () => {
-    const { finished, rest } = takeFinished(ANSWER)
-    expect(finished).toEqual([
-      '# Title\n',
-      'Some **bold** and `code` text\non two lines.\n',
-      '- one\n- two\n',
-      '```ts\nconst a = 1\n\nconst b = "<b>"\n```\n',
-      '1. first\n2. second\n',
-    ])
-    expect(rest).toBe('The end.')
-    expect(takeFinished('```\nopen\n\nstill open')).toEqual({ finished: [], rest: '```\nopen\n\nstill open' })
+describe('splitFrozen', () => {
+  it('freezes a block only once another has begun on a complete line', () => {
+    expect(types('para one\n\npara two')).toEqual(['paragraph', 'space'])
+    expect(types('# Heading\n')).toEqual([])
+    expect(types('# Heading\nText')).toEqual([])
+    expect(types('# Heading\nText\n')).toEqual(['heading'])
+    // A blank line ends a paragraph for good, so it freezes before the next block begins.
+    expect(types('para one\n\n')).toEqual(['paragraph', 'space'])
+    // An unfinished line may still change what it is: "```" can become "```x`", inline code.
+    expect(types('text\n```')).toEqual([])
+    expect(types('text\n```\n')).toEqual(['paragraph'])
+    // A list followed by blank lines may go on.
+    expect(types('- a\n\n')).toEqual([])
+    expect(types('- a\n\n- b\n\nafter')).toEqual([])
+    expect(types('- a\n\n- b\n\nafter\n')).toEqual(['list', 'space'])
+    // Blank lines inside an open fence keep it open.
+    expect(types('```\ncode\n\n\nmore')).toEqual([])
   })
 
-  it('gives the same blocks however the text is chunked', () => {
-    const whole = parseBlocks(ANSWER)
-    for (const size of [1, 2, 3, 5, 8, 13]) {
-      let pending = ''
-      const frozen: string[] = []
-      for (let i = 0; i < ANSWER.length; i += size) {
-        pending += ANSWER.slice(i, i + size)
-        const { finished, rest } = takeFinished(pending)
-        frozen.push(...finished)
-        pending = rest
+  it('cuts at offsets whose frozen sources add up to the text, however it is chunked', () => {
+    for (const answer of Object.values(CORPUS)) {
+      for (const size of [1, 7, 64]) {
+        let pending = ''
+        let frozen = ''
+        for (let i = 0; i < answer.length; i += size) {
+          pending += answer.slice(i, i + size)
+          const split = splitFrozen(pending)
+          expect(split.frozen.map((t) => t.raw).join('')).toBe(split.frozenSource)
+          frozen += split.frozenSource
+          pending = pending.slice(split.frozenSource.length)
+        }
+        expect(frozen + pending).toBe(answer)
+        // What stays open at the end is the last block, not the answer.
+        expect(pending.length).toBeLessThan(answer.length / 2)
       }
-      expect([...frozen, pending].flatMap(parseBlocks), `chunk size ${size}`).toEqual(whole)
     }
+  })
+
+  it('resolves reference links against definitions from frozen blocks', () => {
+    const links: Links = {}
+    collectLinks(splitFrozen('[docs]: https://example.com/a\n\nfirst\n').frozen, links)
+    expect(links).toMatchObject({ docs: { href: 'https://example.com/a' } })
+    const [paragraph] = splitFrozen('see [the docs][docs]', links).tokens
+    expect(paragraph.type === 'paragraph' && paragraph.tokens?.[1]).toMatchObject({ type: 'link', href: 'https://example.com/a' })
   })
 })
 
-describe('parseBlocks', () => {
-  it('parses headings, paragraphs, lists and fenced code as text, never as HTML', () => {
-    expect(parseBlocks(ANSWER)).toEqual([
-      { kind: 'h', level: 1, inline: [{ kind: 'text', text: 'Title' }] },
-      {
-        kind: 'p',
-        lines: [
-          [
-            { kind: 'text', text: 'Some ' },
-            { kind: 'strong', text: 'bold' },
-            { kind: 'text', text: ' and ' },
-            { kind: 'code', text: 'code' },
-            { kind: 'text', text: ' text' },
-          ],
-          [{ kind: 'text', text: 'on two lines.' }],
-        ],
-      },
-      { kind: 'ul', items: [[{ kind: 'text', text: 'one' }], [{ kind: 'text', text: 'two' }]] },
-      { kind: 'code', lang: 'ts', text: 'const a = 1\n\nconst b = "<b>"' },
-      { kind: 'ol', items: [[{ kind: 'text', text: 'first' }], [{ kind: 'text', text: 'second' }]] },
-      { kind: 'p', lines: [[{ kind: 'text', text: 'The end.' }]] },
-    ])
-  })
-
-  it('leaves unmatched markers and markup as plain text', () => {
-    expect(parseInline('a ** b ` <img src=x onerror=alert(1)>')).toEqual([{ kind: 'text', text: 'a ** b ` <img src=x onerror=alert(1)>' }])
+describe('safeHref', () => {
+  it('keeps http, https and mailto; refuses other schemes and relative paths', () => {
+    expect(safeHref('https://example.com/a b')).toBe('https://example.com/a%20b')
+    expect(safeHref('mailto:a@example.com')).toBe('mailto:a@example.com')
+    expect(safeHref('javascript:alert(1)')).toBeUndefined()
+    expect(safeHref(' JAVASCRIPT:alert(1)')).toBeUndefined()
+    expect(safeHref('data:text/html,x')).toBeUndefined()
+    expect(safeHref('/relative')).toBeUndefined()
+    expect(safeHref('')).toBeUndefined()
   })
 })

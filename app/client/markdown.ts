@@ -1,107 +1,98 @@
+import { Lexer, type MarkedOptions, type Token, type TokensList } from 'marked'
+
 /**
- * A small markdown subset for streamed answers: paragraphs, headings, lists, fenced code, inline
- * code and bold. Pure functions (no DOM) so they are testable anywhere; render-markdown.ts turns the
- * blocks into DOM nodes.
+ * Markdown for streamed answers, parsed by marked's lexer (GFM: tables, strikethrough, autolinks;
+ * a single newline is a line break, as chat answers are written). This module is pure (no DOM), so
+ * it runs and is tested anywhere; markdown-dom.ts turns the tokens into DOM nodes.
  *
- * Hand-written because the answer arrives in pieces and must render incrementally: markdown
- * libraries parse a whole document into an HTML string (which we never insert) and re-parse it all
- * on every chunk. Here a finished block is parsed once and frozen; only the open tail is re-parsed.
+ * marked parses a whole document at a time. To keep the cost of a chunk flat while an answer grows,
+ * `splitFrozen` decides which leading blocks of the not-yet-frozen source can no longer change, so
+ * they are rendered once and never parsed again; only the open tail is re-lexed on each chunk.
  */
+export const MARKED_OPTIONS: MarkedOptions = { gfm: true, breaks: true }
 
-export type Inline = { kind: 'text' | 'code' | 'strong'; text: string }
-export type Block =
-  | { kind: 'p'; lines: Inline[][] }
-  | { kind: 'h'; level: number; inline: Inline[] }
-  | { kind: 'ul' | 'ol'; items: Inline[][] }
-  | { kind: 'code'; lang: string; text: string }
+export type Links = TokensList['links']
 
-const FENCE = /^\s{0,3}(```|~~~)\s*([\w+-]*)/
-const HEADING = /^\s{0,3}(#{1,6})\s+(.*)$/
-const BULLET = /^\s{0,3}[-*+]\s+(.*)$/
-const ORDERED = /^\s{0,3}\d{1,9}[.)]\s+(.*)$/
+export interface Split {
+  /** Top-level tokens that no later text can change (space tokens included, to keep offsets). */
+  frozen: Token[]
+  /** The source of the frozen tokens, a prefix of the input. */
+  frozenSource: string
+  /** Every token of the input (the frozen ones first): the open ones are rendered from here. */
+  tokens: Token[]
+}
 
 /**
- * Splits the not-yet-frozen source into finished blocks and the open rest. A block ends at a blank
- * line, a heading at its line end, a fence at its closing line; blank lines inside a fence belong to
- * it. Only complete lines (ending in \n) are judged, so a block is never frozen too early.
+ * Lexes `source` (the open part of an answer) and says which leading tokens are final. A block is
+ * final once a later non-space block has begun on a line that is complete (ends in \n): a block
+ * ends only where another begins, and a begun block's first line, once complete, cannot turn back
+ * into a continuation of the one before (a partial line can: "```" may still become "```x`", inline
+ * code, continuing a paragraph). A list or quote followed only by blank lines stays open, since the
+ * next line may continue it.
+ *
+ * `links` carries the reference definitions (`[id]: url`) of frozen blocks (see collectLinks) into
+ * later lexing. A reference used before its definition resolves only if both are still open when
+ * the definition arrives (a frozen block is never re-rendered); models rarely write either.
  */
-export function takeFinished(source: string): { finished: string[]; rest: string } {
-  const finished: string[] = []
-  let start = 0
-  let pos = 0
-  let fence: string | undefined
-  for (;;) {
-    const nl = source.indexOf('\n', pos)
-    if (nl < 0) break
-    const line = source.slice(pos, nl)
-    if (fence) {
-      if (line.trim() === fence) {
-        finished.push(source.slice(start, nl + 1))
-        start = nl + 1
-        fence = undefined
-      }
-    } else if (line.trim() === '') {
-      if (pos > start) finished.push(source.slice(start, pos))
-      start = nl + 1
-    } else if (pos === start && FENCE.test(line)) {
-      fence = FENCE.exec(line)![1]
-    } else if (pos === start && HEADING.test(line)) {
-      finished.push(source.slice(start, nl + 1))
-      start = nl + 1
+export function splitFrozen(source: string, links: Links = {}): Split {
+  const lexer = new Lexer(MARKED_OPTIONS)
+  Object.assign(lexer.tokens.links, links)
+  const tokens: Token[] = lexer.lex(source)
+  const complete = source.lastIndexOf('\n') + 1
+  let offset = 0
+  let cut = 0
+  let cutOffset = 0
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]
+    if (token.type !== 'space' && offset < complete && i > 0) {
+      cut = i
+      cutOffset = offset
     }
-    pos = nl + 1
+    offset += token.raw.length
+    // A blank line ends these blocks for good (it does not end a list, a quote's lazy lines or an
+    // indented code block), so they freeze before the next block begins. The blank line must be
+    // complete: spaces after it may be the indent of the next line.
+    if (token.type === 'space' && i > 0 && offset <= complete && endsAtBlankLine(tokens[i - 1])) {
+      cut = i + 1
+      cutOffset = offset
+    }
   }
-  return { finished, rest: source.slice(start) }
+  // The tokens' raw texts add up to the source (marked consumes it by raw length). If they ever did
+  // not, freezing by offset would lose or repeat text: freeze nothing and keep re-lexing instead.
+  if (offset !== source.length) {
+    return { frozen: [], frozenSource: '', tokens }
+  }
+  return { frozen: tokens.slice(0, cut), frozenSource: source.slice(0, cutOffset), tokens }
 }
 
-/** Parses one block's source (from takeFinished, or the open rest) into blocks. */
-export function parseBlocks(source: string): Block[] {
-  const lines = source.replace(/\r\n?/g, '\n').split('\n')
-  const blocks: Block[] = []
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
-    const fence = FENCE.exec(line)
-    if (fence) {
-      const body: string[] = []
-      for (i++; i < lines.length && lines[i].trim() !== fence[1]; i++) body.push(lines[i])
-      blocks.push({ kind: 'code', lang: fence[2], text: body.join('\n') })
-      continue
-    }
-    if (line.trim() === '') continue
-    const heading = HEADING.exec(line)
-    if (heading) {
-      blocks.push({ kind: 'h', level: heading[1].length, inline: parseInline(heading[2]) })
-      continue
-    }
-    const item = BULLET.exec(line) ?? ORDERED.exec(line)
-    if (item) {
-      const kind = BULLET.test(line) ? 'ul' : 'ol'
-      const last = blocks.at(-1)
-      if (last?.kind === kind) last.items.push(parseInline(item[1]))
-      else blocks.push({ kind, items: [parseInline(item[1])] })
-      continue
-    }
-    const last = blocks.at(-1)
-    // A line right under a list item continues it; otherwise it continues the paragraph.
-    if (last && (last.kind === 'ul' || last.kind === 'ol') && lines[i - 1]?.trim()) {
-      last.items[last.items.length - 1].push({ kind: 'text', text: ' ' }, ...parseInline(line.trim()))
-    } else if (last?.kind === 'p' && lines[i - 1]?.trim()) {
-      last.lines.push(parseInline(line))
-    } else {
-      blocks.push({ kind: 'p', lines: [parseInline(line)] })
-    }
+function endsAtBlankLine(token: Token): boolean {
+  switch (token.type) {
+    case 'paragraph':
+    case 'heading':
+    case 'table':
+    case 'hr':
+      return true
+    case 'code':
+      return token.codeBlockStyle !== 'indented'
+    default:
+      return false
   }
-  return blocks
 }
 
-/** `code` and **bold**; everything else is text. */
-export function parseInline(text: string): Inline[] {
-  const out: Inline[] = []
-  for (const part of text.split(/(`[^`\n]+`|\*\*[^*\n]+\*\*)/)) {
-    if (!part) continue
-    if (part.length > 2 && part.startsWith('`') && part.endsWith('`')) out.push({ kind: 'code', text: part.slice(1, -1) })
-    else if (part.length > 4 && part.startsWith('**') && part.endsWith('**')) out.push({ kind: 'strong', text: part.slice(2, -2) })
-    else out.push({ kind: 'text', text: part })
+/** Adds the reference definitions of frozen tokens to `links` (the first definition wins, as in CommonMark). */
+export function collectLinks(frozen: readonly Token[], links: Links): void {
+  for (const token of frozen) {
+    if (token.type === 'def' && !(token.tag in links)) links[token.tag] = { href: token.href, title: token.title }
   }
-  return out
+}
+
+/** The schemes a link may use: anything else (javascript:, data:, relative paths) renders as text. */
+export function safeHref(href: string | null | undefined): string | undefined {
+  if (!href) return undefined
+  try {
+    const url = new URL(href)
+    return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:' ? url.href : undefined
+  } catch {
+    return undefined
+  }
 }

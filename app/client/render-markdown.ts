@@ -1,31 +1,105 @@
+import type { Token } from 'marked'
+import { copyText, flashLabel } from './clipboard'
 import { append, insertBefore } from './dom'
-import { parseBlocks, takeFinished, type Block, type Inline } from './markdown'
+import { loadHighlighter } from './highlight'
+import { collectLinks, splitFrozen, type Links } from './markdown'
+import { renderBlocks, type CodeLabels, type RenderContext } from './markdown-dom'
 
 const GROUP_BLOCKS = 32
+
+export interface MarkdownViewOptions {
+  labels: CodeLabels
+  /** Highlight finished code blocks (loads the highlighter on the first code block). Default true. */
+  highlight?: boolean
+}
 
 /**
  * Renders a growing markdown answer into `root`, with DOM nodes only (createElement/textContent,
  * never innerHTML: model text is never HTML). Finished blocks are rendered once and frozen; each
- * append re-renders only the open tail block, so the cost of a chunk does not grow with the answer.
+ * append re-lexes and re-renders only the open tail, so the cost of a chunk does not grow with the
+ * answer. Code blocks are highlighted once they are finished (never re-highlighted per chunk).
  */
 export class MarkdownView {
+  private source = ''
   private pending = ''
+  private carriageReturn = false
+  private readonly links: Links = {}
   private readonly open: HTMLElement
   private group: HTMLElement | undefined
   private groupBlocks = 0
+  private readonly highlights: Array<Promise<unknown>> = []
+  private readonly frozenCtx: RenderContext
+  private readonly openCtx: RenderContext
 
-  constructor(private readonly root: HTMLElement) {
-    this.open = root.ownerDocument.createElement('div')
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly options: MarkdownViewOptions,
+  ) {
+    const doc = root.ownerDocument
+    this.open = doc.createElement('div')
     this.open.className = 'md-open'
     append(root, this.open)
+    const highlight = options.highlight !== false
+    this.frozenCtx = { doc, labels: options.labels, onCode: highlight ? (code, lang) => this.highlight(code, lang) : undefined }
+    // An open code block starts loading the highlighter, so it is there when the block finishes.
+    this.openCtx = { doc, labels: options.labels, onCode: highlight ? (_, lang) => lang && void loadHighlighter().catch(() => {}) : undefined }
+    // One listener for every code block's copy button, frozen or open.
+    root.addEventListener('click', (e) => {
+      const button = (e.target as Element | null)?.closest?.('button.copy')
+      const code = button?.closest('.code-block')?.querySelector('code')
+      if (!button || !code) return
+      void copyText(code.textContent ?? '').then((ok) => ok && flashLabel(button as HTMLElement, options.labels.copied))
+    })
   }
 
-  append(text: string): void {
+  /** The answer's markdown source so far (for "copy as markdown"). */
+  get markdown(): string {
+    return this.source
+  }
+
+  append(chunk: string): void {
+    if (!chunk) return
+    this.source += chunk
+    const text = this.newlines(chunk)
     if (!text) return
-    const { finished, rest } = takeFinished(this.pending + text)
-    for (const block of finished) this.freeze(parseBlocks(block).map((b) => this.renderBlock(b)))
-    this.pending = rest
-    this.open.replaceChildren(...parseBlocks(rest).map((b) => this.renderBlock(b)))
+    const source = this.pending + text
+    const split = splitFrozen(source, this.links)
+    if (split.frozen.length) {
+      collectLinks(split.frozen, this.links)
+      this.freeze(split.frozen)
+      this.pending = source.slice(split.frozenSource.length)
+    } else {
+      this.pending = source
+    }
+    this.open.replaceChildren(...renderBlocks(this.openCtx, split.tokens.slice(split.frozen.length)))
+  }
+
+  /** The answer is complete: its last blocks are frozen too (and their code highlighted). */
+  end(): void {
+    if (this.carriageReturn) this.pending += '\n'
+    this.carriageReturn = false
+    if (!this.pending) return
+    const { tokens } = splitFrozen(this.pending, this.links)
+    this.pending = ''
+    this.open.replaceChildren()
+    this.freeze(tokens)
+  }
+
+  /**
+   * marked turns CR LF and CR into LF before lexing, which would make its tokens' raw text differ
+   * from the source that splitFrozen cuts by offset: the view does it first, keeping a CR that ends a
+   * chunk until the next chunk says whether an LF follows.
+   */
+  private newlines(chunk: string): string {
+    let text = (this.carriageReturn ? '\r' : '') + chunk
+    this.carriageReturn = text.endsWith('\r')
+    if (this.carriageReturn) text = text.slice(0, -1)
+    return text.replace(/\r\n?/g, '\n')
+  }
+
+  /** Resolves when every highlight started so far has been applied (for tests). */
+  async settled(): Promise<void> {
+    await Promise.all(this.highlights)
   }
 
   /**
@@ -35,62 +109,28 @@ export class MarkdownView {
    * quarter of a 100 KB answer cost ~2× the first). A group has no box of its own (no padding or
    * border), so the blocks' margins collapse through it and the answer looks the same.
    */
-  private freeze(nodes: HTMLElement[]): void {
-    if (!this.group || this.groupBlocks >= GROUP_BLOCKS) {
-      this.group = this.root.ownerDocument.createElement('div')
-      this.group.className = 'md-done'
-      insertBefore(this.open, this.group)
-      this.groupBlocks = 0
-    }
-    append(this.group, ...nodes)
-    this.groupBlocks++
-  }
-
-  private renderBlock(block: Block): HTMLElement {
-    const doc = this.root.ownerDocument
-    switch (block.kind) {
-      case 'code': {
-        const pre = doc.createElement('pre')
-        const code = doc.createElement('code')
-        if (block.lang) code.dataset.lang = block.lang
-        code.textContent = block.text
-        append(pre, code)
-        return pre
+  private freeze(tokens: readonly Token[]): void {
+    for (const token of tokens) {
+      const nodes = renderBlocks(this.frozenCtx, [token])
+      if (!nodes.length) continue
+      if (!this.group || this.groupBlocks >= GROUP_BLOCKS) {
+        this.group = this.root.ownerDocument.createElement('div')
+        this.group.className = 'md-done'
+        insertBefore(this.open, this.group)
+        this.groupBlocks = 0
       }
-      case 'h': {
-        // Headings inside an answer sit below the page's own h1/h2.
-        const h = doc.createElement(`h${Math.min(6, block.level + 2)}`)
-        append(h, ...this.renderInline(block.inline))
-        return h
-      }
-      case 'ul':
-      case 'ol': {
-        const list = doc.createElement(block.kind)
-        for (const item of block.items) {
-          const li = doc.createElement('li')
-          append(li, ...this.renderInline(item))
-          append(list, li)
-        }
-        return list
-      }
-      case 'p': {
-        const p = doc.createElement('p')
-        block.lines.forEach((line, i) => {
-          if (i > 0) append(p, doc.createElement('br'))
-          append(p, ...this.renderInline(line))
-        })
-        return p
-      }
+      append(this.group, ...nodes)
+      this.groupBlocks++
     }
   }
 
-  private renderInline(inline: Inline[]): Node[] {
-    const doc = this.root.ownerDocument
-    return inline.map((part) => {
-      if (part.kind === 'text') return doc.createTextNode(part.text)
-      const el = doc.createElement(part.kind)
-      el.textContent = part.text
-      return el
-    })
+  private highlight(code: HTMLElement, lang: string): void {
+    if (!lang) return
+    this.highlights.push(
+      loadHighlighter()
+        .then((h) => h.highlightCode(code, lang))
+        // Without the highlighter (a failed chunk load) the code stays plain text: still correct.
+        .catch(() => false),
+    )
   }
 }

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest'
+import { en } from '../i18n/en'
+import { CORPUS } from './markdown-corpus'
+import { MarkdownView } from './render-markdown'
+
+// Runs in happy-dom (vitest project `dom`, see vitest.config.ts): the renderer builds real DOM nodes.
+
+function render(chunks: readonly string[], highlight = false): { root: HTMLElement; view: MarkdownView } {
+  const root = document.createElement('div')
+  const view = new MarkdownView(root, { labels: en, highlight })
+  for (const chunk of chunks) view.append(chunk)
+  view.end()
+  return { root, view }
+}
+
+const html = (chunks: readonly string[]) => render(chunks).root.innerHTML
+
+/** Chunk sizes from a fixed seed (a small LCG): repeatable, and unlike any one regular size. */
+function randomChunks(text: string, seed: number, max: number): string[] {
+  const out: string[] = []
+  let s = seed
+  for (let i = 0; i < text.length; ) {
+    s = (s * 1103515245 + 12345) % 2 ** 31
+    const n = 1 + (s % max)
+    out.push(text.slice(i, i + n))
+    i += n
+  }
+  return out
+}
+
+describe('MarkdownView: every split gives the same DOM as the whole answer', () => {
+  for (const [name, answer] of Object.entries(CORPUS)) {
+    it(`${name}: split in two at every position`, () => {
+      const whole = html([answer])
+      for (let i = 1; i < answer.length; i++) {
+        const split = html([answer.slice(0, i), answer.slice(i)])
+        if (split !== whole) expect(split, `split at ${i}: ${JSON.stringify(answer.slice(Math.max(0, i - 20), i))}|`).toBe(whole)
+      }
+    })
+
+    it(`${name}: one character at a time, and in random chunks`, () => {
+      const whole = html([answer])
+      expect(html([...answer]), 'one character per chunk').toBe(whole)
+      for (const seed of [1, 2, 3, 4]) expect(html(randomChunks(answer, seed, 24)), `seed ${seed}`).toBe(whole)
+    })
+
+    it(`${name}: CR LF line ends render as LF, even split between CR and LF`, () => {
+      const crlf = answer.replace(/\n/g, '\r\n')
+      expect(html([...crlf])).toBe(html([answer]))
+    })
+  }
+})
+
+describe('MarkdownView: what it renders', () => {
+  const { root } = render([CORPUS.english])
+
+  it('headings sit below the page headings; emphasis, code, tables, quotes and nested lists are elements', () => {
+    expect(root.querySelector('h4')?.textContent).toBe('How to stream a response from a Worker')
+    expect(root.querySelector('p strong')?.textContent).toBe('right away')
+    expect(root.querySelector('p em')?.textContent).toBe('before')
+    expect([...root.querySelectorAll('p code')].map((c) => c.textContent)).toContain('TransformStream')
+    const ol = root.querySelector('ol')!
+    expect(ol.children).toHaveLength(3)
+    expect([...ol.querySelectorAll(':scope > li > ul > li')].map((li) => li.textContent)).toEqual(['send : ping every 15 s', 'stop them once the first token arrives'])
+    expect([...root.querySelectorAll('th')].map((th) => [th.textContent, th.className, th.getAttribute('scope')])).toEqual([
+      ['Setting', 'align-left', 'col'],
+      ['Default', 'align-center', 'col'],
+      ['Recommended', 'align-right', 'col'],
+    ])
+    expect(root.querySelectorAll('tbody tr')).toHaveLength(2)
+    expect(root.querySelector('blockquote strong')?.textContent).toBe('Note:')
+    expect(root.querySelector('blockquote br')).not.toBeNull()
+    expect(root.querySelector('hr')).not.toBeNull()
+  })
+
+  it('a fence right after text, holding a blank line, is one code block after the paragraph', () => {
+    const blocks = root.querySelectorAll('.code-block')
+    expect(blocks).toHaveLength(1)
+    expect(blocks[0].previousElementSibling?.textContent).toBe("Here's a minimal example:")
+    expect(blocks[0].querySelector('code')!.textContent).toContain('new TransformStream()\n\n    // Pump')
+    expect(blocks[0].querySelector('code')!.dataset.lang).toBe('ts')
+    expect(blocks[0].querySelector('.code-lang')?.textContent).toBe('ts')
+    expect(blocks[0].querySelector('button.copy')?.getAttribute('aria-label')).toBe(en.copyCode)
+    // The fence after the code is followed by text, again with no blank line: a paragraph.
+    expect(blocks[0].nextElementSibling?.textContent).toBe('A few things to watch:')
+  })
+
+  it('links open safely and only for http, https and mailto', () => {
+    const links = [...root.querySelectorAll('a')]
+    expect(links.map((a) => [a.getAttribute('href'), a.getAttribute('rel'), a.getAttribute('target')])).toEqual([
+      ['https://developers.cloudflare.com/workers/', 'noopener noreferrer', '_blank'],
+      ['mailto:support@example.com', 'noopener noreferrer', '_blank'],
+    ])
+    const bad = render([CORPUS.adversarial]).root
+    const hrefs = [...bad.querySelectorAll('a')].map((a) => a.getAttribute('href'))
+    expect(hrefs).toEqual(['https://example.com/docs', 'http://www.example.com/', 'https://example.org/path?q=1', 'https://example.com/pixel.png'])
+    expect(bad.textContent).toContain('bad, data, rel, ok')
+  })
+
+  it('raw HTML in the answer stays text: no element comes from it', () => {
+    const bad = render([CORPUS.adversarial]).root
+    expect(bad.querySelectorAll('script, img, div.x, b, iframe')).toHaveLength(0)
+    expect(bad.textContent).toContain('<script>alert(1)</script>')
+    expect(bad.textContent).toContain('<img src=x onerror="alert(2)">')
+    expect(bad.querySelector('p.raw')?.textContent).toBe('<div class="x">\nblock <b>html</b>\n</div>')
+    expect(bad.querySelector('h3')?.textContent).toBe('Title with setext')
+    expect([...bad.querySelectorAll('.task')].map((t) => t.textContent)).toEqual(['☑', '☐'])
+    expect(bad.querySelector('del')?.textContent).toBe('struck')
+    expect([...bad.querySelectorAll('code')].map((c) => c.textContent)).toEqual(['echo "tilde fence"', 'indented code block', '```\ninner fence stays text\n\n```'])
+    expect(bad.querySelector('blockquote blockquote')?.textContent).toBe('nested quote')
+  })
+
+  it('freezes finished blocks: a chunk re-renders only the open block', () => {
+    const root = document.createElement('div')
+    const view = new MarkdownView(root, { labels: en, highlight: false })
+    view.append('# One\n\nfirst paragraph\n\nsecond')
+    const first = root.querySelector('.md-done p')!
+    expect(first.textContent).toBe('first paragraph')
+    expect(root.querySelector('.md-open')!.textContent).toBe('second')
+    view.append(' paragraph grows\n\n- a list')
+    expect(root.querySelector('.md-done p')).toBe(first)
+    expect(root.querySelector('.md-open')!.textContent).toBe('a list')
+    expect(view.markdown).toBe('# One\n\nfirst paragraph\n\nsecond paragraph grows\n\n- a list')
+  })
+
+  it('highlights finished code blocks with the same text, loading the highlighter on demand', async () => {
+    const { root, view } = render([CORPUS.japanese], true)
+    await view.settled()
+    const code = root.querySelector('code[data-lang="python"]')!
+    expect(code.classList.contains('hljs')).toBe(true)
+    expect([...code.querySelectorAll('.hljs-keyword')].map((k) => k.textContent)).toEqual(['def', 'for', 'in', 'yield'])
+    expect(code.textContent).toBe('def handler(event, context):\n    for chunk in agent.stream(event["prompt"]):\n\n        yield chunk')
+  })
+})
