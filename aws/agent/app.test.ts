@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Model, type BaseModelConfig, type ModelStreamEvent } from '@strands-agents/sdk'
-import { startAgent, type RunningAgent, type StartAgentOptions } from './app'
+import { invocationSchema, startAgent, type RunningAgent, type StartAgentOptions } from './app'
 import type { AgentConfig } from './config'
 import { composeAnswer } from './offline-answer'
 import { cancel, frames, historyOf, invoke, newTestSessionId, ping, readAll, rest, SESSION_HEADER, take, textOf } from './testing'
@@ -127,11 +127,18 @@ describe('the agent at full speed', () => {
     expect(noSession.status).toBe(400)
     expect(noSession.headers.get('content-type')).toMatch(/^application\/json/)
     expect((await noSession.json()).error).toMatch(/sessionId/)
-    for (const body of [{ prompt: '   ' }, { prompt: 42 }, { message: 'hi' }, { prompt: 'x'.repeat(32_001) }]) {
+    for (const body of [{ prompt: '   ' }, { prompt: 42 }, { message: 'hi' }, { prompt: 'x'.repeat(16_001) }, { prompt: '😀'.repeat(16_001) }]) {
       const response = await invoke(agent().url, newTestSessionId(), body)
       expect(response.status, JSON.stringify(body).slice(0, 40)).toBe(400)
       expect((await response.json()).error).toBe('Invalid request body format')
     }
+  })
+
+  it('counts the prompt limit in characters, as every hop does: 16,000 emoji (32,000 UTF-16 units) fit', () => {
+    const schema = invocationSchema(agent().config.maxPromptChars)
+    expect(agent().config.maxPromptChars).toBe(16_000)
+    expect(schema.safeParse({ prompt: '😀'.repeat(16_000) }).success).toBe(true)
+    expect(schema.safeParse({ prompt: '😀'.repeat(16_001) }).success).toBe(false)
   })
 
   it('answers a cancel with nothing to cancel with {"cancelled":false}', async () => {

@@ -14,6 +14,7 @@ import type { Model } from '@strands-agents/sdk'
 import { z } from 'zod'
 import { loadConfig, type AgentConfig } from './config'
 import { createConversationAgent, createModel } from './agent-factory'
+import { fitsPromptLimit } from './prompt-limit'
 import { SessionStore } from './sessions'
 import { startTurn, type Conversation } from './turn'
 
@@ -23,8 +24,8 @@ export function invocationSchema(maxPromptChars: number) {
     z.object({
       prompt: z
         .string()
-        .max(maxPromptChars)
-        .refine((prompt) => prompt.trim() !== '', 'prompt must not be blank'),
+        .refine((prompt) => prompt.trim() !== '', 'prompt must not be blank')
+        .refine((prompt) => fitsPromptLimit(prompt, maxPromptChars), `prompt is limited to ${maxPromptChars} characters`),
     }),
   ])
 }
@@ -86,12 +87,13 @@ function jsonBodiesStayJson(server: FastifyInstance): void {
 }
 
 export interface StartAgentOptions {
-  /** Default 127.0.0.1; the container sets 0.0.0.0 (AGENT_HOST). */
+  /** Instead of the configured AGENT_HOST (default 127.0.0.1; the container sets 0.0.0.0). */
   host?: string
-  /** Default 8080; 0 picks a free port. */
+  /** Instead of the configured PORT (default 8080); 0 picks a free port. */
   port?: number
   /** Overrides on top of the environment's configuration. */
   config?: Partial<AgentConfig>
+  /** The environment the configuration is parsed from (default process.env). */
   env?: Record<string, string | undefined>
   /** A model instead of the configured Bedrock/offline one. */
   model?: Model
@@ -110,12 +112,12 @@ export interface RunningAgent {
 export async function startAgent(options: StartAgentOptions = {}): Promise<RunningAgent> {
   const config = { ...loadConfig(options.env ?? process.env), ...options.config }
   const { app, sessions } = createAgentApp(config, options.model)
-  const host = options.host ?? '127.0.0.1'
+  const host = options.host ?? config.host
   const server = fastifyOf(app)
   const listening = new Promise<void>((resolve) => server.addHook('onListen', (done) => (resolve(), done())))
   // run() is the SDK's only way to start: it registers the routes, then listens (and exits the process
   // if listening fails). It returns nothing, so readiness comes from Fastify's onListen hook.
-  app.run({ host, port: options.port ?? 8080 })
+  app.run({ host, port: options.port ?? config.port })
   await listening
   const { port } = server.server.address() as AddressInfo
   sessions.startSweeping(Math.min(config.sessionIdleMs, 60_000))

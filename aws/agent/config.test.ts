@@ -7,6 +7,8 @@ import { OfflineModel } from './offline-model'
 describe('loadConfig', () => {
   it('defaults to the offline model with documented values', () => {
     expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
       modelId: undefined,
       systemPrompt: DEFAULT_SYSTEM_PROMPT,
       region: undefined,
@@ -15,13 +17,15 @@ describe('loadConfig', () => {
       maxSessions: 1000,
       sessionIdleMs: 900_000,
       historyMessages: 40,
-      maxPromptChars: 32_000,
+      maxPromptChars: 16_000,
       logLevel: 'info',
     })
   })
 
   it('reads every setting from the environment', () => {
     const config = loadConfig({
+      AGENT_HOST: '0.0.0.0',
+      PORT: '0',
       AGENT_MODEL_ID: ' us.amazon.nova-lite-v1:0 ',
       AGENT_SYSTEM_PROMPT: 'Be brief.',
       AWS_REGION: 'eu-west-1',
@@ -35,6 +39,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'silent',
     })
     expect(config).toEqual({
+      host: '0.0.0.0',
+      port: 0,
       modelId: 'us.amazon.nova-lite-v1:0',
       systemPrompt: 'Be brief.',
       region: 'eu-west-1',
@@ -53,10 +59,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ AGENT_MODEL_ID: '  ', AGENT_SYSTEM_PROMPT: '' })).toMatchObject({ modelId: undefined, systemPrompt: DEFAULT_SYSTEM_PROMPT })
   })
 
-  it('refuses nonsense numbers at start', () => {
-    expect(() => loadConfig({ OFFLINE_TOKENS_PER_SECOND: 'fast' })).toThrow(ConfigError)
-    expect(() => loadConfig({ AGENT_MAX_SESSIONS: '0' })).toThrow(/AGENT_MAX_SESSIONS/)
-    expect(() => loadConfig({ AGENT_MAX_TOKENS: '1.5' })).toThrow(/integer/)
+  it.each([
+    [{ OFFLINE_TOKENS_PER_SECOND: 'fast' }, 'OFFLINE_TOKENS_PER_SECOND must be a number >= 0, got "fast"'],
+    [{ AGENT_MAX_SESSIONS: '0' }, 'AGENT_MAX_SESSIONS must be an integer >= 1, got "0"'],
+    [{ AGENT_MAX_TOKENS: '1.5' }, 'AGENT_MAX_TOKENS must be an integer >= 1, got "1.5"'],
+    [{ AGENT_MAX_PROMPT_CHARS: 'lots' }, 'AGENT_MAX_PROMPT_CHARS must be an integer >= 1, got "lots"'],
+    [{ AGENT_HISTORY_MESSAGES: '1' }, 'AGENT_HISTORY_MESSAGES must be an integer >= 2, got "1"'],
+    [{ PORT: '80800' }, 'PORT must be an integer from 0 to 65535, got "80800"'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+  ])('refuses %j at start, with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError)
+    expect(() => loadConfig(env)).toThrow(message)
+  })
+
+  it('names every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'http', AGENT_MAX_SESSIONS: '-1' })).toThrow(
+      'PORT must be an integer from 0 to 65535, got "http"; AGENT_MAX_SESSIONS must be an integer >= 1, got "-1"',
+    )
   })
 })
 

@@ -4,23 +4,16 @@
  */
 import { BedrockAgentCoreClient, InvokeAgentRuntimeCommand, StopRuntimeSessionCommand } from '@aws-sdk/client-bedrock-agentcore'
 
-export interface AgentCoreConfig {
-  agentRuntimeArn: string
-  qualifier: string
-}
+import type { LambdaConfig } from './config'
+
+export type AgentCoreConfig = Pick<LambdaConfig, 'agentRuntimeArn' | 'qualifier' | 'agentCoreEndpoint'>
 
 let client: BedrockAgentCoreClient | undefined
 
-export function agentCoreClient(): BedrockAgentCoreClient {
-  // AGENTCORE_ENDPOINT points the SDK at the local AgentCore emulator; unset in AWS.
-  client ??= new BedrockAgentCoreClient({ endpoint: process.env.AGENTCORE_ENDPOINT || undefined })
+function agentCoreClient(config: AgentCoreConfig): BedrockAgentCoreClient {
+  // agentCoreEndpoint points the SDK at the local AgentCore emulator; unset in AWS.
+  client ??= new BedrockAgentCoreClient({ endpoint: config.agentCoreEndpoint })
   return client
-}
-
-export function agentCoreConfig(): AgentCoreConfig | undefined {
-  const agentRuntimeArn = process.env.AGENT_RUNTIME_ARN
-  if (!agentRuntimeArn) return undefined
-  return { agentRuntimeArn, qualifier: process.env.AGENT_QUALIFIER || 'DEFAULT' }
 }
 
 export interface AgentResponse {
@@ -45,7 +38,7 @@ export async function sendCancel(config: AgentCoreConfig, sessionId: string, sig
 
 /** One InvokeAgentRuntime call on the session with a JSON payload. */
 function invocation(config: AgentCoreConfig, sessionId: string, payload: object, accept: string, signal: AbortSignal) {
-  return agentCoreClient().send(
+  return agentCoreClient(config).send(
     new InvokeAgentRuntimeCommand({
       agentRuntimeArn: config.agentRuntimeArn,
       qualifier: config.qualifier,
@@ -60,7 +53,7 @@ function invocation(config: AgentCoreConfig, sessionId: string, payload: object,
 
 /** Ends the session's microVM: the fallback when the agent does not answer the cancel. */
 export async function stopSession(config: AgentCoreConfig, sessionId: string, signal: AbortSignal): Promise<void> {
-  await agentCoreClient().send(
+  await agentCoreClient(config).send(
     new StopRuntimeSessionCommand({ agentRuntimeArn: config.agentRuntimeArn, qualifier: config.qualifier, runtimeSessionId: sessionId }),
     { abortSignal: signal },
   )

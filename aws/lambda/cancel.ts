@@ -4,28 +4,24 @@
  * session's microVM, conversation included).
  */
 import { sendCancel, stopSession, type AgentCoreConfig } from './agentcore'
+import type { LambdaConfig } from './config'
 import type { Logger } from './log'
 
 export type CancelMethod = 'signal' | 'stop_session'
 
-export const DEFAULT_CANCEL_TIMEOUT_MS = 3_000
-
-export function cancelTimeoutMs(): number {
-  const ms = Number(process.env.CANCEL_TIMEOUT_MS)
-  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_CANCEL_TIMEOUT_MS
-}
+export type CancelConfig = AgentCoreConfig & Pick<LambdaConfig, 'cancelTimeoutMs'>
 
 /** Resolves with the method that worked; rejects when neither did. */
-export async function cancelSession(config: AgentCoreConfig, sessionId: string, log: Logger): Promise<CancelMethod> {
+export async function cancelSession(config: CancelConfig, sessionId: string, log: Logger): Promise<CancelMethod> {
   const started = Date.now()
   try {
-    await sendCancel(config, sessionId, AbortSignal.timeout(cancelTimeoutMs()))
+    await sendCancel(config, sessionId, AbortSignal.timeout(config.cancelTimeoutMs))
     log.info('cancel_sent', { method: 'signal', ms: Date.now() - started })
     return 'signal'
   } catch (err) {
     log.warn('cancel_signal_failed', { err, ms: Date.now() - started })
   }
-  await stopSession(config, sessionId, AbortSignal.timeout(cancelTimeoutMs() * 2))
+  await stopSession(config, sessionId, AbortSignal.timeout(config.cancelTimeoutMs * 2))
   log.info('cancel_sent', { method: 'stop_session', ms: Date.now() - started })
   return 'stop_session'
 }

@@ -7,8 +7,8 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda'
 import type { Writable } from 'node:stream'
 import { errorBody } from '../../protocol/events'
 import { newSessionId } from '../../protocol/request'
-import { agentCoreConfig } from './agentcore'
 import { cancelSession } from './cancel'
+import { ConfigError, lambdaConfig, type LambdaConfig } from './config'
 import { relayAnswer } from './invoke'
 import { createLogger } from './log'
 import { parseCancel, parseInvoke, routeOf, type Parsed } from './parse-request'
@@ -25,18 +25,21 @@ async function handle(event: APIGatewayProxyEvent, responseStream: Writable, con
   try {
     const route = routeOf(event)
     if (!route.ok) return await refuse(route)
-    const config = agentCoreConfig()
-    if (!config) {
-      log.error('not_configured', { missing: 'AGENT_RUNTIME_ARN' })
+    let config: LambdaConfig
+    try {
+      config = lambdaConfig()
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
+      log.error('not_configured', { reason: err.message })
       return await sendJson(responseStream, 500, errorBody('internal_error', 'The proxy is not configured.'))
     }
     if (route.value === 'invoke') {
-      const req = parseInvoke(event)
+      const req = parseInvoke(event, config.maxPromptChars)
       if (!req.ok) return await refuse(req)
       const sessionId = req.value.sessionId ?? newSessionId()
       return await relayAnswer(config, { ...req.value, sessionId }, responseStream, context, log.with({ sessionId }))
     }
-    const req = parseCancel(event)
+    const req = parseCancel(event, config.maxPromptChars)
     if (!req.ok) return await refuse(req)
     const sessionLog = log.with({ sessionId: req.value.sessionId })
     try {

@@ -8,18 +8,19 @@ import type { Context } from 'aws-lambda'
 import { SESSION_HEADER, type EventMap, type EventType, type StopReason } from '../../protocol/events'
 import type { InvokeRequest } from '../../protocol/request'
 import { agentFailureEvent } from './agent-errors'
-import { invokeAgent, type AgentCoreConfig } from './agentcore'
+import { invokeAgent } from './agentcore'
 import { createAgentStreamNormalizer } from './agent-stream'
 import { cancelSession } from './cancel'
-import { heartbeatMs, startHeartbeat } from './heartbeat'
-import { logPrompts, type Logger } from './log'
+import type { LambdaConfig } from './config'
+import { startHeartbeat } from './heartbeat'
+import type { Logger } from './log'
 import { openEventStream } from './response'
 
 /** Time kept back before the function timeout to end the stream properly (error + done) and cancel. */
 export const DEADLINE_RESERVE_MS = 2_500
 
 export async function relayAnswer(
-  config: AgentCoreConfig,
+  config: LambdaConfig,
   request: InvokeRequest & { sessionId: string },
   responseStream: Writable,
   context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
@@ -52,7 +53,7 @@ export async function relayAnswer(
 
   const counts: Partial<Record<EventType, number>> = {}
   let firstTextMs: number | undefined
-  const heartbeat = startHeartbeat(heartbeatMs(), () => void out.ping())
+  const heartbeat = startHeartbeat(config.heartbeatMs, () => void out.ping())
   const emit = async <K extends EventType>(type: K, data: EventMap[K]) => {
     heartbeat.touch()
     counts[type] = (counts[type] ?? 0) + 1
@@ -60,7 +61,7 @@ export async function relayAnswer(
     await out.write(type, data)
   }
 
-  log.info('invoke_start', { promptChars: prompt.length, ...(logPrompts() ? { prompt } : {}) })
+  log.info('invoke_start', { promptChars: prompt.length, ...(config.logPrompts ? { prompt } : {}) })
   await emit('meta', { sessionId, requestId: context.awsRequestId })
 
   const skipped = new Set<string>()

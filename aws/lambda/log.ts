@@ -1,6 +1,6 @@
 /**
  * Structured logs: one JSON object per line on stdout, which Lambda ships to CloudWatch as-is.
- * Prompt text stays out unless LOG_PROMPTS=true; callers log sizes and ids instead.
+ * Prompt text stays out unless LOG_PROMPTS=true (aws/lambda/config.ts); callers log sizes and ids instead.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export type LogFields = Record<string, unknown>
@@ -13,8 +13,6 @@ export interface Logger {
   /** A logger whose lines carry `fields` too (request id, session id). */
   with(fields: LogFields): Logger
 }
-
-export const logPrompts = (): boolean => process.env.LOG_PROMPTS === 'true'
 
 export function createLogger(base: LogFields = {}, write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Logger {
   const emit = (level: LogLevel) => (msg: string, fields?: LogFields) => {

@@ -5,21 +5,11 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda'
 import type { ErrorCode } from '../../protocol/events'
-import { DEFAULT_MAX_PROMPT_CHARS, maxBodyBytes as bodyBytesFor, validateCancel, validateInvoke, type InvokeRequest } from '../../protocol/request'
+import { maxBodyBytes, validateCancel, validateInvoke, type InvokeRequest } from '../../protocol/request'
 
 export type Route = 'invoke' | 'cancel'
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 405 | 413 | 415; code: ErrorCode; message: string }
-
-/** Bytes allowed for a body: the edge's rule, from the shared protocol. */
-export function maxBodyBytes(promptChars = maxPromptChars()): number {
-  return bodyBytesFor(promptChars)
-}
-
-export function maxPromptChars(): number {
-  const n = Number(process.env.MAX_PROMPT_CHARS)
-  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_PROMPT_CHARS
-}
 
 /** Which endpoint: by the API Gateway resource, else the last path segment (a proxy resource or a direct call). */
 export function routeOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'path' | 'httpMethod'>): Parsed<Route> {
@@ -30,20 +20,21 @@ export function routeOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'path' | 
   return { ok: true, value: last }
 }
 
-export function parseInvoke(event: APIGatewayProxyEvent): Parsed<InvokeRequest> {
-  const body = decodeBody(event)
+/** `maxPromptChars` also bounds the body's bytes, by the edge's rule (protocol/request.ts maxBodyBytes). */
+export function parseInvoke(event: APIGatewayProxyEvent, maxPromptChars: number): Parsed<InvokeRequest> {
+  const body = decodeBody(event, maxBodyBytes(maxPromptChars))
   if (!body.ok) return body
-  return validateInvoke(body.value, maxPromptChars())
+  return validateInvoke(body.value, maxPromptChars)
 }
 
-export function parseCancel(event: APIGatewayProxyEvent): Parsed<{ sessionId: string }> {
-  const body = decodeBody(event)
+export function parseCancel(event: APIGatewayProxyEvent, maxPromptChars: number): Parsed<{ sessionId: string }> {
+  const body = decodeBody(event, maxBodyBytes(maxPromptChars))
   if (!body.ok) return body
   return validateCancel(body.value)
 }
 
 /** The body as an object: JSON, or form fields (the edge accepts both), base64 bodies included. */
-function decodeBody(event: APIGatewayProxyEvent): Parsed<unknown> {
+function decodeBody(event: APIGatewayProxyEvent, maxBytes: number): Parsed<unknown> {
   const type = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   const isJson = type === 'application/json' || type.endsWith('+json')
   const isForm = type === 'application/x-www-form-urlencoded'
@@ -52,7 +43,7 @@ function decodeBody(event: APIGatewayProxyEvent): Parsed<unknown> {
   }
   const raw = event.body ?? ''
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8')
-  if (bytes.byteLength > maxBodyBytes()) {
+  if (bytes.byteLength > maxBytes) {
     return { ok: false, status: 413, code: 'payload_too_large', message: 'The request body is too large.' }
   }
   let text: string

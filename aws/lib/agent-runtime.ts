@@ -12,6 +12,8 @@ export interface AgentRuntimeProps {
   /** The only model the agent may invoke. */
   readonly modelId: string
   readonly systemPrompt?: string
+  /** The agent's AGENT_MAX_PROMPT_CHARS: the same limit, in characters, as the Lambda's. */
+  readonly maxPromptChars: number
   readonly logRetention: logs.RetentionDays
 }
 
@@ -26,7 +28,7 @@ export class AgentRuntime extends Construct {
   constructor(scope: Construct, id: string, props: AgentRuntimeProps) {
     super(scope, id)
 
-    const environmentVariables: Record<string, string> = { AGENT_MODEL_ID: props.modelId }
+    const environmentVariables: Record<string, string> = { AGENT_MODEL_ID: props.modelId, AGENT_MAX_PROMPT_CHARS: String(props.maxPromptChars) }
     if (props.systemPrompt !== undefined) environmentVariables.AGENT_SYSTEM_PROMPT = props.systemPrompt
 
     this.runtime = new agentcore.Runtime(this, 'Runtime', {

@@ -81,4 +81,10 @@ describe('readConfig', () => {
     expect(() => readConfig(context({ [key]: value }))).toThrow(ConfigError)
     expect(() => readConfig(context({ [key]: value }))).toThrow(message)
   })
+
+  it('names every bad key at once, with the value it got', () => {
+    expect(() => readConfig(context({ quotaLimit: 0, apiAccessLogs: 'yes' }))).toThrow(
+      'quotaLimit must be an integer >= 1, got 0; apiAccessLogs must be true or false, got "yes"',
+    )
+  })
 })

@@ -1,7 +1,8 @@
 import { Period } from 'aws-cdk-lib/aws-apigateway'
 import { RetentionDays } from 'aws-cdk-lib/aws-logs'
+import { z } from 'zod'
 import { DEFAULT_MAX_PROMPT_CHARS } from '../../protocol/request'
-import { DEFAULT_HEARTBEAT_MS } from '../lambda/heartbeat'
+import { DEFAULT_HEARTBEAT_MS } from '../lambda/config'
 
 /**
  * Everything a deployment may tune. Read from CDK context (`cdk.json` "context" or `-c key=value`)
@@ -29,7 +30,10 @@ export interface EdgeAgentChatConfig {
   readonly heartbeatMs: number
   /** Lambda env AGENT_QUALIFIER: the runtime endpoint the Lambda invokes. */
   readonly agentQualifier: string
-  /** Lambda env MAX_PROMPT_CHARS: longest prompt the Lambda accepts (keep >= the Worker's). */
+  /**
+   * Longest prompt, in characters (code points): the Lambda's MAX_PROMPT_CHARS and the agent's
+   * AGENT_MAX_PROMPT_CHARS (keep >= the Worker's MAX_PROMPT_CHARS).
+   */
   readonly maxPromptChars: number
 }
 
@@ -83,102 +87,71 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads and validates the configuration. Values given with `-c key=value` arrive as strings, values
- * in cdk.json as JSON types: both are accepted. Invalid values fail synth with a message that names
- * the key, instead of surfacing later as a CloudFormation deploy error.
+ * Reads and validates the configuration, parsed once with one zod schema. Values given with
+ * `-c key=value` arrive as strings, values in cdk.json as JSON types: both are accepted. Invalid
+ * values fail synth with a ConfigError naming every bad key, instead of surfacing later as a
+ * CloudFormation deploy error; an unset or empty key takes its default.
  */
 export function readConfig(node: ContextSource): EdgeAgentChatConfig {
-  const raw = (key: ContextKey): unknown => {
-    const value = node.tryGetContext(key)
-    return value === '' || value === null ? undefined : value
-  }
-  const d = DEFAULT_CONFIG
-  return {
-    modelId: modelIdOf(raw('modelId') ?? d.modelId),
-    systemPrompt: systemPromptOf(raw('systemPrompt')),
-    stageName: stageNameOf(raw('stageName') ?? d.stageName),
-    throttleRateLimit: numberOf('throttleRateLimit', raw('throttleRateLimit') ?? d.throttleRateLimit, { min: 0 }),
-    throttleBurstLimit: numberOf('throttleBurstLimit', raw('throttleBurstLimit') ?? d.throttleBurstLimit, {
-      min: 0,
-      integer: true,
-    }),
-    quotaLimit: numberOf('quotaLimit', raw('quotaLimit') ?? d.quotaLimit, { min: 1, integer: true }),
-    quotaPeriod: periodOf(raw('quotaPeriod') ?? d.quotaPeriod),
-    logRetention: retentionOf(raw('logRetentionDays') ?? d.logRetention),
-    apiAccessLogs: booleanOf('apiAccessLogs', raw('apiAccessLogs') ?? d.apiAccessLogs),
-    heartbeatMs: numberOf('heartbeatMs', raw('heartbeatMs') ?? d.heartbeatMs, { min: 1000, integer: true }),
-    agentQualifier: qualifierOf(raw('agentQualifier') ?? d.agentQualifier),
-    maxPromptChars: numberOf('maxPromptChars', raw('maxPromptChars') ?? d.maxPromptChars, { min: 1, integer: true }),
-  }
+  const context = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, node.tryGetContext(key)]))
+  const parsed = contextSchema.safeParse(context)
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, context))
+  const { logRetentionDays, ...rest } = parsed.data
+  return { ...rest, logRetention: logRetentionDays }
+}
+
+const unsetIfEmpty = (v: unknown) => (v === '' || v === null ? undefined : v)
+/** A key whose value, when given, must pass `schema`; `description` completes "<key> must be …". */
+const key = <T extends z.ZodType>(schema: T, description: string) => z.preprocess(unsetIfEmpty, schema).meta({ description })
+const fromString = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v)
+const numberKey = (fallback: number, rule: { min: number; integer?: boolean }) => {
+  const n = z.number().min(rule.min)
+  return key(z.preprocess(fromString, (rule.integer ? n.int() : n).default(fallback)), `${rule.integer ? 'an integer' : 'a number'} >= ${rule.min}`)
 }
 
 // Model ids and system-defined inference profile ids (`us.`, `eu.`, `global.` ... prefixes). ARNs are
 // refused: the IAM policy is derived from the id, and an ARN (application profile, provisioned
 // throughput) would need its underlying model ARNs spelled out as well.
 const MODEL_ID = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9.:-]+)?$/i
-
-function modelIdOf(value: unknown): string {
-  if (typeof value !== 'string' || !MODEL_ID.test(value)) {
-    throw new ConfigError(`modelId must be a Bedrock model id or inference profile id, got ${JSON.stringify(value)}`)
-  }
-  return value
-}
-
-// AgentCore environment variable values are limited to 2048 characters.
-function systemPromptOf(value: unknown): string | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'string' || value.length > 2048) {
-    throw new ConfigError('systemPrompt must be a string of at most 2048 characters')
-  }
-  return value
-}
-
-// API Gateway stage names: letters, digits, hyphens and underscores, up to 128 characters.
-function stageNameOf(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(value)) {
-    throw new ConfigError(`stageName must match [A-Za-z0-9_-]{1,128}, got ${JSON.stringify(value)}`)
-  }
-  return value
-}
-
-// AgentCore endpoint names: a letter, then letters, digits and underscores, up to 48 characters.
-function qualifierOf(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,47}$/.test(value)) {
-    throw new ConfigError(`agentQualifier must be a runtime endpoint name, got ${JSON.stringify(value)}`)
-  }
-  return value
-}
-
-function numberOf(key: ContextKey, value: unknown, rule: { min: number; integer?: boolean }): number {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < rule.min || (rule.integer && !Number.isInteger(n))) {
-    const kind = rule.integer ? 'an integer' : 'a number'
-    throw new ConfigError(`${key} must be ${kind} >= ${rule.min}, got ${JSON.stringify(value)}`)
-  }
-  return n
-}
-
-function booleanOf(key: ContextKey, value: unknown): boolean {
-  if (value === true || value === 'true') return true
-  if (value === false || value === 'false') return false
-  throw new ConfigError(`${key} must be true or false, got ${JSON.stringify(value)}`)
-}
-
-function periodOf(value: unknown): Period {
-  const periods = Object.values(Period) as string[]
-  const upper = typeof value === 'string' ? value.toUpperCase() : value
-  if (typeof upper !== 'string' || !periods.includes(upper)) {
-    throw new ConfigError(`quotaPeriod must be one of ${periods.join(', ')}, got ${JSON.stringify(value)}`)
-  }
-  return upper as Period
-}
-
+const PERIODS = Object.values(Period) as string[]
 // CloudWatch accepts only a fixed set of retention periods; RetentionDays lists them.
-function retentionOf(value: unknown): RetentionDays {
-  const n = typeof value === 'string' ? Number(value) : value
-  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0)
-  if (typeof n !== 'number' || !allowed.includes(n)) {
-    throw new ConfigError(`logRetentionDays must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`)
-  }
-  return n as RetentionDays
+const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0)
+const d = DEFAULT_CONFIG
+
+const contextSchema = z.object({
+  modelId: key(z.string().regex(MODEL_ID).default(d.modelId), 'a Bedrock model id or inference profile id'),
+  // AgentCore environment variable values are limited to 2048 characters.
+  systemPrompt: key(z.string().max(2048).optional(), 'a string of at most 2048 characters'),
+  // API Gateway stage names: letters, digits, hyphens and underscores, up to 128 characters.
+  stageName: key(z.string().regex(/^[A-Za-z0-9_-]{1,128}$/).default(d.stageName), 'a stage name matching [A-Za-z0-9_-]{1,128}'),
+  throttleRateLimit: numberKey(d.throttleRateLimit, { min: 0 }),
+  throttleBurstLimit: numberKey(d.throttleBurstLimit, { min: 0, integer: true }),
+  quotaLimit: numberKey(d.quotaLimit, { min: 1, integer: true }),
+  quotaPeriod: key(
+    z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(Period).default(d.quotaPeriod)),
+    `one of ${PERIODS.join(', ')}`,
+  ),
+  logRetentionDays: key(
+    z.preprocess(fromString, z.number().refine((n) => RETENTION_DAYS.includes(n)).transform((n) => n as RetentionDays).default(d.logRetention)),
+    `one of ${RETENTION_DAYS.join(', ')}`,
+  ),
+  apiAccessLogs: key(
+    z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean().default(d.apiAccessLogs)),
+    'true or false',
+  ),
+  heartbeatMs: numberKey(d.heartbeatMs, { min: 1000, integer: true }),
+  // AgentCore endpoint names: a letter, then letters, digits and underscores, up to 48 characters.
+  agentQualifier: key(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,47}$/).default(d.agentQualifier), 'a runtime endpoint name'),
+  maxPromptChars: numberKey(d.maxPromptChars, { min: 1, integer: true }),
+} satisfies Record<ContextKey, z.ZodType>)
+
+function describeIssues(error: z.ZodError, context: Record<string, unknown>): string {
+  const shape = contextSchema.shape as Record<string, z.ZodType>
+  const keys = [...new Set(error.issues.map((issue) => String(issue.path[0])))]
+  return keys
+    .map((k) => {
+      const shown = JSON.stringify(context[k]) ?? 'undefined'
+      return `${k} must be ${shape[k]?.meta()?.description ?? 'valid'}, got ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}`
+    })
+    .join('; ')
 }

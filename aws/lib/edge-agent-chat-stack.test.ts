@@ -102,7 +102,7 @@ describe('EdgeAgentChat stack (defaults)', () => {
       s.template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
         NetworkConfiguration: { NetworkMode: 'PUBLIC' },
         ProtocolConfiguration: 'HTTP',
-        EnvironmentVariables: { AGENT_MODEL_ID: DEFAULT_MODEL_ID },
+        EnvironmentVariables: { AGENT_MODEL_ID: DEFAULT_MODEL_ID, AGENT_MAX_PROMPT_CHARS: '16000' },
         AgentRuntimeArtifact: {
           ContainerConfiguration: { ContainerUri: { 'Fn::Sub': Match.stringLikeRegexp('container-assets') } },
         },
@@ -338,7 +338,7 @@ describe('EdgeAgentChat stack (configured through context)', () => {
 
   it('passes model and system prompt to the agent and grants only that model', () => {
     s.template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
-      EnvironmentVariables: { AGENT_MODEL_ID: 'amazon.nova-lite-v1:0', AGENT_SYSTEM_PROMPT: 'Answer in one sentence.' },
+      EnvironmentVariables: { AGENT_MODEL_ID: 'amazon.nova-lite-v1:0', AGENT_SYSTEM_PROMPT: 'Answer in one sentence.', AGENT_MAX_PROMPT_CHARS: '4000' },
     })
     const bedrock = bedrockStatements(statementsOf(s.template))
     expect(bedrock).toHaveLength(1)

@@ -28,6 +28,7 @@ export class EdgeAgentChatStack extends Stack {
       agentDirectory: props.agentDirectory,
       modelId: config.modelId,
       systemPrompt: config.systemPrompt,
+      maxPromptChars: config.maxPromptChars,
       logRetention: config.logRetention,
     })
 
