@@ -1,4 +1,5 @@
 import type {} from 'hono'
+import type { EdgeConfig } from './server/config'
 
 /** Bindings, vars and secrets of the Worker (wrangler.toml, `wrangler secret`, .dev.vars). */
 export interface Bindings {
@@ -22,12 +23,16 @@ export interface Bindings {
 
 export interface AppEnv {
   Bindings: Bindings
-  Variables: { secureHeadersNonce?: string }
+  Variables: { secureHeadersNonce?: string; config: EdgeConfig }
 }
 
 declare module 'hono' {
   interface Env {
     Bindings: Bindings
+  }
+  interface ContextVariableMap {
+    /** The Worker's parsed configuration, set for every /api route by app/routes/api/_middleware.ts. */
+    config: EdgeConfig
   }
   interface ContextRenderer {
     (content: string | Promise<string>, head?: { title?: string }): Response | Promise<Response>

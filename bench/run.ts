@@ -3,7 +3,7 @@
  * bench/report.json. Flags: --smoke (tiny sizes; writes under bench/results/tmp/ unless --out),
  * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page,disconnect, --variants=direct,floor,relay-floor,reference,project,
  * --out=<dir>, --no-build (use the existing dist/ build of the project's Worker), --project=api (bundle
- * app/server/api.ts instead of building), --no-priority (by default the bench and its workerd processes
+ * the HonoX routes of app/routes/api instead of building), --no-priority (by default the bench and its workerd processes
  * run at nice −10 where permitted, so a shared machine's other work disturbs the figures less).
  * BENCH_CONFIG='{"latency":{"runs":3}}' overrides any size (see config.ts).
  */

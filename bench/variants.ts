@@ -4,7 +4,7 @@
  * and memory counters are that variant's alone.
  */
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -58,14 +58,36 @@ async function bundle(path: string, options: BuildOptions): Promise<NonNullable<
   return [{ type: 'ESModule', path, contents: out.outputFiles[0].text }]
 }
 
-/** The HonoX API sub-app (app/server/api.ts), mounted at /api as HonoX mounts it. */
+/**
+ * The /api routes as HonoX serves them: honox's createApp given the route, middleware, 404 and
+ * error files of app/routes/api/ explicitly (its defaults come from Vite's import.meta.glob, which
+ * esbuild has not).
+ */
+function apiEntry(): string {
+  const dir = 'app/routes/api'
+  const files = readdirSync(join(ROOT, dir)).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+  const imports = files.map((f, i) => `import * as m${i} from './${dir}/${f}'`)
+  const group = (keep: (f: string) => boolean) =>
+    `{ ${files.flatMap((f, i) => (keep(f) ? [`'/${dir}/${f}': m${i}`] : [])).join(', ')} }`
+  return [
+    `import { createApp } from 'honox/server'`,
+    ...imports,
+    `export default createApp({ root: '/app/routes', RENDERER: {},`,
+    `  ROUTES: ${group((f) => !f.startsWith('_'))},`,
+    `  MIDDLEWARE: ${group((f) => f.startsWith('_middleware.'))},`,
+    `  NOT_FOUND: ${group((f) => f.startsWith('_404.'))},`,
+    `  ERROR: ${group((f) => f.startsWith('_error.'))} })`,
+    '',
+  ].join('\n')
+}
+
 const bundleApi = () =>
   bundle(join(ROOT, 'api-entry.mjs'), {
-    stdin: {
-      contents: `import { Hono } from 'hono'\nimport { api } from './app/server/api'\nexport default new Hono().route('/api', api)\n`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
+    stdin: { contents: apiEntry(), resolveDir: ROOT, loader: 'ts' },
+    jsx: 'automatic',
+    jsxImportSource: 'hono/jsx',
+    // honox keeps the request context in AsyncLocalStorage: workerd's nodejs_compat (wrangler.toml) provides it.
+    external: ['node:*'],
   })
 
 /** Starts one Miniflare (one workerd process) and finds that process's pid. */
@@ -127,8 +149,8 @@ function startRoute(name: VariantName, modules: WorkerOptions['modules'], up: Up
 export interface ProjectOptions {
   /**
    * build: run `npm run build` and use dist/index.js (what deploys); existing: use dist/index.js as
-   * it is; api: bundle the HonoX API sub-app (app/server/api.ts) with esbuild, mounted at /api as
-   * HonoX mounts it — the same route code without a vite build and without writing to dist/ (the
+   * it is; api: bundle the HonoX /api routes (app/routes/api/) with esbuild, as
+   * HonoX serves them — the same route code without a vite build and without writing to dist/ (the
    * test suite's smoke run uses it).
    */
   source: 'build' | 'existing' | 'api'
@@ -138,7 +160,7 @@ export interface ProjectOptions {
 /** This project's POST /api/invoke, from the work tree. */
 export async function project(up: Upstream, opts: ProjectOptions): Promise<Variant> {
   if (opts.source === 'api') {
-    return { ...(await startRoute('project', await bundleApi(), up)), build: 'esbuild bundle of app/server/api.ts mounted at /api' }
+    return { ...(await startRoute('project', await bundleApi(), up)), build: 'esbuild bundle of the HonoX routes in app/routes/api' }
   }
   if (opts.source === 'build') {
     opts.log?.('building the project (npm run build)')

@@ -1,19 +1,35 @@
 /**
- * Validation of an invoke request, shared by the edge (Worker) and the Lambda so both reject the
- * same input with the same code.
+ * The request schemas of `POST /api/invoke` and `POST /api/cancel` (and of the Lambda's `/v1/invoke`
+ * and `/v1/cancel` behind them), in zod. The edge validates with them through @hono/zod-validator
+ * (app/server/valid-body.ts), the Lambda through `validateInvoke` / `validateCancel`
+ * (aws/lambda/parse-request.ts): both reject the same input with the same status and code.
  */
+import { z } from 'zod'
 import type { ErrorCode } from './events'
 
 /** AgentCore's runtimeSessionId: 33–256 characters; the edge narrows it to a URL- and header-safe set. */
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{33,256}$/
+
+/**
+ * The longest prompt, in characters (code points: an emoji counts once, as a user counts it). Every
+ * hop counts the same way (`countChars`); the Worker and the Lambda may lower it with MAX_PROMPT_CHARS.
+ */
 export const DEFAULT_MAX_PROMPT_CHARS = 16_000
 
 /**
- * Bytes allowed for a request body holding a prompt of `maxPromptChars` characters: JSON may escape
- * a character as `\uXXXX\uXXXX` (12 bytes for 2 UTF-16 units), plus room for the session id.
+ * The most bytes one character can take in a legal request body: a character outside the BMP as
+ * escaped JSON (`"\ud83d\ude00"`, two `\uXXXX` escapes) or as a urlencoded form (`%F0%9F%98%80`).
+ */
+export const MAX_BYTES_PER_CHAR = 12
+
+/**
+ * Bytes allowed for a request body holding a prompt of `maxPromptChars` characters in its worst
+ * legal encoding, plus room for the session id, the field names and a multipart boundary. Only an
+ * outer guard that bounds what is read: the limit that speaks to the user is in characters, checked
+ * after parsing (`prompt_too_large`).
  */
 export function maxBodyBytes(maxPromptChars: number): number {
-  return maxPromptChars * 6 + 4096
+  return maxPromptChars * MAX_BYTES_PER_CHAR + 4096
 }
 
 export interface InvokeRequest {
@@ -21,7 +37,21 @@ export interface InvokeRequest {
   sessionId?: string
 }
 
-export type Validation<T> = { ok: true; value: T } | { ok: false; status: 400 | 413; code: ErrorCode; message: string }
+/** Why a request was refused, as the HTTP status and the `{"error":{code,message}}` body say it. */
+export interface RequestError {
+  status: 400 | 413
+  code: ErrorCode
+  message: string
+}
+
+export type Validation<T> = { ok: true; value: T } | ({ ok: false } & RequestError)
+
+/** Counts code points, not UTF-16 units: what `DEFAULT_MAX_PROMPT_CHARS` and MAX_PROMPT_CHARS mean. */
+export function countChars(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
 
 export function isValidSessionId(id: unknown): id is string {
   return typeof id === 'string' && SESSION_ID_PATTERN.test(id)
@@ -32,47 +62,75 @@ export function newSessionId(): string {
   return crypto.randomUUID()
 }
 
+const SESSION_ID_MESSAGE = '"sessionId" must be 33–256 characters of A–Z, a–z, 0–9, "_" or "-".'
+
+export const sessionIdSchema = z.string({ error: SESSION_ID_MESSAGE }).regex(SESSION_ID_PATTERN, { error: SESSION_ID_MESSAGE })
+
 /**
- * Checks `prompt` and `sessionId` from an already-decoded body (JSON object or form fields).
- * The prompt is counted in characters (code points), not bytes.
+ * A prompt: a string of at most `maxChars` characters (code points). Blank means absent. Each
+ * refusal carries its error code in `params.code` (see `requestError`).
  */
+export function promptSchema(maxChars: number = DEFAULT_MAX_PROMPT_CHARS) {
+  const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
+  return z
+    .unknown()
+    .refine((v) => !blank(v), { error: 'A non-blank "prompt" is required.', params: { code: 'prompt_required' }, abort: true })
+    .pipe(
+      z
+        .string({ error: '"prompt" must be a string.' })
+        // `length` first: a string no longer in UTF-16 units than the limit cannot have more code points.
+        .refine((p) => p.length <= maxChars || countChars(p) <= maxChars, {
+          error: `"prompt" is limited to ${maxChars} characters.`,
+          params: { code: 'prompt_too_large' },
+        }),
+    )
+}
+
+/** `{"prompt", "sessionId"?}`: an absent, null or empty sessionId means "start a new session". */
+export function invokeRequestSchema(maxPromptChars: number = DEFAULT_MAX_PROMPT_CHARS) {
+  return z.object(
+    {
+      prompt: promptSchema(maxPromptChars),
+      sessionId: z
+        .union([sessionIdSchema, z.literal('')], { error: SESSION_ID_MESSAGE })
+        .nullish()
+        .transform((id) => id || undefined),
+    },
+    { error: 'The body must be a JSON object or form with a "prompt" field.' },
+  )
+}
+
+/** `{"sessionId"}`: the session whose generation to stop. */
+export const cancelRequestSchema = z.object(
+  { sessionId: sessionIdSchema },
+  { error: 'The body must be a JSON object or form with a "sessionId" field.' },
+)
+
+/**
+ * The refusal for a failed parse: its first issue (fields are checked in the order of the schema, so
+ * a missing prompt wins over a bad session id). Codes: a refinement's `params.code`; any issue with
+ * `sessionId` is `invalid_session_id`; anything else (not an object, a prompt that is not a string)
+ * is `invalid_request`.
+ */
+export function requestError(error: z.core.$ZodError): RequestError {
+  const issue = error.issues[0]
+  const code: ErrorCode =
+    (issue?.code === 'custom' ? (issue.params?.code as ErrorCode | undefined) : undefined) ??
+    (issue?.path[0] === 'sessionId' ? 'invalid_session_id' : 'invalid_request')
+  return { status: code === 'prompt_too_large' ? 413 : 400, code, message: issue?.message ?? 'The request is not valid.' }
+}
+
+function validate<T>(schema: z.ZodType<T>, body: unknown): Validation<T> {
+  const result = schema.safeParse(body)
+  return result.success ? { ok: true, value: result.data } : { ok: false, ...requestError(result.error) }
+}
+
+/** Checks an already-decoded invoke body (JSON object or form fields) against `invokeRequestSchema`. */
 export function validateInvoke(body: unknown, maxPromptChars = DEFAULT_MAX_PROMPT_CHARS): Validation<InvokeRequest> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, status: 400, code: 'invalid_request', message: 'The body must be a JSON object or form with a "prompt" field.' }
-  }
-  const { prompt, sessionId } = body as Record<string, unknown>
-  if (prompt === undefined || prompt === null || (typeof prompt === 'string' && prompt.trim() === '')) {
-    return { ok: false, status: 400, code: 'prompt_required', message: 'A non-blank "prompt" is required.' }
-  }
-  if (typeof prompt !== 'string') {
-    return { ok: false, status: 400, code: 'invalid_request', message: '"prompt" must be a string.' }
-  }
-  // Characters are code points: an emoji counts once, as a user would count it.
-  if (prompt.length > maxPromptChars && countChars(prompt) > maxPromptChars) {
-    return { ok: false, status: 413, code: 'prompt_too_large', message: `"prompt" is limited to ${maxPromptChars} characters.` }
-  }
-  if (sessionId !== undefined && sessionId !== null && sessionId !== '' && !isValidSessionId(sessionId)) return INVALID_SESSION_ID
-  return { ok: true, value: { prompt, sessionId: typeof sessionId === 'string' && sessionId !== '' ? sessionId : undefined } }
+  return validate(invokeRequestSchema(maxPromptChars), body)
 }
 
-/** Checks a cancel body (JSON object or form fields): `sessionId` is required and valid. */
+/** Checks an already-decoded cancel body against `cancelRequestSchema`. */
 export function validateCancel(body: unknown): Validation<{ sessionId: string }> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, status: 400, code: 'invalid_request', message: 'The body must be a JSON object or form with a "sessionId" field.' }
-  }
-  const { sessionId } = body as Record<string, unknown>
-  return isValidSessionId(sessionId) ? { ok: true, value: { sessionId } } : INVALID_SESSION_ID
-}
-
-const INVALID_SESSION_ID = {
-  ok: false,
-  status: 400,
-  code: 'invalid_session_id',
-  message: '"sessionId" must be 33–256 characters of A–Z, a–z, 0–9, "_" or "-".',
-} as const satisfies Validation<never>
-
-function countChars(s: string): number {
-  let n = 0
-  for (const _ of s) n++
-  return n
+  return validate(cancelRequestSchema, body)
 }

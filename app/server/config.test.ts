@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultCancelUrl, readConfig } from './config'
+import { ConfigError, configOf, defaultCancelUrl, readConfig } from './config'
 
 describe('readConfig', () => {
   it('derives the cancel URL from the invoke URL', () => {
@@ -10,27 +10,50 @@ describe('readConfig', () => {
     expect(defaultCancelUrl('http://127.0.0.1:9000/agent')).toBe('http://127.0.0.1:9000/agent/cancel')
   })
 
-  it('uses defaults for missing or malformed numbers and honours an explicit cancel URL', () => {
-    const config = readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', MAX_PROMPT_CHARS: 'lots', UPSTREAM_CANCEL_URL: 'http://c/stop' })
+  it('uses defaults for absent numbers and honours an explicit cancel URL', () => {
+    const config = readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', UPSTREAM_CANCEL_URL: 'http://c/stop' })
     expect(config).toEqual({
       upstreamKind: 'rest',
       upstreamUrl: 'http://u/v1/invoke',
       cancelUrl: 'http://c/stop',
-      apiKey: '',
+      apiKey: 'k',
       maxPromptChars: 16_000,
       firstByteTimeoutMs: 30_000,
       aws: { accessKeyId: '', secretAccessKey: '', region: 'us-east-1' },
       lambdaFunction: '',
       lambdaEndpoint: 'https://lambda.us-east-1.amazonaws.com',
     })
-    expect(readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', MAX_PROMPT_CHARS: '10', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '250' })).toMatchObject({
-      cancelUrl: 'http://u/v1/cancel',
-      maxPromptChars: 10,
-      firstByteTimeoutMs: 250,
-    })
+    expect(
+      readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', MAX_PROMPT_CHARS: '10', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '250' }),
+    ).toMatchObject({ cancelUrl: 'http://u/v1/cancel', maxPromptChars: 10, firstByteTimeoutMs: 250 })
   })
 
-  it('reads the path and its AWS settings, and leaves an unknown UPSTREAM_KIND undefined', () => {
+  it('refuses a bad or missing value with an error naming each variable at fault, never a silent default', () => {
+    const bad = (env: Record<string, string>) => () => readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', ...env })
+    expect(bad({ MAX_PROMPT_CHARS: 'lots' })).toThrow(ConfigError)
+    expect(bad({ MAX_PROMPT_CHARS: 'lots' })).toThrow(/MAX_PROMPT_CHARS must be a positive whole number, got "lots"/)
+    expect(bad({ MAX_PROMPT_CHARS: '1.5' })).toThrow(/MAX_PROMPT_CHARS/)
+    expect(bad({ UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '0' })).toThrow(/UPSTREAM_FIRST_BYTE_TIMEOUT_MS must be a positive whole number/)
+    expect(bad({ UPSTREAM_URL: 'not a url' })).toThrow(/UPSTREAM_URL must be an http\(s\) URL/)
+    expect(bad({ UPSTREAM_CANCEL_URL: 'ftp://c/stop' })).toThrow(/UPSTREAM_CANCEL_URL/)
+    expect(bad({ UPSTREAM_API_KEY: '' })).toThrow(/UPSTREAM_API_KEY is not set/)
+    expect(bad({ UPSTREAM_KIND: 'carrier-pigeon' })).toThrow(/UPSTREAM_KIND must be one of rest, /)
+    expect(bad({ UPSTREAM_AWS_REGION: 'moon' })).toThrow(/UPSTREAM_AWS_REGION must be an AWS region/)
+    expect(() => readConfig({})).toThrow(/UPSTREAM_URL is not set .*; UPSTREAM_API_KEY is not set/)
+    // What a path needs, it must have: the signed paths their keys, invoke-stream its function.
+    expect(() => readConfig({ UPSTREAM_KIND: 'invoke-stream' })).toThrow(
+      /UPSTREAM_AWS_ACCESS_KEY_ID is not set .*UPSTREAM_AWS_SECRET_ACCESS_KEY is not set .*UPSTREAM_LAMBDA_FUNCTION is not set/,
+    )
+    expect(() => readConfig({ UPSTREAM_KIND: 'function-url', UPSTREAM_URL: 'https://f.lambda-url.us-east-1.on.aws/' })).toThrow(/UPSTREAM_AWS_ACCESS_KEY_ID/)
+  })
+
+  it('configOf parses an env object once', () => {
+    const env = { UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k' }
+    expect(configOf(env)).toBe(configOf(env))
+    expect(configOf({ ...env })).not.toBe(configOf(env))
+  })
+
+  it('reads the path and its AWS settings', () => {
     expect(
       readConfig({
         UPSTREAM_URL: '',
@@ -46,7 +69,8 @@ describe('readConfig', () => {
       lambdaFunction: 'fn',
       lambdaEndpoint: 'https://lambda.eu-west-1.amazonaws.com',
     })
-    expect(readConfig({ UPSTREAM_URL: '', UPSTREAM_LAMBDA_ENDPOINT: 'http://127.0.0.1:9/' }).lambdaEndpoint).toBe('http://127.0.0.1:9')
-    expect(readConfig({ UPSTREAM_URL: '', UPSTREAM_KIND: 'carrier-pigeon' }).upstreamKind).toBeUndefined()
+    expect(readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', UPSTREAM_LAMBDA_ENDPOINT: 'http://127.0.0.1:9/' }).lambdaEndpoint).toBe(
+      'http://127.0.0.1:9',
+    )
   })
 })

@@ -1,22 +1,28 @@
+import { z } from 'zod'
 import { DEFAULT_MAX_PROMPT_CHARS } from '../../protocol/request'
 import type { Bindings } from '../global'
 import { UPSTREAM_KINDS, type UpstreamKind } from './upstream/types'
 
-export interface EdgeConfig {
-  /** Which path reaches the agent (app/server/upstream/types.ts); `undefined` when UPSTREAM_KIND names none. */
-  upstreamKind: UpstreamKind | undefined
-  upstreamUrl: string
-  cancelUrl: string
-  apiKey: string
-  maxPromptChars: number
-  firstByteTimeoutMs: number
-  /** SigV4 credentials of the edge's principal (function-url, invoke-stream, websocket): Wrangler secrets. */
-  aws: AwsSigning
-  /** invoke-stream: the function's name or ARN, and Lambda's endpoint (`https://lambda.{region}.amazonaws.com` unless set). */
-  lambdaFunction: string
-  lambdaEndpoint: string
-}
+/** Matches `period` of the [[ratelimits]] binding in wrangler.toml: the binding does not say when a window ends. */
+export const RATE_LIMIT_RETRY_AFTER_S = 60
+export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000
 
+/** A positive whole number given as a string (wrangler.toml's vars are strings); absent or empty means the default. */
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s.trim() === '') return fallback
+      const n = Number(s)
+      if (Number.isInteger(n) && n > 0) return n
+      ctx.addIssue({ code: 'custom', message: `must be a positive whole number, got "${s}"` })
+      return z.NEVER
+    })
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+
+/** SigV4 credentials of the edge's principal (function-url, invoke-stream, websocket): Wrangler secrets. */
 export interface AwsSigning {
   accessKeyId: string
   secretAccessKey: string
@@ -24,43 +30,101 @@ export interface AwsSigning {
   region: string
 }
 
-export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000
-/** Matches `period` of the [[ratelimits]] binding in wrangler.toml: the binding does not say when a window ends. */
-export const RATE_LIMIT_RETRY_AFTER_S = 60
+/** The paths that sign with the edge's AWS keys (app/server/signing.ts) rather than send an API key. */
+const SIGNED_KINDS: readonly UpstreamKind[] = ['function-url', 'invoke-stream', 'websocket']
+const API_KEY_KINDS: readonly UpstreamKind[] = ['rest', 'lambda-agent']
 
-/** Reads the Worker's vars and secrets once per request; strings from wrangler.toml become numbers here. */
+const optionalText = z.string().optional()
+
+/**
+ * The Worker's vars and secrets (wrangler.toml `[vars]`, `wrangler secret`, .dev.vars), one schema.
+ * A bad value, or one the chosen UPSTREAM_KIND needs and lacks, is an error naming the variable,
+ * never a silent default.
+ */
+export const workerConfigSchema = z
+  .object({
+    UPSTREAM_KIND: z
+      .union([z.literal(''), z.enum(UPSTREAM_KINDS)], { error: `must be one of ${UPSTREAM_KINDS.join(', ')}` })
+      .optional()
+      .transform((kind): UpstreamKind => kind || 'rest'),
+    UPSTREAM_URL: z.union([z.literal(''), httpUrl]).optional(),
+    UPSTREAM_CANCEL_URL: z.union([z.literal(''), httpUrl]).optional(),
+    UPSTREAM_API_KEY: optionalText,
+    MAX_PROMPT_CHARS: positiveInt(DEFAULT_MAX_PROMPT_CHARS),
+    UPSTREAM_FIRST_BYTE_TIMEOUT_MS: positiveInt(DEFAULT_FIRST_BYTE_TIMEOUT_MS),
+    UPSTREAM_AWS_ACCESS_KEY_ID: optionalText,
+    UPSTREAM_AWS_SECRET_ACCESS_KEY: optionalText,
+    UPSTREAM_AWS_SESSION_TOKEN: optionalText,
+    UPSTREAM_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'must be an AWS region such as us-east-1' }).or(z.literal('')).optional(),
+    UPSTREAM_LAMBDA_FUNCTION: optionalText,
+    UPSTREAM_LAMBDA_ENDPOINT: z.union([z.literal(''), httpUrl]).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const need = (name: keyof typeof v, why: string) => {
+      if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is not set (${why})` })
+    }
+    if (v.UPSTREAM_KIND !== 'invoke-stream') need('UPSTREAM_URL', `UPSTREAM_KIND ${v.UPSTREAM_KIND} sends to it`)
+    if (API_KEY_KINDS.includes(v.UPSTREAM_KIND)) {
+      need('UPSTREAM_API_KEY', 'a secret: `wrangler secret put UPSTREAM_API_KEY`, locally in .dev.vars')
+    }
+    if (SIGNED_KINDS.includes(v.UPSTREAM_KIND)) {
+      need('UPSTREAM_AWS_ACCESS_KEY_ID', `UPSTREAM_KIND ${v.UPSTREAM_KIND} signs with it`)
+      need('UPSTREAM_AWS_SECRET_ACCESS_KEY', `UPSTREAM_KIND ${v.UPSTREAM_KIND} signs with it`)
+    }
+    if (v.UPSTREAM_KIND === 'invoke-stream') need('UPSTREAM_LAMBDA_FUNCTION', 'UPSTREAM_KIND invoke-stream calls it')
+  })
+  .transform((v) => {
+    const upstreamUrl = v.UPSTREAM_URL ?? ''
+    const region = v.UPSTREAM_AWS_REGION || 'us-east-1'
+    return {
+      /** Which path reaches the agent (app/server/upstream/types.ts). */
+      upstreamKind: v.UPSTREAM_KIND,
+      upstreamUrl,
+      cancelUrl: v.UPSTREAM_CANCEL_URL || (upstreamUrl && defaultCancelUrl(upstreamUrl)),
+      apiKey: v.UPSTREAM_API_KEY ?? '',
+      maxPromptChars: v.MAX_PROMPT_CHARS,
+      firstByteTimeoutMs: v.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      aws: {
+        accessKeyId: v.UPSTREAM_AWS_ACCESS_KEY_ID ?? '',
+        secretAccessKey: v.UPSTREAM_AWS_SECRET_ACCESS_KEY ?? '',
+        ...(v.UPSTREAM_AWS_SESSION_TOKEN ? { sessionToken: v.UPSTREAM_AWS_SESSION_TOKEN } : {}),
+        region,
+      } satisfies AwsSigning as AwsSigning,
+      /** invoke-stream: the function's name or ARN, and Lambda's endpoint (`https://lambda.{region}.amazonaws.com` unless set). */
+      lambdaFunction: v.UPSTREAM_LAMBDA_FUNCTION ?? '',
+      lambdaEndpoint: (v.UPSTREAM_LAMBDA_ENDPOINT || `https://lambda.${region}.amazonaws.com`).replace(/\/+$/, ''),
+    }
+  })
+
+export type EdgeConfig = z.output<typeof workerConfigSchema>
+
+/** A bad Worker configuration; the message names every variable at fault. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Parses the Worker's configuration; throws a ConfigError naming each bad variable. */
 export function readConfig(env: Partial<Bindings>): EdgeConfig {
-  const upstreamUrl = env.UPSTREAM_URL ?? ''
-  const kind = env.UPSTREAM_KIND || 'rest'
-  const region = env.UPSTREAM_AWS_REGION || 'us-east-1'
-  return {
-    upstreamKind: (UPSTREAM_KINDS as readonly string[]).includes(kind) ? (kind as UpstreamKind) : undefined,
-    upstreamUrl,
-    cancelUrl: env.UPSTREAM_CANCEL_URL || defaultCancelUrl(upstreamUrl),
-    apiKey: env.UPSTREAM_API_KEY ?? '',
-    maxPromptChars: positiveInt(env.MAX_PROMPT_CHARS, DEFAULT_MAX_PROMPT_CHARS),
-    firstByteTimeoutMs: positiveInt(env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS, DEFAULT_FIRST_BYTE_TIMEOUT_MS),
-    aws: {
-      accessKeyId: env.UPSTREAM_AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: env.UPSTREAM_AWS_SECRET_ACCESS_KEY ?? '',
-      ...(env.UPSTREAM_AWS_SESSION_TOKEN ? { sessionToken: env.UPSTREAM_AWS_SESSION_TOKEN } : {}),
-      region,
-    },
-    lambdaFunction: env.UPSTREAM_LAMBDA_FUNCTION ?? '',
-    lambdaEndpoint: (env.UPSTREAM_LAMBDA_ENDPOINT || `https://lambda.${region}.amazonaws.com`).replace(/\/+$/, ''),
-  }
+  const result = workerConfigSchema.safeParse(env)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'env'} ${i.message}`)
+  throw new ConfigError(`Worker configuration: ${problems.join('; ')}.`)
+}
+
+// An isolate sees the same env object on every request: parse it once.
+const parsed = new WeakMap<object, EdgeConfig>()
+
+/** `readConfig`, once per env object. */
+export function configOf(env: Partial<Bindings>): EdgeConfig {
+  let config = parsed.get(env)
+  if (!config) parsed.set(env, (config = readConfig(env)))
+  return config
 }
 
 /** `…/v1/invoke` → `…/v1/cancel` (the shared contract); any other URL gets `/cancel` appended. */
 export function defaultCancelUrl(upstreamUrl: string): string {
-  if (!upstreamUrl) return ''
   const url = new URL(upstreamUrl)
   const path = url.pathname.replace(/\/+$/, '')
   url.pathname = /\/invoke$/.test(path) ? path.replace(/invoke$/, 'cancel') : `${path}/cancel`
   return url.toString()
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const n = Number(value)
-  return Number.isInteger(n) && n > 0 ? n : fallback
 }

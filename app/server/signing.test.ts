@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from '../../e2e/test-credentials'
+import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from '../../test-support/test-credentials'
 import { marker, seenWith, upstreamUrl } from '../test/upstream-client'
 import { signedFetch } from './signing'
 

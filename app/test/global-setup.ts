@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { startTestUpstream, TEST_API_KEY } from '../../e2e/test-upstream'
+import { startTestUpstream, TEST_API_KEY } from '../../test-support/test-upstream'
 
 declare module 'vitest' {
   export interface ProvidedContext {

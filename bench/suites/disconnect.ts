@@ -9,7 +9,7 @@
  * says so, and the route can hand its body over as it is.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startTestUpstream, TEST_API_KEY, type TestUpstream } from '../../e2e/test-upstream'
+import { startTestUpstream, TEST_API_KEY, type TestUpstream } from '../../test-support/test-upstream'
 import type { BenchConfig } from '../config'
 import { workerFrom } from '../variants'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readConfig } from '../config'
 import { restUpstream } from './rest'
-import { eventually, marker, seenWith, upstreamUrl } from '../../test/upstream-client'
+import { marker, seenWith, upstreamUrl } from '../../test/upstream-client'
 import { env } from 'cloudflare:test'
 
 const config = (overrides: Record<string, string> = {}) =>
@@ -32,7 +32,6 @@ describe('restUpstream.open', () => {
     const m = marker()
     const result = await restUpstream(config({ UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '200' })).open({ prompt: `hang:${m}`, sessionId: 's'.repeat(40) }, new AbortController().signal)
     expect(result).toMatchObject({ ok: false, status: 504, code: 'upstream_timeout' })
-    const [seen] = await eventually(() => seenWith(m), (r) => r[0]?.aborted === true)
-    expect(seen.aborted).toBe(true)
+    await expect.poll(async () => (await seenWith(m))[0]?.aborted).toBe(true)
   })
 })

@@ -1,5 +1,5 @@
 /**
- * The edge principal's keys in tests: the test upstream (./test-upstream.ts) verifies SigV4 with
+ * The edge principal's keys in tests: the test upstream (test-support/test-upstream.ts) verifies SigV4 with
  * them, the Worker under test signs with them. Fake, local only; no import of Node modules, so the
  * tests running inside workerd can import this file too.
  */

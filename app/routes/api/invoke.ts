@@ -1,0 +1,28 @@
+import { createRoute } from 'honox/factory'
+import { invokeRequestSchema, newSessionId } from '../../../protocol/request'
+import { limitPromptBody } from '../../server/limit-body'
+import { methodNotAllowed } from '../../server/method-not-allowed'
+import { rateLimit } from '../../server/rate-limit'
+import { relayAnswer } from '../../server/relay-answer'
+import { validBody } from '../../server/valid-body'
+
+/**
+ * POST /api/invoke `{"prompt", "sessionId"?}` (JSON or a form): streams the agent's answer as SSE.
+ * Nothing reaches the upstream unless the input is valid; the rate limit runs before the body is read.
+ */
+export const POST = createRoute(
+  rateLimit,
+  limitPromptBody,
+  validBody((config) => invokeRequestSchema(config.maxPromptChars)),
+  (c) => {
+    const { prompt, sessionId = newSessionId() } = c.req.valid('json')
+    return relayAnswer(c, { prompt, sessionId })
+  },
+)
+
+const notAllowed = methodNotAllowed('POST')
+export const GET = notAllowed
+export const PUT = notAllowed
+export const DELETE = notAllowed
+export const PATCH = notAllowed
+export const OPTIONS = notAllowed
