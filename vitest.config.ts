@@ -13,7 +13,8 @@ export default defineConfig({
           // relay.test.ts runs in workerd (project edge) and here, in Node, where `vite` dev runs the route.
           include: ['protocol/**/*.test.ts', 'aws/**/*.test.ts', 'bench/**/*.test.ts', 'app/server/relay.test.ts'],
           // bench/results holds the benchmark's scratch copies of the app; aws/**/dist, build output.
-          exclude: ['**/node_modules/**', 'bench/results/**', '**/dist/**', 'cdk.out/**'],
+          // *.python.test.ts need Python: `npm run test:python` (aws/agent-python/vitest.config.ts) runs them.
+          exclude: ['**/node_modules/**', 'bench/results/**', '**/dist/**', 'cdk.out/**', '**/*.python.test.ts', '**/.venv/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -24,7 +24,7 @@ import socket
 import sys
 from collections import OrderedDict
 from importlib.metadata import version
-from typing import Any, AsyncGenerator, Optional
+from typing import Any, AsyncGenerator, Callable, Optional
 
 import uvicorn
 from bedrock_agentcore.runtime import BedrockAgentCoreApp
@@ -58,9 +58,10 @@ class Conversations:
     In AWS every session has a microVM of its own; locally one process serves every session, so the
     agents are kept apart here."""
 
-    def __init__(self, config: AgentConfig, model: Model) -> None:
+    def __init__(self, config: AgentConfig, model: Model, app: BedrockAgentCoreApp) -> None:
         self._config = config
         self._model = model
+        self._app = app
         self._agents: OrderedDict[str, Agent] = OrderedDict()
         self._running: set[str] = set()
 
@@ -94,6 +95,9 @@ class Conversations:
     async def stream(self, session_id: str, prompt: str) -> AsyncGenerator[Any, None]:
         agent = self.agent_for(session_id)
         self._running.add(session_id)
+        # The framework's task registry drives GET /ping: HealthyBusy while any turn runs, so AgentCore
+        # does not end a busy session as idle (and tests can watch a turn end from outside).
+        task_id = self._app.add_async_task("turn", {"sessionId": session_id})
         finished = False
         try:
             async for event in agent.stream_async(prompt):
@@ -104,6 +108,7 @@ class Conversations:
                 # The caller went away (task cancelled, generator closed): stop the model too.
                 agent.cancel()
             self._running.discard(session_id)
+            self._app.complete_async_task(task_id)
 
 
 class CancelOnDisconnect:
@@ -120,7 +125,7 @@ class CancelOnDisconnect:
     the turn at its next chunk, which also drains the generator.
     """
 
-    def __init__(self, app: Any, conversations: Conversations) -> None:
+    def __init__(self, app: Any, conversations: Callable[[], Conversations]) -> None:
         self.app = app
         self.conversations = conversations
 
@@ -141,15 +146,18 @@ class CancelOnDisconnect:
             await self.app(scope, receive, tracking_send)
         finally:
             if not finished and session_id:
-                self.conversations.cancel(session_id)
+                self.conversations().cancel(session_id)
 
 
 SESSION_HEADER = b"x-amzn-bedrock-agentcore-runtime-session-id"
 
 
 def create_app(config: AgentConfig, model: Optional[Model] = None) -> tuple[BedrockAgentCoreApp, Conversations]:
-    conversations = Conversations(config, model or create_model(config))
-    app = BedrockAgentCoreApp(middleware=[Middleware(CancelOnDisconnect, conversations=conversations)])
+    # The middleware needs the conversations and the conversations need the app (for /ping): the app
+    # first, the middleware reads `conversations` when the first request comes.
+    holder: dict[str, Conversations] = {}
+    app = BedrockAgentCoreApp(middleware=[Middleware(CancelOnDisconnect, conversations=lambda: holder["c"])])
+    conversations = holder["c"] = Conversations(config, model or create_model(config), app)
 
     @app.entrypoint
     async def invoke(payload: Any, context: Any) -> AsyncGenerator[Any, None]:

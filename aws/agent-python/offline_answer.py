@@ -19,15 +19,20 @@ LONG_FILLER_WORDS = 600
 MAX_FILLER_WORDS = 20_000
 
 _U32 = 0xFFFFFFFF
-# JavaScript's \s and \b: \s is Unicode-aware in both languages; \b and \d are ASCII in JavaScript.
+# JavaScript's \s (and what String.prototype.trim removes): not Python's, which also counts \x1c-\x1f
+# and \x85 as space and leaves out \ufeff.
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+_S = "[" + re.escape(_JS_SPACE) + "]"
+_NOT_S = "[^" + re.escape(_JS_SPACE) + "]"
+# JavaScript's \b and \d are ASCII-only.
 _WORDS_MARKER = re.compile(r"\bwords:([0-9]+)\b", re.IGNORECASE | re.ASCII)
 _LONG_MARKER = re.compile(r"\blong\b", re.IGNORECASE | re.ASCII)
-_TOKEN = re.compile(r"\S+\s*|\s+")
+_TOKEN = re.compile(f"{_NOT_S}+{_S}*|{_S}+")
 
 
 def compose_answer(prompt: str, earlier: Sequence[str]) -> str:
     """The answer to `prompt`, given the conversation's earlier user prompts (oldest first)."""
-    words = [w for w in re.split(r"\s+", prompt) if w]
+    words = [w for w in re.split(f"{_S}+", prompt) if w]
     turn = len(earlier) + 1
     parts = ["**Offline model** — you asked:", f"> {_shorten(prompt, 240)}"]
     if earlier:
@@ -64,7 +69,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def _shorten(text: str, limit: int) -> str:
-    flat = re.sub(r"\s+", " ", text).strip()
+    flat = re.sub(f"{_S}+", " ", text).strip(_JS_SPACE)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

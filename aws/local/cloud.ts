@@ -4,7 +4,8 @@
  *   API Gateway emulator (REST, stage v1, x-api-key, streaming)        ./api-gateway
  *     → Lambda: the real bundle (aws/lambda/dist) under aws-lambda-ric  ./lambda-runtime
  *     → AgentCore data-plane emulator (InvokeAgentRuntime, SigV4 check) ./agentcore
- *     → the agent (aws/agent, BedrockAgentCoreApp) on the offline model
+ *     → the agent on the offline model: aws/agent (TypeScript, in this process) or, with
+ *       agentRuntime 'python', aws/agent-python (a child process: ./python/agent.ts)
  *
  * Nothing here reaches the network: the agent's model is the embedded offline one, the Lambda signs
  * with fake credentials for the local AgentCore endpoint, and every server binds to 127.0.0.1.
@@ -20,6 +21,7 @@ import { startApiGateway, type ApiGateway } from './api-gateway/server'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from './lambda-runtime'
 import { assertPortFree } from './listen'
 import { localProxyEnv } from './proxy-env'
+import { startPythonAgent, type RunningPythonAgent } from './python/agent'
 
 export const LOCAL_REGION = 'us-east-1'
 export const LOCAL_ACCOUNT = '123456789012'
@@ -34,7 +36,11 @@ export interface LocalCloudPorts {
   agent?: number
 }
 
+export type AgentRuntimeKind = 'typescript' | 'python'
+
 export interface LocalCloudOptions {
+  /** The agent behind the AgentCore emulator. Default 'typescript'; 'python' needs `npm run setup:python`. */
+  agentRuntime?: AgentRuntimeKind
   /** 0 (the default for each) picks a free port. */
   ports?: LocalCloudPorts
   /** The API key API Gateway requires; a random one when absent. */
@@ -53,7 +59,8 @@ export interface LocalCloudOptions {
   log?: (source: 'api-gateway' | 'lambda' | 'agentcore' | 'agent', line: string) => void
 }
 
-export interface LocalCloud {
+export interface LocalCloud<Agent = RunningAgent> {
+  agentRuntime: AgentRuntimeKind
   /** POST here: the Worker's UPSTREAM_URL. */
   invokeUrl: string
   cancelUrl: string
@@ -61,14 +68,17 @@ export interface LocalCloud {
   agentUrl: string
   agentCoreEndpoint: string
   agentRuntimeArn: string
-  agent: RunningAgent
+  agent: Agent
   agentCore: AgentCore
   lambda: LambdaPool
   apiGateway: ApiGateway
   stop(): Promise<void>
 }
 
-export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+export function startLocalCloud(options?: LocalCloudOptions & { agentRuntime?: 'typescript' }): Promise<LocalCloud>
+export function startLocalCloud(options: LocalCloudOptions & { agentRuntime: 'python' }): Promise<LocalCloud<RunningPythonAgent>>
+export function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud<RunningAgent | RunningPythonAgent>>
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud<RunningAgent | RunningPythonAgent>> {
   const ports = options.ports ?? {}
   const apiKey = options.apiKey ?? randomBytes(20).toString('base64url')
   const log = options.log ?? (() => {})
@@ -80,13 +90,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   try {
     // BedrockAgentCoreApp exits the process when it cannot listen: find out first, with a clear error.
     if (ports.agent) await assertPortFree(ports.agent, 'agent')
-    const agent = await startAgent({
-      host: '127.0.0.1',
-      port: ports.agent ?? 0,
-      env: {},
-      // The offline model unless a caller asks otherwise: a fresh machine has no AWS account.
-      config: { modelId: undefined, region: LOCAL_REGION, logLevel: 'warn', ...options.agent },
-    })
+    // The offline model unless a caller asks otherwise: a fresh machine has no AWS account.
+    const agentConfig: Partial<AgentConfig> = { modelId: undefined, region: LOCAL_REGION, logLevel: 'warn', ...options.agent }
+    const agentRuntime = options.agentRuntime ?? 'typescript'
+    const agent =
+      agentRuntime === 'python'
+        ? await startPythonAgent({ port: ports.agent ?? 0, config: agentConfig, log: (l) => log('agent', l) })
+        : await startAgent({ host: '127.0.0.1', port: ports.agent ?? 0, env: {}, config: agentConfig })
     stops.push(() => agent.close())
 
     const agentCore = await startAgentCore({
@@ -126,6 +136,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.push(() => apiGateway.stop())
 
     return {
+      agentRuntime,
       invokeUrl: `${apiGateway.url}/invoke`,
       cancelUrl: `${apiGateway.url}/cancel`,
       apiKey,

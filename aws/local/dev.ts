@@ -1,6 +1,8 @@
 /**
  * `npm run dev`: the local cloud plus the HonoX dev server (Vite), wired together.
  * `npm run preview`: the local cloud, `npm run build`, then `wrangler dev` on the build.
+ * `--agent python` (either command) puts the Python agent (aws/agent-python) behind AgentCore instead of
+ * the TypeScript one; its environment is set up on first use (./python/env.ts).
  *
  * - The Worker finds the local API Gateway through .dev.vars (UPSTREAM_URL, UPSTREAM_API_KEY),
  *   written here when absent. An existing file is respected; if it points elsewhere, we say so.
@@ -13,13 +15,24 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startChild, run, stopChild, waitForHttp, type Child } from './children'
-import { startLocalCloud, STAGE, type LocalCloud } from './cloud'
+import { startLocalCloud, STAGE, type AgentRuntimeKind } from './cloud'
 import { planDevVars, wranglerUpstreamUrl } from './dev-vars'
 import { limitsFromEnv } from './api-gateway/limits'
 import { PortBusyError, LOCAL_HOST, assertPortFree } from './listen'
+import { ensurePythonEnv, PythonSetupError } from './python/env'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const preview = process.argv.includes('--preview')
+const AGENT_LABELS: Record<AgentRuntimeKind, string> = { typescript: 'TypeScript agent (aws/agent)', python: 'Python agent (aws/agent-python)' }
+
+/** `--agent python`, `--agent=typescript`; default typescript. */
+function agentFromArgs(args: readonly string[]): AgentRuntimeKind {
+  const i = args.findIndex((a) => a === '--agent' || a.startsWith('--agent='))
+  if (i < 0) return 'typescript'
+  const value = args[i].includes('=') ? args[i].slice('--agent='.length) : args[i + 1]
+  if (value === 'typescript' || value === 'python') return value
+  throw new Error(`--agent must be typescript or python, got "${value ?? ''}"`)
+}
 
 const say = (line = '') => process.stdout.write(line + '\n')
 const warn = (line: string) => process.stdout.write(`\n  ! ${line}\n\n`)
@@ -34,6 +47,7 @@ function portFromEnv(name: string, fallback: number): number {
 
 async function main(): Promise<number> {
   const started = Date.now()
+  const agentRuntime = agentFromArgs(process.argv.slice(2))
   const webPort = portFromEnv('DEV_PORT', preview ? 8787 : 5173)
   const defaultApiPort = portFromEnv('LOCAL_API_PORT', 8788)
   const defaultUrl = `http://${LOCAL_HOST}:${defaultApiPort}/${STAGE}/invoke`
@@ -41,7 +55,7 @@ async function main(): Promise<number> {
   const devVarsPath = process.env.LOCAL_DEV_VARS_PATH || `${ROOT}.dev.vars`
   const devVars = planDevVars(devVarsPath, defaultUrl, wranglerUpstreamUrl(`${ROOT}wrangler.toml`))
 
-  say(`edge-agent-chat ${preview ? 'preview' : 'dev'}: starting the local cloud (agent on the offline model, AgentCore, Lambda, API Gateway)…`)
+  say(`edge-agent-chat ${preview ? 'preview' : 'dev'}: starting the local cloud (${AGENT_LABELS[agentRuntime]} on the offline model, AgentCore, Lambda, API Gateway)…`)
   if (devVars.file === 'created') say(`  wrote .dev.vars (UPSTREAM_URL=${devVars.upstreamUrl}, a fresh UPSTREAM_API_KEY)`)
   else say('  using the existing .dev.vars')
   if (!devVars.local) {
@@ -55,7 +69,9 @@ async function main(): Promise<number> {
 
   // The web server's port first: finding it busy after a 2-second start would be a poor welcome.
   await assertPortFree(webPort, preview ? 'wrangler dev' : 'Vite dev server')
-  const cloud: LocalCloud = await startLocalCloud({
+  if (agentRuntime === 'python') await ensurePythonEnv((line) => say(`  ${line}`))
+  const cloud = await startLocalCloud({
+    agentRuntime,
     ports: {
       apiGateway: devVars.local ? devVars.port : defaultApiPort,
       agentCore: portFromEnv('LOCAL_AGENTCORE_PORT', 8789),
@@ -69,7 +85,8 @@ async function main(): Promise<number> {
   say(`  local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   say(`    API Gateway  POST ${cloud.invokeUrl}   POST ${cloud.cancelUrl}   (x-api-key required)`)
   say(`    AgentCore    ${cloud.agentCoreEndpoint}   runtime ${cloud.agentRuntimeArn}`)
-  say(`    agent        ${cloud.agentUrl}   (offline model)`)
+  const versions = 'versions' in cloud.agent ? ` — bedrock-agentcore ${cloud.agent.versions['bedrock-agentcore']}, strands-agents ${cloud.agent.versions['strands-agents']}` : ''
+  say(`    agent        ${cloud.agentUrl}   ${AGENT_LABELS[agentRuntime]}, offline model${versions}`)
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -120,6 +137,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void shutdown(0, 'Ctrl-C'))
   process.once('SIGTERM', () => void shutdown(0, 'SIGTERM'))
   void web.exited.then((code) => shutdown(1, `${web.name} exited (code ${code})`))
+  if ('process' in cloud.agent) cloud.agent.process.once('exit', (code) => void shutdown(1, `the Python agent exited (code ${code})`))
 
   const url = `http://${LOCAL_HOST}:${webPort}/`
   if (await waitForHttp(url, 120_000, () => web.process.exitCode === null)) {
@@ -141,7 +159,9 @@ if (!existsSync(`${ROOT}node_modules`)) {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof PortBusyError) {
+    if (err instanceof PythonSetupError) {
+      say(`\n${err.message}`)
+    } else if (err instanceof PortBusyError) {
       say(`\n${err.message}\nEnvironment overrides: DEV_PORT, LOCAL_API_PORT, LOCAL_AGENTCORE_PORT, LOCAL_AGENT_PORT.`)
     } else say(`\nCould not start: ${err instanceof Error ? err.message : String(err)}`)
     process.exit(1)
