@@ -18,8 +18,13 @@ export interface TextEvent {
 }
 export interface ToolEvent {
   name: string
-  status: 'start' | 'end'
+  /** `start` when the agent calls the tool; `end` when it returned; `error` when it failed. */
+  status: 'start' | 'end' | 'error'
   id?: string
+  /** The tool's input (on `start`), as the model gave it. */
+  input?: unknown
+  /** The tool's result as text (on `end` / `error`), cut to a couple of thousand characters. */
+  result?: string
 }
 export interface UsageEvent {
   inputTokens?: number

@@ -1,8 +1,9 @@
-import { SESSION_HEADER, type ErrorBody, type StreamEvent } from '../../protocol/events'
+import { SESSION_HEADER, type ErrorBody, type StreamEvent, type ToolEvent } from '../../protocol/events'
 import { en } from '../i18n/en'
 import { append } from './dom'
 import { readEvents } from './read-events'
 import { MarkdownView } from './render-markdown'
+import { ToolCallsView } from './tool-calls'
 
 export interface ChatElements {
   log: HTMLElement
@@ -115,7 +116,7 @@ export class ChatController {
         if (typeof event.data.text === 'string') turn.append(event.data.text)
         return false
       case 'tool':
-        turn.tool(event.data.name, event.data.status)
+        turn.tool(event.data)
         return false
       case 'error':
         turn.fail(String(event.data.message ?? 'The agent failed.'), event.data.retryable === false ? undefined : () => this.retry(prompt))
@@ -163,6 +164,8 @@ export class ChatController {
 class AssistantTurn {
   private readonly li: HTMLLIElement
   private readonly view: MarkdownView
+  private readonly body: HTMLElement
+  private tools: ToolCallsView | undefined
   private failed = false
 
   constructor(log: HTMLElement) {
@@ -175,6 +178,7 @@ class AssistantTurn {
     body.className = 'body answer'
     append(this.li, who, body)
     append(log, this.li)
+    this.body = body
     this.view = new MarkdownView(body, { labels: en })
   }
 
@@ -182,8 +186,9 @@ class AssistantTurn {
     this.view.append(text)
   }
 
-  tool(name: string, status: string): void {
-    this.note(status === 'start' ? `Using ${name}…` : `Used ${name}.`, 'tool')
+  tool(event: ToolEvent): void {
+    this.tools ??= new ToolCallsView(this.li, this.body, en)
+    this.tools.apply(event)
   }
 
   note(text: string, kind = 'note'): void {

@@ -3,6 +3,11 @@ export const en = {
   copy: 'Copy',
   copied: 'Copied',
   copyCode: 'Copy code',
+  toolRunning: 'running…',
+  toolDone: 'done',
+  toolFailed: 'failed',
+  toolInput: 'Input',
+  toolResult: 'Result',
 }
 
 export type Strings = typeof en

@@ -5,6 +5,7 @@
  */
 import { Agent, BedrockModel, SlidingWindowConversationManager, type Model } from '@strands-agents/sdk'
 import { OfflineModel } from './offline-model'
+import { createTools } from './tools'
 import type { AgentConfig } from './config'
 
 /** One model instance serves every session: it holds a client, not a conversation. */
@@ -26,6 +27,7 @@ export function createConversationAgent(model: Model, config: AgentConfig): Agen
     systemPrompt: config.systemPrompt,
     // Strands prints every answer to stdout by default; in a server that is a log of user content.
     printer: false,
+    tools: createTools(),
     conversationManager: new SlidingWindowConversationManager({ windowSize: config.historyMessages }),
   })
 }

@@ -2,11 +2,14 @@
  * The offline model: a Strands model provider that needs no AWS account. It plugs in where
  * BedrockModel plugs in, so the agent loop, sessions and cancel are the same code in both cases.
  * It streams `composeAnswer`'s text one word at a time at a configurable pace and honours Strands'
- * cancel signal at once (a pending token wait is aborted, not finished).
+ * cancel signal at once (a pending token wait is aborted, not finished). A prompt that asks for the
+ * time, a calculation or a unit conversion gets a toolUse first (offline-tool-use.ts), as a Bedrock
+ * model would send it; the agent loop runs the tool and calls the model again with its result.
  */
 import { setTimeout as delay } from 'node:timers/promises'
-import { Model, type BaseModelConfig, type Message, type ModelStreamEvent, type StreamOptions } from '@strands-agents/sdk'
+import { Model, type BaseModelConfig, type Message, type ModelStreamEvent, type StreamOptions, type ToolResultBlock } from '@strands-agents/sdk'
 import { composeAnswer, tokenize } from './offline-answer'
+import { answerFromTool, planToolCall, type ToolCall } from './offline-tool-use'
 import type { OfflinePace } from './config'
 
 export const OFFLINE_MODEL_ID = 'offline'
@@ -34,8 +37,21 @@ export class OfflineModel extends Model<OfflineModelConfig> {
     const signal = options?.cancelSignal
     const { firstTokenMs = 0, tokensPerSecond = 0, maxTokens } = this.config
     const texts = messages.map(textOf)
-    const prompts = texts.filter((_, i) => messages[i].role === 'user')
-    const answer = composeAnswer({ prompt: prompts.at(-1) ?? '', earlier: prompts.slice(0, -1) })
+    // User messages that carry only tool results are not prompts.
+    const prompts = texts.filter((text, i) => messages[i].role === 'user' && text !== '')
+    const results = toolResultsOf(messages.at(-1))
+    let answer: string
+    if (results.length > 0) {
+      const calls = toolCallsOf(messages.at(-2))
+      answer = results.map((r) => answerFromTool(calls.get(r.toolUseId) ?? { name: 'calculator', input: {} }, r.status, resultText(r))).join('\n')
+    } else {
+      const call = planToolCall(prompts.at(-1) ?? '', new Set(options?.toolSpecs?.map((spec) => spec.name)))
+      if (call) {
+        yield* this.useTool(call, `tooluse_offline_${messages.length}`, started, texts, options)
+        return
+      }
+      answer = composeAnswer({ prompt: prompts.at(-1) ?? '', earlier: prompts.slice(0, -1) })
+    }
     const all = tokenize(answer)
     const tokens = maxTokens !== undefined && all.length > maxTokens ? all.slice(0, maxTokens) : all
 
@@ -57,6 +73,54 @@ export class OfflineModel extends Model<OfflineModelConfig> {
       metrics: { latencyMs: Math.round(performance.now() - started) },
     }
   }
+
+  /** A model turn that only asks for a tool, in the event sequence Bedrock's ConverseStream gives. */
+  private async *useTool(call: ToolCall, toolUseId: string, started: number, texts: string[], options?: StreamOptions): AsyncIterable<ModelStreamEvent> {
+    const wait = started + (this.config.firstTokenMs ?? 0) - performance.now()
+    if (wait > 0) await delay(wait, undefined, { signal: options?.cancelSignal })
+    else options?.cancelSignal?.throwIfAborted()
+    const input = JSON.stringify(call.input)
+    yield { type: 'modelMessageStartEvent', role: 'assistant' }
+    yield { type: 'modelContentBlockStartEvent', start: { type: 'toolUseStart', name: call.name, toolUseId } }
+    yield { type: 'modelContentBlockDeltaEvent', delta: { type: 'toolUseInputDelta', input } }
+    yield { type: 'modelContentBlockStopEvent' }
+    yield { type: 'modelMessageStopEvent', stopReason: 'toolUse' }
+    const inputTokens = estimateInputTokens(texts, options?.systemPrompt)
+    const outputTokens = Math.ceil(input.length / 4)
+    yield {
+      type: 'modelMetadataEvent',
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      metrics: { latencyMs: Math.round(performance.now() - started) },
+    }
+  }
+}
+
+function toolResultsOf(message: Message | undefined): ToolResultBlock[] {
+  if (message?.role !== 'user') return []
+  return message.content.filter((block): block is ToolResultBlock => block.type === 'toolResultBlock')
+}
+
+function toolCallsOf(message: Message | undefined): Map<string, ToolCall> {
+  const calls = new Map<string, ToolCall>()
+  for (const block of message?.content ?? []) {
+    if (block.type === 'toolUseBlock') calls.set(block.toolUseId, { name: block.name as ToolCall['name'], input: block.input as ToolCall['input'] })
+  }
+  return calls
+}
+
+/** A tool result as the answer shows it: the `result` (or `local` time) field of a JSON result, or its text. */
+function resultText(result: ToolResultBlock): string {
+  return result.content
+    .map((block) => {
+      if (block.type === 'textBlock') return block.text
+      if (block.type === 'jsonBlock') {
+        const json = block.json as Record<string, unknown> | null
+        const value = json && typeof json === 'object' ? (json.local ?? json.result) : undefined
+        return typeof value === 'string' ? `**${value}**` : JSON.stringify(block.json)
+      }
+      return ''
+    })
+    .join('\n')
 }
 
 function textOf(message: Message): string {

@@ -8,9 +8,11 @@
  */
 import { Message, MaxTokensError, ModelThrottledError, TextBlock, type Agent } from '@strands-agents/sdk'
 import type { ErrorCode, StopReason } from '../../protocol/events'
+import { toolYield, type ToolYield } from './tool-events'
 
 export type AgentYield =
   | { type: 'text'; text: string }
+  | ToolYield
   | { type: 'usage'; inputTokens?: number; outputTokens?: number; latencyMs?: number }
   | { type: 'error'; code: ErrorCode; message: string; retryable: boolean }
   | { type: 'done'; stopReason: StopReason }
@@ -134,8 +136,12 @@ export class Turn {
             partial += inner.delta.text
             this.push({ type: 'text', text: inner.delta.text })
           } else if (inner.type === 'modelMetadataEvent' && inner.usage) {
-            usage = { inputTokens: inner.usage.inputTokens, outputTokens: inner.usage.outputTokens }
+            // A turn with tool calls is several model calls: its usage is their sum.
+            usage = { inputTokens: (usage?.inputTokens ?? 0) + inner.usage.inputTokens, outputTokens: (usage?.outputTokens ?? 0) + inner.usage.outputTokens }
           }
+        } else {
+          const tool = toolYield(event)
+          if (tool) this.push(tool)
         }
         step = await stream.next()
       }

@@ -14,6 +14,13 @@ describe('agent payload shapes → project events', () => {
     expect(map({ type: 'tool', name: 'search', status: 'start', id: 't1' }).events).toEqual([
       { type: 'tool', data: { name: 'search', status: 'start', id: 't1' } },
     ])
+    // A tool call's input and result (and a failed call) reach the page as the agent sent them.
+    expect(map({ type: 'tool', name: 'calculator', status: 'start', id: 't2', input: { expression: '6*7' } }).events).toEqual([
+      { type: 'tool', data: { name: 'calculator', status: 'start', id: 't2', input: { expression: '6*7' } } },
+    ])
+    expect(map({ type: 'tool', name: 'calculator', status: 'error', id: 't2', result: 'bad' }).events).toEqual([
+      { type: 'tool', data: { name: 'calculator', status: 'error', id: 't2', result: 'bad' } },
+    ])
     expect(map({ type: 'usage', inputTokens: 3, outputTokens: 5, latencyMs: 40 }).events).toEqual([
       { type: 'usage', data: { inputTokens: 3, outputTokens: 5, latencyMs: 40 } },
     ])

@@ -2,7 +2,7 @@
  * Maps one agent SSE message (its `event:` name and decoded `data:`) to the project's events. Agents of
  * ours and other people's are accepted (see DESIGN.md, "The Lambda is the adapter"):
  *
- * - ours: {type:'text',text} | {type:'tool',name,status,id?} | {type:'usage',...} | {type:'done',stopReason} | {type:'error',...}
+ * - ours: {type:'text',text} | {type:'tool',name,status,id?,input?,result?} | {type:'usage',...} | {type:'done',stopReason} | {type:'error',...}
  * - a Python BedrockAgentCoreApp yielding strings: `data: "Hi"` (a JSON string literal)
  * - a Python BedrockAgentCoreApp yielding Strands' stream_async events as they are: the events that
  *   hold Python objects (the agent, a UUID, the final AgentResult) fail json.dumps, and the framework
@@ -63,8 +63,19 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
       case 'text':
         return text(v.text)
       case 'tool':
-        if (typeof v.name !== 'string' || (v.status !== 'start' && v.status !== 'end')) return undefined
-        return [{ type: 'tool', data: { name: v.name, status: v.status, ...(typeof v.id === 'string' ? { id: v.id } : {}) } }]
+        if (typeof v.name !== 'string' || (v.status !== 'start' && v.status !== 'end' && v.status !== 'error')) return undefined
+        return [
+          {
+            type: 'tool',
+            data: {
+              name: v.name,
+              status: v.status,
+              ...(typeof v.id === 'string' ? { id: v.id } : {}),
+              ...(v.input !== undefined ? { input: v.input } : {}),
+              ...(typeof v.result === 'string' ? { result: v.result } : {}),
+            },
+          },
+        ]
       case 'usage':
         return usage(v.inputTokens, v.outputTokens, v.latencyMs)
       case 'done':

@@ -1,0 +1,81 @@
+import type { ToolEvent } from '../../protocol/events'
+import { append } from './dom'
+
+export interface ToolLabels {
+  toolRunning: string
+  toolDone: string
+  toolFailed: string
+  toolInput: string
+  toolResult: string
+}
+
+/**
+ * The tool calls of one answer, each shown as it happens: a collapsible <details> whose summary names
+ * the tool and says running / done / failed, and whose body shows the input and the result. A call's
+ * `start` and `end`/`error` events share an id; the second updates the first's element.
+ */
+export class ToolCallsView {
+  private readonly root: HTMLElement
+  private readonly calls = new Map<string, { details: HTMLDetailsElement; status: HTMLElement }>()
+  private count = 0
+
+  constructor(
+    parent: HTMLElement,
+    before: Node,
+    private readonly labels: ToolLabels,
+  ) {
+    this.root = parent.ownerDocument.createElement('div')
+    this.root.className = 'tool-calls'
+    parent.insertBefore(this.root, before)
+  }
+
+  apply(event: ToolEvent): void {
+    const key = event.id ?? `${event.name}#${event.status === 'start' ? ++this.count : this.count}`
+    let call = this.calls.get(key)
+    if (!call) {
+      call = this.create(event.name)
+      this.calls.set(key, call)
+    }
+    const doc = this.root.ownerDocument
+    call.details.dataset.status = event.status
+    call.status.textContent = event.status === 'start' ? this.labels.toolRunning : event.status === 'end' ? this.labels.toolDone : this.labels.toolFailed
+    if (event.input !== undefined) append(call.details, section(doc, this.labels.toolInput, JSON.stringify(event.input, null, 2)))
+    if (event.result !== undefined) append(call.details, section(doc, this.labels.toolResult, pretty(event.result)))
+  }
+
+  private create(name: string): { details: HTMLDetailsElement; status: HTMLElement } {
+    const doc = this.root.ownerDocument
+    const details = doc.createElement('details')
+    details.className = 'tool-call'
+    const summary = doc.createElement('summary')
+    const tool = doc.createElement('code')
+    tool.textContent = name
+    const status = doc.createElement('span')
+    status.className = 'tool-status'
+    append(summary, tool, ' ', status)
+    append(details, summary)
+    append(this.root, details)
+    return { details, status }
+  }
+}
+
+function section(doc: Document, label: string, text: string): HTMLElement {
+  const div = doc.createElement('div')
+  div.className = 'tool-section'
+  const title = doc.createElement('div')
+  title.className = 'tool-label'
+  title.textContent = label
+  const pre = doc.createElement('pre')
+  pre.textContent = text
+  append(div, title, pre)
+  return div
+}
+
+/** A JSON result reads better indented; anything else is shown as it came. */
+function pretty(result: string): string {
+  try {
+    return JSON.stringify(JSON.parse(result), null, 2)
+  } catch {
+    return result
+  }
+}
