@@ -6,7 +6,7 @@ describe('ToolCallsView', () => {
   it('shows a call when it starts and completes the same element when it ends or fails', () => {
     const turn = document.createElement('li')
     const answer = document.createElement('div')
-    turn.append(answer)
+    turn.appendChild(answer)
     const view = new ToolCallsView(turn, answer, en)
     view.apply({ name: 'calculator', status: 'start', id: 't1', input: { expression: '6 * 7' } })
     const call = turn.querySelector('details.tool-call')!
