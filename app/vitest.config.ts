@@ -2,6 +2,7 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineProject } from 'vitest/config'
+import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from '../test-support/test-credentials'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 // wrangler.toml's [assets] directory is the build output; Wrangler refuses a missing one, and the
@@ -21,6 +22,10 @@ export default defineProject({
         bindings: {
           UPSTREAM_URL: `${inject('upstreamUrl')}/v1/invoke`,
           UPSTREAM_API_KEY: inject('upstreamApiKey'),
+          // The edge principal's keys: the test upstream requires SigV4, as the stack's methods do.
+          UPSTREAM_AWS_ACCESS_KEY_ID: TEST_AWS_CREDENTIAL.accessKeyId,
+          UPSTREAM_AWS_SECRET_ACCESS_KEY: TEST_AWS_CREDENTIAL.secretAccessKey,
+          UPSTREAM_AWS_REGION: TEST_AWS_REGION,
           UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1000',
         },
       },

@@ -24,7 +24,7 @@ beforeAll(async () => {
     ...(process.env.CHAIN_LOG ? { log: (source: string, line: string) => console.log(`[${source}] ${line}`) } : {}),
   })
   await buildEdgeApp()
-  edge = await startEdge({ UPSTREAM_URL: cloud.invokeUrl, UPSTREAM_API_KEY: cloud.apiKey })
+  edge = await startEdge(cloud.workerVars)
   browser = await launchBrowser()
   // One request through every hop first, so the figures below are for a warm chain.
   await (await post('/api/invoke', JSON.stringify({ prompt: 'warm up' }), 'application/json')).text()
@@ -151,8 +151,17 @@ describe('direct POST /api/invoke through the chain', () => {
     }
   })
 
-  it('gives the Worker clear upstream-auth error when its API key is wrong', async () => {
-    const wrong = await startEdge({ UPSTREAM_URL: cloud.invokeUrl, UPSTREAM_API_KEY: 'not-the-key' })
+  it('gives the Worker clear upstream-auth error when its API key or its AWS secret is wrong', async () => {
+    for (const vars of [
+      { ...cloud.workerVars, UPSTREAM_API_KEY: 'not-the-key' },
+      { ...cloud.workerVars, UPSTREAM_AWS_SECRET_ACCESS_KEY: 'not-the-secret' },
+    ]) {
+      await expectUpstreamAuth(vars)
+    }
+  })
+
+  async function expectUpstreamAuth(vars: typeof cloud.workerVars): Promise<void> {
+    const wrong = await startEdge(vars)
     try {
       const res = await fetch(wrong.url + '/api/invoke', {
         method: 'POST',
@@ -166,7 +175,7 @@ describe('direct POST /api/invoke through the chain', () => {
     } finally {
       await wrong.stop()
     }
-  })
+  }
 
   it('ran with no page errors', () => {
     expect(problems).toEqual([])

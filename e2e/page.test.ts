@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './browser'
 import { growth, openChat } from './chat-page'
 import { buildEdgeApp, startEdge } from './edge-server'
-import { startTestUpstream, TEST_API_KEY, type TestUpstream } from '../test-support/test-upstream'
+import { startTestUpstream, testUpstreamVars, type TestUpstream } from '../test-support/test-upstream'
 
 // The chat page in Chromium, served by the built Worker (workerd via wrangler) in front of a test
 // upstream that streams slowly.
@@ -15,7 +15,7 @@ const problems: string[] = []
 beforeAll(async () => {
   upstream = await startTestUpstream()
   await buildEdgeApp()
-  edge = await startEdge({ UPSTREAM_URL: upstream.invokeUrl, UPSTREAM_API_KEY: TEST_API_KEY })
+  edge = await startEdge(testUpstreamVars(upstream))
   browser = await launchBrowser()
 })
 

@@ -2,7 +2,8 @@
  * A test upstream for the edge app: plays the part of API Gateway + Lambda (POST /v1/invoke streams
  * the project's events, POST /v1/cancel) on 127.0.0.1, port 0, and records what it saw so tests can
  * ask it (headers, bodies, aborts, cancel calls). A test double at the system's edge, faithful to the
- * contract in COMMON.md: 403 {"message":"Forbidden"} for a wrong key, JSON errors, SSE with done last.
+ * contract in COMMON.md: SigV4 (IAM authorization) and the API key required, API Gateway's 403s
+ * otherwise, JSON errors, SSE with done last.
  *
  * The prompt picks the behaviour (`<scenario>:<marker> ...`):
  *   answer     text events (the words of the rest of the prompt, or a default answer), then done
@@ -37,6 +38,17 @@ export interface SeenRequest {
   ended: boolean
 }
 
+/** The Worker's vars for this upstream: its URL, the API key and the edge principal's keys. */
+export function testUpstreamVars(upstream: Pick<TestUpstream, 'invokeUrl'>): { UPSTREAM_URL: string; UPSTREAM_API_KEY: string } & Record<string, string> {
+  return {
+    UPSTREAM_URL: upstream.invokeUrl,
+    UPSTREAM_API_KEY: TEST_API_KEY,
+    UPSTREAM_AWS_ACCESS_KEY_ID: TEST_AWS_CREDENTIAL.accessKeyId,
+    UPSTREAM_AWS_SECRET_ACCESS_KEY: TEST_AWS_CREDENTIAL.secretAccessKey,
+    UPSTREAM_AWS_REGION: TEST_AWS_REGION,
+  }
+}
+
 export interface TestUpstream {
   url: string
   invokeUrl: string
@@ -45,7 +57,14 @@ export interface TestUpstream {
   stop(): Promise<void>
 }
 
-export async function startTestUpstream(): Promise<TestUpstream> {
+export interface TestUpstreamOptions {
+  /** Require SigV4 on /v1/* as the stack's IAM-authorized methods do (default true). A probe that
+   *  measures something else (bench/suites/disconnect.ts) may turn it off. */
+  iam?: boolean
+}
+
+export async function startTestUpstream(options: TestUpstreamOptions = {}): Promise<TestUpstream> {
+  const iam = options.iam ?? true
   const seen: SeenRequest[] = []
   const gates = new Map<string, Array<() => void>>()
   const released = new Map<string, number>()
@@ -69,8 +88,9 @@ export async function startTestUpstream(): Promise<TestUpstream> {
       record.sessionId = parsed.sessionId
     } catch {}
     seen.push(record)
-    // Signed requests are checked as API Gateway's IAM authorization checks them (aws/local/sigv4).
-    if (req.headers.authorization !== undefined) {
+    // The routes use IAM authorization, as the stack's do: the signature is checked as API Gateway
+    // checks it (aws/local/sigv4), before the API key.
+    if (iam && url.pathname.startsWith('/v1/')) {
       const verdict = await verifySigV4(
         { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body: bytes },
         { service: 'execute-api', region: TEST_AWS_REGION, credentials: [TEST_AWS_CREDENTIAL] },

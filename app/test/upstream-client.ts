@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test'
 import { inject } from 'vitest'
 import type { SeenRequest } from '../../test-support/test-upstream'
 
@@ -18,3 +19,12 @@ export async function release(marker: string): Promise<void> {
 }
 
 export const marker = () => `m${crypto.randomUUID().replaceAll('-', '')}`
+
+/** The edge principal's keys from the Worker's bindings (app/vitest.config.ts), as readConfig's input. */
+export function awsVars(): Record<string, string> {
+  return {
+    UPSTREAM_AWS_ACCESS_KEY_ID: env.UPSTREAM_AWS_ACCESS_KEY_ID ?? '',
+    UPSTREAM_AWS_SECRET_ACCESS_KEY: env.UPSTREAM_AWS_SECRET_ACCESS_KEY ?? '',
+    UPSTREAM_AWS_REGION: env.UPSTREAM_AWS_REGION ?? '',
+  }
+}

@@ -2,9 +2,10 @@
  * The whole AWS side locally: API Gateway emulator → the real Lambda bundle under aws-lambda-ric →
  * AgentCore emulator → the agent on the offline model.
  */
+import { AwsClient } from 'aws4fetch'
 import { createParser } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLocalCloud, type LocalCloud } from './cloud'
+import { LOCAL_REGION, startLocalCloud, type LocalCloud } from './cloud'
 
 let cloud: LocalCloud
 
@@ -15,13 +16,17 @@ afterAll(() => cloud?.stop())
 
 const SESSION = 'cloud-test-session-' + 'x'.repeat(20)
 
-function invoke(body: unknown, key = cloud.apiKey) {
-  return fetch(cloud.invokeUrl, {
+/** Signed as the Worker signs (aws4fetch, service execute-api) with the Worker's local keys. */
+function signedPost(url: string, body: unknown, key = cloud.apiKey) {
+  const aws = new AwsClient({ ...cloud.workerKeys, service: 'execute-api', region: LOCAL_REGION, retries: 0 })
+  return aws.fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': key },
     body: JSON.stringify(body),
   })
 }
+
+const invoke = (body: unknown, key?: string) => signedPost(cloud.invokeUrl, body, key)
 
 /** The events of a complete SSE body (eventsource-parser: multi-line data, CRLF, comments). */
 function eventsOf(sse: string): Array<{ type: string; data: unknown }> {
@@ -52,17 +57,28 @@ describe('local cloud', () => {
     expect(cloud.lambda.stats().invocations).toBe(before)
   })
 
+  it('refuses an unsigned request (IAM authorization) before the Lambda runs, API key or not', async () => {
+    const before = cloud.lambda.stats().invocations
+    const res = await fetch(cloud.invokeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': cloud.apiKey },
+      body: JSON.stringify({ prompt: 'hi', sessionId: SESSION }),
+    })
+    expect([res.status, res.headers.get('x-amzn-errortype'), await res.json()]).toEqual([
+      403,
+      'MissingAuthenticationTokenException',
+      { message: 'Missing Authentication Token' },
+    ])
+    expect(cloud.lambda.stats().invocations).toBe(before)
+  })
+
   it('cancels a running answer through POST /v1/cancel: the agent turn ends cancelled', async () => {
     const session = 'cloud-cancel-session-' + 'y'.repeat(20)
     const res = await invoke({ prompt: 'Write a long essay about rivers', sessionId: session })
     const reader = res.body!.getReader()
     let seen = ''
     while (!seen.includes('event: text')) seen += new TextDecoder().decode((await reader.read()).value)
-    const cancel = await fetch(cloud.cancelUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': cloud.apiKey },
-      body: JSON.stringify({ sessionId: session }),
-    })
+    const cancel = await signedPost(cloud.cancelUrl, { sessionId: session })
     expect(cancel.status).toBe(200)
     expect(await cancel.json()).toMatchObject({ cancelled: true })
     for (;;) {

@@ -1,7 +1,7 @@
 /**
  * The local cloud: the AWS side of the app on 127.0.0.1, every hop the project's real code.
  *
- *   API Gateway emulator (REST, stage v1, x-api-key, streaming)        ./api-gateway
+ *   API Gateway emulator (REST, stage v1, IAM + x-api-key, streaming)  ./api-gateway
  *     → Lambda: the real bundle (aws/lambda/dist) under aws-lambda-ric  ./lambda-runtime
  *     → AgentCore data-plane emulator (InvokeAgentRuntime, SigV4 check) ./agentcore
  *     → the agent on the offline model: aws/agent (TypeScript, in this process) or, with
@@ -17,17 +17,21 @@ import { buildLambda, LAMBDA_DIST } from '../lambda/build'
 import { LAMBDA_HANDLER } from '../lambda/bundle-options'
 import { startAgentCore, type AgentCore } from './agentcore/server'
 import type { ApiGatewayLimits } from './api-gateway/limits'
-import { startApiGateway, type ApiGateway } from './api-gateway/server'
+import { methodArn } from './api-gateway/iam-auth'
+import { DEFAULT_API, startApiGateway, type ApiGateway } from './api-gateway/server'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from './lambda-runtime'
 import { assertPortFree } from './listen'
 import { localProxyEnv } from './proxy-env'
 import { startPythonAgent, type RunningPythonAgent } from './python/agent'
+import { newWorkerKeys, type WorkerKeys } from './worker-keys'
 
 export const LOCAL_REGION = 'us-east-1'
 export const LOCAL_ACCOUNT = '123456789012'
 /** A well-formed runtime ARN (name-suffix id as AgentCore makes them); only the emulator knows it. */
 export const LOCAL_AGENT_RUNTIME_ARN = `arn:aws:bedrock-agentcore:${LOCAL_REGION}:${LOCAL_ACCOUNT}:runtime/edge_agent_chat-L0ca1Dev00`
 export const STAGE = 'v1'
+/** The Worker's IAM user (aws/lib/worker-principal.ts creates it in the stack). */
+export const LOCAL_WORKER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:user/edge-agent-chat-worker`
 
 export interface LocalCloudPorts {
   /** API Gateway emulator; the Worker's UPSTREAM_URL points here. */
@@ -45,6 +49,8 @@ export interface LocalCloudOptions {
   ports?: LocalCloudPorts
   /** The API key API Gateway requires; a random one when absent. */
   apiKey?: string
+  /** The Worker's access key, which API Gateway's IAM authorization accepts; a random one when absent. */
+  workerKeys?: WorkerKeys
   limits?: Partial<ApiGatewayLimits>
   /** Agent settings on top of the offline defaults (e.g. the offline model's pace). */
   agent?: Partial<AgentConfig>
@@ -65,6 +71,9 @@ export interface LocalCloud<Agent = RunningAgent> {
   invokeUrl: string
   cancelUrl: string
   apiKey: string
+  workerKeys: WorkerKeys
+  /** The Worker's vars for this cloud: URL, API key, the edge principal's keys and region. */
+  workerVars: { UPSTREAM_URL: string; UPSTREAM_API_KEY: string; UPSTREAM_AWS_ACCESS_KEY_ID: string; UPSTREAM_AWS_SECRET_ACCESS_KEY: string; UPSTREAM_AWS_REGION: string }
   agentUrl: string
   agentCoreEndpoint: string
   agentRuntimeArn: string
@@ -81,6 +90,7 @@ export function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud<
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud<RunningAgent | RunningPythonAgent>> {
   const ports = options.ports ?? {}
   const apiKey = options.apiKey ?? randomBytes(20).toString('base64url')
+  const workerKeys = options.workerKeys ?? newWorkerKeys()
   const log = options.log ?? (() => {})
   const stops: Array<() => Promise<void>> = []
   const stop = async () => {
@@ -120,15 +130,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const lambda = await startLambdaPool(poolOptions)
     stops.push(() => lambda.stop())
 
+    const api = { ...DEFAULT_API, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, stage: STAGE }
     const apiGateway = await startApiGateway({
       port: ports.apiGateway ?? 0,
-      api: { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, stage: STAGE },
-      // The stack's routes (aws/lib/streaming-api.ts): both methods require the API key.
+      api,
+      // The stack's routes (aws/lib/streaming-api.ts): IAM authorization and the API key on both,
+      // and the Worker's user may invoke exactly these two methods (aws/lib/worker-principal.ts).
       routes: [
-        { method: 'POST', path: '/invoke', apiKeyRequired: true },
-        { method: 'POST', path: '/cancel', apiKeyRequired: true },
+        { method: 'POST', path: '/invoke', apiKeyRequired: true, authorizationType: 'AWS_IAM' },
+        { method: 'POST', path: '/cancel', apiKeyRequired: true, authorizationType: 'AWS_IAM' },
       ],
       apiKeys: { [apiKey]: 'local-api-key' },
+      principals: [
+        {
+          ...workerKeys,
+          principalArn: LOCAL_WORKER_ARN,
+          allow: ['/invoke', '/cancel'].map((path) => ({ action: 'execute-api:Invoke', resource: methodArn(api, 'POST', path) })),
+        },
+      ],
       invoke: (event, o) => lambda.invoke(event, o),
       limits: options.limits,
       log: (l) => log('api-gateway', l),
@@ -140,6 +159,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       invokeUrl: `${apiGateway.url}/invoke`,
       cancelUrl: `${apiGateway.url}/cancel`,
       apiKey,
+      workerKeys,
+      workerVars: {
+        UPSTREAM_URL: `${apiGateway.url}/invoke`,
+        UPSTREAM_API_KEY: apiKey,
+        UPSTREAM_AWS_ACCESS_KEY_ID: workerKeys.accessKeyId,
+        UPSTREAM_AWS_SECRET_ACCESS_KEY: workerKeys.secretAccessKey,
+        UPSTREAM_AWS_REGION: LOCAL_REGION,
+      },
       agentUrl: agent.url,
       agentCoreEndpoint: agentCore.endpoint,
       agentRuntimeArn: LOCAL_AGENT_RUNTIME_ARN,

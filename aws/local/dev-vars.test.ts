@@ -18,27 +18,44 @@ describe('planDevVars', () => {
     const text = readFileSync(path, 'utf8')
     expect(text).toContain(`UPSTREAM_URL=${LOCAL}\n`)
     expect(text).toContain(`UPSTREAM_API_KEY=${plan.apiKey}\n`)
+    expect(plan.workerKeys?.accessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/)
+    expect(plan.workerKeys?.secretAccessKey).toHaveLength(40)
+    expect(text).toContain(`UPSTREAM_AWS_ACCESS_KEY_ID=${plan.workerKeys?.accessKeyId}\nUPSTREAM_AWS_SECRET_ACCESS_KEY=${plan.workerKeys?.secretAccessKey}\nUPSTREAM_AWS_REGION=us-east-1\n`)
     expect(statSync(path).mode & 0o077).toBe(0)
     expect(planDevVars(path, LOCAL)).toEqual({ ...plan, file: 'existing' })
   })
 
   it('keeps an existing file, falling back to wrangler.toml for a missing UPSTREAM_URL', () => {
     const path = join(fresh(), '.dev.vars')
-    writeFileSync(path, 'UPSTREAM_API_KEY="abc"\n')
+    const text = 'UPSTREAM_API_KEY="abc"\nUPSTREAM_AWS_ACCESS_KEY_ID=AKIAEXAMPLE\nUPSTREAM_AWS_SECRET_ACCESS_KEY="s/e+c"\n'
+    writeFileSync(path, text)
     expect(planDevVars(path, LOCAL, 'http://127.0.0.1:9999/v1/invoke')).toEqual({
       file: 'existing',
       upstreamUrl: 'http://127.0.0.1:9999/v1/invoke',
       apiKey: 'abc',
+      workerKeys: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 's/e+c' },
       local: true,
       port: 9999,
     })
-    expect(readFileSync(path, 'utf8')).toBe('UPSTREAM_API_KEY="abc"\n')
+    expect(readFileSync(path, 'utf8')).toBe(text)
+  })
+
+  it('adds local AWS keys to a local file written before the API used IAM authorization', () => {
+    const path = join(fresh(), '.dev.vars')
+    writeFileSync(path, `UPSTREAM_URL=${LOCAL}\nUPSTREAM_API_KEY=abc`)
+    const plan = planDevVars(path, LOCAL)
+    expect(plan).toMatchObject({ file: 'keys-added', apiKey: 'abc', workerKeys: { accessKeyId: expect.stringMatching(/^AKIA/) } })
+    const text = readFileSync(path, 'utf8')
+    expect(text).toMatch(new RegExp(`^UPSTREAM_URL=.*\nUPSTREAM_API_KEY=abc\n# Added by .*\nUPSTREAM_AWS_ACCESS_KEY_ID=${plan.workerKeys?.accessKeyId}\n`))
+    expect(planDevVars(path, LOCAL)).toEqual({ ...plan, file: 'existing' })
   })
 
   it('recognizes a file that points at a deployed stack', () => {
     const path = join(fresh(), '.dev.vars')
     writeFileSync(path, 'UPSTREAM_URL=https://abc.execute-api.us-east-1.amazonaws.com/v1/invoke\nUPSTREAM_API_KEY=k\n')
-    expect(planDevVars(path, LOCAL)).toMatchObject({ local: false, port: undefined, apiKey: 'k' })
+    expect(planDevVars(path, LOCAL)).toMatchObject({ local: false, port: undefined, apiKey: 'k', workerKeys: undefined, file: 'existing' })
+    // A deployed stack's keys are the user's to set: the file is left as it was.
+    expect(readFileSync(path, 'utf8')).not.toContain('UPSTREAM_AWS')
   })
 })
 

@@ -1,23 +1,27 @@
 /**
  * The Worker's local secrets file, `.dev.vars` (read by `wrangler dev` and by the Vite dev server's
  * Cloudflare adapter; its values override wrangler.toml's `[vars]`). `npm run dev` writes it only when
- * it is absent, and otherwise reads it to learn which upstream and key the app will use.
+ * it is absent, and otherwise reads it to learn which upstream, API key and AWS keys the app will use
+ * (adding local AWS keys to a local file that predates them).
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { parseEnv } from 'node:util'
+import { newWorkerKeys, type WorkerKeys } from './worker-keys'
 
 export interface DevVarsPlan {
   /** Where the app's Worker will send invocations. */
   upstreamUrl: string
   /** The key the Worker sends (the local API Gateway must accept it); undefined when the file has none. */
   apiKey: string | undefined
+  /** The keys the Worker signs with (the local API Gateway's IAM check must accept them). */
+  workerKeys: WorkerKeys | undefined
   /** True when UPSTREAM_URL is this machine's API Gateway emulator (loopback, stage path /v1/invoke). */
   local: boolean
   /** The port of a local upstream. */
   port: number | undefined
-  /** What happened to the file: created now, or found. */
-  file: 'created' | 'existing'
+  /** What happened to the file: created now, found, or found and given local AWS keys. */
+  file: 'created' | 'existing' | 'keys-added'
 }
 
 /**
@@ -27,17 +31,40 @@ export interface DevVarsPlan {
 export function planDevVars(path: string, defaultUrl: string, wranglerDefaultUrl: string = defaultUrl): DevVarsPlan {
   if (!existsSync(path)) {
     const apiKey = randomBytes(24).toString('base64url')
+    const workerKeys = newWorkerKeys()
     const text =
       '# Written by `npm run dev` for the local cloud (git-ignored). Delete it to get a fresh one.\n' +
-      '# To run the app against a deployed stack instead, set its invoke URL and API key here.\n' +
+      '# To run the app against a deployed stack instead, set its invoke URL, API key and the Worker\n' +
+      "# user's access key here (README: Deploy).\n" +
       `UPSTREAM_URL=${defaultUrl}\n` +
-      `UPSTREAM_API_KEY=${apiKey}\n`
+      `UPSTREAM_API_KEY=${apiKey}\n` +
+      awsKeyLines(workerKeys)
     writeFileSync(path, text, { mode: 0o600 })
-    return { upstreamUrl: defaultUrl, apiKey, ...localPort(defaultUrl), file: 'created' }
+    return { upstreamUrl: defaultUrl, apiKey, workerKeys, ...localPort(defaultUrl), file: 'created' }
   }
-  const vars = parseEnv(readFileSync(path, 'utf8'))
+  const existing = readFileSync(path, 'utf8')
+  const vars = parseEnv(existing)
   const upstreamUrl = vars.UPSTREAM_URL?.trim() || wranglerDefaultUrl
-  return { upstreamUrl, apiKey: vars.UPSTREAM_API_KEY?.trim() || undefined, ...localPort(upstreamUrl), file: 'existing' }
+  const apiKey = vars.UPSTREAM_API_KEY?.trim() || undefined
+  const place = localPort(upstreamUrl)
+  const accessKeyId = vars.UPSTREAM_AWS_ACCESS_KEY_ID?.trim()
+  const secretAccessKey = vars.UPSTREAM_AWS_SECRET_ACCESS_KEY?.trim()
+  if (accessKeyId && secretAccessKey) return { upstreamUrl, apiKey, workerKeys: { accessKeyId, secretAccessKey }, ...place, file: 'existing' }
+  if (!place.local || accessKeyId || secretAccessKey) return { upstreamUrl, apiKey, workerKeys: undefined, ...place, file: 'existing' }
+  // A local file from before the API used IAM authorization: give it local keys rather than a 403.
+  const workerKeys = newWorkerKeys()
+  const newline = existing === '' || existing.endsWith('\n') ? '' : '\n'
+  appendFileSync(path, `${newline}# Added by \`npm run dev\`: the local API Gateway checks SigV4 signatures.\n${awsKeyLines(workerKeys)}`)
+  return { upstreamUrl, apiKey, workerKeys, ...place, file: 'keys-added' }
+}
+
+/** The Worker's signing secrets (app/server/signing.ts); the local cloud's region. */
+function awsKeyLines(keys: WorkerKeys): string {
+  return (
+    `UPSTREAM_AWS_ACCESS_KEY_ID=${keys.accessKeyId}\n` +
+    `UPSTREAM_AWS_SECRET_ACCESS_KEY=${keys.secretAccessKey}\n` +
+    'UPSTREAM_AWS_REGION=us-east-1\n'
+  )
 }
 
 function localPort(url: string): { local: boolean; port: number | undefined } {

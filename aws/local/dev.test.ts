@@ -8,6 +8,8 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseEnv } from 'node:util'
+import { AwsClient } from 'aws4fetch'
 import { afterAll, describe, expect, it } from 'vitest'
 import { assertPortFree, close, listen } from './listen'
 
@@ -62,11 +64,19 @@ describe('npm run dev', () => {
       expect(dev.output()).toContain(`POST http://127.0.0.1:${api}/v1/invoke`)
       expect(readFileSync(devVars, 'utf8')).toContain(`UPSTREAM_URL=http://127.0.0.1:${api}/v1/invoke\n`)
       expect((await fetch(`http://127.0.0.1:${web}/`)).status).toBe(200)
-      // The local API Gateway answers with the key written to the file.
-      const key = /UPSTREAM_API_KEY=(.+)/.exec(readFileSync(devVars, 'utf8'))![1]
-      const res = await fetch(`http://127.0.0.1:${api}/v1/invoke`, {
+      // The local API Gateway answers a request signed with the AWS keys and carrying the API key
+      // written to the file, as the Worker sends it.
+      const vars = parseEnv(readFileSync(devVars, 'utf8'))
+      const aws = new AwsClient({
+        accessKeyId: vars.UPSTREAM_AWS_ACCESS_KEY_ID!,
+        secretAccessKey: vars.UPSTREAM_AWS_SECRET_ACCESS_KEY!,
+        region: vars.UPSTREAM_AWS_REGION,
+        service: 'execute-api',
+        retries: 0,
+      })
+      const res = await aws.fetch(`http://127.0.0.1:${api}/v1/invoke`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        headers: { 'content-type': 'application/json', 'x-api-key': vars.UPSTREAM_API_KEY! },
         body: JSON.stringify({ prompt: 'hi', sessionId: 'd'.repeat(40) }),
       })
       expect(res.status).toBe(200)

@@ -4,8 +4,9 @@
  * `--agent python` (either command) puts the Python agent (aws/agent-python) behind AgentCore instead of
  * the TypeScript one; its environment is set up on first use (./python/env.ts).
  *
- * - The Worker finds the local API Gateway through .dev.vars (UPSTREAM_URL, UPSTREAM_API_KEY),
- *   written here when absent. An existing file is respected; if it points elsewhere, we say so.
+ * - The Worker finds the local API Gateway through .dev.vars (UPSTREAM_URL, UPSTREAM_API_KEY, and
+ *   UPSTREAM_AWS_* keys it signs with), written here when absent. An existing file is respected
+ *   (a local one without AWS keys gets some); if it points elsewhere, we say so.
  * - Fixed ports (a busy one stops the start with a message naming it); environment overrides:
  *   LOCAL_API_PORT (8788), LOCAL_AGENTCORE_PORT (8789), LOCAL_AGENT_PORT (8790), DEV_PORT (5173 dev,
  *   8787 preview), and LOCAL_APIGW_*_MS for API Gateway's limits (see api-gateway/limits.ts).
@@ -56,7 +57,8 @@ async function main(): Promise<number> {
   const devVars = planDevVars(devVarsPath, defaultUrl, wranglerUpstreamUrl(`${ROOT}wrangler.toml`))
 
   say(`edge-agent-chat ${preview ? 'preview' : 'dev'}: starting the local cloud (${AGENT_LABELS[agentRuntime]} on the offline model, AgentCore, Lambda, API Gateway)…`)
-  if (devVars.file === 'created') say(`  wrote .dev.vars (UPSTREAM_URL=${devVars.upstreamUrl}, a fresh UPSTREAM_API_KEY)`)
+  if (devVars.file === 'created') say(`  wrote .dev.vars (UPSTREAM_URL=${devVars.upstreamUrl}, a fresh UPSTREAM_API_KEY and local AWS keys)`)
+  else if (devVars.file === 'keys-added') say('  using the existing .dev.vars; added local UPSTREAM_AWS_* keys (the local API Gateway checks SigV4)')
   else say('  using the existing .dev.vars')
   if (!devVars.local) {
     warn(
@@ -65,6 +67,8 @@ async function main(): Promise<number> {
     )
   } else if (!devVars.apiKey) {
     warn('.dev.vars has no UPSTREAM_API_KEY: the app will get 403 from the local API Gateway.\n    Delete .dev.vars and run again to get one written.')
+  } else if (!devVars.workerKeys) {
+    warn('.dev.vars has only one of UPSTREAM_AWS_ACCESS_KEY_ID and UPSTREAM_AWS_SECRET_ACCESS_KEY: the app will get 403.\n    Delete .dev.vars and run again to get both written.')
   }
 
   // The web server's port first: finding it busy after a 2-second start would be a poor welcome.
@@ -78,12 +82,13 @@ async function main(): Promise<number> {
       agent: portFromEnv('LOCAL_AGENT_PORT', 8790),
     },
     apiKey: devVars.local ? devVars.apiKey : undefined,
+    workerKeys: devVars.local ? devVars.workerKeys : undefined,
     limits: limitsFromEnv(),
     agent: { logLevel: process.env.LOG_LEVEL ?? 'warn' },
     log: (source, line) => say(`[${source}] ${line}`),
   })
   say(`  local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  say(`    API Gateway  POST ${cloud.invokeUrl}   POST ${cloud.cancelUrl}   (x-api-key required)`)
+  say(`    API Gateway  POST ${cloud.invokeUrl}   POST ${cloud.cancelUrl}   (SigV4 + x-api-key required)`)
   say(`    AgentCore    ${cloud.agentCoreEndpoint}   runtime ${cloud.agentRuntimeArn}`)
   const versions = 'versions' in cloud.agent ? ` — bedrock-agentcore ${cloud.agent.versions['bedrock-agentcore']}, strands-agents ${cloud.agent.versions['strands-agents']}` : ''
   say(`    agent        ${cloud.agentUrl}   ${AGENT_LABELS[agentRuntime]}, offline model${versions}`)

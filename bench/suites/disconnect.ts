@@ -33,7 +33,8 @@ const WAYS: DisconnectWay[] = ['relay', 'passthrough']
 const UPSTREAM_CLOSE_BOUND_MS = 10_000
 
 export async function disconnectSuite(config: BenchConfig, log: (m: string) => void): Promise<DisconnectFigures> {
-  const upstream = await startTestUpstream()
+  // The probe Worker sends plain requests (it measures disconnects, not signing): no IAM check.
+  const upstream = await startTestUpstream({ iam: false })
   const probe = await workerFrom('disconnect-probe', new URL('../workers/disconnect-probe.ts', import.meta.url).pathname, { ...upstream, apiKey: TEST_API_KEY })
   try {
     const by = {} as DisconnectFigures['by']

@@ -2,23 +2,24 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { readConfig } from '../config'
 import { restUpstream } from './rest'
-import { marker, seenWith, upstreamUrl } from '../../test/upstream-client'
+import { awsVars, marker, seenWith, upstreamUrl } from '../../test/upstream-client'
 
 describe('restUpstream.cancel', () => {
   it('POSTs {sessionId} with the API key to the cancel URL derived from the invoke URL', async () => {
     const sessionId = `cancel_${marker()}`
-    const config = readConfig({ UPSTREAM_URL: `${upstreamUrl()}/v1/invoke`, UPSTREAM_API_KEY: env.UPSTREAM_API_KEY })
+    const config = readConfig({ UPSTREAM_URL: `${upstreamUrl()}/v1/invoke`, UPSTREAM_API_KEY: env.UPSTREAM_API_KEY, ...awsVars() })
     expect(await restUpstream(config).cancel(sessionId)).toEqual({ status: 200, cancelled: true, method: 'signal' })
     const [seen] = await seenWith(sessionId)
     expect(seen.path).toBe('/v1/cancel')
     expect(JSON.parse(seen.body)).toEqual({ sessionId })
     expect(seen.headers['x-api-key']).toBe(env.UPSTREAM_API_KEY)
+    expect(seen.sigv4).toBe('valid')
   })
 
   it('reports an unreachable or refusing upstream instead of throwing', async () => {
     const unreachable = readConfig({ UPSTREAM_URL: 'http://127.0.0.1:1/v1/invoke', UPSTREAM_API_KEY: env.UPSTREAM_API_KEY })
     expect(await restUpstream(unreachable).cancel('x'.repeat(40))).toEqual({ status: 0, cancelled: false })
-    const wrongKey = readConfig({ UPSTREAM_URL: `${upstreamUrl()}/v1/invoke`, UPSTREAM_API_KEY: 'wrong' })
+    const wrongKey = readConfig({ UPSTREAM_URL: `${upstreamUrl()}/v1/invoke`, UPSTREAM_API_KEY: 'wrong', ...awsVars() })
     expect(await restUpstream(wrongKey).cancel('x'.repeat(40))).toMatchObject({ status: 403, cancelled: false })
   })
 })
