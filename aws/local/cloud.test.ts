@@ -2,10 +2,9 @@
  * The whole AWS side locally: API Gateway emulator → the real Lambda bundle under aws-lambda-ric →
  * AgentCore emulator → the agent on the offline model.
  */
-import { AwsClient } from 'aws4fetch'
 import { createParser } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOCAL_REGION, startLocalCloud, type LocalCloud } from './cloud'
+import { startLocalCloud, type LocalCloud } from './cloud'
 
 let cloud: LocalCloud
 
@@ -18,8 +17,7 @@ const SESSION = 'cloud-test-session-' + 'x'.repeat(20)
 
 /** Signed as the Worker signs (aws4fetch, service execute-api) with the Worker's local keys. */
 function signedPost(url: string, body: unknown, key = cloud.apiKey) {
-  const aws = new AwsClient({ ...cloud.workerKeys, service: 'execute-api', region: LOCAL_REGION, retries: 0 })
-  return aws.fetch(url, {
+  return cloud.workerFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': key },
     body: JSON.stringify(body),

@@ -11,6 +11,7 @@
  * with fake credentials for the local AgentCore endpoint, and every server binds to 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto'
+import { AwsClient } from 'aws4fetch'
 import { startAgent, type RunningAgent } from '../agent/app'
 import type { AgentConfig } from '../agent/config'
 import { buildLambda, LAMBDA_DIST } from '../lambda/build'
@@ -72,6 +73,9 @@ export interface LocalCloud<Agent = RunningAgent> {
   cancelUrl: string
   apiKey: string
   workerKeys: WorkerKeys
+  /** `fetch` as the Worker calls API Gateway: SigV4-signed for execute-api with its keys (aws4fetch,
+   *  no retries), plus the API key unless `init` has one. For tests and scripts that play the Worker's part. */
+  workerFetch(url: string, init: RequestInit): Promise<Response>
   /** The Worker's vars for this cloud: URL, API key, the edge principal's keys and region. */
   workerVars: { UPSTREAM_URL: string; UPSTREAM_API_KEY: string; UPSTREAM_AWS_ACCESS_KEY_ID: string; UPSTREAM_AWS_SECRET_ACCESS_KEY: string; UPSTREAM_AWS_REGION: string }
   agentUrl: string
@@ -160,6 +164,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       cancelUrl: `${apiGateway.url}/cancel`,
       apiKey,
       workerKeys,
+      workerFetch: (url, init) => {
+        const headers = new Headers(init.headers)
+        if (!headers.has('x-api-key')) headers.set('x-api-key', apiKey)
+        return new AwsClient({ ...workerKeys, service: 'execute-api', region: LOCAL_REGION, retries: 0 }).fetch(url, { ...init, headers })
+      },
       workerVars: {
         UPSTREAM_URL: `${apiGateway.url}/invoke`,
         UPSTREAM_API_KEY: apiKey,

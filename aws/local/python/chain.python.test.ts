@@ -24,9 +24,9 @@ afterAll(() => cloud?.stop())
 const sessionId = (name: string) => `py-chain-${name}-`.padEnd(40, 'x')
 
 function invoke(body: unknown, signal?: AbortSignal) {
-  return fetch(cloud.invokeUrl, {
+  return cloud.workerFetch(cloud.invokeUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': cloud.apiKey },
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
     body: JSON.stringify(body),
     signal,
   })
@@ -101,9 +101,9 @@ describe('the local chain with the Python agent', () => {
     const reading = readEvents(res, () => sawText())
     await textSeen
     expect(await ping()).toBe('HealthyBusy')
-    const cancel = await fetch(cloud.cancelUrl, {
+    const cancel = await cloud.workerFetch(cloud.cancelUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': cloud.apiKey },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ sessionId: session }),
     })
     expect(cancel.status).toBe(200)
