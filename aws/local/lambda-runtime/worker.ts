@@ -1,82 +1,81 @@
 /**
- * One execution environment: an aws-lambda-ric process and the Runtime API server it talks to
- * (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html). One server per process, because the
- * Runtime API has no way to tell which process is asking for /next; and one invocation at a time, as
- * in Lambda.
+ * One execution environment: a runtime process (./runtime-process.ts) and the Runtime API server it
+ * talks to (./runtime-api.ts). One server per process, because the Runtime API has no way to tell
+ * which process is asking for /next; and one invocation at a time, as in Lambda. This file holds the
+ * environment's state: its init phase (./init-phase.ts), the invocation assigned to it, and the
+ * process's GET /next waiting for it.
  *
  * Hand-written: no library implements the Runtime API's streaming side (the Lambda RIE buffers the
  * body, aws/aws-lambda-runtime-interface-emulator#175).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { createRequire } from 'node:module'
-import { createInterface } from 'node:readline'
+import type { ChildProcess } from 'node:child_process'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { close, listen, LOCAL_HOST } from '../listen'
-import { readBody } from '../read-body'
-import { functionArn, lambdaEnvironment } from './lambda-env'
+import { InitPhase } from './init-phase'
 import type { Invocation } from './invocation'
-import { REGISTER_PATH } from './rapid-client'
+import { functionArn, lambdaEnvironment } from './lambda-env'
+import { createRuntimeApiServer, type ReportedError } from './runtime-api'
+import { spawnRuntimeProcess } from './runtime-process'
 import type { InvokeOutcome, LambdaPoolOptions } from './types'
-
-const PREFIX = '/2018-06-01/runtime'
-const ricEntry = createRequire(import.meta.url).resolve('aws-lambda-ric')
 
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'dead'
 
+/** The invocation given to this environment, from `assign` until its outcome. */
+interface Assignment {
+  inv: Invocation
+  /** Kills the process at the invocation's deadline; set once the event is delivered. */
+  deadline?: NodeJS.Timeout
+  timedOut: boolean
+  /** abortMode 'disconnect' before the function posted its response: cut it as soon as it does. */
+  cutOnResponse: boolean
+}
+
 export class LambdaWorker {
   state: WorkerState = 'starting'
-  /** Spawn → first GET /next (the init phase), once known. */
-  initMs?: number
-  /** Resolves at the first GET /next; rejects when the process fails before it. */
-  readonly ready: Promise<void>
+  readonly init = new InitPhase()
 
-  private server: Server
+  private readonly server: Server
   private child?: ChildProcess
-  private current?: Invocation
+  private assignment?: Assignment
+  /** The process's GET /next, while it waits for an event. */
   private waitingNext?: ServerResponse
-  private initError?: { errorType: string; errorMessage: string }
-  private deadlineTimer?: NodeJS.Timeout
-  private timedOut = false
-  private spawnedAt = 0
-  private cutOnResponse?: Invocation
   /** A response connection was cut: the process is only trusted again once it asks for /next. */
   private cut = false
-  private markReady!: () => void
-  private failReady!: (e: Error) => void
 
   constructor(
     readonly id: number,
     private readonly options: LambdaPoolOptions,
     private readonly onStateChange: (w: LambdaWorker) => void,
   ) {
-    this.ready = new Promise((resolve, reject) => {
-      this.markReady = resolve
-      this.failReady = reject
+    this.server = createRuntimeApiServer({
+      next: (res) => this.nextRequested(res),
+      delivered: () => (this.assignment?.inv.delivered ? this.assignment.inv : undefined),
+      response: (inv, req, accepted) => this.responsePosted(inv, req, accepted),
+      error: (inv, e) => this.complete(inv, { ok: false, kind: 'function', ...e }),
+      initError: (e) => this.init.errorPosted(e),
     })
-    this.ready.catch(() => {}) // observed by whoever awaits it; never an unhandled rejection
-    this.server = createServer((req, res) => this.route(req, res))
-    // Long polls (/next) and 15-minute streams must not hit Node's default request timeouts.
-    this.server.requestTimeout = 0
-    this.server.headersTimeout = 0
-    this.server.keepAliveTimeout = 0
-    this.server.timeout = 0
+  }
+
+  /** Spawn → first GET /next (the init phase), once known. */
+  get initMs(): number | undefined {
+    return this.init.ms
+  }
+
+  /** Resolves at the first GET /next; rejects when the process fails before it. */
+  get ready(): Promise<void> {
+    return this.init.done
   }
 
   async start(): Promise<void> {
     const port = await listen(this.server, 0, `Lambda Runtime API #${this.id}`)
-    const env = lambdaEnvironment(this.options, `${LOCAL_HOST}:${port}`)
-    this.spawnedAt = performance.now()
-    // The runtime client's addon calls go over node:http (./rapid-client): no native build needed.
-    const child = spawn(this.options.nodePath ?? process.execPath, ['--require', REGISTER_PATH, ricEntry], {
-      cwd: this.options.codeDir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    this.init.started()
+    this.child = spawnRuntimeProcess({
+      nodePath: this.options.nodePath,
+      codeDir: this.options.codeDir,
+      env: lambdaEnvironment(this.options, `${LOCAL_HOST}:${port}`),
+      onLine: (line, stream) => this.log(line, stream),
+      onExit: (code, signal) => this.exited(code, signal),
     })
-    this.child = child
-    for (const stream of ['stdout', 'stderr'] as const) {
-      createInterface({ input: child[stream]! }).on('line', (line) => this.log(line, stream))
-    }
-    child.on('exit', (code, signal) => this.onExit(code, signal))
   }
 
   /**
@@ -85,39 +84,29 @@ export class LambdaWorker {
    * sequential caller paying a cold start.
    */
   get available(): boolean {
-    return this.state !== 'dead' && !this.current && !this.cut
+    return this.state !== 'dead' && !this.assignment && !this.cut
   }
 
   /** Hands an invocation to this process; it is delivered at the process's next GET /next. */
   assign(inv: Invocation): void {
-    this.current = inv
+    this.assignment = { inv, timedOut: false, cutOnResponse: false }
     this.state = 'busy'
-    this.timedOut = false
     this.deliver()
   }
 
   /** The caller aborted. Undelivered: the process stays free. Delivered: see `abortMode`. */
   abort(inv: Invocation, reason: unknown): void {
-    if (this.current !== inv) return
+    const a = this.assignment
+    if (a?.inv !== inv) return
     inv.abort(reason)
     if (!inv.delivered) {
-      this.current = undefined
+      this.assignment = undefined
       this.state = this.waitingNext ? 'idle' : 'starting'
       this.onStateChange(this)
     } else if (this.options.abortMode === 'disconnect') {
-      this.disconnect(inv)
+      if (inv.responseRequest) this.disconnect(inv)
+      else a.cutOnResponse = true
     }
-  }
-
-  /** Cuts the function's response connection (now, or as soon as it posts one). */
-  private disconnect(inv: Invocation): void {
-    const cut = () => {
-      this.cut = true
-      inv.responseRequest?.socket.destroy()
-      this.complete(inv, { ok: false, kind: 'aborted', errorType: 'Client.Disconnected', errorMessage: 'The caller went away.' })
-    }
-    if (inv.responseRequest) cut()
-    else this.cutOnResponse = inv
   }
 
   kill(): void {
@@ -129,17 +118,28 @@ export class LambdaWorker {
     await close(this.server)
   }
 
+  /** Cuts the function's response connection. */
+  private disconnect(inv: Invocation): void {
+    this.cut = true
+    inv.responseRequest?.socket.destroy()
+    this.complete(inv, { ok: false, kind: 'aborted', errorType: 'Client.Disconnected', errorMessage: 'The caller went away.' })
+  }
+
+  /** Answers the waiting GET /next with the assigned event, once both are there. */
   private deliver(): void {
-    const inv = this.current
+    const a = this.assignment
     const res = this.waitingNext
-    if (!inv || !res || inv.delivered) return
+    if (!a || !res || a.inv.delivered) return
     this.waitingNext = undefined
+    const inv = a.inv
     inv.delivered = true
-    const timeoutMs = inv.deadlineMs - Date.now()
-    this.deadlineTimer = setTimeout(() => {
-      this.timedOut = true
-      this.kill()
-    }, Math.max(0, timeoutMs))
+    a.deadline = setTimeout(
+      () => {
+        a.timedOut = true
+        this.kill()
+      },
+      Math.max(0, inv.deadlineMs - Date.now()),
+    )
     res.writeHead(200, {
       'Content-Type': 'application/json',
       'Lambda-Runtime-Aws-Request-Id': inv.requestId,
@@ -150,74 +150,32 @@ export class LambdaWorker {
     res.end(JSON.stringify(inv.event ?? null))
   }
 
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? ''
-    if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) return this.next(res)
-    if (req.method === 'POST' && url === `${PREFIX}/init/error`) return this.initErrorPosted(req, res)
-    const m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url)
-    if (req.method === 'POST' && m) {
-      const inv = this.current
-      if (!inv || !inv.delivered || inv.requestId !== decodeURIComponent(m[1]!)) {
-        return sendJson(res, 400, { errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID' })
-      }
-      return m[2] === 'response' ? this.responsePosted(inv, req, res) : this.errorPosted(inv, req, res)
-    }
-    sendJson(res, 404, { errorType: 'NotFound', errorMessage: 'Not found' })
-  }
-
-  private next(res: ServerResponse): void {
+  private nextRequested(res: ServerResponse): void {
     this.cut = false
-    if (this.initMs === undefined) {
-      this.initMs = performance.now() - this.spawnedAt
-      this.markReady()
-    }
+    this.init.reachedNext()
     this.waitingNext = res
     res.on('close', () => {
       if (this.waitingNext === res) this.waitingNext = undefined
     })
-    if (!this.current) this.state = 'idle'
+    if (!this.assignment) this.state = 'idle'
     this.onStateChange(this)
     this.deliver()
   }
 
-  private responsePosted(inv: Invocation, req: IncomingMessage, res: ServerResponse): void {
+  private responsePosted(inv: Invocation, req: IncomingMessage, accepted: () => void): void {
     const streaming = String(req.headers['lambda-runtime-function-response-mode'] ?? '').toLowerCase() === 'streaming'
     inv.startStreaming(req, streaming ? 'streaming' : 'buffered', (outcome) => {
-      sendJson(res, 202, { status: 'OK' })
+      accepted()
       this.complete(inv, outcome)
     })
-    if (this.cutOnResponse === inv) {
-      this.cutOnResponse = undefined
-      this.disconnect(inv)
-    }
-  }
-
-  private errorPosted(inv: Invocation, req: IncomingMessage, res: ServerResponse): void {
-    readJson(req).then((body) => {
-      sendJson(res, 202, { status: 'OK' })
-      this.complete(inv, {
-        ok: false,
-        kind: 'function',
-        errorType: String(req.headers['lambda-runtime-function-error-type'] ?? body?.errorType ?? 'Unhandled'),
-        errorMessage: typeof body?.errorMessage === 'string' ? body.errorMessage : '',
-      })
-    })
-  }
-
-  private initErrorPosted(req: IncomingMessage, res: ServerResponse): void {
-    readJson(req).then((body) => {
-      this.initError = {
-        errorType: String(req.headers['lambda-runtime-function-error-type'] ?? body?.errorType ?? 'Runtime.Unknown'),
-        errorMessage: typeof body?.errorMessage === 'string' ? body.errorMessage : '',
-      }
-      sendJson(res, 202, { status: 'OK' })
-    })
+    if (this.assignment?.inv === inv && this.assignment.cutOnResponse) this.disconnect(inv)
   }
 
   private complete(inv: Invocation, outcome: InvokeOutcome): void {
-    if (this.current !== inv) return
-    clearTimeout(this.deadlineTimer)
-    this.current = undefined
+    const a = this.assignment
+    if (a?.inv !== inv) return
+    clearTimeout(a.deadline)
+    this.assignment = undefined
     inv.finish(outcome)
     // The process asks for its next event right after; until then it is still busy, as in Lambda.
     if (this.waitingNext) {
@@ -226,20 +184,18 @@ export class LambdaWorker {
     }
   }
 
-  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    clearTimeout(this.deadlineTimer)
+  private exited(code: number | null, signal: NodeJS.Signals | null): void {
+    const a = this.assignment
+    clearTimeout(a?.deadline)
     this.state = 'dead'
-    const inv = this.current
-    this.current = undefined
-    const initFailed = this.initMs === undefined
+    this.assignment = undefined
     const detail = signal ? `signal ${signal}` : `exit status ${code}`
-    if (initFailed) {
-      const e = this.initError ?? { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited during init: ${detail}` }
-      this.failReady(Object.assign(new Error(`${e.errorType}: ${e.errorMessage}`), { errorType: e.errorType }))
-      inv?.finish({ ok: false, kind: 'init', ...e })
-    } else if (inv) {
-      inv.finish(
-        this.timedOut
+    if (!this.init.over) {
+      const e: ReportedError = this.init.exited(detail)
+      a?.inv.finish({ ok: false, kind: 'init', ...e })
+    } else if (a) {
+      a.inv.finish(
+        a.timedOut
           ? {
               ok: false,
               kind: 'timeout',
@@ -257,21 +213,5 @@ export class LambdaWorker {
   private log(line: string, stream: 'stdout' | 'stderr'): void {
     if (this.options.onLog) this.options.onLog(line, { worker: this.id, stream })
     else process.stderr.write(`[lambda#${this.id}] ${line}\n`)
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) })
-  res.end(text)
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  try {
-    // No limit given: never 'too_large'.
-    const v = JSON.parse(((await readBody(req)) as Buffer).toString('utf8')) as unknown
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
   }
 }
