@@ -13,10 +13,11 @@ export const STACK_NAME = 'EdgeAgentChat'
  * `cdk deploy` targets the account and region of the caller's AWS profile.
  */
 export function addEdgeAgentChat(app: App): EdgeAgentChatStack {
+  const config = readConfig(app.node)
   return new EdgeAgentChatStack(app, STACK_NAME, {
     description: 'edge-agent-chat: streaming API Gateway -> Lambda -> Bedrock AgentCore Runtime',
-    config: readConfig(app.node),
-    agentDirectory: PROJECT_PATHS.agentDirectory,
+    config,
+    agentDirectory: config.agent === 'python' ? PROJECT_PATHS.pythonAgentDirectory : PROJECT_PATHS.agentDirectory,
     lambdaEntry: PROJECT_PATHS.lambdaEntry,
     depsLockFilePath: PROJECT_PATHS.depsLockFilePath,
   })

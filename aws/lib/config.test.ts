@@ -26,6 +26,7 @@ describe('readConfig', () => {
   it('accepts -c strings as well as cdk.json types', () => {
     const fromCli = readConfig(
       context({
+        agent: 'python',
         modelId: 'amazon.nova-lite-v1:0',
         systemPrompt: 'Be brief.',
         stageName: 'prod',
@@ -41,6 +42,7 @@ describe('readConfig', () => {
       }),
     )
     expect(fromCli).toEqual({
+      agent: 'python',
       modelId: 'amazon.nova-lite-v1:0',
       systemPrompt: 'Be brief.',
       stageName: 'prod',
@@ -63,6 +65,7 @@ describe('readConfig', () => {
   })
 
   it.each([
+    ['agent', 'java', /agent must be typescript or python/],
     ['modelId', 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0', /modelId/],
     ['modelId', 'claude', /modelId/],
     ['systemPrompt', 'x'.repeat(2049), /systemPrompt/],

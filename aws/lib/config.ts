@@ -8,7 +8,12 @@ import { DEFAULT_HEARTBEAT_MS } from '../lambda/config'
  * Everything a deployment may tune. Read from CDK context (`cdk.json` "context" or `-c key=value`)
  * by {@link readConfig}; tests and other apps can build it directly.
  */
+/** Which agent image the runtime runs: aws/agent (TypeScript) or aws/agent-python. */
+export type AgentImage = 'typescript' | 'python'
+
 export interface EdgeAgentChatConfig {
+  /** The agent the runtime runs: `-c agent=python` deploys aws/agent-python instead of aws/agent. */
+  readonly agent: AgentImage
   /** Bedrock model id or system-defined inference profile id (e.g. `us.anthropic...`) the agent calls. */
   readonly modelId: string
   /** System prompt handed to the agent as AGENT_SYSTEM_PROMPT; undefined = the agent's built-in one. */
@@ -39,6 +44,7 @@ export interface EdgeAgentChatConfig {
 
 /** Context keys, exported so the README table and the tests name the same keys. */
 export const CONTEXT_KEYS = [
+  'agent',
   'modelId',
   'systemPrompt',
   'stageName',
@@ -64,6 +70,7 @@ export type ContextKey = (typeof CONTEXT_KEYS)[number]
 export const DEFAULT_MODEL_ID = 'global.anthropic.claude-haiku-4-5-20251001-v1:0'
 
 export const DEFAULT_CONFIG: EdgeAgentChatConfig = {
+  agent: 'typescript',
   modelId: DEFAULT_MODEL_ID,
   stageName: 'v1',
   throttleRateLimit: 10,
@@ -119,6 +126,7 @@ const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is number => t
 const d = DEFAULT_CONFIG
 
 const contextSchema = z.object({
+  agent: key(z.enum(['typescript', 'python']).default(d.agent), 'typescript or python'),
   modelId: key(z.string().regex(MODEL_ID).default(d.modelId), 'a Bedrock model id or inference profile id'),
   // AgentCore environment variable values are limited to 2048 characters.
   systemPrompt: key(z.string().max(2048).optional(), 'a string of at most 2048 characters'),

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { builtinModules } from 'node:module'
 import { join } from 'node:path'
@@ -367,5 +367,43 @@ describe('EdgeAgentChat stack (configured through context)', () => {
   it('without access logs leaves the account-level API Gateway role alone', () => {
     s.template.resourceCountIs('AWS::ApiGateway::Account', 0)
     expect(only(s.template, 'AWS::ApiGateway::Stage')[1].Properties.AccessLogSetting).toBeUndefined()
+  })
+})
+
+describe('EdgeAgentChat stack (-c agent=python)', () => {
+  let s: Synthesized
+  let defaults: Synthesized
+
+  beforeAll(() => {
+    s = synthesize({ agent: 'python' })
+    defaults = synthesize()
+  })
+
+  it("builds the runtime's image from aws/agent-python for linux/arm64, from its sources and hashed lock only", () => {
+    const images = Object.values(s.assets.dockerImages)
+    expect(images).toHaveLength(1)
+    expect(images[0].source.platform).toBe('linux/arm64')
+    const staged = join(s.assemblyDir, images[0].source.directory)
+    const dockerfile = readFileSync(join(staged, 'Dockerfile'), 'utf8')
+    expect(dockerfile).toBe(readFileSync(join(PROJECT_PATHS.pythonAgentDirectory, 'Dockerfile'), 'utf8'))
+    expect(dockerfile).toMatch(/^FROM --platform=linux\/arm64 /m)
+    expect(dockerfile).toContain('--require-hashes')
+    expect(dockerfile).toMatch(/^USER 65534/m)
+    const files = readdirSync(staged).sort()
+    expect(files).toEqual(expect.arrayContaining(['agent.py', 'config.py', 'offline_answer.py', 'offline_model.py', 'requirements.txt']))
+    // .dockerignore keeps the local venv and the Node-side test files out of the asset.
+    expect(files.filter((f) => f === '.venv' || f === '__pycache__' || f.endsWith('.ts'))).toEqual([])
+  })
+
+  it('changes nothing else: the same resources, environment and model-only IAM as the TypeScript agent', () => {
+    const shape = (t: Template) =>
+      Object.entries(t.toJSON().Resources as Record<string, Resource>)
+        .map(([id, r]) => `${id} ${r.Type}`)
+        .sort()
+    expect(shape(s.template)).toEqual(shape(defaults.template))
+    const runtime = only(s.template, 'AWS::BedrockAgentCore::Runtime')[1].Properties
+    expect(runtime.EnvironmentVariables).toEqual(only(defaults.template, 'AWS::BedrockAgentCore::Runtime')[1].Properties.EnvironmentVariables)
+    expect(bedrockStatements(statementsOf(s.template))).toEqual(bedrockStatements(statementsOf(defaults.template)))
+    expect(statementsOf(s.template)).toEqual(statementsOf(defaults.template))
   })
 })

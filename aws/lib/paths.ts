@@ -9,6 +9,8 @@ export const PROJECT_PATHS = {
   root: fromRoot(''),
   /** The agent's Docker build context (its Dockerfile sits at the top). */
   agentDirectory: fromRoot('aws/agent'),
+  /** The Python agent's build context (`-c agent=python`). */
+  pythonAgentDirectory: fromRoot('aws/agent-python'),
   lambdaEntry: LAMBDA_ENTRY,
   depsLockFilePath: fromRoot('package-lock.json'),
 } as const
