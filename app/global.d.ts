@@ -8,6 +8,7 @@ export interface Bindings {
   UPSTREAM_API_KEY?: string
   MAX_PROMPT_CHARS?: string
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS?: string
+  REQUEST_BODY_TIMEOUT_MS?: string
   RATE_LIMITER?: RateLimit
   /** rest (default) | function-url | invoke-stream | websocket | lambda-agent: app/server/upstream/types.ts */
   UPSTREAM_KIND?: string

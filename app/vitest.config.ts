@@ -36,7 +36,7 @@ export default defineProject({
     root,
     include: ['app/**/*.test.ts'],
     // The page's DOM tests run in the `dom` project (vitest.config.ts).
-    exclude: ['**/node_modules/**', 'app/**/*.dom.test.ts'],
+    exclude: ['**/node_modules/**', 'app/**/*.dom.test.ts', 'app/**/*.wire.test.ts'],
     globalSetup: ['./app/test/global-setup.ts'],
     testTimeout: 30_000,
   },

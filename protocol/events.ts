@@ -66,6 +66,7 @@ export type ErrorCode =
   | 'invalid_session_id'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'request_timeout' // the request body did not arrive in time
   | 'rate_limited'
   | 'not_found'
   | 'method_not_allowed'

@@ -19,13 +19,14 @@ describe('readConfig', () => {
       apiKey: 'k',
       maxPromptChars: 16_000,
       firstByteTimeoutMs: 30_000,
+      bodyTimeoutMs: 10_000,
       aws: { accessKeyId: '', secretAccessKey: '', region: 'us-east-1' },
       lambdaFunction: '',
       lambdaEndpoint: 'https://lambda.us-east-1.amazonaws.com',
     })
     expect(
-      readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', MAX_PROMPT_CHARS: '10', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '250' }),
-    ).toMatchObject({ cancelUrl: 'http://u/v1/cancel', maxPromptChars: 10, firstByteTimeoutMs: 250 })
+      readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', MAX_PROMPT_CHARS: '10', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '250', REQUEST_BODY_TIMEOUT_MS: '50' }),
+    ).toMatchObject({ cancelUrl: 'http://u/v1/cancel', maxPromptChars: 10, firstByteTimeoutMs: 250, bodyTimeoutMs: 50 })
   })
 
   it('refuses a bad or missing value with an error naming each variable at fault, never a silent default', () => {

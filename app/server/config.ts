@@ -6,6 +6,7 @@ import { UPSTREAM_KINDS, type UpstreamKind } from './upstream/types'
 /** Matches `period` of the [[ratelimits]] binding in wrangler.toml: the binding does not say when a window ends. */
 export const RATE_LIMIT_RETRY_AFTER_S = 60
 export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000
+export const DEFAULT_REQUEST_BODY_TIMEOUT_MS = 10_000
 
 /** A positive whole number given as a string (wrangler.toml's vars are strings); absent or empty means the default. */
 const positiveInt = (fallback: number) =>
@@ -52,6 +53,7 @@ export const workerConfigSchema = z
     UPSTREAM_API_KEY: optionalText,
     MAX_PROMPT_CHARS: positiveInt(DEFAULT_MAX_PROMPT_CHARS),
     UPSTREAM_FIRST_BYTE_TIMEOUT_MS: positiveInt(DEFAULT_FIRST_BYTE_TIMEOUT_MS),
+    REQUEST_BODY_TIMEOUT_MS: positiveInt(DEFAULT_REQUEST_BODY_TIMEOUT_MS),
     UPSTREAM_AWS_ACCESS_KEY_ID: optionalText,
     UPSTREAM_AWS_SECRET_ACCESS_KEY: optionalText,
     UPSTREAM_AWS_SESSION_TOKEN: optionalText,
@@ -84,6 +86,8 @@ export const workerConfigSchema = z
       apiKey: v.UPSTREAM_API_KEY ?? '',
       maxPromptChars: v.MAX_PROMPT_CHARS,
       firstByteTimeoutMs: v.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      /** How long a request body may take to arrive, from the start of the request: 408 after. */
+      bodyTimeoutMs: v.REQUEST_BODY_TIMEOUT_MS,
       aws: {
         accessKeyId: v.UPSTREAM_AWS_ACCESS_KEY_ID ?? '',
         secretAccessKey: v.UPSTREAM_AWS_SECRET_ACCESS_KEY ?? '',

@@ -1,4 +1,5 @@
 import type { ErrorHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import { ConfigError } from '../../server/config'
 import { errorResponse } from '../../server/errors'
 
@@ -7,6 +8,8 @@ import { errorResponse } from '../../server/errors'
  * Worker's log, never to the client.
  */
 const onError: ErrorHandler = (err) => {
+  // Our middleware's own refusals (app/server/receive-body.ts) carry their response.
+  if (err instanceof HTTPException && err.res) return err.getResponse()
   if (err instanceof ConfigError) {
     console.error(err.message)
     return errorResponse(500, 'internal_error', 'The edge is misconfigured (its log names the setting).')

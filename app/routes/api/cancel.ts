@@ -4,11 +4,12 @@ import { errorResponse } from '../../server/errors'
 import { limitBody } from '../../server/limit-body'
 import { methodNotAllowed } from '../../server/method-not-allowed'
 import { rateLimit } from '../../server/rate-limit'
+import { receiveBody } from '../../server/receive-body'
 import { upstreamFor } from '../../server/upstream'
 import { validBody } from '../../server/valid-body'
 
 /** POST /api/cancel `{"sessionId"}`: asks the upstream to stop that session's generation. */
-export const POST = createRoute(rateLimit, limitBody(4096), validBody(() => cancelRequestSchema), async (c) => {
+export const POST = createRoute(rateLimit, receiveBody, limitBody(4096), validBody(() => cancelRequestSchema), async (c) => {
   const outcome = await upstreamFor(c.var.config).cancel(c.req.valid('json').sessionId)
   if (outcome.status === 0) return errorResponse(502, 'upstream_unreachable', 'The agent service could not be reached.')
   if (outcome.status === 401 || outcome.status === 403) {

@@ -73,6 +73,47 @@ describe('POST /api/invoke input validation', () => {
   })
 })
 
+describe('POST /api/invoke size limits: characters after parsing, bytes only as an outer guard', () => {
+  // The worst legal encodings of a character outside the BMP: 12 bytes each.
+  const emoji = (n: number) => '😀'.repeat(n)
+  const escapedJson = (body: object) =>
+    JSON.stringify(body).replace(/[\u{10000}-\u{10FFFF}]/gu, (c) => c.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16)}`).join(''))
+  const session = () => `size_${marker()}`
+
+  it('16,000 emoji as escaped JSON ("\\ud83d\\ude00" each, ~192 KB) are within the limit and reach the upstream', async () => {
+    const sessionId = session()
+    const body = escapedJson({ prompt: emoji(16_000), sessionId })
+    expect(body).toContain('\\ud83d\\ude00')
+    expect(body.length).toBeGreaterThan(16_000 * 12)
+    const res = await invoke(body)
+    expect(res.status).toBe(200)
+    await res.body!.cancel()
+    const [seen] = await seenWith(sessionId)
+    expect(seen.prompt).toBe(emoji(16_000))
+  })
+
+  it('16,000 emoji as a urlencoded form (%F0%9F%98%80 each) are within the limit and reach the upstream', async () => {
+    const sessionId = session()
+    const body = new URLSearchParams({ prompt: emoji(16_000), sessionId }).toString()
+    expect(body).toContain('%F0%9F%98%80')
+    const res = await invoke(body, 'application/x-www-form-urlencoded')
+    expect(res.status).toBe(200)
+    await res.body!.cancel()
+    expect((await seenWith(sessionId))[0].prompt).toBe(emoji(16_000))
+  })
+
+  it('16,001 emoji are refused in characters (prompt_too_large), not bytes, in either encoding', async () => {
+    const sessionId = session()
+    const json = await invoke(escapedJson({ prompt: emoji(16_001), sessionId }))
+    expect(json.status).toBe(413)
+    expect((await json.json<ErrorBody>()).error.code).toBe('prompt_too_large')
+    const form = await invoke(new URLSearchParams({ prompt: emoji(16_001), sessionId }).toString(), 'application/x-www-form-urlencoded')
+    expect(form.status).toBe(413)
+    expect((await form.json<ErrorBody>()).error.code).toBe('prompt_too_large')
+    expect(await seenWith(sessionId)).toEqual([])
+  })
+})
+
 describe('POST /api/invoke forwarding', () => {
   it('streams the answer with SSE headers, a generated session id and the API key sent upstream only', async () => {
     const m = marker()

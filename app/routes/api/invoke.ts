@@ -3,6 +3,7 @@ import { invokeRequestSchema, newSessionId } from '../../../protocol/request'
 import { limitPromptBody } from '../../server/limit-body'
 import { methodNotAllowed } from '../../server/method-not-allowed'
 import { rateLimit } from '../../server/rate-limit'
+import { receiveBody } from '../../server/receive-body'
 import { relayAnswer } from '../../server/relay-answer'
 import { validBody } from '../../server/valid-body'
 
@@ -12,6 +13,7 @@ import { validBody } from '../../server/valid-body'
  */
 export const POST = createRoute(
   rateLimit,
+  receiveBody,
   limitPromptBody,
   validBody((config) => invokeRequestSchema(config.maxPromptChars)),
   (c) => {

@@ -1,0 +1,74 @@
+/**
+ * The edge app's /api routes in workerd behind a real socket (Miniflare on 127.0.0.1, port 0), for
+ * tests that need what `SELF.fetch` does not give: a TCP connection a client can send slowly, or too
+ * much, on. The routes are bundled with esbuild as HonoX serves them (`apiEntry`); the bench's
+ * `project` variant (bench/variants.ts) uses the same entry.
+ */
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { Miniflare } from 'miniflare'
+import { unstable_readConfig } from 'wrangler'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/**
+ * The module that serves app/routes/api/ as HonoX does: honox's createApp given the route,
+ * middleware, 404 and error files explicitly (its defaults come from Vite's import.meta.glob, which
+ * esbuild has not).
+ */
+export function apiEntry(): string {
+  const dir = 'app/routes/api'
+  const files = readdirSync(join(ROOT, dir)).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+  const imports = files.map((f, i) => `import * as m${i} from './${dir}/${f}'`)
+  const group = (keep: (f: string) => boolean) =>
+    `{ ${files.flatMap((f, i) => (keep(f) ? [`'/${dir}/${f}': m${i}`] : [])).join(', ')} }`
+  return [
+    `import { createApp } from 'honox/server'`,
+    ...imports,
+    `export default createApp({ root: '/app/routes', RENDERER: {},`,
+    `  ROUTES: ${group((f) => !f.startsWith('_'))},`,
+    `  MIDDLEWARE: ${group((f) => f.startsWith('_middleware.'))},`,
+    `  NOT_FOUND: ${group((f) => f.startsWith('_404.'))},`,
+    `  ERROR: ${group((f) => f.startsWith('_error.'))} })`,
+    '',
+  ].join('\n')
+}
+
+/** esbuild options that bundle `apiEntry()` for workerd. */
+export const apiBuildOptions = {
+  stdin: { contents: '', resolveDir: ROOT, loader: 'ts' as const },
+  jsx: 'automatic' as const,
+  jsxImportSource: 'hono/jsx',
+  // honox keeps the request context in AsyncLocalStorage: workerd's nodejs_compat (wrangler.toml) provides it.
+  external: ['node:*'],
+}
+
+/** The /api routes in their own workerd, with wrangler.toml's compatibility settings and vars, then `bindings`. */
+export async function startApiWorker(bindings: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const out = await build({
+    ...apiBuildOptions,
+    stdin: { ...apiBuildOptions.stdin, contents: apiEntry() },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    write: false,
+    logLevel: 'silent',
+  })
+  const config = unstable_readConfig({ config: join(ROOT, 'wrangler.toml') })
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port: 0,
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+    modules: [{ type: 'ESModule', path: join(ROOT, 'api-entry.mjs'), contents: out.outputFiles[0]!.text }],
+    bindings: { ...(config.vars as Record<string, string>), ...bindings },
+    ratelimits: { RATE_LIMITER: { simple: { limit: 1_000, period: 60 } } },
+  })
+  const base = await mf.ready
+  return { url: base.origin, stop: () => mf.dispose() }
+}
