@@ -4,7 +4,7 @@
  * and memory counters are that variant's alone.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -12,6 +12,7 @@ import { build, type BuildOptions } from 'esbuild'
 import { Miniflare, type WorkerOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { buildEdgeApp } from '../e2e/edge-server'
+import { apiBuildOptions, apiEntry } from '../test-support/api-worker'
 import { childPids } from './proc'
 import type { Upstream } from './upstream'
 
@@ -58,37 +59,9 @@ async function bundle(path: string, options: BuildOptions): Promise<NonNullable<
   return [{ type: 'ESModule', path, contents: out.outputFiles[0].text }]
 }
 
-/**
- * The /api routes as HonoX serves them: honox's createApp given the route, middleware, 404 and
- * error files of app/routes/api/ explicitly (its defaults come from Vite's import.meta.glob, which
- * esbuild has not).
- */
-function apiEntry(): string {
-  const dir = 'app/routes/api'
-  const files = readdirSync(join(ROOT, dir)).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
-  const imports = files.map((f, i) => `import * as m${i} from './${dir}/${f}'`)
-  const group = (keep: (f: string) => boolean) =>
-    `{ ${files.flatMap((f, i) => (keep(f) ? [`'/${dir}/${f}': m${i}`] : [])).join(', ')} }`
-  return [
-    `import { createApp } from 'honox/server'`,
-    ...imports,
-    `export default createApp({ root: '/app/routes', RENDERER: {},`,
-    `  ROUTES: ${group((f) => !f.startsWith('_'))},`,
-    `  MIDDLEWARE: ${group((f) => f.startsWith('_middleware.'))},`,
-    `  NOT_FOUND: ${group((f) => f.startsWith('_404.'))},`,
-    `  ERROR: ${group((f) => f.startsWith('_error.'))} })`,
-    '',
-  ].join('\n')
-}
-
+/** The HonoX /api routes (test-support/api-worker.ts `apiEntry`), bundled for workerd. */
 const bundleApi = () =>
-  bundle(join(ROOT, 'api-entry.mjs'), {
-    stdin: { contents: apiEntry(), resolveDir: ROOT, loader: 'ts' },
-    jsx: 'automatic',
-    jsxImportSource: 'hono/jsx',
-    // honox keeps the request context in AsyncLocalStorage: workerd's nodejs_compat (wrangler.toml) provides it.
-    external: ['node:*'],
-  })
+  bundle(join(ROOT, 'api-entry.mjs'), { ...apiBuildOptions, stdin: { ...apiBuildOptions.stdin, contents: apiEntry() } })
 
 /** Starts one Miniflare (one workerd process) and finds that process's pid. */
 export async function startWorkerd(name: VariantName, options: WorkerOptions): Promise<Variant> {
