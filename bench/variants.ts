@@ -13,6 +13,7 @@ import { Miniflare, type WorkerOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { buildEdgeApp } from '../e2e/edge-server'
 import { apiBuildOptions, apiEntry } from '../test-support/api-worker'
+import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from '../test-support/test-credentials'
 import { childPids } from './proc'
 import type { Upstream } from './upstream'
 
@@ -85,7 +86,16 @@ export async function startWorkerd(name: VariantName, options: WorkerOptions): P
 type UpstreamAddress = Pick<Upstream, 'invokeUrl' | 'cancelUrl' | 'apiKey'>
 
 function upstreamBindings(up: UpstreamAddress) {
-  return { UPSTREAM_URL: up.invokeUrl, UPSTREAM_CANCEL_URL: up.cancelUrl, UPSTREAM_API_KEY: up.apiKey }
+  return {
+    UPSTREAM_URL: up.invokeUrl,
+    UPSTREAM_CANCEL_URL: up.cancelUrl,
+    UPSTREAM_API_KEY: up.apiKey,
+    // The Worker signs every upstream request (app/server/config.ts requires the keys); the synthetic
+    // upstream does not check signatures, so the test keys serve.
+    UPSTREAM_AWS_ACCESS_KEY_ID: TEST_AWS_CREDENTIAL.accessKeyId,
+    UPSTREAM_AWS_SECRET_ACCESS_KEY: TEST_AWS_CREDENTIAL.secretAccessKey,
+    UPSTREAM_AWS_REGION: TEST_AWS_REGION,
+  }
 }
 
 export function direct(up: Upstream): Variant {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, configOf, defaultCancelUrl, readConfig } from './config'
 
+/** The least a rest Worker needs: where to send, the API key, the keys it signs with. */
+const VALID = { UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', UPSTREAM_AWS_ACCESS_KEY_ID: 'AKID', UPSTREAM_AWS_SECRET_ACCESS_KEY: 'secret' }
+
 describe('readConfig', () => {
   it('derives the cancel URL from the invoke URL', () => {
     expect(defaultCancelUrl('https://abc.execute-api.us-east-1.amazonaws.com/v1/invoke')).toBe(
@@ -11,7 +14,7 @@ describe('readConfig', () => {
   })
 
   it('uses defaults for absent numbers and honours an explicit cancel URL', () => {
-    const config = readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', UPSTREAM_CANCEL_URL: 'http://c/stop' })
+    const config = readConfig({ ...VALID, UPSTREAM_CANCEL_URL: 'http://c/stop' })
     expect(config).toEqual({
       upstreamKind: 'rest',
       upstreamUrl: 'http://u/v1/invoke',
@@ -20,17 +23,17 @@ describe('readConfig', () => {
       maxPromptChars: 16_000,
       firstByteTimeoutMs: 30_000,
       bodyTimeoutMs: 10_000,
-      aws: { accessKeyId: '', secretAccessKey: '', region: 'us-east-1' },
+      aws: { accessKeyId: 'AKID', secretAccessKey: 'secret', region: 'us-east-1' },
       lambdaFunction: '',
       lambdaEndpoint: 'https://lambda.us-east-1.amazonaws.com',
     })
     expect(
-      readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', MAX_PROMPT_CHARS: '10', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '250', REQUEST_BODY_TIMEOUT_MS: '50' }),
+      readConfig({ ...VALID, MAX_PROMPT_CHARS: '10', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '250', REQUEST_BODY_TIMEOUT_MS: '50' }),
     ).toMatchObject({ cancelUrl: 'http://u/v1/cancel', maxPromptChars: 10, firstByteTimeoutMs: 250, bodyTimeoutMs: 50 })
   })
 
   it('refuses a bad or missing value with an error naming each variable at fault, never a silent default', () => {
-    const bad = (env: Record<string, string>) => () => readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', ...env })
+    const bad = (env: Record<string, string>) => () => readConfig({ ...VALID, ...env })
     expect(bad({ MAX_PROMPT_CHARS: 'lots' })).toThrow(ConfigError)
     expect(bad({ MAX_PROMPT_CHARS: 'lots' })).toThrow(/MAX_PROMPT_CHARS must be a positive whole number, got "lots"/)
     expect(bad({ MAX_PROMPT_CHARS: '1.5' })).toThrow(/MAX_PROMPT_CHARS/)
@@ -40,16 +43,18 @@ describe('readConfig', () => {
     expect(bad({ UPSTREAM_API_KEY: '' })).toThrow(/UPSTREAM_API_KEY is not set/)
     expect(bad({ UPSTREAM_KIND: 'carrier-pigeon' })).toThrow(/UPSTREAM_KIND must be one of rest, /)
     expect(bad({ UPSTREAM_AWS_REGION: 'moon' })).toThrow(/UPSTREAM_AWS_REGION must be an AWS region/)
-    expect(() => readConfig({})).toThrow(/UPSTREAM_URL is not set .*; UPSTREAM_API_KEY is not set/)
+    expect(() => readConfig({})).toThrow(/UPSTREAM_URL is not set .*; UPSTREAM_API_KEY is not set .*; UPSTREAM_AWS_ACCESS_KEY_ID is not set/)
+    expect(bad({ UPSTREAM_AWS_SECRET_ACCESS_KEY: '' })).toThrow(/UPSTREAM_AWS_SECRET_ACCESS_KEY is not set/)
     // What a path needs, it must have: the signed paths their keys, invoke-stream its function.
     expect(() => readConfig({ UPSTREAM_KIND: 'invoke-stream' })).toThrow(
       /UPSTREAM_AWS_ACCESS_KEY_ID is not set .*UPSTREAM_AWS_SECRET_ACCESS_KEY is not set .*UPSTREAM_LAMBDA_FUNCTION is not set/,
     )
-    expect(() => readConfig({ UPSTREAM_KIND: 'function-url', UPSTREAM_URL: 'https://f.lambda-url.us-east-1.on.aws/' })).toThrow(/UPSTREAM_AWS_ACCESS_KEY_ID/)
+    // A path without API Gateway's usage plan needs no API key.
+    expect(readConfig({ ...VALID, UPSTREAM_API_KEY: undefined, UPSTREAM_KIND: 'function-url' }).upstreamKind).toBe('function-url')
   })
 
   it('configOf parses an env object once', () => {
-    const env = { UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k' }
+    const env = { ...VALID }
     expect(configOf(env)).toBe(configOf(env))
     expect(configOf({ ...env })).not.toBe(configOf(env))
   })
@@ -70,7 +75,7 @@ describe('readConfig', () => {
       lambdaFunction: 'fn',
       lambdaEndpoint: 'https://lambda.eu-west-1.amazonaws.com',
     })
-    expect(readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', UPSTREAM_LAMBDA_ENDPOINT: 'http://127.0.0.1:9/' }).lambdaEndpoint).toBe(
+    expect(readConfig({ ...VALID, UPSTREAM_LAMBDA_ENDPOINT: 'http://127.0.0.1:9/' }).lambdaEndpoint).toBe(
       'http://127.0.0.1:9',
     )
   })

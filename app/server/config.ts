@@ -31,8 +31,7 @@ export interface AwsSigning {
   region: string
 }
 
-/** The paths that sign with the edge's AWS keys (app/server/signing.ts) rather than send an API key. */
-const SIGNED_KINDS: readonly UpstreamKind[] = ['function-url', 'invoke-stream', 'websocket']
+/** The paths that also send the API key (API Gateway's usage plan); every path signs with the AWS keys (app/server/signing.ts). */
 const API_KEY_KINDS: readonly UpstreamKind[] = ['rest', 'lambda-agent']
 
 const optionalText = z.string().optional()
@@ -69,10 +68,9 @@ export const workerConfigSchema = z
     if (API_KEY_KINDS.includes(v.UPSTREAM_KIND)) {
       need('UPSTREAM_API_KEY', 'a secret: `wrangler secret put UPSTREAM_API_KEY`, locally in .dev.vars')
     }
-    if (SIGNED_KINDS.includes(v.UPSTREAM_KIND)) {
-      need('UPSTREAM_AWS_ACCESS_KEY_ID', `UPSTREAM_KIND ${v.UPSTREAM_KIND} signs with it`)
-      need('UPSTREAM_AWS_SECRET_ACCESS_KEY', `UPSTREAM_KIND ${v.UPSTREAM_KIND} signs with it`)
-    }
+    const signs = 'the Worker signs its upstream requests with it: `wrangler secret put`, locally in .dev.vars'
+    need('UPSTREAM_AWS_ACCESS_KEY_ID', signs)
+    need('UPSTREAM_AWS_SECRET_ACCESS_KEY', signs)
     if (v.UPSTREAM_KIND === 'invoke-stream') need('UPSTREAM_LAMBDA_FUNCTION', 'UPSTREAM_KIND invoke-stream calls it')
   })
   .transform((v) => {

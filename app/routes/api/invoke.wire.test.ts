@@ -5,7 +5,7 @@
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiWorker } from '../../../test-support/api-worker'
-import { startTestUpstream, TEST_API_KEY, type TestUpstream } from '../../../test-support/test-upstream'
+import { startTestUpstream, testUpstreamVars, type TestUpstream } from '../../../test-support/test-upstream'
 
 const BODY_TIMEOUT_MS = 300
 let upstream: TestUpstream
@@ -13,11 +13,7 @@ let worker: Awaited<ReturnType<typeof startApiWorker>>
 
 beforeAll(async () => {
   upstream = await startTestUpstream()
-  worker = await startApiWorker({
-    UPSTREAM_URL: upstream.invokeUrl,
-    UPSTREAM_API_KEY: TEST_API_KEY,
-    REQUEST_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
-  })
+  worker = await startApiWorker({ ...testUpstreamVars(upstream), REQUEST_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS) })
 })
 afterAll(async () => {
   await worker?.stop()
