@@ -7,8 +7,8 @@ import { Model, type BaseModelConfig, type ModelStreamEvent } from '@strands-age
 import { invocationSchema, startAgent, type RunningAgent, type StartAgentOptions } from './app'
 import type { AgentConfig } from './config'
 import { composeAnswer } from './offline-answer'
-import { cancel, frames, historyOf, invoke, newTestSessionId, ping, readAll, rest, SESSION_HEADER, take, textOf } from './testing'
-import type { AgentYield } from './turn'
+import type { StreamEvent } from '../../protocol/events'
+import { cancel, frames, historyOf, invoke, newTestSessionId, ping, readAll, rest, RUNTIME_SESSION_HEADER, take, textOf } from './testing'
 
 function start(config: Partial<AgentConfig>, extra: Omit<StartAgentOptions, 'config'> = {}): Promise<RunningAgent> {
   // env {}: the developer's AGENT_MODEL_ID must not turn these tests into Bedrock calls.
@@ -46,27 +46,27 @@ describe('the agent at full speed', () => {
     expect(typeof body.time_of_last_update).toBe('number')
   })
 
-  it('streams a prompt as data frames: text deltas, usage, then done', async () => {
+  it("streams a prompt as the protocol's events: text deltas, usage, then done", async () => {
     const prompt = 'Explain streaming in one paragraph'
     const response = await invoke(agent().url, newTestSessionId(), { prompt })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
-    const yields = await readAll(response)
-    expect(yields.length).toBeGreaterThan(20)
-    expect(yields.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' })
-    const usage = yields.at(-2)
-    expect(usage).toMatchObject({ type: 'usage', outputTokens: yields.length - 2 })
-    expect(usage?.type === 'usage' && usage.inputTokens).toBeGreaterThan(0)
-    expect(textOf(yields)).toBe(composeAnswer({ prompt, earlier: [] }))
+    const events = await readAll(response)
+    expect(events.length).toBeGreaterThan(20)
+    expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
+    const usage = events.at(-2)
+    expect(usage).toMatchObject({ type: 'usage', data: { outputTokens: events.length - 2 } })
+    expect(usage?.type === 'usage' && usage.data.inputTokens).toBeGreaterThan(0)
+    expect(textOf(events)).toBe(composeAnswer({ prompt, earlier: [] }))
   })
 
-  it('frames every yield as a bare `data: <json>` line pair, with no event names', async () => {
+  it("frames every event as the protocol does on every hop: `event: <type>` and `data: <json>`", async () => {
     const response = await invoke(agent().url, newTestSessionId(), { prompt: 'wire words:0' })
     const raw = await response.text()
     const chunks = raw.split('\n\n').filter(Boolean)
-    expect(chunks[0]).toMatch(/^data: \{"type":"text","text":".+"\}$/)
-    for (const chunk of chunks) expect(chunk).toMatch(/^data: \{.*\}$/)
-    expect(chunks.at(-1)).toBe('data: {"type":"done","stopReason":"end_turn"}')
+    expect(chunks[0]).toMatch(/^event: text\ndata: \{"text":".+"\}$/)
+    for (const chunk of chunks) expect(chunk).toMatch(/^event: (text|usage)\ndata: \{.*\}$|^event: done\ndata: \{"stopReason":"end_turn"\}$/)
+    expect(chunks.at(-1)).toBe('event: done\ndata: {"stopReason":"end_turn"}')
   })
 
   it('remembers the first turn of a session in the second, and keeps sessions apart', async () => {
@@ -101,7 +101,7 @@ describe('the agent at full speed', () => {
     expect([400, 406]).toContain(response.status)
     const withSession = await fetch(`${agent().url}/invocations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SESSION_HEADER]: newTestSessionId() },
+      headers: { 'content-type': 'application/json', [RUNTIME_SESSION_HEADER]: newTestSessionId() },
       body: JSON.stringify({ prompt: 'hi' }),
     })
     expect(withSession.status).toBe(406)
@@ -112,7 +112,7 @@ describe('the agent at full speed', () => {
     const session = newTestSessionId()
     const refused = await fetch(`${agent().url}/invocations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SESSION_HEADER]: session },
+      headers: { 'content-type': 'application/json', [RUNTIME_SESSION_HEADER]: session },
       body: JSON.stringify({ prompt: 'never answered' }),
     })
     expect(refused.status).toBe(406)
@@ -152,23 +152,23 @@ describe('the agent at full speed', () => {
 describe('the agent at a human pace (20 tokens/s: an unstopped answer takes over 20 s)', () => {
   const agent = sharedAgent({ offline: { firstTokenMs: 0, tokensPerSecond: 20 } })
 
-  it('streams incrementally, reports HealthyBusy meanwhile, and a cancel ends the stream within 200 ms', async () => {
+  it('streams incrementally, reports HealthyBusy meanwhile, and a cancel ends the stream with part of the answer', async () => {
     const session = newTestSessionId()
     const prompt = 'Tell me everything words:400'
     const stream = frames(await invoke(agent().url, session, { prompt }))
     // take() reads with next(): breaking out of for-await would close the stream.
     const seen = await take(stream, 3)
-    expect(seen.every((y) => y.type === 'text')).toBe(true)
+    expect(seen.every((e) => e.type === 'text')).toBe(true)
     expect((await ping(agent().url)).status).toBe('HealthyBusy')
 
-    const cancelledAt = performance.now()
     const answer = cancel(agent().url, session)
     const tail = await rest(stream)
-    const elapsed = performance.now() - cancelledAt
-    seen.push(...tail.filter((y) => y.type === 'text'))
+    seen.push(...tail.filter((e) => e.type === 'text'))
     expect(await answer).toEqual({ cancelled: true })
-    expect(tail.at(-1)).toEqual({ type: 'done', stopReason: 'cancelled' })
-    expect(elapsed).toBeLessThan(200)
+    expect(tail.at(-1)).toEqual({ type: 'done', data: { stopReason: 'cancelled' } })
+    // Ended by the cancel, not by the answer (at 20 tokens/s it would run for over 20 s).
+    const full = composeAnswer({ prompt, earlier: [] })
+    expect(full.startsWith(textOf(seen)) && textOf(seen).length < full.length).toBe(true)
 
     // The partial answer stays in the history, exactly as streamed.
     await agent().sessions.peek(session)?.turn?.finished
@@ -187,7 +187,7 @@ describe('the agent at a human pace (20 tokens/s: an unstopped answer takes over
     expect(await cancel(agent().url, session)).toEqual({ cancelled: true })
     await rest(stream)
     const next = frames(await invoke(agent().url, session, { prompt: 'second' }))
-    const head: AgentYield[] = []
+    const head: StreamEvent[] = []
     for await (const frame of next) {
       head.push(frame)
       if (textOf(head).includes('turn 2')) break
@@ -202,12 +202,12 @@ describe('the agent at a human pace (20 tokens/s: an unstopped answer takes over
     await first.next()
     const second = await readAll(await invoke(agent().url, session, { prompt: 'me too' }))
     expect(second).toEqual([
-      { type: 'error', code: 'session_busy', message: expect.stringMatching(/still answering/), retryable: true },
-      { type: 'done', stopReason: 'error' },
+      { type: 'error', data: { code: 'session_busy', message: expect.stringMatching(/still answering/), retryable: true } },
+      { type: 'done', data: { stopReason: 'error' } },
     ])
     expect((await first.next()).value).toMatchObject({ type: 'text' })
     expect(await cancel(agent().url, session)).toEqual({ cancelled: true })
-    expect((await rest(first)).at(-1)).toEqual({ type: 'done', stopReason: 'cancelled' })
+    expect((await rest(first)).at(-1)).toEqual({ type: 'done', data: { stopReason: 'cancelled' } })
   })
 
   it('stops generating when the client goes away', async () => {
@@ -229,7 +229,7 @@ describe('shutdown', () => {
     const stream = frames(await invoke(agent.url, newTestSessionId(), { prompt: 'interrupted by shutdown words:400' }))
     await stream.next()
     await agent.close()
-    expect((await rest(stream)).at(-1)).toEqual({ type: 'done', stopReason: 'cancelled' })
+    expect((await rest(stream)).at(-1)).toEqual({ type: 'done', data: { stopReason: 'cancelled' } })
     await expect(fetch(`${agent.url}/ping`)).rejects.toThrow()
   })
 })
@@ -243,7 +243,7 @@ describe('cancel before the first token', () => {
     const response = invoke(agent().url, session, { prompt: 'slow to start' })
     await vi.waitFor(() => expect(agent().sessions.peek(session)?.turn?.running).toBe(true), { timeout: 5_000, interval: 20 })
     expect(await cancel(agent().url, session)).toEqual({ cancelled: true })
-    expect(await readAll(await response)).toEqual([{ type: 'done', stopReason: 'cancelled' }])
+    expect(await readAll(await response)).toEqual([{ type: 'done', data: { stopReason: 'cancelled' } }])
     await agent().sessions.peek(session)?.turn?.finished
     expect(historyOf(agent(), session).map((m) => m.role)).toEqual(['user', 'assistant'])
   })
@@ -254,9 +254,9 @@ describe('limits and failures', () => {
     withAgent({ maxTokens: 5, offline: { firstTokenMs: 0, tokensPerSecond: 0 } }, {}, async (agent) => {
       const session = newTestSessionId()
       const yields = await readAll(await invoke(agent.url, session, { prompt: 'cut me short' }))
-      expect(yields.filter((y) => y.type === 'text')).toHaveLength(5)
-      expect(yields.at(-2)).toMatchObject({ type: 'usage', outputTokens: 5 })
-      expect(yields.at(-1)).toEqual({ type: 'done', stopReason: 'max_tokens' })
+      expect(yields.filter((e) => e.type === 'text')).toHaveLength(5)
+      expect(yields.at(-2)).toMatchObject({ type: 'usage', data: { outputTokens: 5 } })
+      expect(yields.at(-1)).toEqual({ type: 'done', data: { stopReason: 'max_tokens' } })
       expect(historyOf(agent, session)).toEqual([
         { role: 'user', text: 'cut me short' },
         { role: 'assistant', text: textOf(yields) },
@@ -268,9 +268,9 @@ describe('limits and failures', () => {
       const session = newTestSessionId()
       const yields = await readAll(await invoke(agent.url, session, { prompt: 'fail please' }))
       expect(yields).toEqual([
-        { type: 'text', text: 'Partial ' },
-        { type: 'error', code: 'agent_error', message: 'The agent could not answer this prompt.', retryable: false },
-        { type: 'done', stopReason: 'error' },
+        { type: 'text', data: { text: 'Partial ' } },
+        { type: 'error', data: { code: 'agent_error', message: 'The agent could not answer this prompt.', retryable: false } },
+        { type: 'done', data: { stopReason: 'error' } },
       ])
       expect(JSON.stringify(yields)).not.toContain('secret')
       expect(historyOf(agent, session)).toEqual([])

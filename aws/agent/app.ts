@@ -3,7 +3,7 @@
  * around our conversations. `startAgent` runs it in-process and tells the caller where it listens.
  *
  * Invocation bodies (session id in the X-Amzn-Bedrock-AgentCore-Runtime-Session-Id header):
- *   {"prompt": "..."}   → text/event-stream, one `data: <AgentYield json>` frame per yield, last done
+ *   {"prompt": "..."}   → text/event-stream of the protocol's events (`event: text` …, last `event: done`)
  *   {"type": "cancel"}  → application/json {"cancelled": true|false}
  */
 import type { AddressInfo } from 'node:net'

@@ -123,7 +123,7 @@ describe('the bundle built from the Docker build context', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect((await ping(url)).status).toBe('Healthy')
     const yields = await readAll(await invoke(url, newTestSessionId(), { prompt: 'from the bundle' }))
-    expect(yields.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' })
+    expect(yields.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
   })
 
   it('exits cleanly on SIGTERM (AgentCore stops containers that way)', async () => {

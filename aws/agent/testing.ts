@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto'
 import { EventSourceParserStream } from 'eventsource-parser/stream'
+import { EVENT_TYPES, type EventType, type StreamEvent } from '../../protocol/events'
 import type { RunningAgent } from './app'
-import type { AgentYield } from './turn'
 
-export const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id'
+/** The header AgentCore's data plane passes the runtime session id in (not the edge's session header). */
+export const RUNTIME_SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id'
 
 /** A session id AgentCore would accept (33–256 characters). */
 export function newTestSessionId(): string {
@@ -21,7 +22,7 @@ export function invoke(baseUrl: string, sessionId: string | undefined, body: unk
     headers: {
       'content-type': 'application/json',
       accept: 'text/event-stream',
-      ...(sessionId !== undefined && { [SESSION_HEADER]: sessionId }),
+      ...(sessionId !== undefined && { [RUNTIME_SESSION_HEADER]: sessionId }),
     },
     body: JSON.stringify(body),
     ...init,
@@ -33,15 +34,15 @@ export async function cancel(baseUrl: string, sessionId: string): Promise<{ canc
   return (await response.json()) as { cancelled: boolean }
 }
 
-/** The agent's yields, one per SSE frame, as they arrive. */
-export async function* frames(response: Response): AsyncGenerator<AgentYield> {
+/** The agent's events, one per SSE message, as they arrive; a message that is not a protocol event fails. */
+export async function* frames(response: Response): AsyncGenerator<StreamEvent> {
   if (!response.body) throw new Error('response has no body')
   const reader = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader()
   try {
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       const message = next.value
-      if (message.event && message.event !== 'message') throw new Error(`unexpected SSE event "${message.event}": ${message.data}`)
-      yield JSON.parse(message.data) as AgentYield
+      if (!EVENT_TYPES.includes(message.event as EventType)) throw new Error(`not a protocol event: "${message.event}": ${message.data}`)
+      yield { type: message.event, data: JSON.parse(message.data) } as StreamEvent
     }
   } finally {
     reader.releaseLock()
@@ -49,25 +50,25 @@ export async function* frames(response: Response): AsyncGenerator<AgentYield> {
 }
 
 /** The next `count` frames, read with next() so the stream stays open for more. */
-export async function take(stream: AsyncGenerator<AgentYield>, count: number): Promise<AgentYield[]> {
-  const taken: AgentYield[] = []
-  for (let i = 0; i < count; i++) taken.push((await stream.next()).value as AgentYield)
+export async function take(stream: AsyncGenerator<StreamEvent>, count: number): Promise<StreamEvent[]> {
+  const taken: StreamEvent[] = []
+  for (let i = 0; i < count; i++) taken.push((await stream.next()).value as StreamEvent)
   return taken
 }
 
 /** Every frame left in the stream, to its end. */
-export async function rest(stream: AsyncGenerator<AgentYield>): Promise<AgentYield[]> {
-  const all: AgentYield[] = []
+export async function rest(stream: AsyncGenerator<StreamEvent>): Promise<StreamEvent[]> {
+  const all: StreamEvent[] = []
   for await (const frame of stream) all.push(frame)
   return all
 }
 
-export function readAll(response: Response): Promise<AgentYield[]> {
+export function readAll(response: Response): Promise<StreamEvent[]> {
   return rest(frames(response))
 }
 
-export function textOf(yields: readonly AgentYield[]): string {
-  return yields.map((y) => (y.type === 'text' ? y.text : '')).join('')
+export function textOf(events: readonly StreamEvent[]): string {
+  return events.map((e) => (e.type === 'text' ? e.data.text : '')).join('')
 }
 
 /** A session's conversation history as role and text, as the agent holds it. */

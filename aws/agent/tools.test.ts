@@ -81,17 +81,19 @@ describe('the agent container streams tool calls', () => {
     try {
       const yields = await readAll(await invoke(agent.url, newTestSessionId(), { prompt: 'calculate 6 * 7' }))
       const tools = yields.filter((y) => y.type === 'tool')
+      const id = tools[0]?.type === 'tool' ? tools[0].data.id : undefined
+      expect(id).toMatch(/\S/)
       expect(tools).toEqual([
-        { type: 'tool', id: expect.any(String), name: 'calculator', status: 'start', input: { expression: '6 * 7' } },
-        { type: 'tool', id: tools[0].type === 'tool' ? tools[0].id : '', name: 'calculator', status: 'end', result: '{"expression":"6 * 7","result":"42"}' },
+        { type: 'tool', data: { id, name: 'calculator', status: 'start', input: { expression: '6 * 7' } } },
+        { type: 'tool', data: { id, name: 'calculator', status: 'end', result: '{"expression":"6 * 7","result":"42"}' } },
       ])
       expect(yields.findIndex((y) => y.type === 'tool')).toBe(0)
       expect(textOf(yields)).toContain('**42**')
       const usage = yields.at(-2)
       const texts = yields.filter((y) => y.type === 'text').length
       // The second model call's output tokens (the text) plus the first's (the tool input).
-      expect(usage?.type === 'usage' && usage.outputTokens).toBeGreaterThan(texts)
-      expect(yields.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' })
+      expect(usage?.type === 'usage' && usage.data.outputTokens).toBeGreaterThan(texts)
+      expect(yields.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
     } finally {
       await agent.close()
     }

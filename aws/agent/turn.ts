@@ -1,21 +1,24 @@
 /**
  * One turn of a conversation: runs the Strands agent on a prompt and turns its events into the
- * objects the agent yields to BedrockAgentCoreApp (each becomes one `data: <json>` SSE frame).
+ * protocol's events (protocol/events.ts). Each is yielded to BedrockAgentCoreApp as an SSE message,
+ * `{event, data}`, which its @fastify/sse writes as `event: <type>\ndata: <json>\n\n`: the wire
+ * format of every other hop, so the Lambda passes them through as they are.
  *
  * The Strands loop runs as a producer on its own; the HTTP stream reads what it produced. That split
  * is what makes cancel prompt whatever the model transport does: a cancel ends the reader at once
  * (done{cancelled}), while the producer unwinds in the background and then fixes the history.
  */
 import { Message, MaxTokensError, ModelThrottledError, TextBlock, type Agent } from '@strands-agents/sdk'
-import type { ErrorCode, StopReason } from '../../protocol/events'
-import { toolYield, type ToolYield } from './tool-events'
+// Type-only imports: erased from the bundle, so the image (built from aws/agent alone) does not need protocol/.
+import type { EventMap } from '../../protocol/events'
+import { toStopReason } from './stop-reason'
+import { toolYield } from './tool-events'
 
-export type AgentYield =
-  | { type: 'text'; text: string }
-  | ToolYield
-  | { type: 'usage'; inputTokens?: number; outputTokens?: number; latencyMs?: number }
-  | { type: 'error'; code: ErrorCode; message: string; retryable: boolean }
-  | { type: 'done'; stopReason: StopReason }
+/** The protocol events the agent sends: text, tool, usage, error and done (the Lambda adds meta). */
+type AgentEventType = 'text' | 'tool' | 'usage' | 'error' | 'done'
+
+/** One SSE message for BedrockAgentCoreApp: `event` is the protocol's event type, `data` its payload. */
+export type AgentEvent = { [K in AgentEventType]: { event: K; data: EventMap[K] } }[AgentEventType]
 
 export interface TurnLogger {
   error(obj: object, msg: string): void
@@ -36,7 +39,7 @@ export interface TurnHooks {
 export class Turn {
   private readonly controller = new AbortController()
   private run: Promise<void> | undefined
-  private produced: AgentYield[] = []
+  private produced: AgentEvent[] = []
   private ended = false
   private wake: (() => void) | undefined
 
@@ -81,7 +84,7 @@ export class Turn {
    * cancel it ends immediately with done{cancelled}; if the reader goes away early (client
    * disconnect), the generation is stopped too, so nobody pays for an answer no one reads.
    */
-  async *events(): AsyncGenerator<AgentYield, void, undefined> {
+  async *events(): AsyncGenerator<AgentEvent, void, undefined> {
     if (!this.run && !this.cancelled) {
       this.hooks.started?.()
       this.run = this.produce().finally(() => this.hooks.finished?.())
@@ -95,12 +98,12 @@ export class Turn {
           this.produced = []
           for (const next of backlog) {
             yield next
-            if (next.type === 'done') return
+            if (next.event === 'done') return
           }
           continue
         }
         if (this.cancelled) {
-          yield { type: 'done', stopReason: 'cancelled' }
+          yield { event: 'done', data: { stopReason: 'cancelled' } }
           return
         }
         await new Promise<void>((resolve) => (this.wake = resolve))
@@ -111,7 +114,7 @@ export class Turn {
     }
   }
 
-  private push(event: AgentYield): void {
+  private push(event: AgentEvent): void {
     // After a cancel the reader has already said done{cancelled}: later output is not sent.
     if (this.cancelled) return
     this.produced.push(event)
@@ -134,7 +137,7 @@ export class Turn {
           const inner = event.event
           if (inner.type === 'modelContentBlockDeltaEvent' && inner.delta.type === 'textDelta') {
             partial += inner.delta.text
-            this.push({ type: 'text', text: inner.delta.text })
+            this.push({ event: 'text', data: { text: inner.delta.text } })
           } else if (inner.type === 'modelMetadataEvent' && inner.usage) {
             // A turn with tool calls is several model calls: its usage is their sum.
             usage = { inputTokens: (usage?.inputTokens ?? 0) + inner.usage.inputTokens, outputTokens: (usage?.outputTokens ?? 0) + inner.usage.outputTokens }
@@ -147,20 +150,20 @@ export class Turn {
       }
       const stopReason = toStopReason(step.value.stopReason)
       if (stopReason === 'cancelled') keepPartialAnswer(agent, historyBefore, partial)
-      else this.push({ type: 'usage', ...usage, latencyMs: latency() })
-      this.push({ type: 'done', stopReason })
+      else this.push({ event: 'usage', data: { ...usage, latencyMs: latency() } })
+      this.push({ event: 'done', data: { stopReason } })
     } catch (error) {
       if (error instanceof MaxTokensError) {
         // Strands leaves the prompt without an answer here; the partial answer is the answer.
         appendAnswer(agent, error.partialMessage, historyBefore)
-        this.push({ type: 'usage', ...usage, latencyMs: latency() })
-        this.push({ type: 'done', stopReason: 'max_tokens' })
+        this.push({ event: 'usage', data: { ...usage, latencyMs: latency() } })
+        this.push({ event: 'done', data: { stopReason: 'max_tokens' } })
       } else {
         // A failed turn leaves no trace in the history: the next prompt starts from a clean state.
         agent.messages.splice(historyBefore)
         log.error({ err: error }, 'agent turn failed')
         this.push(failure(error))
-        this.push({ type: 'done', stopReason: 'error' })
+        this.push({ event: 'done', data: { stopReason: 'error' } })
       }
     } finally {
       this.ended = true
@@ -180,7 +183,7 @@ export async function startTurn(
   prompt: string,
   log: TurnLogger,
   hooks?: TurnHooks,
-): Promise<AsyncGenerator<AgentYield, void, undefined>> {
+): Promise<AsyncGenerator<AgentEvent, void, undefined>> {
   conversation.turn?.abandon()
   // A loop, not an if: two prompts may both wait for the same cancelled turn; only one may start.
   for (let previous = conversation.turn; previous?.running; previous = conversation.turn) {
@@ -192,24 +195,17 @@ export async function startTurn(
   return turn.events()
 }
 
-async function* sessionBusy(): AsyncGenerator<AgentYield, void, undefined> {
-  yield { type: 'error', code: 'session_busy', message: 'This session is still answering an earlier prompt. Cancel it or wait for it to finish.', retryable: true }
-  yield { type: 'done', stopReason: 'error' }
+async function* sessionBusy(): AsyncGenerator<AgentEvent, void, undefined> {
+  yield { event: 'error', data: { code: 'session_busy', message: 'This session is still answering an earlier prompt. Cancel it or wait for it to finish.', retryable: true } }
+  yield { event: 'done', data: { stopReason: 'error' } }
 }
 
-function toStopReason(reason: string): StopReason {
-  if (reason === 'cancelled') return 'cancelled'
-  if (reason === 'maxTokens' || reason === 'limitOutputTokens') return 'max_tokens'
-  // endTurn, stopSequence, and the guardrail/refusal stops whose text the model already streamed.
-  return 'end_turn'
-}
-
-function failure(error: unknown): AgentYield {
+function failure(error: unknown): AgentEvent {
   if (error instanceof ModelThrottledError) {
-    return { type: 'error', code: 'agent_error', message: 'The model is busy right now. Try again shortly.', retryable: true }
+    return { event: 'error', data: { code: 'agent_error', message: 'The model is busy right now. Try again shortly.', retryable: true } }
   }
   // The cause is logged; clients get no upstream internals.
-  return { type: 'error', code: 'agent_error', message: 'The agent could not answer this prompt.', retryable: false }
+  return { event: 'error', data: { code: 'agent_error', message: 'The agent could not answer this prompt.', retryable: false } }
 }
 
 /**

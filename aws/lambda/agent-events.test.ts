@@ -9,30 +9,47 @@ const map = (data: unknown, eventName?: string) => {
 }
 
 describe('agent payload shapes → project events', () => {
-  it('our agent: text, tool, usage, done', () => {
-    expect(map({ type: 'text', text: 'Hi' }).events).toEqual([{ type: 'text', data: { text: 'Hi' } }])
-    expect(map({ type: 'tool', name: 'search', status: 'start', id: 't1' }).events).toEqual([
+  it("our agent's protocol events pass through as they are: text, tool, usage; done gives the stop reason", () => {
+    expect(map({ text: 'Hi' }, 'text').events).toEqual([{ type: 'text', data: { text: 'Hi' } }])
+    expect(map({ name: 'search', status: 'start', id: 't1' }, 'tool').events).toEqual([
       { type: 'tool', data: { name: 'search', status: 'start', id: 't1' } },
     ])
     // A tool call's input and result (and a failed call) reach the page as the agent sent them.
-    expect(map({ type: 'tool', name: 'calculator', status: 'start', id: 't2', input: { expression: '6*7' } }).events).toEqual([
+    expect(map({ name: 'calculator', status: 'start', id: 't2', input: { expression: '6*7' } }, 'tool').events).toEqual([
       { type: 'tool', data: { name: 'calculator', status: 'start', id: 't2', input: { expression: '6*7' } } },
     ])
-    expect(map({ type: 'tool', name: 'calculator', status: 'error', id: 't2', result: 'bad' }).events).toEqual([
+    expect(map({ name: 'calculator', status: 'error', id: 't2', result: 'bad' }, 'tool').events).toEqual([
       { type: 'tool', data: { name: 'calculator', status: 'error', id: 't2', result: 'bad' } },
     ])
-    expect(map({ type: 'usage', inputTokens: 3, outputTokens: 5, latencyMs: 40 }).events).toEqual([
+    expect(map({ inputTokens: 3, outputTokens: 5, latencyMs: 40 }, 'usage').events).toEqual([
       { type: 'usage', data: { inputTokens: 3, outputTokens: 5, latencyMs: 40 } },
     ])
-    const done = map({ type: 'done', stopReason: 'max_tokens' })
+    const done = map({ stopReason: 'max_tokens' }, 'done')
     expect(done.events).toEqual([])
     expect(done.stopReason).toBe('max_tokens')
+    // The Lambda writes its own meta first: an agent's is not forwarded.
+    expect(map({ sessionId: 's', requestId: 'r' }, 'meta')).toMatchObject({ events: [], skipped: [] })
   })
 
-  it('our agent: an error keeps its client-safe message and code', () => {
-    const r = map({ type: 'error', code: 'agent_error', message: 'The model refused.', retryable: true })
+  it("our agent's error passes through with its client-safe message and code (session_busy included)", () => {
+    const r = map({ code: 'agent_error', message: 'The model refused.', retryable: true }, 'error')
     expect(r.events).toEqual([{ type: 'error', data: { code: 'agent_error', message: 'The model refused.', retryable: true } }])
     expect(r.failed).toBe(true)
+    const busy = { code: 'session_busy', message: 'This session is still answering an earlier prompt.', retryable: true }
+    expect(map(busy, 'error').events).toEqual([{ type: 'error', data: busy }])
+  })
+
+  it("a protocol event name without the protocol's data is not passed on", () => {
+    // An error that is not ours (unknown code, or a long message that may hold internals) is the generic one.
+    for (const data of [{ code: 'db_down', message: 'x', retryable: false }, { code: 'agent_error', message: 'x'.repeat(501), retryable: false }]) {
+      expect(map(data, 'error')).toMatchObject({ events: [{ type: 'error', data: { code: 'agent_error', message: AGENT_ERROR_MESSAGE } }], failed: true })
+    }
+    expect(map({ text: 7 }, 'text')).toEqual({ events: [], skipped: ['event:text object{text}'], stopReason: undefined, failed: false })
+    expect(map({ stopReason: 'bored' }, 'done')).toMatchObject({ events: [], skipped: ['event:done object{stopReason}'], stopReason: undefined })
+  })
+
+  it('the old object shape of our agent ({type:"text"} without an event name) is no longer ours', () => {
+    expect(map({ type: 'text', text: 'Hi' })).toMatchObject({ events: [], skipped: ['object{text,type}'] })
   })
 
   it('Python BedrockAgentCoreApp string yields: a JSON string literal', () => {
@@ -43,9 +60,8 @@ describe('agent payload shapes → project events', () => {
     expect(map('Hi there').events).toEqual([{ type: 'text', data: { text: 'Hi there' } }])
   })
 
-  it('{data: ...} wrappers, nested', () => {
-    expect(map({ data: { data: { type: 'text', text: 'x' } } }).events).toEqual([{ type: 'text', data: { text: 'x' } }])
-    expect(map({ data: 'plain' }).events).toEqual([{ type: 'text', data: { text: 'plain' } }])
+  it('an SSE-message-like {data: ...} object is no framework\'s format: skipped and reported', () => {
+    expect(map({ data: { text: 'x' } })).toMatchObject({ events: [], skipped: ['object{data}'] })
   })
 
   it('Strands raw events: text delta, tool start/end, stop, usage', () => {
@@ -54,8 +70,9 @@ describe('agent payload shapes → project events', () => {
     const run = (v: unknown) => m.map(undefined, JSON.stringify(v))
     expect(run({ event: { messageStart: { role: 'assistant' } } })).toEqual([])
     expect(run({ event: { contentBlockDelta: { delta: { text: 'Hel' }, contentBlockIndex: 0 } } })).toEqual([{ type: 'text', data: { text: 'Hel' } }])
-    // the derived duplicate Strands yields next to the raw event
-    expect(run({ data: 'Hel', delta: { text: 'Hel' }, event_loop_cycle_id: 'x' })).toEqual([])
+    // the derived duplicate Strands yields next to the raw event: the str() of a dict holding the agent
+    expect(run("{'data': 'Hel', 'delta': {'text': 'Hel'}, 'agent': <strands.agent.agent.Agent object at 0x7f2f2923cc50>}")).toEqual([])
+    expect(run({ init_event_loop: true })).toEqual([])
     expect(run({ event: { contentBlockStart: { start: { toolUse: { name: 'calc', toolUseId: 'tu1' } } } } })).toEqual([
       { type: 'tool', data: { name: 'calc', status: 'start', id: 'tu1' } },
     ])
@@ -84,20 +101,30 @@ describe('agent payload shapes → project events', () => {
     expect(run("{'a': 1}")).toEqual([{ type: 'text', data: { text: "{'a': 1}" } }])
   })
 
-  it("Strands' derived text events count when the stream has no raw events", () => {
-    expect(map({ data: 'Hi', delta: { text: 'Hi' } }).events).toEqual([{ type: 'text', data: { text: 'Hi' } }])
+  it("Strands' derived events as JSON are no framework's format (Python sends their repr): skipped and reported", () => {
+    expect(map({ data: 'Hi', delta: { text: 'Hi' } })).toMatchObject({ events: [], skipped: ['object{data,delta}'] })
   })
 
-  it('Strands TypeScript model events', () => {
-    const m = createAgentEventMapper()
+  it("Strands TypeScript agent events: model events inside modelStreamUpdateEvent, lifecycle events, the agent result's stop reason", () => {
+    const skipped: string[] = []
+    const m = createAgentEventMapper((s) => skipped.push(s))
     const run = (v: unknown) => m.map(undefined, JSON.stringify(v))
-    expect(run({ type: 'modelContentBlockDeltaEvent', delta: { type: 'textDelta', text: 'a' } })).toEqual([{ type: 'text', data: { text: 'a' } }])
-    expect(run({ type: 'modelContentBlockStartEvent', start: { type: 'toolUseStart', name: 'f', toolUseId: 'i' } })).toEqual([
+    const model = (event: unknown) => run({ type: 'modelStreamUpdateEvent', event })
+    expect(model({ type: 'modelContentBlockDeltaEvent', delta: { type: 'textDelta', text: 'a' } })).toEqual([{ type: 'text', data: { text: 'a' } }])
+    expect(model({ type: 'modelContentBlockStartEvent', start: { type: 'toolUseStart', name: 'f', toolUseId: 'i' } })).toEqual([
       { type: 'tool', data: { name: 'f', status: 'start', id: 'i' } },
     ])
-    expect(run({ type: 'modelMetadataEvent', usage: { inputTokens: 1, outputTokens: 2 } })).toEqual([{ type: 'usage', data: { inputTokens: 1, outputTokens: 2 } }])
-    run({ type: 'modelMessageStopEvent', stopReason: 'maxTokens' })
+    expect(model({ type: 'modelMetadataEvent', usage: { inputTokens: 1, outputTokens: 2 } })).toEqual([{ type: 'usage', data: { inputTokens: 1, outputTokens: 2 } }])
+    model({ type: 'modelMessageStopEvent', stopReason: 'toolUse' })
+    expect(m.stopReason).toBeUndefined()
+    model({ type: 'modelMessageStopEvent', stopReason: 'maxTokens' })
     expect(m.stopReason).toBe('max_tokens')
+    expect(run({ type: 'afterModelCallEvent', attemptCount: 1, error: { message: 'Agent invocation cancelled' } })).toEqual([])
+    expect(run({ type: 'contentBlockEvent', contentBlock: { text: 'the whole answer again' } })).toEqual([])
+    expect(run({ type: 'agentResultEvent', result: { type: 'agentResult', stopReason: 'cancelled' } })).toEqual([])
+    expect(m.stopReason).toBe('cancelled')
+    expect(m.failed).toBe(false)
+    expect(skipped).toEqual([])
   })
 
   it('failures: Python {error, error_type, message} and TS `event: error` → agent_error without internals', () => {
@@ -118,7 +145,6 @@ describe('agent payload shapes → project events', () => {
   })
 
   it('empty text and [DONE] sentinels emit nothing', () => {
-    expect(map({ type: 'text', text: '' }).events).toEqual([])
     expect(map('[DONE]').events).toEqual([])
     expect(map('""').events).toEqual([])
   })

@@ -1,27 +1,31 @@
 /**
- * Maps one agent SSE message (its `event:` name and decoded `data:`) to the project's events. Agents of
- * ours and other people's are accepted (see DESIGN.md, "The Lambda is the adapter"):
+ * Maps one agent SSE message (its `event:` name and decoded `data:`) to the project's events.
  *
- * - ours: {type:'text',text} | {type:'tool',name,status,id?,input?,result?} | {type:'usage',...} | {type:'done',stopReason} | {type:'error',...}
- * - a Python BedrockAgentCoreApp yielding strings: `data: "Hi"` (a JSON string literal)
- * - a Python BedrockAgentCoreApp yielding Strands' stream_async events as they are: the events that
- *   hold Python objects (the agent, a UUID, the final AgentResult) fail json.dumps, and the framework
- *   falls back to str(): `data: "{'data': 'Hi', 'delta': {...}, 'agent': <strands.agent.agent.Agent
- *   object at 0x...>, ...}"`. Those strings are not text (their JSON twin carries it); the final
+ * This project's agent sends the protocol's events itself (`event: text` + `{"text"}` …): they pass
+ * through as they are (aws/lambda/own-events.ts). The rest of this module is for agents written by
+ * others, and every format it maps was recorded from the framework that sends it
+ * (aws/lambda/fixtures/, README there):
+ *
+ * - Python BedrockAgentCoreApp yielding strings: `data: "Hi"` (a JSON string literal)
+ * - Python BedrockAgentCoreApp yielding Strands' stream_async events as they are: raw model events,
+ *   `{"event":{"contentBlockDelta":{"delta":{"text":"..."}}}}`, contentBlockStart toolUse, messageStop,
+ *   metadata usage, tool results in `{"message":{...toolResult}}`; the events that hold Python objects
+ *   (the agent, a UUID, the final AgentResult) fail json.dumps and the framework falls back to str():
+ *   `data: "{'data': 'Hi', 'delta': {...}, 'agent': <strands.agent.agent.Agent object at 0x...>, ...}"`.
+ *   Those strings are not text (the raw event carries it); the final
  *   `"{'result': AgentResult(stop_reason='cancelled', ..."` is the only place a cancelled turn says so
- *   (recorded: aws/lambda/fixtures/python-bedrock-agentcore/)
- * - the TS bedrock-agentcore SDK yielding strings: `data: Hi` (raw text, not JSON)
- * - {data: ...} wrappers (unwrapped recursively)
- * - Strands (Python) raw model events: {"event":{"contentBlockDelta":{"delta":{"text":"..."}}}},
- *   contentBlockStart toolUse, messageStop, metadata usage; tool results in {"message":{...toolResult}}
- * - Strands' derived callback events ({"data":"Hi","delta":{...},...}) only when the stream has no raw
- *   events (a Strands agent yielding everything sends both; counting both would double the text)
- * - Strands (TypeScript) model events: {type:'modelContentBlockDeltaEvent',delta:{type:'textDelta',text}} etc.
- * - failures: {"error":...,"error_type":...,"message":...} (Python), `event: error` + {"error":...} (TS)
+ * - TypeScript BedrockAgentCoreApp yielding strings: `data: Hi` (raw text, not JSON; a string that is
+ *   itself JSON cannot be told from an object, and is read as one)
+ * - TypeScript BedrockAgentCoreApp yielding a Strands Agent's stream() events as they are:
+ *   `{"type":"modelStreamUpdateEvent","event":{"type":"modelContentBlockDeltaEvent",...}}`, the agent's
+ *   lifecycle events, and the final `{"type":"agentResultEvent","result":{"stopReason":...}}`
+ * - failures: `{"error":...,"error_type":...,"message":...}` (Python), `event: error` + `{"error":...}` (TypeScript)
  *
  * Anything else is skipped and reported to `onSkip` (by shape, never by content).
  */
 import type { ErrorCode, StopReason, StreamEvent } from '../../protocol/events'
+import { isToolUse, toStopReason } from '../agent/stop-reason'
+import { ownEvent } from './own-events'
 
 export interface AgentEventMapper {
   /** The events one agent message yields (often none). */
@@ -34,9 +38,10 @@ export interface AgentEventMapper {
 
 export const AGENT_ERROR_MESSAGE = 'The agent failed while answering.'
 
-const ERROR_CODES = new Set<ErrorCode>(['agent_error', 'agent_unavailable', 'upstream_timeout', 'internal_error'])
-// Keys of Strands' derived (callback) events: known, and not worth a warning each.
-const STRANDS_DERIVED = ['delta', 'current_tool_use', 'agent', 'event_loop_cycle_id', 'init_event_loop', 'start', 'start_event_loop', 'complete', 'force_stop', 'result', 'reasoning', 'reasoningText', 'callback_handler', 'request_state']
+// Keys of Strands' (Python) lifecycle events that are JSON (the others arrive as reprs): known, nothing to send.
+const STRANDS_LIFECYCLE = ['init_event_loop', 'start', 'start_event_loop', 'force_stop']
+// Strands TypeScript agent events other than the model's stream: known, nothing to send.
+const STRANDS_TS_LIFECYCLE = new Set(['beforeInvocationEvent', 'afterInvocationEvent', 'messageAddedEvent', 'beforeModelCallEvent', 'afterModelCallEvent', 'modelMessageEvent', 'contentBlockEvent', 'beforeToolCallEvent', 'afterToolCallEvent', 'beforeToolsEvent', 'afterToolsEvent', 'toolStreamUpdateEvent'])
 
 // str() of a dict holding Python objects, as bedrock-agentcore's _safe_serialize_to_json_string falls
 // back to: a dict repr that names an object (`<... object at 0x...>`), a UUID or an AgentResult. A model's
@@ -49,66 +54,31 @@ const AGENT_RESULT = /^\{'result': AgentResult\(stop_reason='([a-z_]+)'/
 export function createAgentEventMapper(onSkip: (shape: string) => void = () => {}): AgentEventMapper {
   let stopReason: StopReason | undefined
   let failed = false
-  let sawRawStrands = false
   const toolNames = new Map<string, string>()
 
-  const fail = (message = AGENT_ERROR_MESSAGE, code: ErrorCode = 'agent_error', retryable = false): StreamEvent[] => {
+  const fail = (): StreamEvent[] => {
     failed = true
-    return [{ type: 'error', data: { code, message, retryable } }]
+    return [{ type: 'error', data: { code: 'agent_error', message: AGENT_ERROR_MESSAGE, retryable: false } }]
   }
   const text = (t: unknown): StreamEvent[] => (typeof t === 'string' && t !== '' ? [{ type: 'text', data: { text: t } }] : [])
-
-  const ours = (v: Record<string, unknown>): StreamEvent[] | undefined => {
-    switch (v.type) {
-      case 'text':
-        return text(v.text)
-      case 'tool':
-        if (typeof v.name !== 'string' || (v.status !== 'start' && v.status !== 'end' && v.status !== 'error')) return undefined
-        return [
-          {
-            type: 'tool',
-            data: {
-              name: v.name,
-              status: v.status,
-              ...(typeof v.id === 'string' ? { id: v.id } : {}),
-              ...(v.input !== undefined ? { input: v.input } : {}),
-              ...(typeof v.result === 'string' ? { result: v.result } : {}),
-            },
-          },
-        ]
-      case 'usage':
-        return usage(v.inputTokens, v.outputTokens, v.latencyMs)
-      case 'done':
-        stopReason = toStopReason(v.stopReason) ?? 'end_turn'
-        return []
-      case 'error': {
-        const code = typeof v.code === 'string' && ERROR_CODES.has(v.code as ErrorCode) ? (v.code as ErrorCode) : 'agent_error'
-        // Our agent writes client-safe messages; anything else gets the generic one.
-        const message = typeof v.message === 'string' && v.message.length <= 500 ? v.message : AGENT_ERROR_MESSAGE
-        return fail(message, code, v.retryable === true)
-      }
-      default:
-        return undefined
-    }
+  const toolStart = (name: unknown, id: unknown): StreamEvent[] => {
+    const data = { name: typeof name === 'string' ? name : 'tool', status: 'start' as const, ...(typeof id === 'string' ? { id } : {}) }
+    if (data.id) toolNames.set(data.id, data.name)
+    return [{ type: 'tool', data }]
+  }
+  const stopped = (reason: unknown): StreamEvent[] => {
+    // A tool use ends a model turn inside the agent loop, not the answer.
+    if (!isToolUse(reason)) stopReason = toStopReason(reason)
+    return []
   }
 
   const strandsRaw = (e: Record<string, unknown>): StreamEvent[] | undefined => {
-    sawRawStrands = true
     const delta = obj(obj(e.contentBlockDelta)?.delta)
     if (delta) return text(delta.text)
     const toolUse = obj(obj(obj(e.contentBlockStart)?.start)?.toolUse)
-    if (toolUse) {
-      const name = typeof toolUse.name === 'string' ? toolUse.name : 'tool'
-      const id = typeof toolUse.toolUseId === 'string' ? toolUse.toolUseId : undefined
-      if (id) toolNames.set(id, name)
-      return [{ type: 'tool', data: { name, status: 'start', ...(id ? { id } : {}) } }]
-    }
+    if (toolUse) return toolStart(toolUse.name, toolUse.toolUseId)
     const stop = obj(e.messageStop)
-    if (stop) {
-      // tool_use ends a model turn inside the agent loop, not the answer.
-      if (stop.stopReason !== 'tool_use') stopReason = toStopReason(stop.stopReason) ?? 'end_turn'
-      return []
-    }
+    if (stop) return stopped(stop.stopReason)
     const meta = obj(e.metadata)
     if (meta) {
       const u = obj(meta.usage)
@@ -129,7 +99,7 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     return out
   }
 
-  const strandsTs = (v: Record<string, unknown>): StreamEvent[] | undefined => {
+  const strandsTsModel = (v: Record<string, unknown>): StreamEvent[] | undefined => {
     switch (v.type) {
       case 'modelContentBlockDeltaEvent': {
         const d = obj(v.delta)
@@ -137,12 +107,10 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
       }
       case 'modelContentBlockStartEvent': {
         const s = obj(v.start)
-        if (s?.type !== 'toolUseStart' || typeof s.name !== 'string') return []
-        return [{ type: 'tool', data: { name: s.name, status: 'start', ...(typeof s.toolUseId === 'string' ? { id: s.toolUseId } : {}) } }]
+        return s?.type === 'toolUseStart' ? toolStart(s.name, s.toolUseId) : []
       }
       case 'modelMessageStopEvent':
-        if (v.stopReason !== 'toolUse') stopReason = toStopReason(v.stopReason) ?? 'end_turn'
-        return []
+        return stopped(v.stopReason)
       case 'modelMetadataEvent': {
         const u = obj(v.usage)
         return usage(u?.inputTokens, u?.outputTokens, obj(v.metrics)?.latencyMs)
@@ -155,44 +123,57 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     }
   }
 
+  const strandsTs = (v: Record<string, unknown>): StreamEvent[] | undefined => {
+    if (v.type === 'modelStreamUpdateEvent') {
+      const inner = obj(v.event)
+      return inner ? strandsTsModel(inner) : undefined
+    }
+    // The agent's result: the only place a cancelled turn says so.
+    if (v.type === 'agentResultEvent') return failed ? [] : stopped(obj(v.result)?.stopReason)
+    return typeof v.type === 'string' && STRANDS_TS_LIFECYCLE.has(v.type) ? [] : undefined
+  }
+
   const pythonRepr = (s: string): StreamEvent[] | undefined => {
     if (!isPythonRepr(s)) return undefined
     const result = AGENT_RESULT.exec(s)
-    if (result && !failed) stopReason = toStopReason(result[1]) ?? stopReason
+    if (result && !failed) stopped(result[1])
     return []
   }
 
-  const value = (v: unknown, depth: number): StreamEvent[] | undefined => {
+  const value = (v: unknown): StreamEvent[] | undefined => {
     if (typeof v === 'string') return pythonRepr(v) ?? text(v)
     const o = obj(v)
-    if (!o || depth > 8) return undefined
-    if (typeof o.type === 'string') return ours(o) ?? strandsTs(o)
+    if (!o) return undefined
+    if (typeof o.type === 'string') return strandsTs(o)
     if ('error' in o || 'error_type' in o) return fail()
-    const keys = Object.keys(o)
-    // {data: X} (an SSE-message-like wrapper) → X
-    if ('data' in o && keys.every((k) => k === 'data' || k === 'event' || k === 'id' || k === 'retry')) return value(o.data, depth + 1)
     if (obj(o.event)) return strandsRaw(o.event as Record<string, unknown>)
-    if (obj(o.message)?.role === 'user') return strandsToolResults(o.message as Record<string, unknown>)
-    if (keys.some((k) => STRANDS_DERIVED.includes(k)) || obj(o.message)) {
-      return !sawRawStrands && typeof o.data === 'string' ? text(o.data) : []
-    }
+    const message = obj(o.message)
+    if (message) return message.role === 'user' ? strandsToolResults(message) : []
+    if (Object.keys(o).some((k) => STRANDS_LIFECYCLE.includes(k))) return []
     return undefined
   }
 
   return {
     map(eventName, data) {
-      if (eventName === 'error') return fail()
       if (data === '' || data === '[DONE]') return []
       let parsed: unknown
       try {
         parsed = JSON.parse(data)
       } catch {
-        // Not JSON: the TS SDK sends a yielded string as it is.
-        return text(data)
+        // Not JSON: the TypeScript framework sends a yielded string as it is.
+        return eventName === 'error' ? fail() : text(data)
       }
-      const events = value(parsed, 0)
+      const own = ownEvent(eventName, parsed)
+      if (own) {
+        if ('done' in own) stopReason = own.done
+        if ('event' in own && own.event.type === 'error') failed = true
+        return 'event' in own ? [own.event] : []
+      }
+      // The TypeScript framework's own failure frame; its message may hold internals.
+      if (eventName === 'error') return fail()
+      const events = value(parsed)
       if (events === undefined) {
-        onSkip(shapeOf(parsed))
+        onSkip(eventName && eventName !== 'message' ? `event:${eventName} ${shapeOf(parsed)}` : shapeOf(parsed))
         return []
       }
       return events
@@ -212,25 +193,6 @@ function usage(inputTokens: unknown, outputTokens: unknown, latencyMs: unknown):
   if (isCount(outputTokens)) data.outputTokens = outputTokens
   if (isCount(latencyMs)) data.latencyMs = latencyMs
   return Object.keys(data).length ? [{ type: 'usage', data }] : []
-}
-
-function toStopReason(r: unknown): StopReason | undefined {
-  switch (r) {
-    case 'end_turn':
-    case 'endTurn':
-    case 'stop_sequence':
-    case 'stopSequence':
-      return 'end_turn'
-    case 'max_tokens':
-    case 'maxTokens':
-      return 'max_tokens'
-    case 'cancelled':
-      return 'cancelled'
-    case 'error':
-      return 'error'
-    default:
-      return undefined
-  }
 }
 
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0

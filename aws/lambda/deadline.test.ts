@@ -16,7 +16,7 @@ afterAll(() => proxy?.stop())
 
 it('ends the stream with error + done before the function timeout, and cancels the session', async () => {
   const session = 'deadline-session-0123456789-0123456789'
-  proxy.agent.scripts.set('endless', { steps: [{ send: 'data: {"type":"text","text":"start"}\n\n' }, { gate: 'never' }] })
+  proxy.agent.scripts.set('endless', { steps: [{ send: 'event: text\ndata: {"text":"start"}\n\n' }, { gate: 'never' }] })
   const res = await proxy.pool.invoke(proxyEvent({ json: { prompt: 'endless', sessionId: session } }))
   const { events } = await collect(res.body)
   expect(events[0]?.type).toBe('meta')

@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => proxy?.stop())
 
 it('a broken response connection stops the agent call and cancels the session', async () => {
-  agent.scripts.set('long', { steps: [{ send: 'data: {"type":"text","text":"first"}\n\n' }, { gate: 'never' }] })
+  agent.scripts.set('long', { steps: [{ send: 'event: text\ndata: {"text":"first"}\n\n' }, { gate: 'never' }] })
   const abort = new AbortController()
   const res = await pool.invoke(proxyEvent({ json: { prompt: 'long', sessionId: SESSION } }), { signal: abort.signal })
   for await (const item of readFunctionResponse(res.body)) {
@@ -38,7 +38,7 @@ it('a broken response connection stops the agent call and cancels the session', 
 
   // The process survived the broken connection and asks for the next event (a crash would remove it).
   await expect.poll(() => pool.stats(), { timeout: 10_000 }).toMatchObject({ workers: 1, idle: 1, spawned: 1 })
-  agent.scripts.set('after', { steps: [{ send: 'data: {"type":"text","text":"again"}\n\n' }] })
+  agent.scripts.set('after', { steps: [{ send: 'event: text\ndata: {"text":"again"}\n\n' }] })
   const next = await pool.invoke(proxyEvent({ json: { prompt: 'after' } }))
   const texts: string[] = []
   for await (const item of readFunctionResponse(next.body)) if (item.kind === 'event' && item.type === 'text') texts.push(item.data.text)

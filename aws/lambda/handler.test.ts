@@ -12,6 +12,8 @@ import { startProxy, TEST_AGENT_RUNTIME_ARN, type RunningProxy } from './test/st
 
 const SESSION = 'test-session-0123456789-0123456789-0123'
 const data = (v: unknown) => `data: ${JSON.stringify(v)}\n\n`
+/** One of the protocol's events, as this project's agent sends it. */
+const event = (type: string, v: unknown) => `event: ${type}\n${data(v)}`
 
 let proxy: RunningProxy
 let agent: ScriptedAgentCore
@@ -28,7 +30,7 @@ const invoke = (json: unknown, extra: Parameters<typeof proxyEvent>[0] = {}) => 
 
 describe('the Lambda proxy under aws-lambda-ric', () => {
   it('streams the exact prelude, the 8-NUL delimiter, meta first and done last', async () => {
-    agent.scripts.set('prelude', { steps: [{ send: data({ type: 'text', text: 'Hi' }) }, { send: data({ type: 'done', stopReason: 'end_turn' }) }] })
+    agent.scripts.set('prelude', { steps: [{ send: event('text', { text: 'Hi' }) }, { send: event('done', { stopReason: 'end_turn' }) }] })
     const res = await invoke({ prompt: 'prelude', sessionId: SESSION })
     expect(res.mode).toBe('streaming')
     expect(res.contentType).toBe('application/vnd.awslambda.http-integration-response')
@@ -85,11 +87,11 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
 
   it('delivers each event while the agent is still answering', async () => {
     const steps = [
-      { send: data({ type: 'text', text: 'one ' }) },
+      { send: event('text', { text: 'one ' }) },
       { gate: 'inc-1' },
-      { send: data({ type: 'text', text: 'two ' }) },
+      { send: event('text', { text: 'two ' }) },
       { gate: 'inc-2' },
-      { send: data({ type: 'text', text: 'three' }) },
+      { send: event('text', { text: 'three' }) },
     ]
     agent.scripts.set('incremental', { steps })
     const res = await invoke({ prompt: 'incremental' })
@@ -106,16 +108,17 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
     expect(texts).toEqual(['one ', 'two ', 'three'])
   })
 
-  it('normalizes every agent output shape', async () => {
+  it("passes our events through and normalizes other frameworks' shapes", async () => {
     agent.scripts.set('shapes', {
       steps: [
         { send: data('python string ') },
         { send: 'data: ts raw string \n\n' },
-        { send: data({ data: { type: 'text', text: 'wrapped ' } }) },
+        { send: event('text', { text: 'ours ' }) },
+        { send: data({ type: 'modelStreamUpdateEvent', event: { type: 'modelContentBlockDeltaEvent', delta: { type: 'textDelta', text: 'ts strands ' } } }) },
         { send: data({ event: { contentBlockDelta: { delta: { text: 'strands' } } } }) },
-        { send: data({ data: 'strands', delta: { text: 'strands' } }) },
+        { send: data("{'data': 'strands', 'delta': {'text': 'strands'}, 'agent': <strands.agent.agent.Agent object at 0x7f2f2923cc50>}") },
         { send: data({ event: { contentBlockStart: { start: { toolUse: { name: 'calc', toolUseId: 'c1' } } } } }) },
-        { send: data({ type: 'tool', name: 'calc', status: 'end', id: 'c1' }) },
+        { send: event('tool', { name: 'calc', status: 'end', id: 'c1' }) },
         { send: data({ unknown: 'shape' }) },
         { send: data({ event: { metadata: { usage: { inputTokens: 1, outputTokens: 2 } } } }) },
         { send: data({ event: { messageStop: { stopReason: 'max_tokens' } } }) },
@@ -125,7 +128,8 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
     expect(events.slice(1)).toEqual([
       { type: 'text', data: { text: 'python string ' } },
       { type: 'text', data: { text: 'ts raw string ' } },
-      { type: 'text', data: { text: 'wrapped ' } },
+      { type: 'text', data: { text: 'ours ' } },
+      { type: 'text', data: { text: 'ts strands ' } },
       { type: 'text', data: { text: 'strands' } },
       { type: 'tool', data: { name: 'calc', status: 'start', id: 'c1' } },
       { type: 'tool', data: { name: 'calc', status: 'end', id: 'c1' } },
@@ -147,7 +151,7 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
 
   it('an agent failure mid-stream becomes an error event, then done', async () => {
     agent.scripts.set('py failure', {
-      steps: [{ send: data({ type: 'text', text: 'partial' }) }, { send: data({ error: 'Traceback: /srv/secret.py', error_type: 'ValueError', message: 'An error occurred' }) }],
+      steps: [{ send: event('text', { text: 'partial' }) }, { send: data({ error: 'Traceback: /srv/secret.py', error_type: 'ValueError', message: 'An error occurred' }) }],
     })
     const py = await collect((await invoke({ prompt: 'py failure' })).body)
     expect(py.events.slice(1)).toEqual([
@@ -156,7 +160,7 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
       { type: 'done', data: { stopReason: 'error' } },
     ])
 
-    agent.scripts.set('crash', { steps: [{ send: data({ type: 'text', text: 'partial' }) }, { wait: 50 }, { destroy: true }] })
+    agent.scripts.set('crash', { steps: [{ send: event('text', { text: 'partial' }) }, { wait: 50 }, { destroy: true }] })
     const crash = await collect((await invoke({ prompt: 'crash' })).body)
     expect(crash.events.slice(1)).toEqual([
       { type: 'text', data: { text: 'partial' } },
@@ -174,7 +178,7 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
   })
 
   it('sends heartbeat comments while the agent is silent (HEARTBEAT_MS=100)', async () => {
-    agent.scripts.set('silent', { steps: [{ send: data({ type: 'text', text: 'a' }) }, { wait: 550 }, { send: data({ type: 'text', text: 'b' }) }] })
+    agent.scripts.set('silent', { steps: [{ send: event('text', { text: 'a' }) }, { wait: 550 }, { send: event('text', { text: 'b' }) }] })
     const { items } = await collect((await invoke({ prompt: 'silent' })).body)
     const kinds = items.map((i) => (i.kind === 'event' ? i.type : i.kind))
     const between = kinds.slice(kinds.indexOf('text') + 1, kinds.lastIndexOf('text'))
@@ -184,7 +188,7 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
 
   it('runs concurrent invocations in a pool that grows on demand', async () => {
     const n = 4
-    for (let i = 0; i < n; i++) agent.scripts.set(`conc ${i}`, { steps: [{ gate: 'conc' }, { send: data({ type: 'text', text: `answer ${i}` }) }] })
+    for (let i = 0; i < n; i++) agent.scripts.set(`conc ${i}`, { steps: [{ gate: 'conc' }, { send: event('text', { text: `answer ${i}` }) }] })
     const before = pool.stats().spawned
     const responses = await Promise.all(Array.from({ length: n }, (_, i) => invoke({ prompt: `conc ${i}` })))
     // All n are running at once (each holds a process until the agent answers).

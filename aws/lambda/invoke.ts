@@ -8,16 +8,18 @@ import type { Context } from 'aws-lambda'
 import { SESSION_HEADER, type EventMap, type EventType, type StopReason } from '../../protocol/events'
 import type { InvokeRequest } from '../../protocol/request'
 import { agentFailureEvent } from './agent-errors'
-import { invokeAgent } from './agentcore'
-import { createAgentStreamNormalizer } from './agent-stream'
+import { invokeAgent, type AgentResponse } from './agentcore'
+import { createAgentStreamNormalizer, type AgentStreamNormalizer } from './agent-stream'
 import { cancelSession } from './cancel'
 import type { LambdaConfig } from './config'
 import { startHeartbeat } from './heartbeat'
 import type { Logger } from './log'
-import { openEventStream } from './response'
+import { openEventStream, type EventStream } from './response'
 
 /** Time kept back before the function timeout to end the stream properly (error + done) and cancel. */
 export const DEADLINE_RESERVE_MS = 2_500
+
+type Emit = <K extends EventType>(type: K, data: EventMap[K]) => Promise<void>
 
 export async function relayAnswer(
   config: LambdaConfig,
@@ -29,82 +31,150 @@ export async function relayAnswer(
   const { sessionId, prompt } = request
   const started = Date.now()
   const out = openEventStream(responseStream, { [SESSION_HEADER]: sessionId, 'X-Request-Id': context.awsRequestId })
-  const abort = new AbortController()
-  let cancelling: Promise<unknown> | undefined
-  const stopAgent = () => {
-    abort.abort()
-    cancelling ??= cancelSession(config, sessionId, log).catch((err) => log.error('cancel_failed', { err }))
-  }
+  const agent = agentStopper(config, sessionId, log)
   out.onGone(() => {
     // The response connection broke: stop reading, and stop the agent (it would keep running and billing).
     log.warn('client_gone', { ms: Date.now() - started })
-    stopAgent()
+    agent.stop()
   })
   // Lambda kills the function at its timeout, mid-stream and without `done`: end the answer a little before.
-  let outOfTime = false
-  const deadline = setTimeout(
-    () => {
-      log.warn('deadline_reached', { ms: Date.now() - started })
-      outOfTime = true
-      stopAgent()
-    },
-    Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS),
-  )
-
-  const counts: Partial<Record<EventType, number>> = {}
-  let firstTextMs: number | undefined
+  const deadline = startDeadline(context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS, () => {
+    log.warn('deadline_reached', { ms: Date.now() - started })
+    agent.stop()
+  })
+  const stats = eventStats(started)
   const heartbeat = startHeartbeat(config.heartbeatMs, () => void out.ping())
-  const emit = async <K extends EventType>(type: K, data: EventMap[K]) => {
+  const emit: Emit = async (type, data) => {
     heartbeat.touch()
-    counts[type] = (counts[type] ?? 0) + 1
-    if (type === 'text' && firstTextMs === undefined) firstTextMs = Date.now() - started
+    stats.count(type)
     await out.write(type, data)
   }
 
   log.info('invoke_start', { promptChars: prompt.length, ...(config.logPrompts ? { prompt } : {}) })
   await emit('meta', { sessionId, requestId: context.awsRequestId })
-
   const skipped = new Set<string>()
   const normalizer = createAgentStreamNormalizer((shape) => {
     if (!skipped.has(shape)) log.warn('agent_shape_skipped', { shape })
     skipped.add(shape)
   })
   let stopReason: StopReason
-  let phase: 'request' | 'stream' = 'request'
   try {
-    const agent = await invokeAgent(config, sessionId, prompt, abort.signal)
-    phase = 'stream'
-    if (/^text\/event-stream/i.test(agent.contentType)) {
-      for await (const chunk of agent.body) {
-        for (const e of normalizer.push(chunk)) await emit(e.type, e.data)
-        if (out.gone) break
-      }
-      for (const e of normalizer.end()) await emit(e.type, e.data)
-    } else {
-      // A non-streaming agent: one JSON (or text) body, mapped like one SSE message.
-      const chunks: Uint8Array[] = []
-      for await (const chunk of agent.body) chunks.push(chunk)
-      for (const e of normalizer.mapper.map(undefined, Buffer.concat(chunks).toString('utf8'))) await emit(e.type, e.data)
-    }
-    stopReason = out.gone ? 'cancelled' : normalizer.mapper.failed ? 'error' : (normalizer.mapper.stopReason ?? 'end_turn')
+    stopReason = await relayAgent(config, request, agent.signal, normalizer, emit, out)
   } catch (err) {
-    if (out.gone) {
-      stopReason = 'cancelled'
-    } else if (outOfTime) {
-      await emit('error', { code: 'upstream_timeout', message: 'The answer took longer than this service allows.', retryable: false })
-      stopReason = 'error'
-    } else {
-      log.error('agent_failed', { err, phase })
-      await emit('error', agentFailureEvent(err, phase))
-      stopReason = 'error'
-    }
+    stopReason = await reportFailure(err, { gone: out.gone, outOfTime: deadline.reached }, emit, log)
   } finally {
     heartbeat.stop()
-    clearTimeout(deadline)
+    deadline.clear()
   }
   await emit('done', { stopReason })
   await out.end()
   // Lambda freezes the process when the handler returns: a cancel in flight must finish first.
-  await cancelling
-  log.info('invoke_end', { stopReason, ms: Date.now() - started, firstTextMs, events: counts, skippedShapes: [...skipped] })
+  await agent.stopped
+  log.info('invoke_end', { stopReason, ms: Date.now() - started, ...stats.summary(), skippedShapes: [...skipped] })
+}
+
+/** Calls the agent and relays its answer; resolves with the stop reason, throws what the call or the stream threw. */
+async function relayAgent(
+  config: LambdaConfig,
+  { sessionId, prompt }: InvokeRequest & { sessionId: string },
+  signal: AbortSignal,
+  normalizer: AgentStreamNormalizer,
+  emit: Emit,
+  out: EventStream,
+): Promise<StopReason> {
+  let agent: AgentResponse
+  try {
+    agent = await invokeAgent(config, sessionId, prompt, signal)
+  } catch (err) {
+    throw new AgentCallError(err, 'request')
+  }
+  try {
+    await relayBody(agent, normalizer, emit, out)
+  } catch (err) {
+    throw new AgentCallError(err, 'stream')
+  }
+  return out.gone ? 'cancelled' : normalizer.mapper.failed ? 'error' : (normalizer.mapper.stopReason ?? 'end_turn')
+}
+
+/** The agent's body as events, each emitted as soon as its chunk has arrived; stops reading when the client has gone. */
+async function relayBody(agent: AgentResponse, normalizer: AgentStreamNormalizer, emit: Emit, out: EventStream): Promise<void> {
+  if (/^text\/event-stream/i.test(agent.contentType)) {
+    for await (const chunk of agent.body) {
+      for (const e of normalizer.push(chunk)) await emit(e.type, e.data)
+      if (out.gone) break
+    }
+    for (const e of normalizer.end()) await emit(e.type, e.data)
+    return
+  }
+  // A non-streaming agent: one JSON (or text) body, mapped like one SSE message.
+  const chunks: Uint8Array[] = []
+  for await (const chunk of agent.body) chunks.push(chunk)
+  for (const e of normalizer.mapper.map(undefined, Buffer.concat(chunks).toString('utf8'))) await emit(e.type, e.data)
+}
+
+/** A failure of the agent call, and whether it came before the response (request) or during its body (stream). */
+class AgentCallError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly phase: 'request' | 'stream',
+  ) {
+    super('agent call failed')
+  }
+}
+
+/** Turns a failure into the events the client gets (none when it has gone) and the stop reason. */
+async function reportFailure(err: unknown, state: { gone: boolean; outOfTime: boolean }, emit: Emit, log: Logger): Promise<StopReason> {
+  if (state.gone) return 'cancelled'
+  if (state.outOfTime) {
+    await emit('error', { code: 'upstream_timeout', message: 'The answer took longer than this service allows.', retryable: false })
+    return 'error'
+  }
+  const { failure, phase } = err instanceof AgentCallError ? err : { failure: err, phase: 'stream' as const }
+  log.error('agent_failed', { err: failure, phase })
+  await emit('error', agentFailureEvent(failure, phase))
+  return 'error'
+}
+
+/** Aborts the agent call and cancels the session, once, whoever asks first (client gone, deadline). */
+function agentStopper(config: LambdaConfig, sessionId: string, log: Logger) {
+  const abort = new AbortController()
+  let cancelling: Promise<unknown> | undefined
+  return {
+    signal: abort.signal,
+    stop() {
+      abort.abort()
+      cancelling ??= cancelSession(config, sessionId, log).catch((err) => log.error('cancel_failed', { err }))
+    },
+    /** Settles when a cancel that was started has finished (at once when none was). */
+    get stopped(): Promise<unknown> {
+      return cancelling ?? Promise.resolve()
+    },
+  }
+}
+
+function startDeadline(inMs: number, onDeadline: () => void) {
+  let reached = false
+  const timer = setTimeout(() => {
+    reached = true
+    onDeadline()
+  }, Math.max(0, inMs))
+  return {
+    get reached() {
+      return reached
+    },
+    clear: () => clearTimeout(timer),
+  }
+}
+
+/** What the end-of-invocation log line says about the events sent. */
+function eventStats(started: number) {
+  const counts: Partial<Record<EventType, number>> = {}
+  let firstTextMs: number | undefined
+  return {
+    count(type: EventType) {
+      counts[type] = (counts[type] ?? 0) + 1
+      if (type === 'text' && firstTextMs === undefined) firstTextMs = Date.now() - started
+    },
+    summary: () => ({ firstTextMs, events: counts }),
+  }
 }

@@ -7,11 +7,10 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { StreamEvent } from '../../protocol/events'
 import { composeAnswer, tokenize } from '../agent/offline-answer'
 import { AGENT_ERROR_MESSAGE } from './agent-events'
-import { createAgentStreamNormalizer } from './agent-stream'
 import type { FixtureManifest, Recording } from './fixtures/python-bedrock-agentcore/manifest'
+import { normalizeEveryWay as replayEveryWay, textOf } from './test/replay'
 
 const DIR = new URL('./fixtures/python-bedrock-agentcore/', import.meta.url)
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', DIR), 'utf8')) as FixtureManifest
@@ -22,38 +21,7 @@ const recording = (file: string): Recording => {
 }
 const bytesOf = (file: string) => new Uint8Array(readFileSync(new URL(file, DIR)))
 
-interface Normalized {
-  events: StreamEvent[]
-  stopReason: string | undefined
-  failed: boolean
-  skipped: string[]
-}
-
-function normalize(chunks: Uint8Array[]): Normalized {
-  const skipped: string[] = []
-  const n = createAgentStreamNormalizer((shape) => skipped.push(shape))
-  const events: StreamEvent[] = []
-  for (const c of chunks) events.push(...n.push(c))
-  events.push(...n.end())
-  return { events, stopReason: n.mapper.stopReason, failed: n.mapper.failed, skipped }
-}
-
-/** Whole, in single bytes, in 7-byte pieces and split in two at 64 places: every way must agree. */
-function normalizeEveryWay(file: string): Normalized {
-  const bytes = bytesOf(file)
-  const whole = normalize([bytes])
-  expect(normalize(Array.from(bytes, (b) => Uint8Array.of(b))), 'single bytes').toEqual(whole)
-  const sevens: Uint8Array[] = []
-  for (let i = 0; i < bytes.length; i += 7) sevens.push(bytes.subarray(i, i + 7))
-  expect(normalize(sevens), '7-byte pieces').toEqual(whole)
-  for (let k = 1; k <= 64; k++) {
-    const at = Math.floor((bytes.length * k) / 65)
-    expect(normalize([bytes.subarray(0, at), bytes.subarray(at)]), `split at byte ${at}`).toEqual(whole)
-  }
-  return whole
-}
-
-const textOf = (events: StreamEvent[]) => events.flatMap((e) => (e.type === 'text' ? [e.data.text] : [])).join('')
+const normalizeEveryWay = (file: string) => replayEveryWay(bytesOf(file))
 const promptOf = (file: string) => recording(file).payload.prompt!
 
 describe('recordings of the Python BedrockAgentCoreApp + Strands agent → project events', () => {

@@ -23,8 +23,9 @@ export interface LambdaFigures {
 /** One agent message per chunk, framed by AWS's own BedrockAgentCoreApp (its real SSE framing). */
 async function recordedStreams(events: number): Promise<{ name: string; chunks: Uint8Array[] }[]> {
   const words = 'The quick brown fox jumps over the lazy dog, and **then** some `code` follows.'.split(' ')
-  const ours: unknown[] = Array.from({ length: events }, (_, i) => ({ type: 'text', text: words[i % words.length] + ' ' }))
-  ours.push({ type: 'usage', inputTokens: 10, outputTokens: events }, { type: 'done', stopReason: 'end_turn' })
+  // Our agent yields the protocol's events as SSE messages (aws/agent/turn.ts).
+  const ours: unknown[] = Array.from({ length: events }, (_, i) => ({ event: 'text', data: { text: words[i % words.length] + ' ' } }))
+  ours.push({ event: 'usage', data: { inputTokens: 10, outputTokens: events } }, { event: 'done', data: { stopReason: 'end_turn' } })
   const strands: unknown[] = Array.from({ length: events }, (_, i) => ({
     event: { contentBlockDelta: { delta: { text: words[i % words.length] + ' ' }, contentBlockIndex: 0 } },
   }))
@@ -39,7 +40,7 @@ async function recordedStreams(events: number): Promise<{ name: string; chunks: 
       .map((s) => new TextEncoder().encode(s))
   }
   return [
-    { name: "this project's agent ({type:'text'} objects)", chunks: split(await recordAgentCoreApp(ours)) },
+    { name: "this project's agent (the protocol's events)", chunks: split(await recordAgentCoreApp(ours)) },
     { name: 'Strands raw model events (contentBlockDelta)', chunks: split(await recordAgentCoreApp(strands)) },
   ]
 }

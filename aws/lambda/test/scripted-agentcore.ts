@@ -112,7 +112,7 @@ export async function startScriptedAgentCore(): Promise<ScriptedAgentCore> {
     }
     state.calls.push({ op: 'invoke', arn, qualifier, sessionId, body })
     const prompt = String((body as { prompt?: unknown })?.prompt)
-    const script = state.scripts.get(prompt) ?? { steps: [{ send: 'data: {"type":"text","text":"ok"}\n\n' }] }
+    const script = state.scripts.get(prompt) ?? { steps: [{ send: 'event: text\ndata: {"text":"ok"}\n\n' }] }
     if (script.status && script.status >= 400) {
       res
         .writeHead(script.status, { ...headers, 'content-type': 'application/json', 'x-amzn-errortype': script.errorType ?? 'InternalServerException' })

@@ -51,10 +51,10 @@ beforeAll(async () => {
     })
     const n = prompt === 'long' ? 1000 : 3
     for (let i = 0; i < n && !res.destroyed; i++) {
-      res.write(`data: ${JSON.stringify({ type: 'text', text: `t${i} ` })}\n\n`)
+      res.write(`event: text\ndata: ${JSON.stringify({ text: `t${i} ` })}\n\n`)
       await new Promise((r) => setTimeout(r, 20))
     }
-    if (!res.destroyed) res.end(`data: ${JSON.stringify({ type: 'done', stopReason: 'end_turn' })}\n\n`)
+    if (!res.destroyed) res.end(`event: done\ndata: ${JSON.stringify({ stopReason: 'end_turn' })}\n\n`)
   })
   await new Promise<void>((r) => agent.listen(0, '127.0.0.1', r))
   const agentUrl = `http://127.0.0.1:${(agent.address() as AddressInfo).port}`
@@ -102,7 +102,7 @@ describe('AgentCore emulator with the AWS SDK client', () => {
     let text = ''
     for await (const c of chunks(out)) text += c
     expect(text).toBe(
-      'data: {"type":"text","text":"t0 "}\n\ndata: {"type":"text","text":"t1 "}\n\ndata: {"type":"text","text":"t2 "}\n\ndata: {"type":"done","stopReason":"end_turn"}\n\n',
+      'event: text\ndata: {"text":"t0 "}\n\nevent: text\ndata: {"text":"t1 "}\n\nevent: text\ndata: {"text":"t2 "}\n\nevent: done\ndata: {"stopReason":"end_turn"}\n\n',
     )
     expect(seen).toHaveLength(1)
     expect(seen[0]).toMatchObject({ session: SESSION, accept: 'text/event-stream', body: '{"prompt":"hi"}' })
