@@ -18,7 +18,7 @@
  *   itself JSON cannot be told from an object, and is read as one)
  * - TypeScript BedrockAgentCoreApp yielding a Strands Agent's stream() events as they are:
  *   `{"type":"modelStreamUpdateEvent","event":{"type":"modelContentBlockDeltaEvent",...}}`, the agent's
- *   lifecycle events, and the final `{"type":"agentResultEvent","result":{"stopReason":...}}`
+ *   lifecycle events, a tool's `toolResultEvent`, and the final `{"type":"agentResultEvent","result":{"stopReason":...}}`
  * - failures: `{"error":...,"error_type":...,"message":...}` (Python), `event: error` + `{"error":...}` (TypeScript)
  *
  * Anything else is skipped and reported to `onSkip` (by shape, never by content).
@@ -130,6 +130,12 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     }
     // The agent's result: the only place a cancelled turn says so.
     if (v.type === 'agentResultEvent') return failed ? [] : stopped(obj(v.result)?.stopReason)
+    if (v.type === 'toolResultEvent') {
+      const result = obj(obj(v.result)?.toolResult)
+      if (typeof result?.toolUseId !== 'string') return undefined
+      const id = result.toolUseId
+      return [{ type: 'tool', data: { name: toolNames.get(id) ?? 'tool', status: result.status === 'error' ? 'error' : 'end', id } }]
+    }
     return typeof v.type === 'string' && STRANDS_TS_LIFECYCLE.has(v.type) ? [] : undefined
   }
 

@@ -91,6 +91,20 @@ describe("the TypeScript framework's recordings → project events", () => {
     expect([stopReason, failed]).toEqual(['end_turn', false])
   })
 
+  it('a Strands tool call: tool start and end around the answer the model gave from the result', () => {
+    expect(new TextDecoder().decode(bytesOf(folder, 'strands-tool.sse'))).toContain('data: {"type":"toolResultEvent","result":{"toolResult":{"toolUseId":"tooluse_offline_1","status":"success"')
+    const { events, stopReason } = replay('strands-tool.sse')
+    expect(events.filter((e) => e.type === 'tool')).toEqual([
+      { type: 'tool', data: { name: 'calculator', status: 'start', id: 'tooluse_offline_1' } },
+      { type: 'tool', data: { name: 'calculator', status: 'end', id: 'tooluse_offline_1' } },
+    ])
+    expect(events.findIndex((e) => e.type === 'text')).toBeGreaterThan(events.findLastIndex((e) => e.type === 'tool'))
+    expect(textOf(events)).toContain('**42**')
+    // Two model calls: the tool use (its stop reason toolUse does not end the answer) and the answer.
+    expect(events.filter((e) => e.type === 'usage')).toHaveLength(2)
+    expect(stopReason).toBe('end_turn')
+  })
+
   it('a cancelled Strands turn: the text before the cancel, then stop reason cancelled (from the agent result)', () => {
     const { events, stopReason } = replay('strands-cancelled.sse')
     const tokens = tokenize(composeAnswer({ prompt: promptOf('strands-cancelled.sse'), earlier: [] }))

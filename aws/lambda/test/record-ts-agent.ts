@@ -2,8 +2,8 @@
  * `npm run record:ts-fixtures`: records what AWS's TypeScript frameworks send for agents written with
  * them, byte for byte, into aws/lambda/fixtures/ts-bedrock-agentcore/: bedrock-agentcore's
  * BedrockAgentCoreApp (its @fastify/sse framing) around a generator of plain strings, one that fails
- * halfway, and a Strands Agent (on this project's offline model, aws/agent/offline-model.ts) whose
- * `stream()` events are yielded as they are, once to the end and once cancelled. manifest.json names the
+ * halfway, and a Strands Agent (on this project's offline model and tools, aws/agent/offline-model.ts and
+ * aws/agent/tools.ts) whose `stream()` events are yielded as they are: an answer, a tool call, a cancel. manifest.json names the
  * package versions and what was sent; aws/lambda/fixtures.test.ts replays the recordings.
  *
  * Re-record after updating bedrock-agentcore or @strands-agents/sdk, and commit the diff with the lock.
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { Agent } from '@strands-agents/sdk'
 import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime'
 import { OfflineModel } from '../../agent/offline-model'
+import { createTools } from '../../agent/tools'
 import type { FixtureManifest, Recording } from '../fixtures/manifest'
 
 const DIR = fileURLToPath(new URL('../fixtures/ts-bedrock-agentcore/', import.meta.url))
@@ -53,7 +54,7 @@ async function record(handler: Handler, prompt: string): Promise<{ status: numbe
   }
 }
 
-const strandsAgent = () => new Agent({ model: new OfflineModel({ firstTokenMs: 0, tokensPerSecond: 0 }), printer: false })
+const strandsAgent = () => new Agent({ model: new OfflineModel({ firstTokenMs: 0, tokensPerSecond: 0 }), printer: false, tools: createTools() })
 
 const handlers: Array<{ file: string; prompt: string; what: string; handler: Handler }> = [
   {
@@ -77,6 +78,12 @@ const handlers: Array<{ file: string; prompt: string; what: string; handler: Han
     file: 'strands-agent.sse',
     prompt: 'How do streams work?',
     what: "a Strands Agent on the offline model, every event of agent.stream() yielded as it is",
+    handler: (prompt) => strandsAgent().stream(prompt),
+  },
+  {
+    file: 'strands-tool.sse',
+    prompt: 'calculate 6 * 7',
+    what: 'the same agent calling a tool (the offline model asks for the calculator): toolUse, the result, then the answer',
     handler: (prompt) => strandsAgent().stream(prompt),
   },
   {
