@@ -15,6 +15,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   invalid_session_id: true,
   unsupported_media_type: true,
   payload_too_large: true,
+  request_timeout: true,
   rate_limited: true,
   not_found: true,
   method_not_allowed: true,
