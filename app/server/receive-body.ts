@@ -59,7 +59,10 @@ export const receiveBody = createMiddleware(async (c, next) => {
     },
     { highWaterMark: 0 },
   )
-  c.req.raw = new Request(c.req.raw, { body: guarded, duplex: 'half' } as RequestInit)
+  // Built from its parts, not `new Request(raw, …)`: under `vite` dev the raw request is
+  // @hono/node-server's stand-in, which Node's Request constructor does not take as input.
+  const raw = c.req.raw
+  c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, signal: raw.signal, body: guarded, duplex: 'half' } as RequestInit)
   try {
     await next()
   } finally {
