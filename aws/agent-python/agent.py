@@ -35,6 +35,7 @@ from strands.models import Model
 
 from config import AgentConfig, ConfigError, load_config
 from offline_model import OfflineModel
+from tools import create_tools
 
 PACKAGES = ("bedrock-agentcore", "strands-agents", "boto3", "starlette", "uvicorn")
 
@@ -70,6 +71,7 @@ class Conversations:
             model=self._model,
             system_prompt=self._config.system_prompt,
             conversation_manager=SlidingWindowConversationManager(window_size=self._config.history_messages),
+            tools=create_tools(),
             callback_handler=None,
         )
         self._agents[session_id] = agent

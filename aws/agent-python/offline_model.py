@@ -4,6 +4,9 @@ cancel are Strands' own code in both cases.
 
 It streams `compose_answer`'s text one word at a time at a fixed pace (due times counted from the
 start, so a slow reader adds no drift) and stops waiting as soon as the agent's cancel signal is set.
+A prompt that asks for the time, a calculation or a unit conversion gets a toolUse first
+(offline_tool_use.py), in the events Bedrock's ConverseStream gives; the agent loop runs the tool and
+calls the model again with its result.
 A prompt containing `fail:model` makes it fail halfway through its answer: the local chain's tests use
 it to see an agent error travel to the browser.
 """
@@ -19,6 +22,7 @@ from typing import Any, AsyncGenerator, AsyncIterable, Optional, TypedDict
 from strands.models import Model
 
 from offline_answer import compose_answer, tokenize
+from offline_tool_use import ToolCall, answer_from_tool, compact_json, plan_tool_call
 
 OFFLINE_MODEL_ID = "offline"
 FAIL_MARKER = "fail:model"
@@ -61,10 +65,24 @@ class OfflineModel(Model):
         **kwargs: Any,
     ) -> AsyncIterable[Any]:
         started = time.monotonic()
-        prompts = [_text_of(m) for m in messages if m.get("role") == "user"]
-        prompts = [p for p in prompts if p]
+        texts = [_text_of(m) for m in messages]
+        # User messages that carry only tool results are not prompts.
+        prompts = [t for m, t in zip(messages, texts) if m.get("role") == "user" and t]
         prompt = prompts[-1] if prompts else ""
-        every = tokenize(compose_answer(prompt, prompts[:-1]))
+        results = _tool_results(messages[-1] if messages else None)
+        if results:
+            calls = _tool_calls(messages[-2] if len(messages) > 1 else None)
+            answer = "\n".join(
+                answer_from_tool(calls.get(r.get("toolUseId"), ToolCall("calculator", {})), r.get("status", "success"), _result_text(r)) for r in results
+            )
+        else:
+            call = plan_tool_call(prompt, {spec["name"] for spec in tool_specs or []})
+            if call:
+                async for event in self._use_tool(call, f"tooluse_offline_{len(messages)}", started, texts, system_prompt, cancel_signal):
+                    yield event
+                return
+            answer = compose_answer(prompt, prompts[:-1])
+        every = tokenize(answer)
         max_tokens = self.config.get("max_tokens")
         tokens = every[:max_tokens] if max_tokens is not None and len(every) > max_tokens else every
         fail_at = len(tokens) // 2 if FAIL_MARKER in prompt else None
@@ -85,13 +103,63 @@ class OfflineModel(Model):
             yield {"contentBlockDelta": {"delta": {"text": token}}}
         yield {"contentBlockStop": {}}
         yield {"messageStop": {"stopReason": "max_tokens" if len(tokens) < len(every) else "end_turn"}}
-        input_tokens = _estimate_input_tokens(prompts, system_prompt)
+        input_tokens = _estimate_input_tokens(texts, system_prompt)
         yield {
             "metadata": {
                 "usage": {"inputTokens": input_tokens, "outputTokens": len(tokens), "totalTokens": input_tokens + len(tokens)},
                 "metrics": {"latencyMs": round((time.monotonic() - started) * 1000)},
             }
         }
+
+
+    async def _use_tool(
+        self, call: ToolCall, tool_use_id: str, started: float, texts: list[str], system_prompt: Optional[str], cancel_signal: Optional[threading.Event]
+    ) -> AsyncIterable[Any]:
+        """A model turn that only asks for a tool, in the event sequence Bedrock's ConverseStream gives."""
+        await _wait_until(started + float(self.config.get("first_token_ms") or 0) / 1000, cancel_signal)
+        if cancel_signal is not None and cancel_signal.is_set():
+            return
+        given = compact_json(call.input)
+        yield {"messageStart": {"role": "assistant"}}
+        yield {"contentBlockStart": {"start": {"toolUse": {"name": call.name, "toolUseId": tool_use_id}}}}
+        yield {"contentBlockDelta": {"delta": {"toolUse": {"input": given}}}}
+        yield {"contentBlockStop": {}}
+        yield {"messageStop": {"stopReason": "tool_use"}}
+        input_tokens = _estimate_input_tokens(texts, system_prompt)
+        output_tokens = math.ceil(len(given) / 4)
+        yield {
+            "metadata": {
+                "usage": {"inputTokens": input_tokens, "outputTokens": output_tokens, "totalTokens": input_tokens + output_tokens},
+                "metrics": {"latencyMs": round((time.monotonic() - started) * 1000)},
+            }
+        }
+
+
+def _tool_results(message: Any) -> list[dict[str, Any]]:
+    if not message or message.get("role") != "user":
+        return []
+    return [block["toolResult"] for block in message.get("content", []) if isinstance(block, dict) and "toolResult" in block]
+
+
+def _tool_calls(message: Any) -> dict[str, ToolCall]:
+    calls: dict[str, ToolCall] = {}
+    for block in (message or {}).get("content", []):
+        use = block.get("toolUse") if isinstance(block, dict) else None
+        if use:
+            calls[use["toolUseId"]] = ToolCall(use["name"], use.get("input") or {})
+    return calls
+
+
+def _result_text(result: dict[str, Any]) -> str:
+    """A tool result as the answer shows it: the `local` (or `result`) field of a JSON result, or its text."""
+    parts = []
+    for block in result.get("content", []):
+        if "text" in block:
+            parts.append(block["text"])
+        elif "json" in block:
+            value = block["json"].get("local", block["json"].get("result")) if isinstance(block["json"], dict) else None
+            parts.append(f"**{value}**" if isinstance(value, str) else compact_json(block["json"]))
+    return "\n".join(parts)
 
 
 async def _wait_until(due: float, cancel_signal: Optional[threading.Event]) -> None:

@@ -93,8 +93,14 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     if (!Array.isArray(m.content)) return undefined
     const out: StreamEvent[] = []
     for (const block of m.content) {
-      const id = obj(obj(block)?.toolResult)?.toolUseId
-      if (typeof id === 'string') out.push({ type: 'tool', data: { name: toolNames.get(id) ?? 'tool', status: 'end', id } })
+      const result = obj(obj(block)?.toolResult)
+      const id = result?.toolUseId
+      if (typeof id !== 'string') continue
+      const text = toolResultText(result!.content)
+      out.push({
+        type: 'tool',
+        data: { name: toolNames.get(id) ?? 'tool', status: result!.status === 'error' ? 'error' : 'end', id, ...(text !== undefined ? { result: text } : {}) },
+      })
     }
     return out
   }
@@ -191,6 +197,21 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
       return failed
     },
   }
+}
+
+/** As many characters of a tool result as the TypeScript agent sends (aws/agent/tool-events.ts). */
+const MAX_TOOL_RESULT_CHARS = 2000
+
+/** A Strands toolResult's content as text: text blocks as they are, JSON blocks serialized. */
+function toolResultText(content: unknown): string | undefined {
+  if (!Array.isArray(content)) return undefined
+  const parts = content.flatMap((block) => {
+    const b = obj(block)
+    if (typeof b?.text === 'string') return [b.text]
+    if (b && 'json' in b) return [JSON.stringify(b.json)]
+    return []
+  })
+  return parts.length ? parts.join('\n').slice(0, MAX_TOOL_RESULT_CHARS) : undefined
 }
 
 function usage(inputTokens: unknown, outputTokens: unknown, latencyMs: unknown): StreamEvent[] {

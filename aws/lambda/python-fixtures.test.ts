@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { composeAnswer, tokenize } from '../agent/offline-answer'
+import { answerFromTool } from '../agent/offline-tool-use'
 import { AGENT_ERROR_MESSAGE } from './agent-events'
 import type { FixtureManifest, Recording } from './fixtures/python-bedrock-agentcore/manifest'
 import { normalizeEveryWay as replayEveryWay, textOf } from './test/replay'
@@ -70,6 +71,40 @@ describe('recordings of the Python BedrockAgentCoreApp + Strands agent → proje
     expect(answer).toBe(composeAnswer({ prompt, earlier: [] }))
     expect(answer).toContain(`> ${prompt}`)
     expect(answer).not.toContain('\uFFFD')
+    expect(skipped).toEqual([])
+  })
+
+  it('a tool call: tool start, tool end with its result, then the answer the model gave from it', () => {
+    const { events, stopReason, failed, skipped } = normalizeEveryWay('tool-use.sse')
+    const tools = events.filter((e) => e.type === 'tool')
+    expect(tools).toEqual([
+      { type: 'tool', data: { name: 'calculator', status: 'start', id: 'tooluse_offline_1' } },
+      {
+        type: 'tool',
+        data: { name: 'calculator', status: 'end', id: 'tooluse_offline_1', result: JSON.stringify({ expression: '(12.5 * 4) / 3', result: '16.6666666667' }) },
+      },
+    ])
+    // The tool events come before the answer's text, as they happened.
+    expect(events.findIndex((e) => e.type === 'text')).toBeGreaterThan(events.findIndex((e) => e.type === 'tool' && e.data.status === 'end'))
+    const call = { name: 'calculator' as const, input: { expression: '(12.5 * 4) / 3' } }
+    expect(textOf(events)).toBe(answerFromTool(call, 'success', '**16.6666666667**'))
+    // One usage per model call: the one that asked for the tool and the one that answered.
+    expect(events.filter((e) => e.type === 'usage')).toHaveLength(2)
+    expect(stopReason).toBe('end_turn')
+    expect(failed).toBe(false)
+    expect(skipped).toEqual([])
+  })
+
+  it('a tool that fails: tool error with the reason, then the answer saying so (the turn itself does not fail)', () => {
+    const { events, stopReason, failed, skipped } = normalizeEveryWay('tool-error.sse')
+    const end = events.filter((e) => e.type === 'tool').at(-1)
+    expect(end).toMatchObject({ type: 'tool', data: { name: 'convert_units', status: 'error', id: 'tooluse_offline_1' } })
+    const reason = end?.type === 'tool' ? end.data.result : undefined
+    expect(reason).toMatch(/^cannot convert parsec to kilogram/)
+    const call = { name: 'convert_units' as const, input: { value: 5, from: 'parsec', to: 'kilogram' } }
+    expect(textOf(events)).toBe(answerFromTool(call, 'error', reason!))
+    expect(stopReason).toBe('end_turn')
+    expect(failed).toBe(false)
     expect(skipped).toEqual([])
   })
 

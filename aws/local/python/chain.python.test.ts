@@ -121,6 +121,17 @@ describe('the local chain with the Python agent', () => {
     expect(next.events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
   })
 
+  it('runs a tool through the Strands loop: tool start and end reach the client, then the answer from the result', async () => {
+    const { events } = await readEvents(await invoke({ prompt: 'Convert 5 km to mile', sessionId: sessionId('tool') }))
+    const tools = events.filter((e) => e.type === 'tool').map((e) => [e.data.name, e.data.status])
+    expect(tools).toEqual([
+      ['convert_units', 'start'],
+      ['convert_units', 'end'],
+    ])
+    expect(answerOf(events)).toContain('I asked the `convert_units` tool (`{"value":5,"from":"km","to":"mile"}`). It says:\n\n**3.106856 mile**')
+    expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
+  })
+
   it('an agent error becomes an error event and done{error}, with no internals', async () => {
     const prompt = 'Please fail:model halfway'
     const { events } = await readEvents(await invoke({ prompt, sessionId: sessionId('error') }))
