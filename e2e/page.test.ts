@@ -32,7 +32,7 @@ const open = () => openChat(browser, edge.url, problems, provoked)
 /** Waits until `n` assistant turns have finished, and says what the last one shows if it failed. */
 async function finishedTurns(page: Page, n: number) {
   await expect.poll(() => page.locator('.turn.assistant:not(.streaming)').count(), { timeout: 20_000 }).toBe(n)
-  const errors = await page.locator('.turn.assistant').last().locator('.turn-error').allTextContents()
+  const errors = await page.locator('.turn.assistant').last().locator('.turn-note.failed').allTextContents()
   expect(errors, 'the answer ended in an error').toEqual([])
 }
 
@@ -55,10 +55,15 @@ describe('the chat page', () => {
     await expect.poll(async () => (await growth(page)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3)
     await page.locator('button.stop').click()
 
-    const error = page.locator('.turn.assistant .turn-error').last()
-    await error.waitFor()
-    expect(await error.textContent()).toContain('Stopped')
-    expect(await error.locator('button.retry').count()).toBe(1)
+    // A stop reads as a stop (a status, not an alert), above the composer, with Retry.
+    const notice = page.locator('.notice')
+    await notice.waitFor()
+    expect(await notice.textContent()).toContain('Stopped')
+    expect(await notice.getAttribute('role')).toBe('status')
+    expect(await notice.getAttribute('class')).toBe('notice stopped')
+    expect(await notice.locator('button.retry').count()).toBe(1)
+    expect(await page.locator('.turn.assistant .turn-note.stopped').count()).toBe(1)
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt')
     const partial = (await answerText(page))!
     expect(partial).toMatch(/^w1 w2/)
     expect(partial).not.toContain('w40')
@@ -112,12 +117,16 @@ describe('the chat page', () => {
     const page = await open()
     await page.locator('#prompt').fill('status503:r1')
     await page.locator('#prompt').press('Enter')
-    const error = page.locator('.turn.assistant .turn-error')
+    const error = page.locator('.notice.error')
     await error.waitFor()
     expect(await error.textContent()).toMatch(/busy or unavailable/)
+    expect(await error.getAttribute('role')).toBe('alert')
     await error.locator('button.retry').click()
-    await expect.poll(() => page.locator('.turn.assistant .turn-error').count(), { timeout: 20_000 }).toBe(2)
-    expect(upstream.seen.filter((r) => r.prompt === 'status503:r1')).toHaveLength(2)
+    await expect.poll(() => upstream.seen.filter((r) => r.prompt === 'status503:r1').length, { timeout: 20_000 }).toBe(2)
+    // The retry takes the failed exchange's place: one prompt, one failed answer, the alert again.
+    await expect.poll(() => page.locator('.notice.error button.retry').count(), { timeout: 20_000 }).toBe(1)
+    expect(await page.locator('.turn.user').count()).toBe(1)
+    expect(await page.locator('.turn.assistant .turn-note.failed').count()).toBe(1)
     await page.close()
   })
 

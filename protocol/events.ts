@@ -30,6 +30,8 @@ export interface UsageEvent {
   inputTokens?: number
   outputTokens?: number
   latencyMs?: number
+  /** The model that answered (a Bedrock model id, or `offline`): the page prices the tokens by it. */
+  modelId?: string
 }
 export interface ErrorEvent {
   code: ErrorCode

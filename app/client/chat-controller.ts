@@ -1,99 +1,186 @@
-import { SESSION_HEADER, type ErrorBody, type StreamEvent, type ToolEvent } from '../../protocol/events'
-import { en } from '../i18n/en'
-import { append } from './dom'
+import { SESSION_HEADER, type ErrorBody, type ErrorCode, type StreamEvent } from '../../protocol/events'
+import { LANG_COOKIE, STRINGS, type Lang, type Strings } from '../i18n'
+import { fill } from '../i18n/format'
+import { Composer } from './composer'
+import { applyStrings } from './i18n-dom'
+import { Notice } from './notice'
 import { readEvents } from './read-events'
-import { MarkdownView } from './render-markdown'
-import { ToolCallsView } from './tool-calls'
+import { ScrollFollower } from './scroll-follow'
+import { AssistantTurn, UserTurn, type TurnContext } from './turns'
+import { serverTimingTotal } from './usage'
 
-export interface ChatElements {
-  log: HTMLElement
-  form: HTMLFormElement
-  input: HTMLTextAreaElement
-  send: HTMLButtonElement
-  stop: HTMLButtonElement
-  newChat: HTMLButtonElement
+export interface ChatOptions {
+  lang: Lang
+  maxPromptChars: number
+}
+
+interface Exchange {
+  user: UserTurn
+  answer: AssistantTurn
 }
 
 /**
- * The chat's behaviour, wired to the island's markup. The message list is plain DOM written here
- * (not island state): a streamed answer changes many times a second and re-rendering the whole
- * conversation on every chunk would cost more the longer it gets.
+ * The chat's behaviour, wired to the island's markup (app/islands/chat.tsx). The message list is
+ * plain DOM written here (not island state): a streamed answer changes many times a second and
+ * re-rendering the whole conversation on every chunk would cost more the longer it gets.
  */
 export class ChatController {
   private sessionId: string | undefined
-  private current: { abort: AbortController; turn: AssistantTurn } | undefined
+  private current: { abort: AbortController; answer: AssistantTurn; stoppedByReader: boolean } | undefined
+  private last: Exchange | undefined
+  private editing: UserTurn | undefined
+  private lang: Lang
+  private readonly log: HTMLElement
+  private readonly composer: Composer
+  private readonly notice: Notice
+  private readonly follower: ScrollFollower
+  private readonly ctx: TurnContext
+  private readonly el: {
+    send: HTMLButtonElement
+    stop: HTMLButtonElement
+    newChat: HTMLButtonElement
+    welcome: HTMLElement
+    editing: HTMLElement
+    langSwitch: HTMLSelectElement
+  }
   private readonly off: Array<() => void> = []
 
-  constructor(private readonly el: ChatElements) {
-    this.listen(el.form, 'submit', (e) => {
-      e.preventDefault()
-      const prompt = el.input.value
-      if (!prompt.trim() || this.current) return
-      el.input.value = ''
-      void this.send(prompt)
+  constructor(
+    private readonly root: HTMLElement,
+    options: ChatOptions,
+  ) {
+    // The casts: the Worker's types (HTMLRewriter's Element) clash with the DOM's in this program.
+    const $ = <T,>(selector: string) => root.querySelector(selector) as T
+    this.lang = options.lang
+    this.log = $('.log')
+    this.el = {
+      send: $('button.send'),
+      stop: $('button.stop'),
+      newChat: $('button.new-chat'),
+      welcome: $('.welcome'),
+      editing: $('.editing'),
+      langSwitch: $<HTMLSelectElement>('select.lang-switch'),
+    }
+    this.ctx = { doc: root.ownerDocument, strings: () => this.strings, locale: () => this.lang }
+    this.composer = new Composer($('form.composer'), $('#prompt'), $('.count'), {
+      maxChars: options.maxPromptChars,
+      locale: () => this.lang,
+      strings: () => this.strings,
+      onSend: (prompt) => void this.submit(prompt),
+      onEscape: () => this.stop(),
     })
-    this.listen(el.input, 'keydown', (e) => {
+    this.notice = new Notice($('.notice'), () => this.strings)
+    this.follower = new ScrollFollower(root.ownerDocument.defaultView!, $('button.jump'))
+    this.off.push(() => this.follower.dispose())
+
+    this.listen(this.el.stop, 'click', () => this.stop())
+    this.listen(this.el.newChat, 'click', () => this.newChat())
+    this.listen($('.editing button.cancel-edit'), 'click', () => this.cancelEdit())
+    this.listen(this.el.langSwitch, 'change', () => this.setLang(this.el.langSwitch.value as Lang))
+    for (const example of root.querySelectorAll<HTMLButtonElement>('.welcome button.example')) {
+      this.listen(example, 'click', () => void this.submit(example.textContent ?? ''))
+    }
+    // Esc stops an answer wherever the focus is (the composer handles its own Esc).
+    this.listen(root.ownerDocument, 'keydown', (e) => {
       const key = e as KeyboardEvent
-      // Enter sends, Shift+Enter is a newline; Enter while composing (IME) is the IME's.
-      if (key.key === 'Enter' && !key.shiftKey && !key.isComposing) {
-        e.preventDefault()
-        el.form.requestSubmit()
-      }
-    })
-    this.listen(el.stop, 'click', () => this.stop())
-    this.listen(el.newChat, 'click', () => {
-      this.stop()
-      this.sessionId = undefined
-      el.log.replaceChildren()
-      el.input.focus()
+      if (key.key === 'Escape' && key.target !== this.composer.inputElement && this.current) this.stop()
     })
     this.setBusy(false)
+  }
+
+  private get strings(): Strings {
+    return STRINGS[this.lang]
   }
 
   dispose(): void {
     this.off.forEach((f) => f())
   }
 
-  async send(prompt: string): Promise<void> {
+  /** Sends what the composer holds (as a new prompt, or as the edit of the last one). */
+  private async submit(prompt: string): Promise<void> {
     if (this.current) return
-    this.addUserTurn(prompt)
-    const turn = new AssistantTurn(this.el.log)
+    const editing = this.editing
+    this.cancelEdit()
+    if (editing && this.last?.user === editing) {
+      this.dropLast()
+      await this.send(prompt, { replaces: editing.prompt })
+    } else {
+      await this.send(prompt, {})
+    }
+  }
+
+  /** Asks for the last answer again, for the same prompt. */
+  private async regenerate(): Promise<void> {
+    if (this.current || !this.last) return
+    const prompt = this.last.user.prompt
+    this.dropLast()
+    await this.send(prompt, { replaces: prompt })
+  }
+
+  /**
+   * Sends a prompt and streams its answer. `replaces` names the prompt of the last exchange this one
+   * takes the place of (edit, regenerate, retry): the agent drops that exchange from its history if
+   * it has it, so the conversation goes on as if the replaced one had never been.
+   */
+  async send(prompt: string, { replaces }: { replaces?: string }): Promise<void> {
+    if (this.current) return
+    this.notice.clear()
+    this.composer.clear()
+    const user = new UserTurn(this.log, prompt, this.ctx, (turn) => this.edit(turn))
+    const answer = new AssistantTurn(this.log, this.ctx, () => void this.regenerate())
+    this.last = { user, answer }
     const abort = new AbortController()
-    this.current = { abort, turn }
+    const current = { abort, answer, stoppedByReader: false }
+    this.current = current
     this.setBusy(true)
+    this.follower.jumpToLatest()
     let ended = false
     try {
       const body = new URLSearchParams({ prompt })
       if (this.sessionId) body.set('sessionId', this.sessionId)
-      const res = await fetch('/api/invoke', {
-        method: 'POST',
-        headers: { accept: 'text/event-stream' },
-        body,
-        signal: abort.signal,
-      })
+      if (replaces !== undefined) body.set('replaces', replaces)
+      const res = await fetch('/api/invoke', { method: 'POST', headers: { accept: 'text/event-stream' }, body, signal: abort.signal })
+      answer.timing.edgeMs = serverTimingTotal(res.headers.get('server-timing'))
       if (!res.ok || !res.body) {
-        turn.fail(await errorMessage(res), () => this.retry(prompt))
+        const refused = await refusal(res, this.strings)
+        if (!refused.retryable && res.status < 500) {
+          // The server refused this prompt as it is (too long, invalid): it goes back to the
+          // composer to be changed, and the exchange that never started leaves the conversation.
+          this.dropLast()
+          this.composer.set(prompt)
+          this.notice.show('error', refused.message)
+        } else {
+          answer.noteText(refused.message)
+          this.notice.show('error', refused.message, refused.retryable ? () => void this.retryLast() : undefined)
+        }
         return
       }
       this.sessionId = res.headers.get(SESSION_HEADER) ?? this.sessionId
       for await (const event of readEvents(res.body)) {
-        ended = this.apply(event, turn, prompt) || ended
+        ended = this.apply(event, answer) || ended
+        this.follower.contentChanged()
       }
-      if (!ended) turn.fail('The connection ended before the answer finished.', () => this.retry(prompt))
+      if (!ended) this.fail(answer, this.strings.connectionEnded, true)
     } catch {
-      if (abort.signal.aborted) turn.fail('Stopped.', () => this.retry(prompt), 'stopped')
-      else turn.fail('The connection to the server was lost.', () => this.retry(prompt))
+      if (current.stoppedByReader) {
+        answer.note('stopped', 'stopped')
+        this.notice.show('stopped', this.strings.stopped, () => void this.retryLast())
+      } else {
+        this.fail(answer, this.strings.connectionLost, true)
+      }
     } finally {
-      turn.finish()
+      answer.finish()
+      this.follower.contentChanged()
       this.current = undefined
       this.setBusy(false)
     }
   }
 
-  /** Aborts the answer being streamed and asks the server to cancel the agent's work. */
+  /** Stops the answer being streamed and asks the server to stop the agent's work too. */
   stop(): void {
     const current = this.current
     if (!current) return
+    current.stoppedByReader = true
     current.abort.abort()
     if (this.sessionId) {
       void fetch('/api/cancel', {
@@ -103,55 +190,107 @@ export class ChatController {
         keepalive: true,
       }).catch(() => {})
     }
+    this.composer.focus()
   }
 
   /** Applies one event; returns true when it is `done`. */
-  private apply(event: StreamEvent, turn: AssistantTurn, prompt: string): boolean {
+  private apply(event: StreamEvent, answer: AssistantTurn): boolean {
     switch (event.type) {
       case 'meta':
         // The Worker's meta comes first and names the session; later ones (the Lambda's) agree.
         this.sessionId ??= event.data.sessionId
         return false
       case 'text':
-        if (typeof event.data.text === 'string') turn.append(event.data.text)
+        if (typeof event.data.text === 'string') answer.append(event.data.text)
         return false
       case 'tool':
-        turn.tool(event.data)
+        answer.tool(event.data)
+        return false
+      case 'usage':
+        answer.setUsage(event.data)
         return false
       case 'error':
-        turn.fail(String(event.data.message ?? 'The agent failed.'), event.data.retryable === false ? undefined : () => this.retry(prompt))
+        this.fail(answer, typeof event.data.message === 'string' ? event.data.message : this.strings.agentFailed, event.data.retryable === true)
         return false
       case 'done':
-        if (event.data.stopReason === 'max_tokens') turn.note('The answer was cut off at its length limit.')
+        if (event.data.stopReason === 'max_tokens') answer.note('cutOff')
         return true
       default:
         return false
     }
   }
 
-  private retry(prompt: string): void {
-    if (!this.current) void this.send(prompt)
+  private fail(answer: AssistantTurn, message: string, retryable: boolean): void {
+    if (this.notice.kind === 'error') return
+    answer.noteText(message)
+    this.notice.show('error', message, retryable ? () => void this.retryLast() : undefined)
   }
 
-  private addUserTurn(prompt: string): void {
-    const li = document.createElement('li')
-    li.className = 'turn user'
-    const who = document.createElement('div')
-    who.className = 'who'
-    who.textContent = 'You'
-    const body = document.createElement('div')
-    body.className = 'body'
-    body.textContent = prompt
-    append(li, who, body)
-    append(this.el.log, li)
+  /**
+   * Sends the last prompt again in place of its failed or stopped answer. Whether the agent kept
+   * that exchange depends on where it ended; `replaces` drops it only if it is there.
+   */
+  private async retryLast(): Promise<void> {
+    if (this.current || !this.last) return
+    const prompt = this.last.user.prompt
+    this.dropLast()
+    await this.send(prompt, { replaces: prompt })
+  }
+
+  private edit(turn: UserTurn): void {
+    if (this.current || this.last?.user !== turn) return
+    this.editing = turn
+    turn.li.classList.add('being-edited')
+    this.el.editing.hidden = false
+    this.composer.set(turn.prompt)
+  }
+
+  private cancelEdit(): void {
+    this.editing?.li.classList.remove('being-edited')
+    this.editing = undefined
+    this.el.editing.hidden = true
+  }
+
+  private dropLast(): void {
+    this.last?.user.remove()
+    this.last?.answer.remove()
+    this.last = undefined
+    this.updateWelcome()
+  }
+
+  private newChat(): void {
+    this.stop()
+    this.cancelEdit()
+    this.sessionId = undefined
+    this.last = undefined
+    this.log.replaceChildren()
+    this.notice.clear()
+    this.updateWelcome()
+    this.composer.focus()
+  }
+
+  private setLang(lang: Lang): void {
+    this.lang = lang
+    // Remembered for a year; hono's languageDetector reads it before Accept-Language.
+    this.root.ownerDocument.cookie = `${LANG_COOKIE}=${lang}; path=/; max-age=31536000; samesite=lax`
+    this.root.ownerDocument.documentElement.lang = lang
+    this.root.ownerDocument.title = this.strings.title
+    applyStrings(this.root.ownerDocument, this.strings)
+    this.composer.updateCount()
+  }
+
+  private updateWelcome(): void {
+    this.el.welcome.hidden = this.log.childElementCount > 0
   }
 
   private setBusy(busy: boolean): void {
     this.el.send.disabled = busy
     this.el.stop.disabled = !busy
     this.el.stop.hidden = !busy
-    this.el.log.setAttribute('aria-busy', String(busy))
-    for (const retry of this.el.log.querySelectorAll<HTMLButtonElement>('button.retry')) retry.disabled = busy
+    this.log.setAttribute('aria-busy', String(busy))
+    for (const button of this.log.querySelectorAll<HTMLButtonElement>('button.edit, button.regenerate')) button.disabled = busy
+    this.updateWelcome()
+    if (!busy) this.composer.focus()
   }
 
   private listen(target: EventTarget, type: string, handler: (e: Event) => void): void {
@@ -160,75 +299,26 @@ export class ChatController {
   }
 }
 
-/** One assistant turn: the growing answer, tool notes, and an error with Retry if it fails. */
-class AssistantTurn {
-  private readonly li: HTMLLIElement
-  private readonly view: MarkdownView
-  private readonly body: HTMLElement
-  private tools: ToolCallsView | undefined
-  private failed = false
+/** Codes whose request may well succeed if sent again unchanged. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'rate_limited',
+  'upstream_unreachable',
+  'upstream_timeout',
+  'upstream_error',
+  'stream_interrupted',
+  'agent_unavailable',
+  'session_busy',
+  'internal_error',
+])
 
-  constructor(log: HTMLElement) {
-    this.li = document.createElement('li')
-    this.li.className = 'turn assistant streaming'
-    const who = document.createElement('div')
-    who.className = 'who'
-    who.textContent = 'Agent'
-    const body = document.createElement('div')
-    body.className = 'body answer'
-    append(this.li, who, body)
-    append(log, this.li)
-    this.body = body
-    this.view = new MarkdownView(body, { labels: en })
-  }
-
-  append(text: string): void {
-    this.view.append(text)
-  }
-
-  tool(event: ToolEvent): void {
-    this.tools ??= new ToolCallsView(this.li, this.body, en)
-    this.tools.apply(event)
-  }
-
-  note(text: string, kind = 'note'): void {
-    const p = document.createElement('p')
-    p.className = kind
-    p.textContent = text
-    append(this.li, p)
-  }
-
-  /** Shows the error inside the turn, under the partial answer (which stays). */
-  fail(message: string, retry?: () => void, kind = 'error'): void {
-    if (this.failed) return
-    this.failed = true
-    const box = document.createElement('div')
-    box.className = `turn-error ${kind}`
-    box.setAttribute('role', 'alert')
-    const text = document.createElement('span')
-    text.textContent = message
-    append(box, text)
-    if (retry) {
-      const button = document.createElement('button')
-      button.type = 'button'
-      button.className = 'retry'
-      button.textContent = 'Retry'
-      button.addEventListener('click', retry)
-      append(box, button)
-    }
-    append(this.li, box)
-  }
-
-  finish(): void {
-    this.view.end()
-    this.li.classList.remove('streaming')
-  }
-}
-
-async function errorMessage(res: Response): Promise<string> {
+/** What an HTTP error response says: its message, and whether trying again unchanged can help. */
+async function refusal(res: Response, strings: Strings): Promise<{ message: string; retryable: boolean }> {
+  let body: ErrorBody | undefined
   try {
-    const body = (await res.json()) as ErrorBody
-    if (typeof body?.error?.message === 'string') return body.error.message
+    body = (await res.json()) as ErrorBody
   } catch {}
-  return `The server answered ${res.status}.`
+  const code = body?.error?.code
+  const message = typeof body?.error?.message === 'string' ? body.error.message : fill(strings.serverAnswered, { status: res.status })
+  const retryable = code ? RETRYABLE.has(code) : res.status >= 500 || res.status === 429 || res.status === 408
+  return { message, retryable }
 }

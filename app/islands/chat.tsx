@@ -1,54 +1,84 @@
 import { useEffect, useRef, useState } from 'hono/jsx'
 import { ChatController } from '../client/chat-controller'
+import { LANG_NAMES, LANGS, STRINGS, type Lang } from '../i18n'
+import { fill } from '../i18n/format'
+
+const EXAMPLES = ['example1', 'example2', 'example3', 'example4'] as const
 
 /**
- * The chat island: server-rendered markup, made interactive on the client by ChatController. The
- * composer stays disabled until then: the island's first client render replaces the server's
- * markup, so text typed before it would vanish, and a native form post would show raw SSE.
+ * The chat island: server-rendered markup in the reader's language, made interactive on the client
+ * by ChatController. The composer stays disabled until then: the island's first client render
+ * replaces the server's markup, so text typed before it would vanish, and a native form post would
+ * show raw SSE. Texts carry data-i18n keys so a language switch can relabel them in place.
  */
-export default function Chat() {
-  const log = useRef<HTMLOListElement>(null)
-  const form = useRef<HTMLFormElement>(null)
-  const input = useRef<HTMLTextAreaElement>(null)
-  const send = useRef<HTMLButtonElement>(null)
-  const stop = useRef<HTMLButtonElement>(null)
-  const newChat = useRef<HTMLButtonElement>(null)
+export default function Chat({ lang, maxPromptChars }: { lang: Lang; maxPromptChars: number }) {
+  const root = useRef<HTMLElement>(null)
   const [ready, setReady] = useState(false)
+  const t = STRINGS[lang]
 
   useEffect(() => {
-    const controller = new ChatController({
-      log: log.current!,
-      form: form.current!,
-      input: input.current!,
-      send: send.current!,
-      stop: stop.current!,
-      newChat: newChat.current!,
-    })
-    form.current!.dataset.ready = 'true'
+    const controller = new ChatController(root.current!, { lang, maxPromptChars })
+    root.current!.querySelector<HTMLFormElement>('form.composer')!.dataset.ready = 'true'
     setReady(true)
     return () => controller.dispose()
   }, [])
 
+  const count = { n: '0', max: maxPromptChars.toLocaleString(lang) }
   return (
-    <section class='chat'>
-      <ol ref={log} class='log' role='log' aria-live='polite' aria-label='Conversation'></ol>
-      <form ref={form} class='composer' method='post' action='/api/invoke'>
-        <label for='prompt' class='visually-hidden'>
-          Message
-        </label>
-        <textarea ref={input} id='prompt' name='prompt' rows={3} required disabled={!ready} placeholder='Ask the agent… (Enter sends, Shift+Enter for a new line)'></textarea>
-        <div class='actions'>
-          <button ref={send} type='submit' class='send' disabled={!ready}>
-            Send
-          </button>
-          <button ref={stop} type='button' class='stop' disabled hidden>
-            Stop
-          </button>
-          <button ref={newChat} type='button' class='new-chat' disabled={!ready}>
-            New chat
+    <section ref={root} class='chat'>
+      <select class='lang-switch' aria-label={t.language} data-i18n-aria-label='language' disabled={!ready}>
+        {LANGS.map((l) => (
+          <option value={l} selected={l === lang} lang={l}>
+            {LANG_NAMES[l]}
+          </option>
+        ))}
+      </select>
+      <div class='welcome'>
+        <h2 data-i18n='welcomeTitle'>{t.welcomeTitle}</h2>
+        <p data-i18n='welcomeText'>{t.welcomeText}</p>
+        <ul class='examples' aria-label={t.examples} data-i18n-aria-label='examples'>
+          {EXAMPLES.map((key) => (
+            <li>
+              <button type='button' class='example' data-i18n={key} disabled={!ready}>
+                {t[key]}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <ol class='log' role='log' aria-live='polite' aria-label={t.conversation} data-i18n-aria-label='conversation'></ol>
+      <div class='dock'>
+        <button type='button' class='jump' hidden data-i18n='jumpToLatest'>
+          {t.jumpToLatest}
+        </button>
+        <div class='notice' hidden></div>
+        <div class='editing' hidden>
+          <span data-i18n='editing'>{t.editing}</span>
+          <button type='button' class='cancel-edit' data-i18n='cancelEdit'>
+            {t.cancelEdit}
           </button>
         </div>
-      </form>
+        <form class='composer' method='post' action='/api/invoke'>
+          <label for='prompt' class='visually-hidden' data-i18n='message'>
+            {t.message}
+          </label>
+          <textarea id='prompt' name='prompt' rows={1} required disabled={!ready} placeholder={t.placeholder} data-i18n-placeholder='placeholder' aria-describedby='prompt-count'></textarea>
+          <div class='actions'>
+            <span id='prompt-count' class='count'>
+              {fill(t.charCount, count)}
+            </span>
+            <button type='submit' class='send' disabled={!ready} data-i18n='send'>
+              {t.send}
+            </button>
+            <button type='button' class='stop' disabled hidden data-i18n='stop'>
+              {t.stop}
+            </button>
+            <button type='button' class='new-chat' disabled={!ready} data-i18n='newChat'>
+              {t.newChat}
+            </button>
+          </div>
+        </form>
+      </div>
     </section>
   )
 }

@@ -3,7 +3,7 @@ import { Script } from 'honox/server'
 
 export default jsxRenderer(({ children, title }, c) => {
   return (
-    <html lang='en'>
+    <html lang={c.get('language') ?? 'en'}>
       <head>
         <meta charset='UTF-8' />
         <meta name='viewport' content='width=device-width, initial-scale=1.0' />

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { endTime, startTime } from 'hono/timing'
 import { encodeEvent, SESSION_HEADER, SSE_HEADERS } from '../../protocol/events'
 import { errorResponse } from './errors'
 import { relay } from './relay'
@@ -25,7 +26,9 @@ export async function relayAnswer(c: Context, input: { prompt: string; sessionId
   }
   c.req.raw.signal.addEventListener('abort', stopUpstream)
 
+  startTime(c, 'upstream', 'upstream response headers')
   const opened = await upstream.open(input, upstreamAbort.signal)
+  endTime(c, 'upstream')
   if (!opened.ok) {
     settled = true
     return errorResponse(opened.status, opened.code, opened.message, { [SESSION_HEADER]: sessionId })

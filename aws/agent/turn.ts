@@ -150,13 +150,13 @@ export class Turn {
       }
       const stopReason = toStopReason(step.value.stopReason)
       if (stopReason === 'cancelled') keepPartialAnswer(agent, historyBefore, partial)
-      else this.push({ event: 'usage', data: { ...usage, latencyMs: latency() } })
+      else this.push({ event: 'usage', data: { ...usage, latencyMs: latency(), ...modelIdOf(agent) } })
       this.push({ event: 'done', data: { stopReason } })
     } catch (error) {
       if (error instanceof MaxTokensError) {
         // Strands leaves the prompt without an answer here; the partial answer is the answer.
         appendAnswer(agent, error.partialMessage, historyBefore)
-        this.push({ event: 'usage', data: { ...usage, latencyMs: latency() } })
+        this.push({ event: 'usage', data: { ...usage, latencyMs: latency(), ...modelIdOf(agent) } })
         this.push({ event: 'done', data: { stopReason: 'max_tokens' } })
       } else {
         // A failed turn leaves no trace in the history: the next prompt starts from a clean state.
@@ -222,4 +222,10 @@ function appendAnswer(agent: Agent, answer: Message, historyBefore: number): voi
   const hasText = answer.content.some((block) => block.type === 'textBlock' && block.text.trim() !== '')
   if (agent.messages.at(-1)?.role === 'user' && hasText) agent.messages.push(answer)
   else agent.messages.splice(historyBefore)
+}
+
+/** The answering model's id, for the page's cost estimate (absent if the provider names none). */
+function modelIdOf(agent: Agent): { modelId?: string } {
+  const modelId = agent.model.getConfig().modelId
+  return typeof modelId === 'string' ? { modelId } : {}
 }

@@ -37,7 +37,7 @@ const schemas = {
   meta: z.object({ sessionId: z.string(), requestId: z.string() }),
   text: z.object({ text: z.string() }),
   tool: z.object({ name: z.string(), status: z.enum(['start', 'end', 'error']), id: z.string().optional(), input: z.unknown().optional(), result: z.string().optional() }),
-  usage: z.object({ inputTokens: count.optional(), outputTokens: count.optional(), latencyMs: z.number().nonnegative().optional() }),
+  usage: z.object({ inputTokens: count.optional(), outputTokens: count.optional(), latencyMs: z.number().nonnegative().optional(), modelId: z.string().max(256).optional() }),
   // An error event's message reaches the user: a client-safe sentence, not a stack trace.
   error: z.object({ code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode]), message: z.string().max(500), retryable: z.boolean() }),
   done: z.object({ stopReason: z.enum(Object.keys(STOP_REASONS) as [StopReason]) }),

@@ -1,3 +1,4 @@
+import { timing } from 'hono/timing'
 import { createRoute } from 'honox/factory'
 import { invokeRequestSchema, newSessionId } from '../../../protocol/request'
 import { limitPromptBody } from '../../server/limit-body'
@@ -10,8 +11,11 @@ import { validBody } from '../../server/valid-body'
 /**
  * POST /api/invoke `{"prompt", "sessionId"?}` (JSON or a form): streams the agent's answer as SSE.
  * Nothing reaches the upstream unless the input is valid; the rate limit runs before the body is read.
+ * Server-Timing (hono's timing middleware) tells the Worker's own part: `total` up to the response
+ * headers, and `upstream` of it, the wait for the upstream's headers (relayAnswer).
  */
 export const POST = createRoute(
+  timing({ crossOrigin: false }),
   rateLimit,
   receiveBody,
   limitPromptBody,

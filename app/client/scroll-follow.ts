@@ -1,0 +1,77 @@
+/**
+ * Keeps the newest text in view while the reader is at the bottom of the page, and lets them read
+ * undisturbed once they scroll up: following stops, and the "jump to latest" button appears until
+ * they are back at the bottom (by scrolling or by the button). Scrolls at most once per frame,
+ * however many chunks arrive in it.
+ */
+export class ScrollFollower {
+  private following = true
+  private frame = 0
+  /** Where our own last scroll left the page: only a scroll above it is the reader leaving. */
+  private lastTop = 0
+  private readonly onScroll = () => this.update()
+
+  constructor(
+    private readonly win: Window,
+    private readonly jump: HTMLButtonElement,
+    /** How close to the bottom still counts as at the bottom (px). */
+    private readonly slack = 48,
+  ) {
+    win.addEventListener('scroll', this.onScroll, { passive: true })
+    jump.addEventListener('click', () => this.jumpToLatest())
+    this.showJump(false)
+  }
+
+  dispose(): void {
+    this.win.removeEventListener('scroll', this.onScroll)
+    if (this.frame) this.win.cancelAnimationFrame(this.frame)
+  }
+
+  get isFollowing(): boolean {
+    return this.following
+  }
+
+  /** The content grew: follow it if the reader is following; otherwise offer the jump. */
+  contentChanged(): void {
+    if (!this.following) {
+      this.showJump(!this.atBottom())
+      return
+    }
+    if (this.frame) return
+    this.frame = this.win.requestAnimationFrame(() => {
+      this.frame = 0
+      if (this.following) this.scrollToBottom()
+    })
+  }
+
+  /** Follow again from now on (a new prompt was sent, or the reader asked for it). */
+  jumpToLatest(): void {
+    this.following = true
+    this.showJump(false)
+    this.scrollToBottom()
+  }
+
+  private update(): void {
+    // The scroll event comes a frame after our scroll, when more text may have arrived: not being at
+    // the bottom then is no sign of the reader. Moving up from where we left the page is.
+    if (this.atBottom()) {
+      this.following = true
+      this.lastTop = this.win.scrollY
+    } else if (this.win.scrollY < this.lastTop - this.slack) this.following = false
+    this.showJump(!this.following)
+  }
+
+  private atBottom(): boolean {
+    const doc = this.win.document.documentElement
+    return this.win.scrollY + this.win.innerHeight >= doc.scrollHeight - this.slack
+  }
+
+  private scrollToBottom(): void {
+    this.win.scrollTo({ top: this.win.document.documentElement.scrollHeight, behavior: 'instant' })
+    this.lastTop = this.win.scrollY
+  }
+
+  private showJump(show: boolean): void {
+    this.jump.hidden = !show
+  }
+}

@@ -1,0 +1,144 @@
+import type { ToolEvent, UsageEvent } from '../../protocol/events'
+import type { Strings } from '../i18n/en'
+import { copyText, flashLabel } from './clipboard'
+import { append } from './dom'
+import { labelled } from './i18n-dom'
+import { MarkdownView } from './render-markdown'
+import { ToolCallsView } from './tool-calls'
+import { answerStats, type AnswerTiming } from './usage'
+import { renderUsage } from './usage-view'
+
+export interface TurnContext {
+  doc: Document
+  strings: () => Strings
+  locale: () => string
+}
+
+/** The reader's message: its text (never HTML) and, on the last one, an Edit button. */
+export class UserTurn {
+  readonly li: HTMLLIElement
+  private readonly actions: HTMLElement
+
+  constructor(
+    log: HTMLElement,
+    readonly prompt: string,
+    ctx: TurnContext,
+    onEdit: (turn: UserTurn) => void,
+  ) {
+    const { doc } = ctx
+    this.li = doc.createElement('li')
+    this.li.className = 'turn user'
+    const who = labelled(doc, 'div', 'you', ctx.strings())
+    who.className = 'who'
+    const body = doc.createElement('div')
+    body.className = 'body'
+    body.textContent = prompt
+    this.actions = doc.createElement('div')
+    this.actions.className = 'turn-actions'
+    const edit = labelled(doc, 'button', 'edit', ctx.strings())
+    edit.type = 'button'
+    edit.className = 'edit'
+    edit.addEventListener('click', () => onEdit(this))
+    append(this.actions, edit)
+    append(this.li, who, body, this.actions)
+    append(log, this.li)
+  }
+
+  remove(): void {
+    this.li.remove()
+  }
+}
+
+/**
+ * One answer: its tool calls, the growing markdown, a note on how it ended, the usage line, and
+ * actions (copy as markdown; regenerate on the last answer).
+ */
+export class AssistantTurn {
+  readonly li: HTMLLIElement
+  readonly timing: AnswerTiming
+  private readonly view: MarkdownView
+  private readonly body: HTMLElement
+  private tools: ToolCallsView | undefined
+  private usage: UsageEvent | undefined
+  private ended = false
+
+  constructor(
+    log: HTMLElement,
+    private readonly ctx: TurnContext,
+    private readonly onRegenerate: () => void,
+  ) {
+    const { doc } = ctx
+    this.li = doc.createElement('li')
+    this.li.className = 'turn assistant streaming'
+    const who = labelled(doc, 'div', 'agent', ctx.strings())
+    who.className = 'who'
+    this.body = doc.createElement('div')
+    this.body.className = 'body answer'
+    append(this.li, who, this.body)
+    append(log, this.li)
+    this.view = new MarkdownView(this.body, { labels: ctx.strings() })
+    this.timing = { sentAt: performance.now() }
+  }
+
+  get markdown(): string {
+    return this.view.markdown
+  }
+
+  append(text: string): void {
+    if (!text) return
+    const now = performance.now()
+    this.timing.firstTextAt ??= now
+    this.timing.lastTextAt = now
+    this.view.append(text)
+  }
+
+  tool(event: ToolEvent): void {
+    this.tools ??= new ToolCallsView(this.li, this.body, this.ctx.strings())
+    this.tools.apply(event)
+  }
+
+  setUsage(usage: UsageEvent): void {
+    this.usage = usage
+  }
+
+  /** A short line in the turn itself (how it ended), kept in the conversation's history. */
+  note(key: keyof Strings, kind: 'note' | 'stopped' | 'failed' = 'note'): void {
+    const p = labelled(this.ctx.doc, 'p', key, this.ctx.strings())
+    p.className = `turn-note ${kind}`
+    append(this.li, p)
+  }
+
+  /** A note whose text is not one of the page's strings (an error message from the server). */
+  noteText(text: string): void {
+    const p = this.ctx.doc.createElement('p')
+    p.className = 'turn-note failed'
+    p.textContent = text
+    append(this.li, p)
+  }
+
+  finish(): void {
+    if (this.ended) return
+    this.ended = true
+    this.view.end()
+    this.li.classList.remove('streaming')
+    const { doc } = this.ctx
+    const strings = this.ctx.strings()
+    if (this.usage || this.timing.firstTextAt !== undefined) append(this.li, renderUsage(doc, answerStats(this.timing, this.usage), strings, this.ctx.locale()))
+    const actions = doc.createElement('div')
+    actions.className = 'turn-actions'
+    const copy = labelled(doc, 'button', 'copyAnswer', strings)
+    copy.type = 'button'
+    copy.className = 'copy-answer'
+    copy.addEventListener('click', () => void copyText(this.view.markdown).then((ok) => ok && flashLabel(copy, this.ctx.strings().copied)))
+    const regenerate = labelled(doc, 'button', 'regenerate', strings)
+    regenerate.type = 'button'
+    regenerate.className = 'regenerate'
+    regenerate.addEventListener('click', () => this.onRegenerate())
+    append(actions, copy, regenerate)
+    append(this.li, actions)
+  }
+
+  remove(): void {
+    this.li.remove()
+  }
+}
