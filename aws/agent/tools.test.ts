@@ -93,6 +93,8 @@ describe('the agent container streams tool calls', () => {
       const texts = yields.filter((y) => y.type === 'text').length
       // The second model call's output tokens (the text) plus the first's (the tool input).
       expect(usage?.type === 'usage' && usage.data.outputTokens).toBeGreaterThan(texts)
+      // The model's id, which the page prices the answer by (app/config/model-prices.json).
+      expect(usage?.type === 'usage' && usage.data.modelId).toBe('offline')
       expect(yields.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
     } finally {
       await agent.close()
