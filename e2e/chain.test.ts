@@ -1,17 +1,25 @@
 /**
- * The whole chain on this machine, every hop the project's real code:
- * Chromium → the built Worker (workerd via wrangler) → API Gateway emulator → the Lambda bundle under
- * aws-lambda-ric → AgentCore emulator → the agent on the offline model.
+ * The whole chain on this machine, every hop the project's real code, over every streaming path
+ * (protocol/upstream-kinds.ts): Chromium → the built Worker (workerd via wrangler) → the path's
+ * emulator (API Gateway REST, Lambda's API, ...) → the Lambda bundle under aws-lambda-ric → AgentCore
+ * emulator → the agent on the offline model. The same suite runs over each path: the browser must not
+ * be able to tell them apart. CHAIN_KINDS=rest,invoke-stream picks some.
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { UpstreamKind } from '../protocol/upstream-kinds'
 import { startLocalCloud, type LocalCloud } from '../aws/local/cloud'
+import { LOCAL_PATHS, workerVarsFor } from '../aws/local/worker-vars'
 import { launchBrowser } from './browser'
 import { growth, openChat, sentAt } from './chat-page'
 import { buildEdgeApp, startEdge } from './edge-server'
 
+type Edge = Awaited<ReturnType<typeof startEdge>>
+const KINDS: readonly UpstreamKind[] = process.env.CHAIN_KINDS
+  ? LOCAL_PATHS.filter((k) => process.env.CHAIN_KINDS!.split(',').includes(k))
+  : LOCAL_PATHS
+
 let cloud: LocalCloud
-let edge: Awaited<ReturnType<typeof startEdge>>
 let browser: Browser
 const problems: string[] = []
 
@@ -24,27 +32,21 @@ beforeAll(async () => {
     ...(process.env.CHAIN_LOG ? { log: (source: string, line: string) => console.log(`[${source}] ${line}`) } : {}),
   })
   await buildEdgeApp()
-  edge = await startEdge(cloud.workerVars)
   browser = await launchBrowser()
-  // One request through every hop first, so the figures below are for a warm chain.
-  await (await post('/api/invoke', JSON.stringify({ prompt: 'warm up' }), 'application/json')).text()
 })
 
 afterAll(async () => {
   await browser?.close()
-  await edge?.stop()
   await cloud?.stop()
 })
 
-function post(path: string, body: BodyInit, contentType?: string) {
+function post(edge: Edge, path: string, body: BodyInit, contentType?: string) {
   return fetch(edge.url + path, {
     method: 'POST',
     headers: { accept: 'text/event-stream', ...(contentType ? { 'content-type': contentType } : {}) },
     body,
   })
 }
-
-const open = () => openChat(browser, edge.url, problems)
 
 const answerText = (page: Page) => page.locator('.turn.assistant .answer').last().textContent()
 const finishedAnswers = (page: Page) => page.locator('.turn.assistant:not(.streaming)').count()
@@ -71,61 +73,114 @@ async function readAll(res: Response): Promise<{ text: string; reads: string[] }
   return { text: reads.join(''), reads }
 }
 
-describe('the full local chain in Chromium', () => {
-  it('grows the answer on the page in steps, the first text within a second of sending', async () => {
-    const page = await open()
-    await page.locator('#prompt').fill('How do streams work?')
-    await page.locator('#prompt').press('Enter')
-    await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(1)
-    const steps = await growth(page)
-    const sent = await sentAt(page)
-    expect(steps.length).toBeGreaterThanOrEqual(5)
-    // Markdown re-renders as it completes (a `**` becomes bold), so compare lengths, not prefixes.
-    expect(steps.at(-1)!.text.length).toBeGreaterThan(steps[0].text.length)
-    expect(steps.at(-1)!.text).toContain('Offline model')
-    const firstTextMs = steps[0].t - sent
-    console.log(`chain: first text on the page ${firstTextMs.toFixed(0)} ms after sending; ${steps.length} visible steps`)
-    expect(firstTextMs).toBeLessThan(1000)
-    await page.close()
+/** A Worker whose path is broken the way a deployment breaks: credentials the upstream refuses. */
+function brokenVars(kind: UpstreamKind): Record<string, string> {
+  const vars = workerVarsFor(cloud, kind)
+  if ('UPSTREAM_API_KEY' in vars) return { ...vars, UPSTREAM_API_KEY: 'not-the-key' }
+  return { ...vars, UPSTREAM_AWS_SECRET_ACCESS_KEY: 'not-the-secret' }
+}
+
+for (const kind of KINDS) {
+  describe(`the full local chain in Chromium over ${kind}`, () => {
+    let edge: Edge
+    const open = () => openChat(browser, edge.url, problems)
+
+    beforeAll(async () => {
+      edge = await startEdge(workerVarsFor(cloud, kind))
+      // One request through every hop first, so the figures below are for a warm chain.
+      await (await post(edge, '/api/invoke', JSON.stringify({ prompt: 'warm up' }), 'application/json')).text()
+    })
+    afterAll(() => edge?.stop())
+
+    it('grows the answer on the page in steps', async () => {
+      const page = await open()
+      await page.locator('#prompt').fill('How do streams work?')
+      await page.locator('#prompt').press('Enter')
+      await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(1)
+      const steps = await growth(page)
+      const sent = await sentAt(page)
+      expect(steps.length).toBeGreaterThanOrEqual(5)
+      // Markdown re-renders as it completes (a `**` becomes bold), so compare lengths, not prefixes.
+      expect(steps.at(-1)!.text.length).toBeGreaterThan(steps[0].text.length)
+      expect(steps.at(-1)!.text).toContain('Offline model')
+      // A figure for the log, not a test: timing targets live in bench/.
+      console.log(`chain over ${kind}: first text on the page ${(steps[0].t - sent).toFixed(0)} ms after sending; ${steps.length} visible steps`)
+      await page.close()
+    })
+
+    it('answers a second turn of the same chat with the first in its context', async () => {
+      const page = await open()
+      await page.locator('#prompt').fill('First question about rivers')
+      await page.locator('#prompt').press('Enter')
+      await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(1)
+      await page.locator('#prompt').fill('And a second one about lakes')
+      await page.locator('#prompt').press('Enter')
+      await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(2)
+      // The agent's offline model recalls the previous prompt of the session it keeps.
+      expect(await answerText(page)).toContain('Earlier you asked: “First question about rivers” — this is turn 2')
+      await page.close()
+    })
+
+    it('Stop halts the agent: its turn ends cancelled, checked at the agent', async () => {
+      const page = await open()
+      const before = cloud.agentCore.events.length
+      await page.locator('#prompt').fill('Tell me everything words:3000')
+      await page.locator('#prompt').press('Enter')
+      await expect.poll(() => answerText(page), { timeout: 20_000 }).toContain('Offline model')
+      const invoke = cloud.agentCore.events.slice(before).find((e) => e.type === 'invoke')
+      expect(invoke).toBeDefined()
+      const sessionId = invoke!.sessionId
+      expect(cloud.agent.sessions.peek(sessionId)?.turn?.running).toBe(true)
+
+      await page.locator('button.stop').click()
+      await expect.poll(() => cloud.agent.sessions.peek(sessionId)?.turn?.running, { timeout: 10_000 }).toBe(false)
+      expect(cloud.agent.sessions.peek(sessionId)?.turn?.cancelled).toBe(true)
+      // The agent's invocation ended early, and the answer on the page stopped short of the end.
+      await expect.poll(() => cloud.agentCore.events.slice(before).some((e) => e.type === 'invoke-end' && e.sessionId === sessionId)).toBe(true)
+      expect((await answerText(page))!.split(/\s+/).length).toBeLessThan(3000)
+      await page.close()
+    })
+
+    it('keeps Japanese and emoji intact through every hop', async () => {
+      const prompt = '日本語のストリーミング 🌊🚀 は 👨‍👩‍👧 も壊れない？'
+      const page = await open()
+      await page.locator('#prompt').fill(prompt)
+      await page.locator('#prompt').press('Enter')
+      await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(1)
+      // The offline model quotes the prompt: any byte split wrongly on the way shows as U+FFFD.
+      const text = (await answerText(page))!
+      expect(text).toContain(prompt)
+      expect(text).not.toContain('\uFFFD')
+      await page.close()
+    })
+
+    it('an upstream failure is a clear error on the page, not a hang or a blank answer', async () => {
+      const broken = await startEdge(brokenVars(kind))
+      // The failed request's console line is provoked on purpose.
+      const page = await openChat(browser, broken.url, problems, (m) => /Failed to load resource/.test(m.text()))
+      try {
+        await page.locator('#prompt').fill('hello')
+        await page.locator('#prompt').press('Enter')
+        const error = page.locator('.turn.assistant .turn-error').last()
+        await error.waitFor({ timeout: 20_000 })
+        expect(await error.textContent()).toMatch(/agent service/i)
+      } finally {
+        await page.close()
+        await broken.stop()
+      }
+    })
   })
+}
 
-  it('answers a second turn of the same chat with the first in its context', async () => {
-    const page = await open()
-    await page.locator('#prompt').fill('First question about rivers')
-    await page.locator('#prompt').press('Enter')
-    await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(1)
-    await page.locator('#prompt').fill('And a second one about lakes')
-    await page.locator('#prompt').press('Enter')
-    await expect.poll(() => finishedAnswers(page), { timeout: 30_000 }).toBe(2)
-    // The agent's offline model recalls the previous prompt of the session it keeps.
-    expect(await answerText(page)).toContain('Earlier you asked: “First question about rivers” — this is turn 2')
-    await page.close()
+describe('direct POST /api/invoke through the chain (REST)', () => {
+  let edge: Edge
+  beforeAll(async () => {
+    edge = await startEdge(workerVarsFor(cloud, 'rest'))
   })
+  afterAll(() => edge?.stop())
 
-  it('Stop halts the agent: its turn ends cancelled, checked at the agent', async () => {
-    const page = await open()
-    const before = cloud.agentCore.events.length
-    await page.locator('#prompt').fill('Tell me everything words:3000')
-    await page.locator('#prompt').press('Enter')
-    await expect.poll(() => answerText(page), { timeout: 20_000 }).toContain('Offline model')
-    const invoke = cloud.agentCore.events.slice(before).find((e) => e.type === 'invoke')
-    expect(invoke).toBeDefined()
-    const sessionId = invoke!.sessionId
-    expect(cloud.agent.sessions.peek(sessionId)?.turn?.running).toBe(true)
-
-    await page.locator('button.stop').click()
-    await expect.poll(() => cloud.agent.sessions.peek(sessionId)?.turn?.running, { timeout: 10_000 }).toBe(false)
-    expect(cloud.agent.sessions.peek(sessionId)?.turn?.cancelled).toBe(true)
-    // The agent's invocation ended early, and the answer on the page stopped short of the end.
-    await expect.poll(() => cloud.agentCore.events.slice(before).some((e) => e.type === 'invoke-end' && e.sessionId === sessionId)).toBe(true)
-    expect((await answerText(page))!.split(/\s+/).length).toBeLessThan(3000)
-    await page.close()
-  })
-})
-
-describe('direct POST /api/invoke through the chain', () => {
   it('streams with a JSON body', async () => {
-    const res = await post('/api/invoke', JSON.stringify({ prompt: 'json prompt words:120' }), 'application/json')
+    const res = await post(edge, '/api/invoke', JSON.stringify({ prompt: 'json prompt words:120' }), 'application/json')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
     const { text, reads } = await readAll(res)
@@ -142,7 +197,7 @@ describe('direct POST /api/invoke through the chain', () => {
       f.set('prompt', 'multipart prompt words:120')
       return f
     })()]) {
-      const res = await post('/api/invoke', body)
+      const res = await post(edge, '/api/invoke', body)
       expect(res.status).toBe(200)
       const { text, reads } = await readAll(res)
       expect(answerOf(text)).toContain(body instanceof FormData ? '> multipart prompt' : '> form prompt')
@@ -153,14 +208,14 @@ describe('direct POST /api/invoke through the chain', () => {
 
   it('gives the Worker clear upstream-auth error when its API key or its AWS secret is wrong', async () => {
     for (const vars of [
-      { ...cloud.workerVars, UPSTREAM_API_KEY: 'not-the-key' },
-      { ...cloud.workerVars, UPSTREAM_AWS_SECRET_ACCESS_KEY: 'not-the-secret' },
+      { ...workerVarsFor(cloud, 'rest'), UPSTREAM_API_KEY: 'not-the-key' },
+      { ...workerVarsFor(cloud, 'rest'), UPSTREAM_AWS_SECRET_ACCESS_KEY: 'not-the-secret' },
     ]) {
       await expectUpstreamAuth(vars)
     }
   })
 
-  async function expectUpstreamAuth(vars: typeof cloud.workerVars): Promise<void> {
+  async function expectUpstreamAuth(vars: Record<string, string>): Promise<void> {
     const wrong = await startEdge(vars)
     try {
       const res = await fetch(wrong.url + '/api/invoke', {

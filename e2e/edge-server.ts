@@ -23,7 +23,7 @@ export async function buildEdgeApp(): Promise<void> {
  * private copy of dist/: wrangler reloads the Worker when its files change (cutting streams in
  * flight), and another test or benchmark may rebuild dist/ meanwhile.
  */
-export async function startEdge(vars: { UPSTREAM_URL: string; UPSTREAM_API_KEY: string } & Record<string, string>) {
+export async function startEdge(vars: Record<string, string>) {
   process.env.WRANGLER_SEND_METRICS = 'false'
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
   const build = mkdtempSync(join(tmpdir(), 'edge-build-'))

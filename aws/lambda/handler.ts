@@ -1,29 +1,37 @@
 /**
- * The Lambda proxy: API Gateway (REST, response streaming) → AgentCore. `POST /invoke` streams the
- * agent's answer as the project's events; `POST /cancel` stops a session's answer.
+ * The Lambda proxy → AgentCore. `POST /invoke` streams the agent's answer as the project's events;
+ * `POST /cancel` stops a session's answer. Reached through API Gateway (REST, response streaming), a
+ * Function URL (RESPONSE_STREAM) or a direct InvokeWithResponseStream / Invoke: ./incoming.ts.
  * Build: aws/lambda/build.ts (dist/index.mjs, export `handler`).
  */
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda'
+import type { Context } from 'aws-lambda'
 import type { Writable } from 'node:stream'
-import { errorBody } from '../../protocol/events'
-import { newSessionId } from '../../protocol/request'
+import { errorBody, type ErrorCode } from '../../protocol/events'
+import { maxBodyBytes, newSessionId } from '../../protocol/request'
 import { cancelSession } from './cancel'
 import { ConfigError, lambdaConfig, type LambdaConfig } from './config'
 import { relayAnswer } from './invoke'
 import { createLogger } from './log'
-import { parseCancel, parseInvoke, routeOf, type Parsed } from './parse-request'
-import { sendJson } from './response'
+import { incoming } from './incoming'
+import { cancelOf, invokeOf, type Parsed } from './parse-request'
+import { sendErrorEvents, sendJson } from './response'
 
 const baseLog = createLogger({ fn: process.env.AWS_LAMBDA_FUNCTION_NAME })
 
-async function handle(event: APIGatewayProxyEvent, responseStream: Writable, context: Context): Promise<void> {
+async function handle(event: unknown, responseStream: Writable, context: Context): Promise<void> {
   const log = baseLog.with({ requestId: context.awsRequestId })
+  const request = incoming(event)
+  const { transport } = request
+  // A direct invocation of `invoke` expects events, HTTP callers a status and a JSON body.
+  const inBand = transport === 'raw' && (!request.route.ok || request.route.value === 'invoke')
+  const failWith = (status: number, code: ErrorCode, message: string) =>
+    inBand ? sendErrorEvents(responseStream, { code, message, retryable: false }, transport) : sendJson(responseStream, status, errorBody(code, message), {}, transport)
   const refuse = (p: Extract<Parsed<unknown>, { ok: false }>) => {
-    log.info('request_refused', { status: p.status, code: p.code })
-    return sendJson(responseStream, p.status, errorBody(p.code, p.message))
+    log.info('request_refused', { status: p.status, code: p.code, source: request.source })
+    return failWith(p.status, p.code, p.message)
   }
   try {
-    const route = routeOf(event)
+    const route = request.route
     if (!route.ok) return await refuse(route)
     let config: LambdaConfig
     try {
@@ -31,28 +39,29 @@ async function handle(event: APIGatewayProxyEvent, responseStream: Writable, con
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err
       log.error('not_configured', { reason: err.message })
-      return await sendJson(responseStream, 500, errorBody('internal_error', 'The proxy is not configured.'))
+      return await failWith(500, 'internal_error', 'The proxy is not configured.')
     }
+    const maxBytes = maxBodyBytes(config.maxPromptChars)
     if (route.value === 'invoke') {
-      const req = parseInvoke(event, config.maxPromptChars)
+      const req = invokeOf(request.body(maxBytes), config.maxPromptChars)
       if (!req.ok) return await refuse(req)
       const sessionId = req.value.sessionId ?? newSessionId()
-      return await relayAnswer(config, { ...req.value, sessionId }, responseStream, context, log.with({ sessionId }))
+      return await relayAnswer(config, { ...req.value, sessionId }, responseStream, context, log.with({ sessionId }), transport)
     }
-    const req = parseCancel(event, config.maxPromptChars)
+    const req = cancelOf(request.body(maxBytes))
     if (!req.ok) return await refuse(req)
     const sessionLog = log.with({ sessionId: req.value.sessionId })
     try {
       const method = await cancelSession(config, req.value.sessionId, sessionLog)
-      return await sendJson(responseStream, 200, { cancelled: true, method })
+      return await sendJson(responseStream, 200, { cancelled: true, method }, {}, transport)
     } catch (err) {
       sessionLog.error('cancel_failed', { err })
-      return await sendJson(responseStream, 502, errorBody('upstream_error', 'The session could not be cancelled.'))
+      return await sendJson(responseStream, 502, errorBody('upstream_error', 'The session could not be cancelled.'), {}, transport)
     }
   } catch (err) {
     // Only reachable before the first byte (relayAnswer does not throw).
     log.error('unhandled', { err })
-    return sendJson(responseStream, 500, errorBody('internal_error', 'Something went wrong.'))
+    return failWith(500, 'internal_error', 'Something went wrong.')
   }
 }
 

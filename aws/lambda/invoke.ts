@@ -13,6 +13,7 @@ import { createAgentStreamNormalizer, type AgentStreamNormalizer } from './agent
 import { cancelSession } from './cancel'
 import type { LambdaConfig } from './config'
 import { startHeartbeat } from './heartbeat'
+import type { Transport } from './incoming'
 import type { Logger } from './log'
 import { openEventStream, type EventStream } from './response'
 
@@ -27,10 +28,11 @@ export async function relayAnswer(
   responseStream: Writable,
   context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
   log: Logger,
+  transport: Transport = 'http',
 ): Promise<void> {
   const { sessionId, prompt } = request
   const started = Date.now()
-  const out = openEventStream(responseStream, { [SESSION_HEADER]: sessionId, 'X-Request-Id': context.awsRequestId })
+  const out = openEventStream(responseStream, { [SESSION_HEADER]: sessionId, 'X-Request-Id': context.awsRequestId }, transport)
   const agent = agentStopper(config, sessionId, log)
   out.onGone(() => {
     // The response connection broke: stop reading, and stop the agent (it would keep running and billing).

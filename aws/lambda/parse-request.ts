@@ -22,19 +22,27 @@ export function routeOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'path' | 
 
 /** `maxPromptChars` also bounds the body's bytes, by the edge's rule (protocol/request.ts maxBodyBytes). */
 export function parseInvoke(event: APIGatewayProxyEvent, maxPromptChars: number): Parsed<InvokeRequest> {
-  const body = decodeBody(event, maxBodyBytes(maxPromptChars))
-  if (!body.ok) return body
-  return validateInvoke(body.value, maxPromptChars)
+  return invokeOf(decodeBody(event, maxBodyBytes(maxPromptChars)), maxPromptChars)
 }
 
 export function parseCancel(event: APIGatewayProxyEvent, maxPromptChars: number): Parsed<{ sessionId: string }> {
-  const body = decodeBody(event, maxBodyBytes(maxPromptChars))
-  if (!body.ok) return body
-  return validateCancel(body.value)
+  return cancelOf(decodeBody(event, maxBodyBytes(maxPromptChars)))
 }
 
-/** The body as an object: JSON, or form fields (the edge accepts both), base64 bodies included. */
-function decodeBody(event: APIGatewayProxyEvent, maxBytes: number): Parsed<unknown> {
+/** A decoded body (any source: ./incoming.ts) validated as an invoke request. */
+export function invokeOf(body: Parsed<unknown>, maxPromptChars: number): Parsed<InvokeRequest> {
+  return body.ok ? validateInvoke(body.value, maxPromptChars) : body
+}
+
+export function cancelOf(body: Parsed<unknown>): Parsed<{ sessionId: string }> {
+  return body.ok ? validateCancel(body.value) : body
+}
+
+/**
+ * The body as an object: JSON, or form fields (the edge accepts both), base64 bodies included. A
+ * Function URL event (payload format 2.0) carries `headers`, `body` and `isBase64Encoded` alike.
+ */
+export function decodeBody(event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>, maxBytes: number): Parsed<unknown> {
   const type = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   const isJson = type === 'application/json' || type.endsWith('+json')
   const isForm = type === 'application/x-www-form-urlencoded'

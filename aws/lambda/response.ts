@@ -1,19 +1,42 @@
 /**
  * Writing the HTTP response through Lambda's streaming response: status and headers go in the prelude
  * that awslambda.HttpResponseStream.from writes on the first write, so they are decided before any byte.
+ * A direct invocation (transport `raw`, ./incoming.ts) has no HTTP: only the content type and the bytes.
  */
 import type { Writable } from 'node:stream'
-import { encodeEvent, PING, SSE_HEADERS, type EventMap, type EventType } from '../../protocol/events'
+import { encodeEvent, PING, SSE_HEADERS, type ErrorCode, type EventMap, type EventType } from '../../protocol/events'
+import type { Transport } from './incoming'
+
+/** The stream the body goes to: behind a prelude (`http`), or the response stream itself (`raw`). */
+function responseBody(responseStream: Writable, transport: Transport, statusCode: number, headers: Record<string, string>): Writable {
+  if (transport === 'http') return awslambda.HttpResponseStream.from(responseStream, { statusCode, headers })
+  ;(responseStream as Writable & { setContentType?: (type: string) => void }).setContentType?.(headers['Content-Type'] ?? 'application/octet-stream')
+  return responseStream
+}
 
 /** A complete JSON response (errors before the stream, the cancel answer). */
-export async function sendJson(responseStream: Writable, statusCode: number, body: unknown, headers: Record<string, string> = {}): Promise<void> {
-  const stream = awslambda.HttpResponseStream.from(responseStream, {
-    statusCode,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
-  })
+export async function sendJson(
+  responseStream: Writable,
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  transport: Transport = 'http',
+): Promise<void> {
+  const stream = responseBody(responseStream, transport, statusCode, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers })
   // A prelude only goes out with a first write: an empty body would lose the status (DESIGN.md).
   stream.write(JSON.stringify(body))
   await endStream(stream)
+}
+
+/**
+ * A refusal as the events a direct invocation's caller reads (it gets no HTTP status): `error`, then
+ * `done`. The edge validated the request already, so this is a second line of defence.
+ */
+export async function sendErrorEvents(responseStream: Writable, error: { code: ErrorCode; message: string; retryable: boolean }, transport: Transport): Promise<void> {
+  const out = openEventStream(responseStream, {}, transport)
+  await out.write('error', error)
+  await out.write('done', { stopReason: 'error' })
+  await out.end()
 }
 
 export interface EventStream {
@@ -27,9 +50,9 @@ export interface EventStream {
 }
 
 /** Opens the 200 text/event-stream response. */
-export function openEventStream(responseStream: Writable, headers: Record<string, string>): EventStream {
+export function openEventStream(responseStream: Writable, headers: Record<string, string>, transport: Transport = 'http'): EventStream {
   installRuntimeConnectionGuard()
-  const stream = awslambda.HttpResponseStream.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } })
+  const stream = responseBody(responseStream, transport, 200, { ...SSE_HEADERS, ...headers })
   let ended = false
   let gone = false
   const goneListeners: Array<() => void> = []

@@ -2,6 +2,7 @@
  * The whole AWS side locally: API Gateway emulator → the real Lambda bundle under aws-lambda-ric →
  * AgentCore emulator → the agent on the offline model.
  */
+import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda'
 import { createParser } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalCloud, type LocalCloud } from './cloud'
@@ -87,5 +88,37 @@ describe('local cloud', () => {
     expect(eventsOf(seen).at(-1)).toEqual({ type: 'done', data: { stopReason: 'cancelled' } })
     const turn = cloud.agent.sessions.peek(session)?.turn
     expect(turn?.cancelled).toBe(true)
+  })
+})
+
+describe('local cloud: the same Lambda through Lambda’s API (the invoke-stream path)', () => {
+  const lambda = () =>
+    new LambdaClient({ endpoint: cloud.lambdaEndpoint, region: 'us-east-1', maxAttempts: 1, credentials: cloud.workerKeys })
+
+  it('InvokeWithResponseStream, read by @aws-sdk/client-lambda: the events themselves, done last; Invoke cancels', async () => {
+    const session = 'cloud-direct-session-' + 'z'.repeat(20)
+    const client = lambda()
+    try {
+      const res = await client.send(
+        new InvokeWithResponseStreamCommand({ FunctionName: cloud.functionName, Payload: JSON.stringify({ action: 'invoke', prompt: 'Direct 日本語 🌊', sessionId: session }) }),
+      )
+      let sse = ''
+      let complete: { ErrorCode?: string } | undefined
+      for await (const e of res.EventStream!) {
+        if (e.PayloadChunk?.Payload) sse += new TextDecoder().decode(e.PayloadChunk.Payload, { stream: true })
+        if (e.InvokeComplete) complete = e.InvokeComplete
+      }
+      expect(complete?.ErrorCode).toBeUndefined()
+      const events = eventsOf(sse)
+      expect(events[0]).toMatchObject({ type: 'meta', data: { sessionId: session } })
+      expect(events.filter((e) => e.type === 'text').map((e) => (e.data as { text: string }).text).join('')).toContain('Direct 日本語 🌊')
+      expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
+
+      const cancelled = await client.send(new InvokeCommand({ FunctionName: cloud.functionName, Payload: JSON.stringify({ action: 'cancel', sessionId: session }) }))
+      expect(cancelled.FunctionError).toBeUndefined()
+      expect(JSON.parse(new TextDecoder().decode(cancelled.Payload))).toMatchObject({ cancelled: true })
+    } finally {
+      client.destroy()
+    }
   })
 })

@@ -2,6 +2,7 @@
  * The local cloud: the AWS side of the app on 127.0.0.1, every hop the project's real code.
  *
  *   API Gateway emulator (REST, stage v1, IAM + x-api-key, streaming)  ./api-gateway
+ *   Lambda API emulator (InvokeWithResponseStream, Invoke; SigV4)      ./lambda-api
  *     → Lambda: the real bundle (aws/lambda/dist) under aws-lambda-ric  ./lambda-runtime
  *     → AgentCore data-plane emulator (InvokeAgentRuntime, SigV4 check) ./agentcore
  *     → the agent on the offline model: aws/agent (TypeScript, in this process) or, with
@@ -20,8 +21,11 @@ import { startAgentCore, type AgentCore } from './agentcore/server'
 import type { ApiGatewayLimits } from './api-gateway/limits'
 import { methodArn } from './api-gateway/iam-auth'
 import { DEFAULT_API, startApiGateway, type ApiGateway } from './api-gateway/server'
+import { startLambdaApi, type LambdaApi } from './lambda-api/server'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from './lambda-runtime'
+import { DEFAULTS as LAMBDA_DEFAULTS } from './lambda-runtime/lambda-env'
 import { assertPortFree } from './listen'
+import { functionArnOf } from './lambda-api/iam'
 import { localProxyEnv } from './proxy-env'
 import { startPythonAgent, type RunningPythonAgent } from './python/agent'
 import { newWorkerKeys, type WorkerKeys } from './worker-keys'
@@ -37,6 +41,8 @@ export const LOCAL_WORKER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:user/edge-agent-c
 export interface LocalCloudPorts {
   /** API Gateway emulator; the Worker's UPSTREAM_URL points here. */
   apiGateway?: number
+  /** Lambda API emulator (the invoke-stream path). */
+  lambdaApi?: number
   agentCore?: number
   agent?: number
 }
@@ -50,7 +56,7 @@ export interface LocalCloudOptions {
   ports?: LocalCloudPorts
   /** The API key API Gateway requires; a random one when absent. */
   apiKey?: string
-  /** The Worker's access key, which API Gateway's IAM authorization accepts; a random one when absent. */
+  /** The Worker's access key, which the signed paths' emulators accept; a random one when absent. */
   workerKeys?: WorkerKeys
   limits?: Partial<ApiGatewayLimits>
   /** Agent settings on top of the offline defaults (e.g. the offline model's pace). */
@@ -63,8 +69,9 @@ export interface LocalCloudOptions {
   /** Rebuild aws/lambda/dist before starting (default true). */
   build?: boolean
   /** Receives every log line, tagged with its source. Default: silent. */
-  log?: (source: 'api-gateway' | 'lambda' | 'agentcore' | 'agent', line: string) => void
+  log?: (source: 'api-gateway' | 'lambda-api' | 'lambda' | 'agentcore' | 'agent', line: string) => void
 }
+
 
 export interface LocalCloud<Agent = RunningAgent> {
   agentRuntime: AgentRuntimeKind
@@ -81,10 +88,14 @@ export interface LocalCloud<Agent = RunningAgent> {
   agentUrl: string
   agentCoreEndpoint: string
   agentRuntimeArn: string
+  /** The Lambda API emulator's endpoint and the proxy function's name there (invoke-stream). */
+  lambdaEndpoint: string
+  functionName: string
   agent: Agent
   agentCore: AgentCore
   lambda: LambdaPool
   apiGateway: ApiGateway
+  lambdaApi: LambdaApi
   stop(): Promise<void>
 }
 
@@ -158,6 +169,25 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     })
     stops.push(() => apiGateway.stop())
 
+    // The same function reached without API Gateway: Lambda's own API (InvokeWithResponseStream).
+    const functionName = LAMBDA_DEFAULTS.functionName
+    const lambdaApi = await startLambdaApi({
+      port: ports.lambdaApi ?? 0,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      functions: { [functionName]: lambda },
+      // The Worker's user may invoke this one function (aws/lib: lambda:InvokeFunction on its ARN).
+      principals: [
+        {
+          ...workerKeys,
+          principalArn: LOCAL_WORKER_ARN,
+          allow: [{ action: 'lambda:InvokeFunction', resource: functionArnOf(LOCAL_REGION, LOCAL_ACCOUNT, functionName) }],
+        },
+      ],
+      log: (l) => log('lambda-api', l),
+    })
+    stops.push(() => lambdaApi.stop())
+
     return {
       agentRuntime,
       invokeUrl: `${apiGateway.url}/invoke`,
@@ -179,10 +209,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       agentUrl: agent.url,
       agentCoreEndpoint: agentCore.endpoint,
       agentRuntimeArn: LOCAL_AGENT_RUNTIME_ARN,
+      lambdaEndpoint: lambdaApi.url,
+      functionName,
       agent,
       agentCore,
       lambda,
       apiGateway,
+      lambdaApi,
       stop,
     }
   } catch (err) {

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, readConfig } from '../config'
 import { upstreamFor } from '.'
 
-const KEYS = { UPSTREAM_API_KEY: 'k', UPSTREAM_AWS_ACCESS_KEY_ID: 'AKID', UPSTREAM_AWS_SECRET_ACCESS_KEY: 'secret' }
+const KEYS = { UPSTREAM_API_KEY: 'k', UPSTREAM_AWS_ACCESS_KEY_ID: 'AKID', UPSTREAM_AWS_SECRET_ACCESS_KEY: 'secret', UPSTREAM_LAMBDA_FUNCTION: 'fn' }
 
 describe('upstreamFor', () => {
   it('gives each known UPSTREAM_KIND its own path, rest by default', () => {
     expect(upstreamFor(readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', ...KEYS })).kind).toBe('rest')
-    for (const kind of ['rest', 'lambda-agent'] as const) {
+    for (const kind of ['rest', 'lambda-agent', 'invoke-stream'] as const) {
       expect(upstreamFor(readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', ...KEYS, UPSTREAM_KIND: kind })).kind).toBe(kind)
     }
   })

@@ -1,7 +1,8 @@
 import type { EdgeConfig } from '../config'
 import { fail } from './http'
+import { invokeStreamUpstream } from './invoke-stream'
 import { restUpstream } from './rest'
-import type { Upstream } from './types'
+import type { Upstream, UpstreamKind } from './types'
 
 export type { CancelOutcome, InvokePayload, OpenResult, Upstream, UpstreamKind } from './types'
 export { UPSTREAM_KINDS } from './types'
@@ -14,16 +15,18 @@ export function upstreamFor(config: EdgeConfig): Upstream {
     case 'lambda-agent':
       // The agent runs in the Lambda itself, behind the same REST contract.
       return restUpstream(config, 'lambda-agent')
+    case 'invoke-stream':
+      return invokeStreamUpstream(config)
     default:
-      return misconfigured()
+      return notServed(config.upstreamKind)
   }
 }
 
-/** An UPSTREAM_KIND the edge does not know: every request says so, none is forwarded anywhere. */
-function misconfigured(): Upstream {
-  const error = fail(500, 'internal_error', 'The edge is not configured: UPSTREAM_KIND names no known path.')
+/** A path this build does not serve yet: every request says so, none is forwarded anywhere. */
+function notServed(kind: UpstreamKind): Upstream {
+  const error = fail(500, 'internal_error', `The edge is not configured: UPSTREAM_KIND ${kind} is not served by this build.`)
   return {
-    kind: 'rest',
+    kind,
     open: async () => error,
     cancel: async () => ({ status: 500, cancelled: false }),
   }
