@@ -29,8 +29,12 @@ export interface EdgeAgentChatConfig {
   readonly quotaPeriod: Period
   /** Retention of every log group the stack owns (Lambda, API access logs, agent runtime). */
   readonly logRetention: RetentionDays
-  /** Whether the stage writes access logs (needs the account-level API Gateway CloudWatch role). */
+  /** Whether the stage writes execution and access logs (sets the account-level API Gateway CloudWatch role). */
   readonly apiAccessLogs: boolean
+  /** Whether a WAF web ACL with a per-IP rate-based rule guards the stage. */
+  readonly wafWebAcl: boolean
+  /** The web ACL's limit: requests per IP address in any 5 minutes. */
+  readonly wafRateLimit: number
   /** Lambda env HEARTBEAT_MS: silence after which the Lambda sends `: ping`. */
   readonly heartbeatMs: number
   /** Lambda env AGENT_QUALIFIER: the runtime endpoint the Lambda invokes. */
@@ -54,6 +58,8 @@ export const CONTEXT_KEYS = [
   'quotaPeriod',
   'logRetentionDays',
   'apiAccessLogs',
+  'wafWebAcl',
+  'wafRateLimit',
   'heartbeatMs',
   'agentQualifier',
   'maxPromptChars',
@@ -79,6 +85,8 @@ export const DEFAULT_CONFIG: EdgeAgentChatConfig = {
   quotaPeriod: Period.DAY,
   logRetention: RetentionDays.ONE_MONTH,
   apiAccessLogs: true,
+  wafWebAcl: false,
+  wafRateLimit: 1000,
   heartbeatMs: DEFAULT_HEARTBEAT_MS,
   agentQualifier: 'DEFAULT',
   maxPromptChars: DEFAULT_MAX_PROMPT_CHARS,
@@ -147,11 +155,53 @@ const contextSchema = z.object({
     z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean().default(d.apiAccessLogs)),
     'true or false',
   ),
+  wafWebAcl: key(z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean().default(d.wafWebAcl)), 'true or false'),
+  // AWS WAF's rate-based rules take 10 to 2 000 000 000 requests per evaluation window.
+  wafRateLimit: key(z.preprocess(fromString, z.number().int().min(10).max(2_000_000_000).default(d.wafRateLimit)), 'an integer from 10 to 2000000000'),
   heartbeatMs: numberKey(d.heartbeatMs, { min: 1000, integer: true }),
   // AgentCore endpoint names: a letter, then letters, digits and underscores, up to 48 characters.
   agentQualifier: key(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,47}$/).default(d.agentQualifier), 'a runtime endpoint name'),
   maxPromptChars: numberKey(d.maxPromptChars, { min: 1, integer: true }),
 } satisfies Record<ContextKey, z.ZodType>)
+
+/**
+ * The values of each context key that takes one of a few (booleans, enums): with them, the stack
+ * combinations the app can synthesize (nag.test.ts runs cdk-nag on each). Found in the schema, so a
+ * choice added there is covered without further ado.
+ */
+export function contextChoices(): Partial<Record<ContextKey, readonly unknown[]>> {
+  const choices: Partial<Record<ContextKey, readonly unknown[]>> = {}
+  for (const [k, schema] of Object.entries(contextSchema.shape) as [ContextKey, z.ZodType][]) {
+    const values = finiteValues(schema)
+    if (values) choices[k] = values
+  }
+  return choices
+}
+
+function finiteValues(schema: z.core.$ZodType): unknown[] | undefined {
+  const def = schema._zod.def
+  switch (def.type) {
+    case 'boolean':
+      return [true, false]
+    case 'enum':
+      return Object.values((def as z.core.$ZodEnumDef).entries)
+    case 'literal':
+      return [...(def as z.core.$ZodLiteralDef<z.core.util.Literal>).values]
+    case 'pipe':
+      return finiteValues((def as z.core.$ZodPipeDef).out) ?? finiteValues((def as z.core.$ZodPipeDef).in)
+    case 'default':
+    case 'prefault':
+    case 'optional':
+    case 'nullable':
+      return finiteValues((def as z.core.$ZodDefaultDef).innerType)
+    case 'union': {
+      const parts = (def as z.core.$ZodUnionDef).options.map(finiteValues)
+      return parts.every((p) => p !== undefined) ? parts.flat() : undefined
+    }
+    default:
+      return undefined
+  }
+}
 
 function describeIssues(error: z.ZodError, context: Record<string, unknown>): string {
   const shape = contextSchema.shape as Record<string, z.ZodType>

@@ -132,8 +132,8 @@ describe('EdgeAgentChat stack (defaults)', () => {
   })
 
   describe('Lambda proxy', () => {
-    it('is an arm64 Node.js 22+ function with a 15 minute timeout and the runtime wiring in its env', () => {
-      expect(fn.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/)
+    it('is an arm64 function on the newest Node.js runtime (nodejs24.x) with a 15 minute timeout and the runtime wiring in its env', () => {
+      expect(fn.Runtime).toBe('nodejs24.x')
       expect(fn.Architectures).toEqual(['arm64'])
       expect(fn.Timeout).toBe(900)
       expect(fn.Handler).toBe(LAMBDA_HANDLER)
@@ -223,6 +223,20 @@ describe('EdgeAgentChat stack (defaults)', () => {
       })
     })
 
+    it.each(['invoke', 'cancel'])('POST /%s needs IAM authorization and a body that passes its model', (route) => {
+      const [resourceId] = Object.entries(s.template.findResources('AWS::ApiGateway::Resource')).find(([, r]) => r.Properties.PathPart === route)!
+      const method = Object.values(s.template.findResources('AWS::ApiGateway::Method')).find((m) => m.Properties.ResourceId.Ref === resourceId)!.Properties
+      expect(method.AuthorizationType).toBe('AWS_IAM')
+      const [validatorId, validator] = only(s.template, 'AWS::ApiGateway::RequestValidator')
+      expect(validator.Properties).toMatchObject({ ValidateRequestBody: true, ValidateRequestParameters: true })
+      expect(method.RequestValidatorId).toEqual({ Ref: validatorId })
+      const modelId = method.RequestModels['application/json'].Ref
+      const model = s.template.toJSON().Resources[modelId].Properties
+      expect(model.ContentType).toBe('application/json')
+      expect(model.Schema.required).toEqual(route === 'invoke' ? ['prompt'] : ['sessionId'])
+      if (route === 'invoke') expect(model.Schema.properties.prompt.maxLength).toBe(16_000)
+    })
+
     it('has no other methods', () => {
       const methods = Object.values(s.template.findResources('AWS::ApiGateway::Method'))
       expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(['POST', 'POST'])
@@ -265,6 +279,53 @@ describe('EdgeAgentChat stack (defaults)', () => {
     })
   })
 
+  describe("the Worker's IAM user", () => {
+    it('may invoke exactly POST invoke and POST cancel of the stage, nothing else; the stack makes no access key', () => {
+      const [userId, user] = only(s.template, 'AWS::IAM::User')
+      expect(user.Properties?.ManagedPolicyArns).toBeUndefined()
+      const policies = Object.values(s.template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Users) === JSON.stringify([{ Ref: userId }]))
+      expect(policies).toHaveLength(1)
+      const statements = policies[0].Properties.PolicyDocument.Statement
+      expect(statements).toHaveLength(1)
+      expect(statements[0].Action).toBe('execute-api:Invoke')
+      const stageId = only(s.template, 'AWS::ApiGateway::Stage')[0]
+      const arn = (route: string) => ({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: apiId }, '/', { Ref: stageId }, `/POST/${route}`]],
+      })
+      expect(asList(statements[0].Resource)).toEqual(expect.arrayContaining([arn('invoke'), arn('cancel')]))
+      expect(asList(statements[0].Resource)).toHaveLength(2)
+      s.template.resourceCountIs('AWS::IAM::AccessKey', 0)
+      s.template.resourceCountIs('AWS::SecretsManager::Secret', 0)
+      expect(s.template.findOutputs('WorkerUserName').WorkerUserName.Value).toEqual({ Ref: userId })
+    })
+  })
+
+  describe('stage logs and WAF', () => {
+    it('logs errors (never bodies) and JSON access lines, through an account role with an inline policy only', () => {
+      const [stageId, stage] = only(s.template, 'AWS::ApiGateway::Stage')
+      expect(stage.Properties.MethodSettings).toEqual([
+        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+      ])
+      const [accountId, account] = only(s.template, 'AWS::ApiGateway::Account')
+      const roleId = account.Properties.CloudWatchRoleArn['Fn::GetAtt'][0]
+      const role = s.template.toJSON().Resources[roleId].Properties
+      expect(role.ManagedPolicyArns).toBeUndefined()
+      expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'apigateway.amazonaws.com' })
+      expect(role.Policies[0].PolicyDocument.Statement[0].Action).not.toContain('logs:GetLogEvents')
+      // The execution log group exists, with a retention, before the stage starts writing to it.
+      const [groupId] = Object.entries(s.template.findResources('AWS::Logs::LogGroup')).find(([, g]) =>
+        JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+      )!
+      expect(s.template.toJSON().Resources[groupId].Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: apiId }, '/v1']] })
+      expect(stage.DependsOn).toEqual(expect.arrayContaining([accountId, groupId]))
+      expect(stageId).toBeDefined()
+    })
+
+    it('has no web ACL unless asked for', () => {
+      s.template.resourceCountIs('AWS::WAFv2::WebACL', 0)
+    })
+  })
+
   describe('least privilege and logs', () => {
     it('attaches no FullAccess (or any admin) managed policy and grants no wildcard actions', () => {
       for (const role of Object.values(s.template.findResources('AWS::IAM::Role'))) {
@@ -276,9 +337,9 @@ describe('EdgeAgentChat stack (defaults)', () => {
       }
     })
 
-    it('gives every log group a retention (Lambda, API access logs, agent runtime)', () => {
+    it('gives every log group a retention (Lambda, API execution and access logs, agent runtime)', () => {
       const groups = Object.entries(s.template.findResources('AWS::Logs::LogGroup'))
-      expect(groups).toHaveLength(3)
+      expect(groups).toHaveLength(4)
       for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30)
       s.template.hasResourceProperties('AWS::Logs::LogGroup', {
         LogGroupName: {
@@ -288,9 +349,9 @@ describe('EdgeAgentChat stack (defaults)', () => {
     })
   })
 
-  it('outputs the invoke URL, the upstream URL, the API key id and the runtime ARN', () => {
+  it('outputs the invoke URL, the upstream URL, the API key id, the Worker user and the runtime ARN', () => {
     const outputs = s.template.findOutputs('*')
-    expect(Object.keys(outputs).sort()).toEqual(['AgentRuntimeArn', 'ApiKeyId', 'InvokeUrl', 'UpstreamUrl'])
+    expect(Object.keys(outputs).sort()).toEqual(['AgentRuntimeArn', 'ApiKeyId', 'InvokeUrl', 'UpstreamUrl', 'WorkerUserName'])
     const stageId = only(s.template, 'AWS::ApiGateway::Stage')[0]
     const keyId = only(s.template, 'AWS::ApiGateway::ApiKey')[0]
     const url = (suffix: string) => ({
@@ -364,9 +425,30 @@ describe('EdgeAgentChat stack (configured through context)', () => {
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(7)
   })
 
-  it('without access logs leaves the account-level API Gateway role alone', () => {
+  it('without stage logs leaves the account-level API Gateway role alone', () => {
     s.template.resourceCountIs('AWS::ApiGateway::Account', 0)
-    expect(only(s.template, 'AWS::ApiGateway::Stage')[1].Properties.AccessLogSetting).toBeUndefined()
+    s.template.resourceCountIs('AWS::IAM::Role', 2)
+    const stage = only(s.template, 'AWS::ApiGateway::Stage')[1].Properties
+    expect(stage.AccessLogSetting).toBeUndefined()
+    expect(stage.MethodSettings).toEqual([expect.objectContaining({ LoggingLevel: 'OFF' })])
+  })
+})
+
+describe('EdgeAgentChat stack with the WAF web ACL (-c wafWebAcl=true)', () => {
+  it('puts a REGIONAL web ACL with a per-IP rate-based rule on the stage', () => {
+    const s = synthesize({ wafWebAcl: 'true', wafRateLimit: '500' })
+    const [aclId, acl] = only(s.template, 'AWS::WAFv2::WebACL')
+    expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } })
+    expect(acl.Properties.Rules).toEqual([
+      expect.objectContaining({
+        Action: { Block: {} },
+        Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+      }),
+    ])
+    const stageId = only(s.template, 'AWS::ApiGateway::Stage')[0]
+    const association = only(s.template, 'AWS::WAFv2::WebACLAssociation')[1].Properties
+    expect(association.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] })
+    expect(JSON.stringify(association.ResourceArn)).toContain(JSON.stringify({ Ref: stageId }))
   })
 })
 

@@ -4,6 +4,7 @@ import { AgentRuntime } from './agent-runtime'
 import type { EdgeAgentChatConfig } from './config'
 import { StreamingApi } from './streaming-api'
 import { StreamingProxy } from './streaming-proxy'
+import { WorkerPrincipal } from './worker-principal'
 
 export interface EdgeAgentChatStackProps extends StackProps {
   readonly config: EdgeAgentChatConfig
@@ -48,8 +49,12 @@ export class EdgeAgentChatStack extends Stack {
       throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
       quota: { limit: config.quotaLimit, period: config.quotaPeriod },
       logRetention: config.logRetention,
-      accessLogs: config.apiAccessLogs,
+      stageLogs: config.apiAccessLogs,
+      maxPromptChars: config.maxPromptChars,
+      webAcl: config.wafWebAcl ? { rateLimitPer5Min: config.wafRateLimit } : undefined,
     })
+
+    const worker = new WorkerPrincipal(this, 'Worker', { methods: api.methods })
 
     new CfnOutput(this, 'InvokeUrl', {
       description: 'Stage URL of the streaming API; routes: POST invoke, POST cancel',
@@ -62,6 +67,11 @@ export class EdgeAgentChatStack extends Stack {
     new CfnOutput(this, 'ApiKeyId', {
       description: 'API key id; its value: aws apigateway get-api-key --api-key <id> --include-value',
       value: api.apiKey.keyId,
+    })
+    new CfnOutput(this, 'WorkerUserName', {
+      description:
+        "The Worker's IAM user (execute-api:Invoke on POST invoke and cancel only); its key: aws iam create-access-key --user-name <name>",
+      value: worker.user.userName,
     })
     new CfnOutput(this, 'AgentRuntimeArn', {
       description: 'The AgentCore Runtime the Lambda invokes',

@@ -6,6 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
 import { lambdaBuildOptions } from '../lambda/bundle-options'
+import { acknowledgeNag, nagShown } from './nag'
 
 export interface StreamingProxyProps {
   /** The Lambda handler source (exports `handler`). */
@@ -57,12 +58,21 @@ export class StreamingProxy extends Construct {
         resources: [props.runtime.agentRuntimeArn, `${props.runtime.agentRuntimeArn}/*`],
       }),
     )
+    acknowledgeNag(
+      role,
+      `AwsSolutions-IAM5[Resource::${nagShown(this, props.runtime.agentRuntimeArn)}/*]`,
+      "InvokeAgentRuntime and StopRuntimeSession with a qualifier are authorized on the runtime's endpoint as well, whose " +
+        'ARN is the runtime ARN followed by /runtime-endpoint/<name> (AWS docs: service-authorization/latest/reference/' +
+        'list_amazonbedrockagentcore.html, resource type runtime-endpoint); "/*" covers this one runtime\'s endpoints only.',
+    )
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
       depsLockFilePath: props.depsLockFilePath,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The newest Node.js runtime Lambda offers (aws-cdk-lib 2.276 lists nodejs24.x as the newest;
+      // pinned rather than NODEJS_LATEST, which changes with the CDK version).
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       // One stream may last as long as API Gateway's streaming limit (15 min): the Lambda must not
@@ -94,3 +104,4 @@ export class StreamingProxy extends Construct {
     })
   }
 }
+

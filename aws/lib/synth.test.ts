@@ -51,7 +51,7 @@ describe('npm run synth (offline, no credentials, no Docker)', () => {
         'AWS::ApiGateway::UsagePlan',
       ]),
     )
-    expect(Object.keys(template.Outputs).sort()).toEqual(['AgentRuntimeArn', 'ApiKeyId', 'InvokeUrl', 'UpstreamUrl'])
+    expect(Object.keys(template.Outputs).sort()).toEqual(['AgentRuntimeArn', 'ApiKeyId', 'InvokeUrl', 'UpstreamUrl', 'WorkerUserName'])
   })
 
   it('stages the agent image source for an arm64 build at deploy time, without building it', () => {

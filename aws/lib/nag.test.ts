@@ -1,0 +1,95 @@
+/**
+ * cdk-nag's AwsSolutions pack (the checks AWS users run on a CDK app before deploying it) on every
+ * stack the app can synthesize: each combination of the context choices (config.ts contextChoices).
+ * Every finding is fixed or acknowledged in code with its reason (aws/lib/nag.ts); none may remain.
+ */
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { App, Validations } from 'aws-cdk-lib'
+import { AwsSolutionsChecks } from 'cdk-nag'
+import { afterAll, describe, expect, it } from 'vitest'
+import { addEdgeAgentChat } from './app'
+import { contextChoices, type ContextKey } from './config'
+import { PROJECT_PATHS } from './paths'
+
+const cdkJson = JSON.parse(readFileSync(join(PROJECT_PATHS.root, 'cdk.json'), 'utf8'))
+
+// Choices that set a property's value without changing which resources exist: checked at their
+// default only (each synthesis takes seconds).
+const PROPERTY_ONLY: ContextKey[] = ['quotaPeriod']
+
+function combinations(): Array<Record<string, unknown>> {
+  let combos: Array<Record<string, unknown>> = [{}]
+  for (const [key, values] of Object.entries(contextChoices())) {
+    if (PROPERTY_ONLY.includes(key as ContextKey)) continue
+    combos = combos.flatMap((c) => values!.map((v) => ({ ...c, [key]: v })))
+  }
+  return combos
+}
+
+interface Violation {
+  ruleName: string
+  violatingConstructs: Array<{ constructPath: string }>
+}
+
+const outdirs: string[] = []
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true })
+})
+
+/** Synthesizes with the AwsSolutions checks; returns what they report, and the app for a look at its metadata. */
+function nag(context: Record<string, unknown>): { violations: Violation[]; app: App } {
+  const outdir = mkdtempSync(join(tmpdir(), 'edge-agent-chat-nag-'))
+  outdirs.push(outdir)
+  // No Lambda bundling: cdk-nag reads the template, not the code.
+  const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } })
+  addEdgeAgentChat(app)
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
+  let failure: unknown
+  try {
+    app.synth()
+  } catch (err) {
+    failure = err
+  }
+  const report = join(outdir, 'validation-report.json')
+  if (!existsSync(report)) {
+    if (failure) throw failure
+    return { violations: [], app }
+  }
+  const parsed = JSON.parse(readFileSync(report, 'utf8')) as { pluginReports: Array<{ violations: Violation[] }> }
+  return { violations: parsed.pluginReports.flatMap((r) => r.violations), app }
+}
+
+const readable = (vs: Violation[]) => vs.map((v) => `${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)
+
+describe('cdk-nag AwsSolutions', () => {
+  const combos = combinations()
+
+  it('covers every combination of the context choices', () => {
+    expect(combos.length).toBe(
+      Object.entries(contextChoices())
+        .filter(([k]) => !PROPERTY_ONLY.includes(k as ContextKey))
+        .reduce((n, [, values]) => n * values!.length, 1),
+    )
+    expect(combos).toContainEqual(expect.objectContaining({ apiAccessLogs: false, wafWebAcl: true }))
+  })
+
+  it.each(combos.map((c) => [JSON.stringify(c), c]))('finds nothing unacknowledged with %s', (_, context) => {
+    const { violations, app } = nag(context)
+    expect(readable(violations)).toEqual([])
+
+    // Acknowledged one finding at a time (an IAM5 wildcard by its resource, never the whole rule),
+    // each with its reason and the evidence it rests on (an AWS documentation page, named).
+    const acknowledged = app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+    expect(acknowledged.length).toBeGreaterThan(0)
+    for (const [id, reason] of acknowledged) {
+      expect(id).toMatch(/^AwsSolutions::AwsSolutions-[A-Z]+\d+/)
+      if (id.includes('IAM5')) expect(id).toMatch(/IAM5\[Resource::.+\]$/)
+      expect(reason, id).toMatch(/\.html/)
+    }
+  })
+})

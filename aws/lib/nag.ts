@@ -1,0 +1,20 @@
+import { Stack, Validations } from 'aws-cdk-lib'
+import type { IConstruct } from 'constructs'
+
+/**
+ * Acknowledges one cdk-nag AwsSolutions finding on `construct` (and the resources under it), with the
+ * reason and its evidence. `rule` is the finding as cdk-nag names it: a rule (`AwsSolutions-APIG3`) or
+ * one finding of a rule that reports several (`AwsSolutions-IAM5[Resource::…]`); cdk-nag 3 matches
+ * each finding on its own, so nothing is acknowledged wholesale. The `AwsSolutions::` prefix names the
+ * validation plugin (aws-cdk-lib's Validations: ids without a plugin prefix mean annotations).
+ */
+export function acknowledgeNag(construct: IConstruct, rule: string, reason: string): void {
+  Validations.of(construct).acknowledge({ id: `AwsSolutions::${rule}`, reason })
+}
+
+/** A token as cdk-nag prints it in a finding: `<LogicalId.Attribute>` for a resource attribute. */
+export function nagShown(scope: IConstruct, token: string): string {
+  const resolved: unknown = Stack.of(scope).resolve(token)
+  const getAtt = (resolved as { 'Fn::GetAtt'?: [string, string] } | null)?.['Fn::GetAtt']
+  return getAtt ? `<${getAtt[0]}.${getAtt[1]}>` : String(resolved)
+}
