@@ -18,6 +18,11 @@ export default defineConfig({
           exclude: ['**/node_modules/**', 'bench/results/**', '**/dist/**', 'cdk.out/**', '**/*.python.test.ts', '**/.venv/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // bedrock-agentcore's BedrockAgentCoreApp (the agent, aws/agent/app.ts) passes Fastify the
+          // `disableRequestLogging` option that Fastify 5.12 deprecates (FSTDEP023): nothing of ours
+          // to change, and it printed on every agent start. package.json's dev, preview and agent
+          // scripts pass the same flag.
+          execArgv: ['--disable-warning=FSTDEP023'],
         },
       },
       'app/vitest.config.ts',

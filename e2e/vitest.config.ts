@@ -11,5 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 180_000,
+    // The agent's Fastify deprecation warning from bedrock-agentcore (see vitest.config.ts).
+    execArgv: ['--disable-warning=FSTDEP023'],
   },
 })

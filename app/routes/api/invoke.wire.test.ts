@@ -1,9 +1,12 @@
 /**
  * POST /api/invoke over a real connection to workerd (test-support/api-worker.ts): what a client
- * that sends slowly or too much sees. `SELF.fetch` (invoke.test.ts) has no socket to hold open.
+ * that sends slowly or too much sees (`SELF.fetch` in invoke.test.ts has no socket to hold open),
+ * and what it sees of an upstream that breaks (here because the edge test pool runs workerd with
+ * --verbose, which prints a stack trace for the lost connection the test provokes on purpose).
  */
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventStream } from '../../client/read-events'
 import { startApiWorker } from '../../../test-support/api-worker'
 import { startTestUpstream, testUpstreamVars, type TestUpstream } from '../../../test-support/test-upstream'
 
@@ -112,5 +115,32 @@ describe('a body over the byte limit', () => {
     } as RequestInit)
     expect(res.status).toBe(413)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large')
+  })
+})
+
+describe('an upstream stream that breaks', () => {
+  it("ends the client's stream without done, after the partial answer, with nothing of the upstream error", async () => {
+    // The relay is a native pipe (app/server/relay.ts): nothing can be appended once its source
+    // failed, so the client learns of the break from the missing done, as the page's reader reports it.
+    const res = await fetch(`${worker.url}/api/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'break:wire' }),
+    })
+    expect(res.status).toBe(200)
+    let text = ''
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true })
+    } catch {
+      // workerd passes the upstream's break on as a broken body: also an end without done.
+    }
+    const events = []
+    const parsed = eventStream(new Response(text).body!).getReader()
+    for (let r = await parsed.read(); !r.done; r = await parsed.read()) events.push(r.value)
+    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text'])
+    expect(events[2]!.data).toEqual({ text: 'partial' })
+    expect(text).not.toMatch(/event: done|reset|ECONN/)
   })
 })

@@ -31,12 +31,6 @@ describe('restUpstream.open', () => {
     expect((await seenWith(m))[0].sigv4).toBe('InvalidSignatureException')
   })
 
-  it('an unreachable upstream is 502 upstream_unreachable', async () => {
-    // Port 1 on loopback: nothing listens there, so the connection is refused.
-    const result = await restUpstream(config({ UPSTREAM_URL: 'http://127.0.0.1:1/v1/invoke' })).open({ prompt: 'x', sessionId: 's'.repeat(40) }, new AbortController().signal)
-    expect(result).toEqual({ ok: false, status: 502, code: 'upstream_unreachable', message: expect.any(String) })
-  })
-
   it('a wrong API key is 502 upstream_auth, and the key is what the upstream saw', async () => {
     const m = marker()
     const result = await restUpstream(config({ UPSTREAM_API_KEY: 'wrong' })).open({ prompt: `answer:${m}`, sessionId: 's'.repeat(40) }, new AbortController().signal)
