@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
 import { MODEL_INVOKE_ACTIONS, modelResourceArns } from './model-arns'
-import { acknowledgeNag } from './nag'
+import { acknowledgeNag, acknowledgeRoleDependsOn } from './nag'
 
 export interface AgentRuntimeProps {
   /** Directory with the agent's Dockerfile (the Docker build context). */
@@ -63,6 +63,7 @@ export class AgentRuntime extends Construct {
     )
 
     acknowledgeExecutionRoleWildcards(this.runtime, props.modelId)
+    acknowledgeRoleDependsOn(this.runtime)
 
     // AgentCore creates the DEFAULT endpoint's log group on the first invocation, without a
     // retention. Creating it here first, under the same name, gives it one and deletes it with the

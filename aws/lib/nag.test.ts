@@ -10,23 +10,11 @@ import { App, Validations } from 'aws-cdk-lib'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { afterAll, describe, expect, it } from 'vitest'
 import { addEdgeAgentChat } from './app'
+import { PROPERTY_ONLY_CHOICES, stackCombinations } from './combinations'
 import { contextChoices, type ContextKey } from './config'
 import { PROJECT_PATHS } from './paths'
 
 const cdkJson = JSON.parse(readFileSync(join(PROJECT_PATHS.root, 'cdk.json'), 'utf8'))
-
-// Choices that set a property's value without changing which resources exist: checked at their
-// default only (each synthesis takes seconds).
-const PROPERTY_ONLY: ContextKey[] = ['quotaPeriod']
-
-function combinations(): Array<Record<string, unknown>> {
-  let combos: Array<Record<string, unknown>> = [{}]
-  for (const [key, values] of Object.entries(contextChoices())) {
-    if (PROPERTY_ONLY.includes(key as ContextKey)) continue
-    combos = combos.flatMap((c) => values!.map((v) => ({ ...c, [key]: v })))
-  }
-  return combos
-}
 
 interface Violation {
   ruleName: string
@@ -64,12 +52,12 @@ function nag(context: Record<string, unknown>): { violations: Violation[]; app: 
 const readable = (vs: Violation[]) => vs.map((v) => `${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)
 
 describe('cdk-nag AwsSolutions', () => {
-  const combos = combinations()
+  const combos = stackCombinations()
 
   it('covers every combination of the context choices', () => {
     expect(combos.length).toBe(
       Object.entries(contextChoices())
-        .filter(([k]) => !PROPERTY_ONLY.includes(k as ContextKey))
+        .filter(([k]) => !PROPERTY_ONLY_CHOICES.includes(k as ContextKey))
         .reduce((n, [, values]) => n * values!.length, 1),
     )
     expect(combos).toContainEqual(expect.objectContaining({ apiAccessLogs: false, wafWebAcl: true }))

@@ -6,7 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
 import { lambdaBuildOptions } from '../lambda/bundle-options'
-import { acknowledgeNag, nagShown } from './nag'
+import { acknowledgeNag, acknowledgeRoleDependsOn, nagShown } from './nag'
 
 export interface StreamingProxyProps {
   /** The Lambda handler source (exports `handler`). */
@@ -102,6 +102,7 @@ export class StreamingProxy extends Construct {
         externalModules: [],
       },
     })
+    acknowledgeRoleDependsOn(this.function)
   }
 }
 
