@@ -16,7 +16,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import { readBody } from '../aws/local/read-body'
+import { buffer } from 'node:stream/consumers'
+import { drained } from '../aws/node/write-or-wait'
 import { encodeEvent, formatEvent, SSE_HEADERS } from '../protocol/events'
 
 export interface StreamSpec {
@@ -75,8 +76,8 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
   let requestSeq = 0
 
   const server: Server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, res) => {
-    readBody(req)
-      .then((bytes) => JSON.parse(bytes.toString() || '{}')) // 'too_large' cannot happen: no limit is set
+    buffer(req)
+      .then((bytes) => JSON.parse(bytes.toString() || '{}'))
       .then(
         (body) => route(req, res, body),
         () => json(res, 400, { error: { code: 'invalid_json', message: 'Body must be JSON.' } }),
@@ -142,7 +143,7 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
       seq++
       if (spec.intervalMs === 0) {
         if (!full.length) setImmediate(next)
-        else Promise.all(full.map((l) => new Promise((r) => l.res.once('drain', r).once('close', r)))).then(next)
+        else Promise.all(full.map((l) => drained(l.res))).then(next)
       } else {
         // An absolute schedule, so timer lateness does not accumulate.
         timer = setTimeout(next, Math.max(0, t0 + seq * spec.intervalMs - performance.now()))

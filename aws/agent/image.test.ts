@@ -1,5 +1,5 @@
 /**
- * What can be checked of the container image without a Docker engine: the Dockerfile's promises,
+ * What can be checked of the container image without a Docker engine: the Dockerfile's instructions,
  * that the image's package files install the very versions the tests run, and that the bundle built
  * from the Docker build context alone starts under plain node and serves the contract.
  */
@@ -8,37 +8,47 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { DockerfileParser, type Instruction } from 'dockerfile-ast'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from './config'
 import { invoke, newTestSessionId, ping, readAll } from './testing'
 
 const here = import.meta.dirname
 const root = join(here, '..', '..')
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'))
 
+/** The Dockerfile as instructions (dockerfile-ast), stage by stage: what Docker would read, not its text. */
+const dockerfile = DockerfileParser.parse(readFileSync(join(here, 'Dockerfile'), 'utf8'))
+const stages = dockerfile.getInstructions().reduce<Instruction[][]>((all, i) => (i.getKeyword() === 'FROM' ? [...all, [i]] : (all.at(-1)?.push(i), all)), [])
+const [buildStage, finalStage] = [stages[0] ?? [], stages.at(-1) ?? []]
+const argsOf = (stage: Instruction[], keyword: string) => stage.filter((i) => i.getKeyword() === keyword).map((i) => i.getArguments().map((a) => a.getValue()))
+/** The final stage's environment, as the container starts with it. */
+const imageEnv = Object.fromEntries(dockerfile.getENVs().filter((e) => finalStage.includes(e)).flatMap((e) => e.getProperties().map((p) => [p.getName(), p.getValue() ?? ''])))
+/** The final stage's CMD, exec form. */
+const imageCmd = (dockerfile.getCMDs().find((c) => finalStage.includes(c)) as unknown as { getJSONStrings(): Array<{ getJSONValue(): string }> } | undefined)
+  ?.getJSONStrings()
+  .map((s) => s.getJSONValue())
+
 describe('Dockerfile', () => {
-  const dockerfile = readFileSync(join(here, 'Dockerfile'), 'utf8')
-  const stages = dockerfile.split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM '))
-  const final = stages.at(-1) ?? ''
-
-  it('builds on Node 22 or later and runs on linux/arm64', () => {
-    for (const stage of stages) {
-      const image = /^FROM (?:--platform=\S+ )?node:(\d+)(\S*)/.exec(stage)
-      expect(Number(image?.[1])).toBeGreaterThanOrEqual(22)
+  it('builds on the builder\'s platform with Node 22 or later and runs on linux/arm64, the only architecture AgentCore runs', () => {
+    const froms = dockerfile.getFROMs()
+    expect(froms).toHaveLength(2)
+    for (const from of froms) {
+      expect(from.getImageName()).toBe('node')
+      expect(Number.parseInt(from.getImageTag() ?? '', 10)).toBeGreaterThanOrEqual(22)
     }
-    expect(final).toMatch(/^FROM --platform=linux\/arm64 node:/)
+    expect(froms.map((f) => f.getPlatformFlag()?.getValue())).toEqual(['$BUILDPLATFORM', 'linux/arm64'])
   })
 
-  it('listens on 0.0.0.0:8080 as AgentCore requires, as a non-root user', () => {
-    expect(final).toMatch(/^ENV .*\bAGENT_HOST=0\.0\.0\.0\b/m)
-    expect(final).toMatch(/^ENV .*\bPORT=8080\b/m)
-    expect(final).toMatch(/^EXPOSE 8080$/m)
-    expect(final).toMatch(/^USER node$/m)
-    expect(final).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m)
+  it('starts the agent where AgentCore calls it: its environment makes the agent\'s configuration 0.0.0.0:8080', () => {
+    expect(loadConfig(imageEnv)).toMatchObject({ host: '0.0.0.0', port: 8080, modelId: undefined })
+    expect(argsOf(finalStage, 'EXPOSE')).toEqual([[String(loadConfig(imageEnv).port)]])
   })
 
-  it('ships production dependencies only, and runs nothing on arm64 (no emulation needed)', () => {
-    expect(dockerfile).toMatch(/npm ci --omit=dev/)
-    expect(final).not.toMatch(/^RUN /m)
+  it('runs as a non-root user, with production dependencies only, and runs nothing on arm64 (no emulation needed)', () => {
+    expect(argsOf(finalStage, 'USER')).toEqual([['node']])
+    expect(argsOf(finalStage, 'RUN')).toEqual([])
+    expect(argsOf(buildStage, 'RUN').flat().join(' ')).toContain('npm ci --omit=dev')
   })
 })
 
@@ -81,20 +91,24 @@ describe('the bundle built from the Docker build context', () => {
   let url: string
 
   beforeAll(async () => {
-    // The build context as .dockerignore leaves it, minus what the Dockerfile does not COPY.
+    // The build context as .dockerignore leaves it, and of it what the build stage's COPY lines copy.
     context = mkdtempSync(join(tmpdir(), 'agent-image-'))
     const ignored = dockerignore(readFileSync(join(here, '.dockerignore'), 'utf8'))
+    const copies = dockerignore(argsOf(buildStage, 'COPY').flatMap((args) => args.slice(0, -1)).join('\n'))
     for (const file of readdirSync(here)) {
-      const copied = file === 'package.json' || file === 'package-lock.json' || file.endsWith('.ts')
-      if (copied && !ignored(file)) cpSync(join(here, file), join(context, file))
+      if (copies(file) && !ignored(file)) cpSync(join(here, file), join(context, file))
     }
     symlinkSync(join(root, 'node_modules'), join(context, 'node_modules'), 'dir')
     const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: context, encoding: 'utf8' })
     expect(build.status, build.stderr).toBe(0)
 
-    child = spawn(process.execPath, ['dist/main.js'], {
+    // The image's CMD with the image's environment; only the address is this machine's (a shared one:
+    // port 0, loopback), which the Dockerfile test above checks separately.
+    const [command, ...args] = imageCmd ?? []
+    expect(command).toBe('node')
+    child = spawn(process.execPath, args, {
       cwd: context,
-      env: { ...process.env, AGENT_MODEL_ID: '', AGENT_HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', OFFLINE_FIRST_TOKEN_MS: '0', OFFLINE_TOKENS_PER_SECOND: '0' },
+      env: { PATH: process.env.PATH, ...imageEnv, AGENT_HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', OFFLINE_FIRST_TOKEN_MS: '0', OFFLINE_TOKENS_PER_SECOND: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     for await (const line of createInterface({ input: child.stdout! })) {

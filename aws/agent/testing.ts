@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto'
 import { EventSourceParserStream } from 'eventsource-parser/stream'
 import { EVENT_TYPES, type EventType, type StreamEvent } from '../../protocol/events'
+import { RUNTIME_SESSION_HEADER } from '../local/agentcore/request'
 import type { RunningAgent } from './app'
 
-/** The header AgentCore's data plane passes the runtime session id in (not the edge's session header). */
-export const RUNTIME_SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id'
+export { RUNTIME_SESSION_HEADER }
 
 /** A session id AgentCore would accept (33–256 characters). */
 export function newTestSessionId(): string {

@@ -5,6 +5,7 @@
  */
 import type { Writable } from 'node:stream'
 import { encodeEvent, PING, SSE_HEADERS, type ErrorCode, type EventMap, type EventType } from '../../protocol/events'
+import { writeOrWait } from '../node/write-or-wait'
 import type { Transport } from './incoming'
 
 /** The stream the body goes to: behind a prelude (`http`), or the response stream itself (`raw`). */
@@ -71,7 +72,7 @@ export function openEventStream(responseStream: Writable, headers: Record<string
 
   const write = async (bytes: Uint8Array | string) => {
     if (gone || ended) return
-    if (!stream.write(bytes)) await drained(stream)
+    await writeOrWait(stream, bytes)
   }
   return {
     write: (type, data) => write(encodeEvent(type, data)),
@@ -104,18 +105,6 @@ function installRuntimeConnectionGuard(): void {
   process.on('unhandledRejection', (reason) => {
     if (typeof reason === 'object' && reason !== null && runtimeConnectionErrors.has(reason)) return
     throw reason
-  })
-}
-
-function drained(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off('drain', done)
-      stream.off('close', done)
-      resolve()
-    }
-    stream.on('drain', done)
-    stream.on('close', done)
   })
 }
 

@@ -73,7 +73,8 @@ describe('local cloud', () => {
 
   it('cancels a running answer through POST /v1/cancel: the agent turn ends cancelled', async () => {
     const session = 'cloud-cancel-session-' + 'y'.repeat(20)
-    const res = await invoke({ prompt: 'Write a long essay about rivers', sessionId: session })
+    // Long enough (15 s at 200 tokens/s) that the cancel, which may need a second Lambda environment started cold, comes first.
+    const res = await invoke({ prompt: 'Write a long essay about rivers words:3000', sessionId: session })
     const reader = res.body!.getReader()
     let seen = ''
     while (!seen.includes('event: text')) seen += new TextDecoder().decode((await reader.read()).value)

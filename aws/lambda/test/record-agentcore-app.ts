@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime'
+import { RUNTIME_SESSION_HEADER } from '../../local/agentcore/request'
 
 export async function recordAgentCoreApp(yields: unknown[], opts: { throwAfter?: boolean } = {}): Promise<Uint8Array> {
   const app = new BedrockAgentCoreApp({
@@ -27,7 +28,7 @@ export async function recordAgentCoreApp(yields: unknown[], opts: { throwAfter?:
       headers: {
         'content-type': 'application/json',
         accept: 'text/event-stream',
-        'x-amzn-bedrock-agentcore-runtime-session-id': 'session-0123456789-0123456789-0123456789',
+        [RUNTIME_SESSION_HEADER]: 'session-0123456789-0123456789-0123456789',
       },
       body: JSON.stringify({ prompt: 'hi' }),
     })

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Agent } from '@strands-agents/sdk'
 import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime'
+import { RUNTIME_SESSION_HEADER } from '../../local/agentcore/request'
 import { OfflineModel } from '../../agent/offline-model'
 import { createTools } from '../../agent/tools'
 import type { FixtureManifest, Recording } from '../fixtures/manifest'
@@ -45,7 +46,7 @@ async function record(handler: Handler, prompt: string): Promise<{ status: numbe
   try {
     const res = await fetch(`http://127.0.0.1:${fastify.server.address().port}/invocations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-amzn-bedrock-agentcore-runtime-session-id': 'fixture-ts-'.padEnd(40, '0') },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', [RUNTIME_SESSION_HEADER]: 'fixture-ts-'.padEnd(40, '0') },
       body: JSON.stringify({ prompt }),
     })
     return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) }

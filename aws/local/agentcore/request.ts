@@ -13,7 +13,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { AgentCoreError } from './errors'
 
-export const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id'
+/** The header AgentCore's data plane passes the runtime session id in (the edge's own is protocol/events.ts SESSION_HEADER). */
+export const RUNTIME_SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id'
 export const SERVICE = 'bedrock-agentcore'
 
 export type Operation = 'InvokeAgentRuntime' | 'StopRuntimeSession'
@@ -66,7 +67,7 @@ export function parseRequest(method: string | undefined, rawUrl: string, headers
     throw new AgentCoreError('ValidationException', `1 validation error detected: Value '${qualifier}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][a-zA-Z0-9_]{0,47}`)
   }
 
-  const raw = headers[SESSION_HEADER]
+  const raw = headers[RUNTIME_SESSION_HEADER]
   const sessionId = Array.isArray(raw) ? raw[0] : raw
   if (sessionId === undefined || sessionId === '') {
     throw new AgentCoreError('ValidationException', "1 validation error detected: Value at 'runtimeSessionId' failed to satisfy constraint: Member must not be null")

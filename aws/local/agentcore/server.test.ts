@@ -162,8 +162,8 @@ describe('AgentCore emulator with the AWS SDK client', () => {
     await it.next()
     // Destroying the SDK's response stream closes the connection, as a Lambda that stops reading would.
     ;(out.response as unknown as { destroy(): void }).destroy()
-    await waitFor(() => seen[0]?.closedEarly === true)
-    await waitFor(() => emu.events.some((e) => e.type === 'invoke-end' && e.how === 'caller-disconnected'))
+    await expect.poll(() => seen[0]?.closedEarly).toBe(true)
+    await expect.poll(() => emu.events.some((e) => e.type === 'invoke-end' && e.how === 'caller-disconnected')).toBe(true)
   })
 
   it('StopRuntimeSession ends the session: the agent request closes and the caller stream is cut', async () => {
@@ -176,7 +176,7 @@ describe('AgentCore emulator with the AWS SDK client', () => {
     expect(stopped.statusCode).toBe(200)
     expect(stopped.runtimeSessionId).toBe(session)
     await expect((async () => { for (;;) { const r = await it.next(); if (r.done) return 'ended' } })()).rejects.toThrow()
-    await waitFor(() => seen[0]?.closedEarly === true)
+    await expect.poll(() => seen[0]?.closedEarly).toBe(true)
     expect(emu.events).toContainEqual({ type: 'stop-session', sessionId: session, inFlight: 1 })
     // The session is gone now.
     await expect(client.send(new StopRuntimeSessionCommand({ agentRuntimeArn: ARN, runtimeSessionId: session }))).rejects.toMatchObject({
@@ -184,11 +184,3 @@ describe('AgentCore emulator with the AWS SDK client', () => {
     })
   })
 })
-
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { close, listen } from '../listen'
 import { readBody } from '../read-body'
-import { writeOrWait } from '../write'
+import { writeOrWait } from '../../node/write-or-wait'
 import { AgentCoreError } from './errors'
 import { parseRequest, type ParsedRequest } from './request'
 

@@ -19,7 +19,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { close, listen } from '../listen'
 import { readBody } from '../read-body'
-import { writeOrWait } from '../write'
+import { writeOrWait } from '../../node/write-or-wait'
 import type { LocalPrincipal } from '../sigv4/policy'
 import { GATEWAY_RESPONSES, gatewayResponseBody, type GatewayResponse } from './gateway-responses'
 import { checkIam } from './iam-auth'
@@ -90,42 +90,28 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
   // so the server never closes a socket just as a client sends the next request on it.
   server.keepAliveTimeout = 65_000
 
+  /** One request, in API Gateway's order: route, body, authorization, the integration, the stream. */
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = Date.now()
     const requestId = randomUUID()
     const url = new URL(req.url ?? '/', 'http://local')
-    const prefix = `/${api.stage}`
-    const path = url.pathname.startsWith(prefix + '/') ? url.pathname.slice(prefix.length) : undefined
-    const route = path === undefined ? undefined : routes.find((r) => r.path === path && r.method === req.method)
-    if (!route || path === undefined) {
+    const matched = matchRoute(url.pathname, req.method)
+    if (!matched) {
       req.resume()
       return sendGatewayResponse(res, GATEWAY_RESPONSES.MISSING_AUTHENTICATION_TOKEN, requestId)
     }
+    const { route, path } = matched
 
     const body = await readBody(req, limits.maxRequestBytes).catch(() => 'aborted' as const)
     if (body === 'too_large') return sendGatewayResponse(res, GATEWAY_RESPONSES.REQUEST_TOO_LARGE, requestId)
     if (body === 'aborted') return
 
-    // Authorization first, then the API key (API Gateway's order: the key only identifies a caller
-    // for its usage plan).
-    const iam =
-      route.authorizationType === 'AWS_IAM'
-        ? await checkIam({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body }, api, route, opts.principals ?? [])
-        : undefined
-    if (iam && !iam.ok) {
-      log(`${req.method} ${url.pathname} 403 (IAM: ${iam.response.errorType}) ${requestId}`)
-      return sendGatewayResponse(res, iam.response, requestId)
+    const caller = await authorize(req, route, body)
+    if (!caller.ok) {
+      log(`${req.method} ${url.pathname} 403 (${caller.why}) ${requestId}`)
+      return sendGatewayResponse(res, caller.response, requestId)
     }
 
-    const presentedKey = req.headers['x-api-key']
-    const apiKey = typeof presentedKey === 'string' ? presentedKey : null
-    const apiKeyId = apiKey !== null && Object.hasOwn(opts.apiKeys, apiKey) ? opts.apiKeys[apiKey] : null
-    if (route.apiKeyRequired && apiKeyId === null) {
-      log(`${req.method} ${url.pathname} 403 (API key ${apiKey === null ? 'missing' : 'invalid'}) ${requestId}`)
-      return sendGatewayResponse(res, GATEWAY_RESPONSES.INVALID_API_KEY, requestId)
-    }
-
-    const now = new Date(startedAt)
     const traceId = `Root=1-${Math.floor(startedAt / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
     const event = buildProxyEvent(api, {
       method: req.method ?? 'GET',
@@ -136,13 +122,13 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
       rawHeaders: req.rawHeaders,
       body,
       sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-      apiKey: route.apiKeyRequired ? apiKey : null,
-      apiKeyId: route.apiKeyRequired ? apiKeyId : null,
-      caller: iam?.ok ? iam.principal : undefined,
+      apiKey: route.apiKeyRequired ? caller.apiKey : null,
+      apiKeyId: route.apiKeyRequired ? caller.apiKeyId : null,
+      caller: caller.principal,
       requestId,
       extendedRequestId: randomBytes(6).toString('base64url'),
       traceId,
-      now,
+      now: new Date(startedAt),
     })
 
     // Disconnecting from the function (client gone, timeout, cut) is all API Gateway can do: the
@@ -156,48 +142,22 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
       }
     })
 
-    // Integration timeout: from the invocation to the function's metadata.
-    let timedOut = false
-    const integrationTimer = setTimeout(() => {
-      timedOut = true
-      integration.abort(new Error('integration timeout'))
-    }, limits.integrationTimeoutMs)
-    const timeoutSignal = new Promise<'timeout'>((resolve) => integration.signal.addEventListener('abort', () => resolve('timeout'), { once: true }))
-
-    let invocation!: LambdaInvocation
-    let head!: Awaited<ReturnType<typeof readPrelude>>
-    try {
-      const invoking = opts.invoke(event, { signal: integration.signal, traceId })
-      const started = await Promise.race([invoking, timeoutSignal])
-      if (started === 'timeout') {
-        // Whatever the function sends later goes nowhere.
-        invoking.then((late) => late.body.cancel().catch(() => {})).catch(() => {})
-        return finishEarly()
-      }
-      invocation = started
-      const got = await Promise.race([readPrelude(invocation.body), timeoutSignal])
-      if (got === 'timeout') {
-        invocation.body.cancel().catch(() => {})
-        return finishEarly()
-      }
-      head = got
-    } catch (err) {
-      clearTimeout(integrationTimer)
-      if (integration.signal.aborted) return finishEarly()
-      // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code."
-      outcome(`500 (Lambda rejected the invocation: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)})`)
-      return sendGatewayResponse(res, GATEWAY_RESPONSES.INVOKE_REJECTED, requestId)
-    }
-    clearTimeout(integrationTimer)
-
-    function finishEarly(): void {
-      clearTimeout(integrationTimer)
-      if (timedOut && !res.headersSent && !res.destroyed) {
+    const started = await integrate(event, integration, traceId)
+    if (started.kind === 'gone') return
+    if (started.kind === 'timeout') {
+      if (!res.headersSent && !res.destroyed) {
         outcome(`504 (no response within the ${limits.integrationTimeoutMs} ms integration timeout)`)
         sendGatewayResponse(res, GATEWAY_RESPONSES.INTEGRATION_TIMEOUT, requestId)
       }
+      return
     }
-
+    if (started.kind === 'rejected') {
+      // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code."
+      const err = started.error
+      outcome(`500 (Lambda rejected the invocation: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)})`)
+      return sendGatewayResponse(res, GATEWAY_RESPONSES.INVOKE_REJECTED, requestId)
+    }
+    const { invocation, head } = started
     if (!head.ok) {
       const result = await invocation.outcome
       if (!result.ok) outcome(`502 (function error before the first byte: ${result.errorType}: ${result.errorMessage})`)
@@ -208,6 +168,70 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
     res.writeHead(head.prelude.statusCode, responseHeaders(head.prelude, requestId, traceId))
     res.flushHeaders()
     await pump(head.rest, invocation, res, integration, limits, startedAt, outcome, head.prelude.statusCode)
+  }
+
+  /** The route a request path (under the stage) and method match, if any. */
+  function matchRoute(pathname: string, method: string | undefined) {
+    const prefix = `/${api.stage}`
+    const path = pathname.startsWith(prefix + '/') ? pathname.slice(prefix.length) : undefined
+    const route = path === undefined ? undefined : routes.find((r) => r.path === path && r.method === method)
+    return route && path !== undefined ? { route, path } : undefined
+  }
+
+  /**
+   * Authorization first, then the API key (API Gateway's order: the key only identifies a caller for
+   * its usage plan).
+   */
+  async function authorize(req: IncomingMessage, route: (typeof routes)[number], body: Buffer) {
+    const iam =
+      route.authorizationType === 'AWS_IAM'
+        ? await checkIam({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body }, api, route, opts.principals ?? [])
+        : undefined
+    if (iam && !iam.ok) return { ok: false as const, response: iam.response, why: `IAM: ${iam.response.errorType}` }
+    const presentedKey = req.headers['x-api-key']
+    const apiKey = typeof presentedKey === 'string' ? presentedKey : null
+    const apiKeyId = apiKey !== null && Object.hasOwn(opts.apiKeys, apiKey) ? opts.apiKeys[apiKey] : null
+    if (route.apiKeyRequired && apiKeyId === null) {
+      return { ok: false as const, response: GATEWAY_RESPONSES.INVALID_API_KEY, why: `API key ${apiKey === null ? 'missing' : 'invalid'}` }
+    }
+    return { ok: true as const, apiKey, apiKeyId, principal: iam?.ok ? iam.principal : undefined }
+  }
+
+  /**
+   * Invokes the function and waits for its metadata (the prelude) within the integration timeout:
+   * `gone` when the client left first, `rejected` when the invocation failed.
+   */
+  async function integrate(
+    event: unknown,
+    integration: AbortController,
+    traceId: string,
+  ): Promise<{ kind: 'started'; invocation: LambdaInvocation; head: Awaited<ReturnType<typeof readPrelude>> } | { kind: 'timeout' } | { kind: 'gone' } | { kind: 'rejected'; error: unknown }> {
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      integration.abort(new Error('integration timeout'))
+    }, limits.integrationTimeoutMs)
+    const aborted = new Promise<'aborted'>((resolve) => integration.signal.addEventListener('abort', () => resolve('aborted'), { once: true }))
+    const ended = () => (timedOut ? { kind: 'timeout' as const } : { kind: 'gone' as const })
+    try {
+      const invoking = opts.invoke(event, { signal: integration.signal, traceId })
+      const invocation = await Promise.race([invoking, aborted])
+      if (invocation === 'aborted') {
+        // Whatever the function sends later goes nowhere.
+        invoking.then((late) => late.body.cancel().catch(() => {})).catch(() => {})
+        return ended()
+      }
+      const head = await Promise.race([readPrelude(invocation.body), aborted])
+      if (head === 'aborted') {
+        invocation.body.cancel().catch(() => {})
+        return ended()
+      }
+      return { kind: 'started', invocation, head }
+    } catch (error) {
+      return integration.signal.aborted ? ended() : { kind: 'rejected', error }
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   const port = await listen(server, opts.port ?? 0, 'API Gateway emulator')

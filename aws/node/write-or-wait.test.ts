@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { expect, it } from 'vitest'
-import { writeOrWait } from './write'
+import { writeOrWait } from './write-or-wait'
 
 it('waits for the slow reader and leaves no drain/close listeners behind', async () => {
   const chunk = new Uint8Array(256 * 1024)
