@@ -115,3 +115,12 @@ describe('maxBodyBytes', () => {
     expect(maxBodyBytes(10)).toBe(10 * 12 + 4096)
   })
 })
+
+describe('replaces (edit, regenerate, retry)', () => {
+  it('is an optional prompt with the prompt limit, passed on as given', () => {
+    expect(validateInvoke({ prompt: 'new', replaces: 'old' })).toEqual({ ok: true, value: { prompt: 'new', replaces: 'old' } })
+    expect(validateInvoke({ prompt: 'new' })).toEqual({ ok: true, value: { prompt: 'new' } })
+    expect(validateInvoke({ prompt: 'new', replaces: 'x'.repeat(11) }, 10)).toMatchObject({ ok: false, status: 413, code: 'prompt_too_large' })
+    expect(validateInvoke({ prompt: 'new', replaces: 42 })).toMatchObject({ ok: false, status: 400, code: 'invalid_request' })
+  })
+})

@@ -35,6 +35,8 @@ export function maxBodyBytes(maxPromptChars: number): number {
 export interface InvokeRequest {
   prompt: string
   sessionId?: string
+  /** The prompt of the session's last exchange that this one replaces (edit, regenerate, retry). */
+  replaces?: string
 }
 
 /** Why a request was refused, as the HTTP status and the `{"error":{code,message}}` body say it. */
@@ -95,6 +97,9 @@ export function invokeRequestSchema(maxPromptChars: number = DEFAULT_MAX_PROMPT_
         .union([sessionIdSchema, z.literal('')], { error: SESSION_ID_MESSAGE })
         .nullish()
         .transform((id) => id || undefined),
+      // Edit, regenerate and retry: the prompt of the session's last exchange that this one replaces.
+      // The agent drops that exchange from its history if it is there (aws/agent/replace-exchange.ts).
+      replaces: promptSchema(maxPromptChars).optional(),
     },
     { error: 'The body must be a JSON object or form with a "prompt" field.' },
   )

@@ -3,14 +3,14 @@ import { endTime, startTime } from 'hono/timing'
 import { encodeEvent, SESSION_HEADER, SSE_HEADERS } from '../../protocol/events'
 import { errorResponse } from './errors'
 import { relay } from './relay'
-import { upstreamFor } from './upstream'
+import { upstreamFor, type InvokePayload } from './upstream'
 
 /**
  * Opens the upstream stream for a validated prompt and re-streams it to the client. When the client
  * goes away (tab closed, fetch aborted) the upstream request is aborted and the upstream is asked to
  * cancel the session's generation.
  */
-export async function relayAnswer(c: Context, input: { prompt: string; sessionId: string }): Promise<Response> {
+export async function relayAnswer(c: Context, input: InvokePayload): Promise<Response> {
   const upstream = upstreamFor(c.var.config)
   const { sessionId } = input
   const requestId = crypto.randomUUID()

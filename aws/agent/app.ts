@@ -26,6 +26,8 @@ export function invocationSchema(maxPromptChars: number) {
         .string()
         .refine((prompt) => prompt.trim() !== '', 'prompt must not be blank')
         .refine((prompt) => fitsPromptLimit(prompt, maxPromptChars), `prompt is limited to ${maxPromptChars} characters`),
+      // The prompt of the last exchange this one replaces (edit, regenerate, retry): see replace-exchange.ts.
+      replaces: z.string().optional(),
     }),
   ])
 }
@@ -54,7 +56,7 @@ export function createAgentApp(config: AgentConfig, model: Model = createModel(c
         const conversation = sessions.acquire(sessionId)
         // The framework's own task registry drives /ping: HealthyBusy while any turn generates.
         let task = 0
-        return startTurn(conversation, request.prompt, context.log, {
+        return startTurn(conversation, request.prompt, context.log, request.replaces, {
           started: () => (task = app.addAsyncTask('turn', { sessionId })),
           finished: () => {
             app.completeAsyncTask(task)

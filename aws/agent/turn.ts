@@ -12,6 +12,7 @@ import { Message, MaxTokensError, ModelThrottledError, TextBlock, type Agent } f
 // Type-only imports: erased from the bundle, so the image (built from aws/agent alone) does not need protocol/.
 import type { EventMap } from '../../protocol/events'
 import { toStopReason } from './stop-reason'
+import { dropLastExchange } from './replace-exchange'
 import { toolYield } from './tool-events'
 
 /** The protocol events the agent sends: text, tool, usage, error and done (the Lambda adds meta). */
@@ -182,6 +183,7 @@ export async function startTurn(
   conversation: Conversation,
   prompt: string,
   log: TurnLogger,
+  replaces: string | undefined,
   hooks?: TurnHooks,
 ): Promise<AsyncGenerator<AgentEvent, void, undefined>> {
   conversation.turn?.abandon()
@@ -190,6 +192,7 @@ export async function startTurn(
     if (!previous.cancelled) return sessionBusy()
     await previous.finished
   }
+  if (replaces !== undefined) dropLastExchange(conversation.agent, replaces)
   const turn = new Turn(conversation.agent, prompt, log, hooks)
   conversation.turn = turn
   return turn.events()

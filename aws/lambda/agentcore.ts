@@ -23,8 +23,8 @@ export interface AgentResponse {
 }
 
 /** Starts the agent's answer; resolves when AgentCore's response headers arrive (the body streams after). */
-export async function invokeAgent(config: AgentCoreConfig, sessionId: string, prompt: string, signal: AbortSignal): Promise<AgentResponse> {
-  const out = await invocation(config, sessionId, { prompt }, 'text/event-stream', signal)
+export async function invokeAgent(config: AgentCoreConfig, sessionId: string, prompt: string, signal: AbortSignal, replaces?: string): Promise<AgentResponse> {
+  const out = await invocation(config, sessionId, { prompt, ...(replaces !== undefined && { replaces }) }, 'text/event-stream', signal)
   if (!out.response) throw Object.assign(new Error('AgentCore returned no body'), { name: 'EmptyAgentResponse' })
   return { contentType: out.contentType ?? 'text/event-stream', body: out.response as unknown as AsyncIterable<Uint8Array> }
 }

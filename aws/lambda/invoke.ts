@@ -78,7 +78,7 @@ export async function relayAnswer(
 /** Calls the agent and relays its answer; resolves with the stop reason, throws what the call or the stream threw. */
 async function relayAgent(
   config: LambdaConfig,
-  { sessionId, prompt }: InvokeRequest & { sessionId: string },
+  { sessionId, prompt, replaces }: InvokeRequest & { sessionId: string },
   signal: AbortSignal,
   normalizer: AgentStreamNormalizer,
   emit: Emit,
@@ -86,7 +86,7 @@ async function relayAgent(
 ): Promise<StopReason> {
   let agent: AgentResponse
   try {
-    agent = await invokeAgent(config, sessionId, prompt, signal)
+    agent = await invokeAgent(config, sessionId, prompt, signal, replaces)
   } catch (err) {
     throw new AgentCallError(err, 'request')
   }

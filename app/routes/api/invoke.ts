@@ -21,8 +21,8 @@ export const POST = createRoute(
   limitPromptBody,
   validBody((config) => invokeRequestSchema(config.maxPromptChars)),
   (c) => {
-    const { prompt, sessionId = newSessionId() } = c.req.valid('json')
-    return relayAnswer(c, { prompt, sessionId })
+    const { prompt, sessionId = newSessionId(), replaces } = c.req.valid('json')
+    return relayAnswer(c, { prompt, sessionId, ...(replaces !== undefined && { replaces }) })
   },
 )
 

@@ -8,6 +8,8 @@ export { UPSTREAM_KINDS, type UpstreamKind } from '../../../protocol/upstream-ki
 export interface InvokePayload {
   prompt: string
   sessionId: string
+  /** The prompt of the last exchange this one replaces (edit, regenerate, retry). */
+  replaces?: string
 }
 
 /**
