@@ -44,6 +44,9 @@ const invokeBodies: unknown[] = [
   { prompt: 'hi', sessionId: 's'.repeat(257) },
   { prompt: 'hi', sessionId: `${'s'.repeat(33)}!` },
   { prompt: 'hi', sessionId: 42 },
+  { prompt: 'hi', replaces: 'earlier' },
+  { prompt: 'hi', replaces: 'x'.repeat(MAX + 1) },
+  { prompt: 'hi', replaces: 42 },
   ['hi'],
   'hi',
   null,
@@ -60,7 +63,7 @@ describe('request models (API Gateway request validation)', () => {
   })
 
   it('accepts and refuses something in each list (the comparisons above are not vacuous)', () => {
-    expect(invokeBodies.filter((b) => invokeModel(b)).length).toBe(8)
+    expect(invokeBodies.filter((b) => invokeModel(b)).length).toBe(9)
     expect(cancelBodies.filter((b) => cancelModel(b)).length).toBe(2)
   })
 })

@@ -28,6 +28,8 @@ export function invokeModelSchema(maxPromptChars: number): JsonSchema {
           { type: JsonSchemaType.NULL },
         ],
       },
+      // Edit, regenerate and retry: the prompt of the last exchange this one replaces, a prompt itself.
+      replaces: { type: JsonSchemaType.STRING, minLength: 1, maxLength: maxPromptChars, pattern: '\\S' },
     },
   }
 }
