@@ -26,7 +26,7 @@ import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from './lamb
 import { DEFAULTS as LAMBDA_DEFAULTS } from './lambda-runtime/lambda-env'
 import { assertPortFree } from './listen'
 import { functionArnOf } from './lambda-api/iam'
-import { localProxyEnv } from './proxy-env'
+import { LOCAL_PROXY_CREDENTIAL, localProxyEnv } from './proxy-env'
 import { startPythonAgent, type RunningPythonAgent } from './python/agent'
 import { newWorkerKeys, type WorkerKeys } from './worker-keys'
 
@@ -125,6 +125,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.push(() => agent.close())
 
     const agentCore = await startAgentCore({
+      // The Lambda's signatures are verified with its local credentials; its role's policy as the
+      // stack writes it (aws/lib/streaming-proxy.ts: invoke and stop sessions of this runtime).
+      principals: [
+        {
+          ...LOCAL_PROXY_CREDENTIAL,
+          allow: ['InvokeAgentRuntime', 'StopRuntimeSession'].flatMap((op) => [
+            { action: `bedrock-agentcore:${op}`, resource: LOCAL_AGENT_RUNTIME_ARN },
+            { action: `bedrock-agentcore:${op}`, resource: `${LOCAL_AGENT_RUNTIME_ARN}/*` },
+          ]),
+        },
+      ],
       port: ports.agentCore ?? 0,
       region: LOCAL_REGION,
       runtimes: { [LOCAL_AGENT_RUNTIME_ARN]: { url: agent.url } },

@@ -21,7 +21,9 @@ import { close, listen } from '../listen'
 import { readBody } from '../read-body'
 import { writeOrWait } from '../../node/write-or-wait'
 import { AgentCoreError } from './errors'
-import { parseRequest, type ParsedRequest } from './request'
+import { parseRequest, SERVICE, type ParsedRequest } from './request'
+import { authorize, type LocalPrincipal } from '../sigv4/policy'
+import { verifySigV4 } from '../sigv4/verify'
 
 export interface AgentRuntimeTarget {
   /** Base URL of the agent's container contract, e.g. http://127.0.0.1:8080. */
@@ -37,6 +39,12 @@ export interface AgentCoreOptions {
   runtimes: Record<string, AgentRuntimeTarget>
   /** Payload limit of InvokeAgentRuntime: 100 MB. */
   maxPayloadBytes?: number
+  /**
+   * The callers' keys and policies. When given, each request's SigV4 signature is verified for real
+   * (../sigv4/verify.ts) and the caller must be allowed `bedrock-agentcore:<Operation>` on the
+   * runtime; without, only the signature's form is checked (./request.ts).
+   */
+  principals?: readonly LocalPrincipal[]
   log?: (line: string) => void
 }
 
@@ -85,6 +93,14 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
   })
   server.requestTimeout = 0 // streams may last up to 60 minutes
 
+  async function checkCaller(req: IncomingMessage, body: Buffer, parsed: ParsedRequest, principals: readonly LocalPrincipal[]): Promise<void> {
+    const verdict = await verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', rawHeaders: req.rawHeaders, body }, { service: SERVICE, region, credentials: principals })
+    if (!verdict.ok) throw new AgentCoreError(verdict.errorType, verdict.message)
+    const principal = principals.find((p) => p.accessKeyId === verdict.credential.accessKeyId)!
+    const denied = authorize(principal, `${SERVICE}:${parsed.operation}`, parsed.runtimeArn)
+    if (denied) throw new AgentCoreError('AccessDeniedException', denied.message)
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const parsed = parseRequest(req.method, req.url ?? '/', req.headers, region)
     const target = opts.runtimes[parsed.runtimeArn]
@@ -94,6 +110,7 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
     }
     const body = await readBody(req, maxPayload)
     if (body === 'too_large') throw new AgentCoreError('ValidationException', `The payload exceeds the ${maxPayload} byte limit.`)
+    if (opts.principals) await checkCaller(req, body, parsed, opts.principals)
     if (parsed.operation === 'StopRuntimeSession') return stopSession(parsed, res, requestId)
     return invoke(parsed, target, req, res, body, requestId)
   }
