@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions'
 import Ajv from 'ajv-draft-04'
 import { describe, expect, it } from 'vitest'
 import { validateCancel, validateInvoke } from '../../protocol/request'
-import { cancelModelSchema, invokeModelSchema } from './request-models'
+import { cancelModelSchema, invokeModelSchema, toDraft4 } from './request-models'
 
 const MAX = 20
 
@@ -54,6 +54,12 @@ const invokeBodies: unknown[] = [
 const cancelBodies: unknown[] = [{ sessionId: session }, { sessionId: session, extra: 1 }, {}, { sessionId: '' }, { sessionId: 's'.repeat(32) }, { sessionId: null }, [], 'x']
 
 describe('request models (API Gateway request validation)', () => {
+  it('toDraft4 gives the models exactly as CDK writes them (what the local API Gateway validates with)', () => {
+    expect(toDraft4(invokeModelSchema(MAX))).toEqual(deployedSchema(invokeModelSchema(MAX)))
+    expect(toDraft4(cancelModelSchema())).toEqual(deployedSchema(cancelModelSchema()))
+    expect(toDraft4(cancelModelSchema())).toMatchObject({ $schema: 'http://json-schema.org/draft-04/schema#' })
+  })
+
   it.each(invokeBodies.map((b) => [JSON.stringify(b).slice(0, 60), b]))('invoke model and protocol agree on %s', (_, body) => {
     expect(invokeModel(body)).toBe(validateInvoke(body, MAX).ok)
   })

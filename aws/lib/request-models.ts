@@ -1,5 +1,4 @@
-import type { JsonSchema } from 'aws-cdk-lib/aws-apigateway'
-import { JsonSchemaType, JsonSchemaVersion } from 'aws-cdk-lib/aws-apigateway'
+import type { JsonSchema, JsonSchemaType, JsonSchemaVersion } from 'aws-cdk-lib/aws-apigateway'
 
 /**
  * The request bodies API Gateway validates before the Lambda runs (a request validator with these
@@ -9,39 +8,63 @@ import { JsonSchemaType, JsonSchemaVersion } from 'aws-cdk-lib/aws-apigateway'
  * for cancel a required session id. Extra members pass, as they do in the protocol's schemas (which
  * drop them). JSON Schema draft 4 counts a string's length in characters (code points), as the
  * protocol does. request-models.test.ts checks the models against the protocol's schemas.
+ *
+ * CDK's enums written as their values (type imports only): the local API Gateway emulator validates
+ * with these models too (toDraft4), without loading aws-cdk-lib.
  */
 const SESSION_ID = '^[A-Za-z0-9_-]{33,256}$'
+const DRAFT4 = 'http://json-schema.org/draft-04/schema#' as JsonSchemaVersion
+const OBJECT = 'object' as JsonSchemaType
+const STRING = 'string' as JsonSchemaType
+const NULL = 'null' as JsonSchemaType
 
 export function invokeModelSchema(maxPromptChars: number): JsonSchema {
   return {
-    schema: JsonSchemaVersion.DRAFT4,
+    schema: DRAFT4,
     title: 'InvokeRequest',
-    type: JsonSchemaType.OBJECT,
+    type: OBJECT,
     required: ['prompt'],
     properties: {
       // `\S`: blank prompts are refused, as the protocol refuses them.
-      prompt: { type: JsonSchemaType.STRING, minLength: 1, maxLength: maxPromptChars, pattern: '\\S' },
+      prompt: { type: STRING, minLength: 1, maxLength: maxPromptChars, pattern: '\\S' },
       sessionId: {
         oneOf: [
-          { type: JsonSchemaType.STRING, pattern: SESSION_ID },
-          { type: JsonSchemaType.STRING, maxLength: 0 },
-          { type: JsonSchemaType.NULL },
+          { type: STRING, pattern: SESSION_ID },
+          { type: STRING, maxLength: 0 },
+          { type: NULL },
         ],
       },
       // Edit, regenerate and retry: the prompt of the last exchange this one replaces, a prompt itself.
-      replaces: { type: JsonSchemaType.STRING, minLength: 1, maxLength: maxPromptChars, pattern: '\\S' },
+      replaces: { type: STRING, minLength: 1, maxLength: maxPromptChars, pattern: '\\S' },
     },
   }
 }
 
 export function cancelModelSchema(): JsonSchema {
   return {
-    schema: JsonSchemaVersion.DRAFT4,
+    schema: DRAFT4,
     title: 'CancelRequest',
-    type: JsonSchemaType.OBJECT,
+    type: OBJECT,
     required: ['sessionId'],
     properties: {
-      sessionId: { type: JsonSchemaType.STRING, pattern: SESSION_ID },
+      sessionId: { type: STRING, pattern: SESSION_ID },
     },
   }
+}
+
+// CDK's JsonSchema spells JSON Schema's `$`-keywords without the `$` (aws-cdk-lib/aws-apigateway's
+// JsonSchemaMapper restores them when it writes the model).
+const DOLLAR_KEYWORDS = new Set(['schema', 'ref', 'id'])
+const SUBSCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', 'dependencies'])
+
+/** A model as API Gateway stores it: JSON Schema draft 4 (request-models.test.ts compares it with CDK's output). */
+export function toDraft4(schema: JsonSchema): Record<string, unknown> {
+  const convert = (value: unknown, inMap: boolean): unknown => {
+    if (Array.isArray(value)) return value.map((v) => convert(v, false))
+    if (value === null || typeof value !== 'object') return value
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [inMap || !DOLLAR_KEYWORDS.has(k) ? k : `$${k}`, convert(v, !inMap && SUBSCHEMA_MAPS.has(k))]),
+    )
+  }
+  return convert(schema, false) as Record<string, unknown>
 }

@@ -56,6 +56,13 @@ describe('local cloud', () => {
     expect(cloud.lambda.stats().invocations).toBe(before)
   })
 
+  it('refuses a body the API model refuses (a blank prompt) with 400 before the Lambda runs', async () => {
+    const before = cloud.lambda.stats().invocations
+    const res = await invoke({ prompt: '   ', sessionId: SESSION })
+    expect([res.status, await res.json()]).toEqual([400, { message: 'Invalid request body' }])
+    expect(cloud.lambda.stats().invocations).toBe(before)
+  })
+
   it('refuses an unsigned request (IAM authorization) before the Lambda runs, API key or not', async () => {
     const before = cloud.lambda.stats().invocations
     const res = await fetch(cloud.invokeUrl, {

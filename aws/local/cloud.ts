@@ -27,6 +27,8 @@ import { DEFAULTS as LAMBDA_DEFAULTS } from './lambda-runtime/lambda-env'
 import { assertPortFree } from './listen'
 import { functionArnOf } from './lambda-api/iam'
 import { LOCAL_PROXY_CREDENTIAL, localProxyEnv } from './proxy-env'
+import { DEFAULT_MAX_PROMPT_CHARS } from '../../protocol/request'
+import { cancelModelSchema, invokeModelSchema, toDraft4 } from '../lib/request-models'
 import { startPythonAgent, type RunningPythonAgent } from './python/agent'
 import { newWorkerKeys, type WorkerKeys } from './worker-keys'
 
@@ -157,14 +159,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.push(() => lambda.stop())
 
     const api = { ...DEFAULT_API, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, stage: STAGE }
+    // The stack gives the invoke model the same limit as the Lambda (aws/lib/config.ts maxPromptChars).
+    const maxPromptChars = Number(options.lambdaEnv?.MAX_PROMPT_CHARS ?? DEFAULT_MAX_PROMPT_CHARS)
     const apiGateway = await startApiGateway({
       port: ports.apiGateway ?? 0,
       api,
-      // The stack's routes (aws/lib/streaming-api.ts): IAM authorization and the API key on both,
+      // The stack's routes (aws/lib/streaming-api.ts): IAM authorization, the API key and the request
+      // models (aws/lib/request-models.ts) on both,
       // and the Worker's user may invoke exactly these two methods (aws/lib/worker-principal.ts).
       routes: [
-        { method: 'POST', path: '/invoke', apiKeyRequired: true, authorizationType: 'AWS_IAM' },
-        { method: 'POST', path: '/cancel', apiKeyRequired: true, authorizationType: 'AWS_IAM' },
+        { method: 'POST', path: '/invoke', apiKeyRequired: true, authorizationType: 'AWS_IAM', requestModels: { 'application/json': toDraft4(invokeModelSchema(maxPromptChars)) } },
+        { method: 'POST', path: '/cancel', apiKeyRequired: true, authorizationType: 'AWS_IAM', requestModels: { 'application/json': toDraft4(cancelModelSchema()) } },
       ],
       apiKeys: { [apiKey]: 'local-api-key' },
       principals: [

@@ -4,8 +4,8 @@
  *
  * Per request: match the route (else 403 Missing Authentication Token), read the body, check the
  * SigV4 signature and the caller's `execute-api:Invoke` permission on methods with IAM authorization
- * (else 403 as API Gateway words it: ./iam-auth.ts), check `x-api-key` (else 403 Forbidden), build
- * the proxy event, invoke the function in streaming mode, wait for the metadata
+ * (else 403 as API Gateway words it: ./iam-auth.ts), check `x-api-key` (else 403 Forbidden), validate
+ * the body against the method's model (else 400: ./request-validation.ts), build the proxy event, invoke the function in streaming mode, wait for the metadata
  * (integration timeout → 504), send status and headers, then stream the payload as it arrives with
  * the idle timeout and the 15-minute cap. A rejected invocation (throttling) gives 500, a function
  * error or an invalid response before the metadata 502 (AWS Lambda docs: services-apigateway-
@@ -23,6 +23,7 @@ import { writeOrWait } from '../../node/write-or-wait'
 import type { LocalPrincipal } from '../sigv4/policy'
 import { GATEWAY_RESPONSES, gatewayResponseBody, type GatewayResponse } from './gateway-responses'
 import { checkIam } from './iam-auth'
+import { bodyValidator, type RequestModels } from './request-validation'
 import { DEFAULT_LIMITS, type ApiGatewayLimits } from './limits'
 import { readPrelude, type Prelude } from './prelude'
 import { buildProxyEvent, type RestApiIdentity } from './proxy-event'
@@ -39,6 +40,8 @@ export interface Route {
   apiKeyRequired: boolean
   /** The method's authorization (CloudFormation `AuthorizationType`); AWS_IAM needs SigV4. Default NONE. */
   authorizationType?: 'NONE' | 'AWS_IAM'
+  /** Body validation: content type → JSON schema model (./request-validation.ts). Default none. */
+  requestModels?: RequestModels
 }
 
 export interface ApiGatewayOptions {
@@ -74,7 +77,11 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
   const api: RestApiIdentity = { ...DEFAULT_API, ...opts.api }
   const limits: ApiGatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits }
   const log = opts.log ?? (() => {})
-  const routes = opts.routes.map((r, i) => ({ ...r, resourceId: `res${i.toString(36).padStart(3, '0')}` }))
+  const routes = opts.routes.map((r, i) => ({
+    ...r,
+    resourceId: `res${i.toString(36).padStart(3, '0')}`,
+    validateBody: r.requestModels ? bodyValidator(r.requestModels) : undefined,
+  }))
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -110,6 +117,13 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
     if (!caller.ok) {
       log(`${req.method} ${url.pathname} 403 (${caller.why}) ${requestId}`)
       return sendGatewayResponse(res, caller.response, requestId)
+    }
+
+    // Request validation comes after authorization and the API key, before the integration.
+    const invalid = route.validateBody?.(req.headers['content-type'], body)
+    if (invalid) {
+      log(`${req.method} ${url.pathname} 400 (request body fails the model) ${requestId}`)
+      return sendGatewayResponse(res, invalid, requestId)
     }
 
     const traceId = `Root=1-${Math.floor(startedAt / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
