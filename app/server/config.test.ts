@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
-import { ConfigError, configOf, defaultCancelUrl, readConfig } from './config'
+import { env } from 'cloudflare:test'
+import { describe, expect, inject, it } from 'vitest'
+import { ConfigError, configOf, defaultCancelUrl, readConfig, WORKER_VAR_NAMES } from './config'
 
 /** The least a rest Worker needs: where to send, the API key, the keys it signs with. */
 const VALID = { UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', UPSTREAM_AWS_ACCESS_KEY_ID: 'AKID', UPSTREAM_AWS_SECRET_ACCESS_KEY: 'secret' }
@@ -78,5 +79,17 @@ describe('readConfig', () => {
     expect(readConfig({ ...VALID, UPSTREAM_LAMBDA_ENDPOINT: 'http://127.0.0.1:9/' }).lambdaEndpoint).toBe(
       'http://127.0.0.1:9',
     )
+  })
+})
+
+describe("the tests' Worker", () => {
+  it("gets every var from wrangler.toml or the test setup, none from a developer's .dev.vars", () => {
+    // app/vitest.config.ts sets these; the rest come from wrangler.toml or are empty.
+    const fromTest = ['UPSTREAM_URL', 'UPSTREAM_API_KEY', 'UPSTREAM_AWS_ACCESS_KEY_ID', 'UPSTREAM_AWS_SECRET_ACCESS_KEY', 'UPSTREAM_AWS_REGION', 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS']
+    const fromToml = inject('workerVarsFromToml')
+    const bindings = env as unknown as Record<string, string | undefined>
+    for (const name of WORKER_VAR_NAMES.filter((n) => !fromTest.includes(n))) expect(`${name}=${bindings[name]}`).toBe(`${name}=${fromToml[name]}`)
+    expect(fromToml.MAX_PROMPT_CHARS).toBe('16000')
+    expect(bindings.UPSTREAM_KIND).toBe('')
   })
 })

@@ -41,25 +41,29 @@ const optionalText = z.string().optional()
  * A bad value, or one the chosen UPSTREAM_KIND needs and lacks, is an error naming the variable,
  * never a silent default.
  */
-export const workerConfigSchema = z
-  .object({
-    UPSTREAM_KIND: z
-      .union([z.literal(''), z.enum(UPSTREAM_KINDS)], { error: `must be one of ${UPSTREAM_KINDS.join(', ')}` })
-      .optional()
-      .transform((kind): UpstreamKind => kind || 'rest'),
-    UPSTREAM_URL: z.union([z.literal(''), httpUrl]).optional(),
-    UPSTREAM_CANCEL_URL: z.union([z.literal(''), httpUrl]).optional(),
-    UPSTREAM_API_KEY: optionalText,
-    MAX_PROMPT_CHARS: positiveInt(DEFAULT_MAX_PROMPT_CHARS),
-    UPSTREAM_FIRST_BYTE_TIMEOUT_MS: positiveInt(DEFAULT_FIRST_BYTE_TIMEOUT_MS),
-    REQUEST_BODY_TIMEOUT_MS: positiveInt(DEFAULT_REQUEST_BODY_TIMEOUT_MS),
-    UPSTREAM_AWS_ACCESS_KEY_ID: optionalText,
-    UPSTREAM_AWS_SECRET_ACCESS_KEY: optionalText,
-    UPSTREAM_AWS_SESSION_TOKEN: optionalText,
-    UPSTREAM_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'must be an AWS region such as us-east-1' }).or(z.literal('')).optional(),
-    UPSTREAM_LAMBDA_FUNCTION: optionalText,
-    UPSTREAM_LAMBDA_ENDPOINT: z.union([z.literal(''), httpUrl]).optional(),
-  })
+const workerVars = z.object({
+  UPSTREAM_KIND: z
+    .union([z.literal(''), z.enum(UPSTREAM_KINDS)], { error: `must be one of ${UPSTREAM_KINDS.join(', ')}` })
+    .optional()
+    .transform((kind): UpstreamKind => kind || 'rest'),
+  UPSTREAM_URL: z.union([z.literal(''), httpUrl]).optional(),
+  UPSTREAM_CANCEL_URL: z.union([z.literal(''), httpUrl]).optional(),
+  UPSTREAM_API_KEY: optionalText,
+  MAX_PROMPT_CHARS: positiveInt(DEFAULT_MAX_PROMPT_CHARS),
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: positiveInt(DEFAULT_FIRST_BYTE_TIMEOUT_MS),
+  REQUEST_BODY_TIMEOUT_MS: positiveInt(DEFAULT_REQUEST_BODY_TIMEOUT_MS),
+  UPSTREAM_AWS_ACCESS_KEY_ID: optionalText,
+  UPSTREAM_AWS_SECRET_ACCESS_KEY: optionalText,
+  UPSTREAM_AWS_SESSION_TOKEN: optionalText,
+  UPSTREAM_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'must be an AWS region such as us-east-1' }).or(z.literal('')).optional(),
+  UPSTREAM_LAMBDA_FUNCTION: optionalText,
+  UPSTREAM_LAMBDA_ENDPOINT: z.union([z.literal(''), httpUrl]).optional(),
+})
+
+/** The names of every var and secret the Worker reads. */
+export const WORKER_VAR_NAMES = workerVars.keyof().options
+
+export const workerConfigSchema = workerVars
   .superRefine((v, ctx) => {
     const need = (name: keyof typeof v, why: string) => {
       if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is not set (${why})` })

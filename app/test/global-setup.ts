@@ -5,6 +5,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     upstreamUrl: string
     upstreamApiKey: string
+    /** Every var the Worker reads, with wrangler.toml's value or '' (app/vitest.config.ts). */
+    workerVarsFromToml: Record<string, string>
   }
 }
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { planDevVars, wranglerUpstreamUrl } from './dev-vars'
+import { planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-vars'
 
 const LOCAL = 'http://127.0.0.1:8788/v1/invoke'
 let dir: string
@@ -65,5 +65,17 @@ describe('wranglerUpstreamUrl', () => {
     writeFileSync(path, '[vars]\nUPSTREAM_URL = "http://127.0.0.1:8788/v1/invoke"\n')
     expect(wranglerUpstreamUrl(path)).toBe('http://127.0.0.1:8788/v1/invoke')
     expect(wranglerUpstreamUrl(join(dir, 'missing.toml'))).toBeUndefined()
+  })
+})
+
+describe('writeLocalUpstreamVars', () => {
+  it("writes this run's upstream URLs to an owner-only file of their own, to be read after .dev.vars", () => {
+    const path = writeLocalUpstreamVars({ invokeUrl: 'http://127.0.0.1:5201/v1/invoke', cancelUrl: 'http://127.0.0.1:5201/v1/cancel' })
+    try {
+      expect(readFileSync(path, 'utf8')).toBe('UPSTREAM_URL=http://127.0.0.1:5201/v1/invoke\nUPSTREAM_CANCEL_URL=http://127.0.0.1:5201/v1/cancel\n')
+      expect(statSync(path).mode & 0o077).toBe(0)
+    } finally {
+      rmSync(dirname(path), { recursive: true, force: true })
+    }
   })
 })

@@ -5,7 +5,9 @@
  * (adding local AWS keys to a local file that predates them).
  */
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseEnv } from 'node:util'
 import { newWorkerKeys, type WorkerKeys } from './worker-keys'
 
@@ -82,4 +84,17 @@ function localPort(url: string): { local: boolean; port: number | undefined } {
 export function wranglerUpstreamUrl(wranglerTomlPath: string): string | undefined {
   if (!existsSync(wranglerTomlPath)) return undefined
   return /^\s*UPSTREAM_URL\s*=\s*"([^"]*)"/m.exec(readFileSync(wranglerTomlPath, 'utf8'))?.[1]
+}
+
+/**
+ * The vars that point the Worker at this run's local cloud, in a file of their own (a fresh temporary
+ * folder, owner-only), to be read after .dev.vars: the dev server and `wrangler dev` read the files
+ * they are given in order, later values winning (vite.config.ts EDGE_DEV_VARS_FILES, `--env-file`).
+ * So a LOCAL_API_PORT that differs from a .dev.vars written by an earlier run is honoured without
+ * rewriting the developer's file.
+ */
+export function writeLocalUpstreamVars(urls: { invokeUrl: string; cancelUrl: string }): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'edge-dev-vars-')), 'local-upstream.vars')
+  writeFileSync(path, `UPSTREAM_URL=${urls.invokeUrl}\nUPSTREAM_CANCEL_URL=${urls.cancelUrl}\n`, { mode: 0o600 })
+  return path
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { parseEnv } from 'node:util'
 import { AwsClient } from 'aws4fetch'
 import { afterAll, describe, expect, it } from 'vitest'
+import { planDevVars } from './dev-vars'
 import { assertPortFree, close, listen } from './listen'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -88,6 +89,40 @@ describe('npm run dev', () => {
     expect(dev.output()).toContain('stopped.')
     // Every server is gone: its ports can be bound again.
     for (const port of [web, api, agentCore, agent]) await assertPortFree(port, 'after Ctrl-C')
+  })
+
+  it('honours a changed LOCAL_API_PORT when .dev.vars exists from an earlier run on another port, and the app reads that file', async () => {
+    const [web, earlier, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()])
+    const devVars = join(dir, 'earlier.dev.vars')
+    // The file an earlier run wrote, for its port.
+    planDevVars(devVars, `http://127.0.0.1:${earlier}/v1/invoke`)
+    const before = readFileSync(devVars, 'utf8')
+    const dev = startDev({
+      LOCAL_DEV_VARS_PATH: devVars,
+      DEV_PORT: String(web),
+      LOCAL_API_PORT: String(api),
+      LOCAL_AGENTCORE_PORT: String(agentCore),
+      LOCAL_AGENT_PORT: String(agent),
+    })
+    try {
+      await dev.waitFor('Ctrl-C stops everything', 90_000)
+      expect(dev.output()).toContain(`POST http://127.0.0.1:${api}/v1/invoke`)
+      // A chat through the dev server: the Worker signs with the file's keys and calls this run's port.
+      const res = await fetch(`http://127.0.0.1:${web}/api/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'hi' }),
+      })
+      expect(res.status).toBe(200)
+      const text = await res.text()
+      expect(text).toContain('event: done')
+      expect(text).not.toContain('event: error')
+      expect(readFileSync(devVars, 'utf8')).toBe(before)
+    } finally {
+      dev.child.kill('SIGINT')
+    }
+    expect(await dev.exited).toBe(0)
+    await assertPortFree(earlier, 'the earlier run\'s port stays unused')
   })
 
   it('stops with a message naming a busy port', async () => {

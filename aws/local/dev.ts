@@ -13,11 +13,12 @@
  * - Ctrl-C (SIGINT) or SIGTERM stops everything; if a child dies, everything stops with exit code 1.
  * - Nothing reaches the network: offline model; wrangler's metrics, cf fetch and update check off.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
+import { delimiter, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChild, run, stopChild, waitForHttp, type Child } from './children'
 import { startLocalCloud, STAGE, type AgentRuntimeKind } from './cloud'
-import { planDevVars, wranglerUpstreamUrl } from './dev-vars'
+import { planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-vars'
 import { limitsFromEnv } from './api-gateway/limits'
 import { PortBusyError, LOCAL_HOST, assertPortFree } from './listen'
 import { ensurePythonEnv, PythonSetupError } from './python/env'
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
   const webPort = portFromEnv('DEV_PORT', preview ? 8787 : 5173)
   const defaultApiPort = portFromEnv('LOCAL_API_PORT', 8788)
   const defaultUrl = `http://${LOCAL_HOST}:${defaultApiPort}/${STAGE}/invoke`
-  // LOCAL_DEV_VARS_PATH exists for dev.test.ts; the Worker itself always reads ./.dev.vars.
+  // LOCAL_DEV_VARS_PATH exists for dev.test.ts: the Worker then reads that file instead of ./.dev.vars.
   const devVarsPath = process.env.LOCAL_DEV_VARS_PATH || `${ROOT}.dev.vars`
   const devVars = planDevVars(devVarsPath, defaultUrl, wranglerUpstreamUrl(`${ROOT}wrangler.toml`))
 
@@ -77,7 +78,8 @@ async function main(): Promise<number> {
   const cloud = await startLocalCloud({
     agentRuntime,
     ports: {
-      apiGateway: devVars.local ? devVars.port : defaultApiPort,
+      // A LOCAL_API_PORT given now wins over the port a .dev.vars of an earlier run names.
+      apiGateway: devVars.local && !process.env.LOCAL_API_PORT ? devVars.port : defaultApiPort,
       agentCore: portFromEnv('LOCAL_AGENTCORE_PORT', 8789),
       agent: portFromEnv('LOCAL_AGENT_PORT', 8790),
     },
@@ -93,8 +95,13 @@ async function main(): Promise<number> {
   const versions = 'versions' in cloud.agent ? ` — bedrock-agentcore ${cloud.agent.versions['bedrock-agentcore']}, strands-agents ${cloud.agent.versions['strands-agents']}` : ''
   say(`    agent        ${cloud.agentUrl}   ${AGENT_LABELS[agentRuntime]}, offline model${versions}`)
 
+  // The Worker reads .dev.vars, then (local cloud only) this run's upstream URLs, which win.
+  const workerVarsFiles = devVars.local ? [devVarsPath, writeLocalUpstreamVars(cloud)] : [devVarsPath]
+  if (workerVarsFiles[1]) process.once('exit', () => rmSync(dirname(workerVarsFiles[1]!), { recursive: true, force: true }))
+  if (devVars.local && devVars.upstreamUrl !== cloud.invokeUrl) say(`  .dev.vars names ${devVars.upstreamUrl}; the app uses this run's ${cloud.invokeUrl}`)
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    EDGE_DEV_VARS_FILES: workerVarsFiles.join(delimiter),
     WRANGLER_SEND_METRICS: 'false',
     CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     // wrangler's banner asks the npm registry for a newer version; the banner is all it adds.
@@ -113,7 +120,16 @@ async function main(): Promise<number> {
     ? startChild(
         'wrangler dev',
         process.execPath,
-        [`${ROOT}node_modules/wrangler/bin/wrangler.js`, 'dev', '--ip', LOCAL_HOST, '--port', String(webPort), '--show-interactive-dev-session=false'],
+        [
+          `${ROOT}node_modules/wrangler/bin/wrangler.js`,
+          'dev',
+          '--ip',
+          LOCAL_HOST,
+          '--port',
+          String(webPort),
+          '--show-interactive-dev-session=false',
+          ...workerVarsFiles.flatMap((file) => ['--env-file', file]),
+        ],
         env,
         (l) => say(`[wrangler] ${l}`),
       )
