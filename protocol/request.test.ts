@@ -111,8 +111,14 @@ describe('maxBodyBytes', () => {
     expect(form).toContain('%F0%9F%98%80')
     expect(form.length).toBeLessThanOrEqual(maxBodyBytes(DEFAULT_MAX_PROMPT_CHARS))
   })
-  it('is still a bound: one more character in the worst encoding per 12 bytes, plus 4 KB of fields', () => {
-    expect(maxBodyBytes(10)).toBe(10 * 12 + 4096)
+  it('fits a longest prompt and a longest `replaces` together, escaped', () => {
+    const escaped = JSON.stringify({ prompt: emoji, replaces: emoji, sessionId: 's'.repeat(256) }).replace(/[\u{10000}-\u{10FFFF}]/gu, (c) =>
+      c.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16)}`).join(''),
+    )
+    expect(new TextEncoder().encode(escaped).byteLength).toBeLessThanOrEqual(maxBodyBytes(DEFAULT_MAX_PROMPT_CHARS))
+  })
+  it('is still a bound: 12 bytes per character of each prompt field, plus 4 KB of the rest', () => {
+    expect(maxBodyBytes(10)).toBe(2 * 10 * 12 + 4096)
   })
 })
 

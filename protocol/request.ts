@@ -22,14 +22,17 @@ export const DEFAULT_MAX_PROMPT_CHARS = 16_000
  */
 export const MAX_BYTES_PER_CHAR = 12
 
+/** The fields of an invoke body that may each hold a whole prompt: `prompt` and `replaces`. */
+const PROMPT_FIELDS = 2
+
 /**
- * Bytes allowed for a request body holding a prompt of `maxPromptChars` characters in its worst
- * legal encoding, plus room for the session id, the field names and a multipart boundary. Only an
- * outer guard that bounds what is read: the limit that speaks to the user is in characters, checked
- * after parsing (`prompt_too_large`).
+ * Bytes allowed for a request body whose prompt fields (`prompt`, `replaces`) each hold
+ * `maxPromptChars` characters in their worst legal encoding, plus room for the session id, the field
+ * names and a multipart boundary. Only an outer guard that bounds what is read: the limit that
+ * speaks to the user is in characters, checked after parsing (`prompt_too_large`).
  */
 export function maxBodyBytes(maxPromptChars: number): number {
-  return maxPromptChars * MAX_BYTES_PER_CHAR + 4096
+  return PROMPT_FIELDS * maxPromptChars * MAX_BYTES_PER_CHAR + 4096
 }
 
 export interface InvokeRequest {
