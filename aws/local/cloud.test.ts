@@ -4,6 +4,7 @@
  */
 import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda'
 import { createParser } from 'eventsource-parser'
+import { signedFetch } from '../../app/server/signing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalCloud, type LocalCloud } from './cloud'
 
@@ -128,5 +129,28 @@ describe('local cloud: the same Lambda through Lambda’s API (the invoke-stream
     } finally {
       client.destroy()
     }
+  })
+})
+
+describe('local cloud: the same Lambda through its Function URL (the function-url path)', () => {
+  const signed = () => signedFetch({ ...cloud.workerKeys, region: 'us-east-1' }, 'lambda')
+
+  it('a SigV4-signed POST …/invoke streams the events; unsigned is 403 before the function runs', async () => {
+    const session = 'cloud-url-session-' + 'u'.repeat(20)
+    const res = await signed()(cloud.functionUrlInvoke, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'Through the URL', sessionId: session }),
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    const events = eventsOf(await res.text())
+    expect(events[0]).toMatchObject({ type: 'meta', data: { sessionId: session } })
+    expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
+
+    const before = cloud.lambda.stats().invocations
+    const unsigned = await fetch(cloud.functionUrlInvoke, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"x"}' })
+    expect(unsigned.status).toBe(403)
+    expect(cloud.lambda.stats().invocations).toBe(before)
   })
 })

@@ -3,6 +3,7 @@
  *
  *   API Gateway emulator (REST, stage v1, IAM + x-api-key, streaming)  ./api-gateway
  *   Lambda API emulator (InvokeWithResponseStream, Invoke; SigV4)      ./lambda-api
+ *   Function URL emulator (RESPONSE_STREAM, AWS_IAM)                   ./function-url
  *     → Lambda: the real bundle (aws/lambda/dist) under aws-lambda-ric  ./lambda-runtime
  *     → AgentCore data-plane emulator (InvokeAgentRuntime, SigV4 check) ./agentcore
  *     → the agent on the offline model: aws/agent (TypeScript, in this process) or, with
@@ -21,6 +22,7 @@ import { startAgentCore, type AgentCore } from './agentcore/server'
 import type { ApiGatewayLimits } from './api-gateway/limits'
 import { methodArn } from './api-gateway/iam-auth'
 import { DEFAULT_API, startApiGateway, type ApiGateway } from './api-gateway/server'
+import { startFunctionUrl, type FunctionUrl } from './function-url/server'
 import { startLambdaApi, type LambdaApi } from './lambda-api/server'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from './lambda-runtime'
 import { DEFAULTS as LAMBDA_DEFAULTS } from './lambda-runtime/lambda-env'
@@ -45,6 +47,8 @@ export interface LocalCloudPorts {
   apiGateway?: number
   /** Lambda API emulator (the invoke-stream path). */
   lambdaApi?: number
+  /** Function URL emulator (the function-url path). */
+  functionUrl?: number
   agentCore?: number
   agent?: number
 }
@@ -71,7 +75,7 @@ export interface LocalCloudOptions {
   /** Rebuild aws/lambda/dist before starting (default true). */
   build?: boolean
   /** Receives every log line, tagged with its source. Default: silent. */
-  log?: (source: 'api-gateway' | 'lambda-api' | 'lambda' | 'agentcore' | 'agent', line: string) => void
+  log?: (source: 'api-gateway' | 'lambda-api' | 'function-url' | 'lambda' | 'agentcore' | 'agent', line: string) => void
 }
 
 
@@ -93,11 +97,14 @@ export interface LocalCloud<Agent = RunningAgent> {
   /** The Lambda API emulator's endpoint and the proxy function's name there (invoke-stream). */
   lambdaEndpoint: string
   functionName: string
+  /** The proxy's Function URL + `invoke` (function-url's UPSTREAM_URL). */
+  functionUrlInvoke: string
   agent: Agent
   agentCore: AgentCore
   lambda: LambdaPool
   apiGateway: ApiGateway
   lambdaApi: LambdaApi
+  functionUrl: FunctionUrl
   stop(): Promise<void>
 }
 
@@ -204,6 +211,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     })
     stops.push(() => lambdaApi.stop())
 
+    // And through a Function URL (RESPONSE_STREAM, AWS_IAM) of the same function.
+    const functionUrl = await startFunctionUrl({
+      port: ports.functionUrl ?? 0,
+      url: { region: LOCAL_REGION },
+      fn: lambda,
+      functionName,
+      accountId: LOCAL_ACCOUNT,
+      principals: [
+        {
+          ...workerKeys,
+          principalArn: LOCAL_WORKER_ARN,
+          allow: [{ action: 'lambda:InvokeFunctionUrl', resource: functionArnOf(LOCAL_REGION, LOCAL_ACCOUNT, functionName) }],
+        },
+      ],
+      log: (l) => log('function-url', l),
+    })
+    stops.push(() => functionUrl.stop())
+
     return {
       agentRuntime,
       invokeUrl: `${apiGateway.url}/invoke`,
@@ -227,11 +252,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       agentRuntimeArn: LOCAL_AGENT_RUNTIME_ARN,
       lambdaEndpoint: lambdaApi.url,
       functionName,
+      functionUrlInvoke: `${functionUrl.url}invoke`,
       agent,
       agentCore,
       lambda,
       apiGateway,
       lambdaApi,
+      functionUrl,
       stop,
     }
   } catch (err) {

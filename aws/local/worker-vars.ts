@@ -7,7 +7,7 @@ import type { UpstreamKind } from '../../protocol/upstream-kinds'
 import { LOCAL_REGION, type LocalCloud } from './cloud'
 
 /** The paths the local cloud serves (the rest follow as their emulators land). */
-export const LOCAL_PATHS: readonly UpstreamKind[] = ['rest', 'invoke-stream']
+export const LOCAL_PATHS: readonly UpstreamKind[] = ['rest', 'invoke-stream', 'function-url']
 
 export function workerVarsFor(cloud: LocalCloud, kind: UpstreamKind): Record<string, string> {
   const signing = {
@@ -21,6 +21,8 @@ export function workerVarsFor(cloud: LocalCloud, kind: UpstreamKind): Record<str
       return { UPSTREAM_KIND: kind, ...cloud.workerVars }
     case 'invoke-stream':
       return { UPSTREAM_KIND: kind, UPSTREAM_LAMBDA_ENDPOINT: cloud.lambdaEndpoint, UPSTREAM_LAMBDA_FUNCTION: cloud.functionName, ...signing }
+    case 'function-url':
+      return { UPSTREAM_KIND: kind, UPSTREAM_URL: cloud.functionUrlInvoke, ...signing }
     default:
       throw new Error(`The local cloud does not serve the ${kind} path yet.`)
   }

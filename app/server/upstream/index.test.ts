@@ -7,7 +7,7 @@ const KEYS = { UPSTREAM_API_KEY: 'k', UPSTREAM_AWS_ACCESS_KEY_ID: 'AKID', UPSTRE
 describe('upstreamFor', () => {
   it('gives each known UPSTREAM_KIND its own path, rest by default', () => {
     expect(upstreamFor(readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', ...KEYS })).kind).toBe('rest')
-    for (const kind of ['rest', 'lambda-agent', 'invoke-stream'] as const) {
+    for (const kind of ['rest', 'lambda-agent', 'invoke-stream', 'function-url'] as const) {
       expect(upstreamFor(readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', ...KEYS, UPSTREAM_KIND: kind })).kind).toBe(kind)
     }
   })

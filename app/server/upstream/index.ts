@@ -1,5 +1,6 @@
 import type { EdgeConfig } from '../config'
 import { fail } from './http'
+import { functionUrlUpstream } from './function-url'
 import { invokeStreamUpstream } from './invoke-stream'
 import { restUpstream } from './rest'
 import type { Upstream, UpstreamKind } from './types'
@@ -17,6 +18,8 @@ export function upstreamFor(config: EdgeConfig): Upstream {
       return restUpstream(config, 'lambda-agent')
     case 'invoke-stream':
       return invokeStreamUpstream(config)
+    case 'function-url':
+      return functionUrlUpstream(config)
     default:
       return notServed(config.upstreamKind)
   }
