@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { startLocalCloud } from '../aws/local/cloud'
+import { workerVarsFor } from '../aws/local/worker-vars'
 import { launchBrowser } from './browser'
 import { buildEdgeApp, startEdge } from './edge-server'
 
@@ -46,7 +47,7 @@ async function main() {
   const cloud = await startLocalCloud({ agent: { offline: { firstTokenMs: 100, tokensPerSecond: 400 } } })
   try {
     await buildEdgeApp()
-    const edge = await startEdge({ UPSTREAM_URL: cloud.invokeUrl, UPSTREAM_API_KEY: cloud.apiKey })
+    const edge = await startEdge(workerVarsFor(cloud, 'rest'))
     const browser = await launchBrowser()
     try {
       const desktop = { viewport: { width: 1280, height: 860 } }

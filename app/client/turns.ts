@@ -28,6 +28,9 @@ export class UserTurn {
     const { doc } = ctx
     this.li = doc.createElement('li')
     this.li.className = 'turn user'
+    // Each turn is an article of the conversation's log (role=log on the list replaces its list role,
+    // so an item would otherwise be a list item outside a list).
+    this.li.setAttribute('role', 'article')
     const who = labelled(doc, 'div', 'you', ctx.strings())
     who.className = 'who'
     const body = doc.createElement('div')
@@ -70,6 +73,7 @@ export class AssistantTurn {
     const { doc } = ctx
     this.li = doc.createElement('li')
     this.li.className = 'turn assistant streaming'
+    this.li.setAttribute('role', 'article')
     const who = labelled(doc, 'div', 'agent', ctx.strings())
     who.className = 'who'
     this.body = doc.createElement('div')
