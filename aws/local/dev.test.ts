@@ -25,11 +25,11 @@ async function freePort(): Promise<number> {
   return port
 }
 
-function startDev(env: Record<string, string>) {
+function startDev(env: Record<string, string>, args: string[] = []) {
   // tsx as a loader, not its CLI: the CLI is a parent process that relays a signal sent to it alone, and
   // SIGKILLs the child (exit 130) when the child's acknowledgement takes over 30 ms, as it can on a
   // loaded machine. A terminal's Ctrl-C reaches dev.ts itself; so does this test's SIGINT.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'aws/local/dev.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'aws/local/dev.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,6 +123,38 @@ describe('npm run dev', () => {
     }
     expect(await dev.exited).toBe(0)
     await assertPortFree(earlier, 'the earlier run\'s port stays unused')
+  })
+
+  it('--upstream invoke-stream runs the chat over Lambda’s InvokeWithResponseStream and says so at start', async () => {
+    const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
+    const dev = startDev(
+      { LOCAL_DEV_VARS_PATH: join(dir, 'upstream.dev.vars'), DEV_PORT: String(web), LOCAL_API_PORT: String(api), LOCAL_AGENTCORE_PORT: String(agentCore), LOCAL_AGENT_PORT: String(agent) },
+      ['--upstream', 'invoke-stream'],
+    )
+    try {
+      await dev.waitFor('Ctrl-C stops everything', 90_000)
+      expect(dev.output()).toContain("streaming path: invoke-stream — Lambda's InvokeWithResponseStream API")
+      const res = await fetch(`http://127.0.0.1:${web}/api/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'over the Lambda API' }),
+      })
+      expect(res.status).toBe(200)
+      const text = await res.text()
+      expect(text).toContain('event: done')
+      expect(text).not.toContain('event: error')
+      // The Lambda API emulator served it, not API Gateway.
+      expect(dev.output()).toMatch(/\[lambda-api\] InvokeWithResponseStream edge-agent-chat-proxy \S+ ok/)
+    } finally {
+      dev.child.kill('SIGINT')
+    }
+    expect(await dev.exited).toBe(0)
+  })
+
+  it('refuses an unknown --upstream with the list of paths', async () => {
+    const dev = startDev({ LOCAL_DEV_VARS_PATH: join(dir, 'unknown.dev.vars') }, ['--upstream', 'carrier-pigeon'])
+    expect(await dev.exited).toBe(1)
+    expect(dev.output()).toContain('--upstream must be one of rest, function-url, invoke-stream, websocket, lambda-agent, got "carrier-pigeon"')
   })
 
   it('stops with a message naming a busy port', async () => {

@@ -3,6 +3,8 @@
  * `npm run preview`: the local cloud, `npm run build`, then `wrangler dev` on the build.
  * `--agent python` (either command) puts the Python agent (aws/agent-python) behind AgentCore instead of
  * the TypeScript one; its environment is set up on first use (./python/env.ts).
+ * `--upstream <kind>` (protocol/upstream-kinds.ts; default rest) points the Worker at the local cloud
+ * over that streaming path (./worker-vars.ts), and the start says which one.
  *
  * - The Worker finds the local API Gateway through .dev.vars (UPSTREAM_URL, UPSTREAM_API_KEY, and
  *   UPSTREAM_AWS_* keys it signs with), written here when absent. An existing file is respected
@@ -22,6 +24,8 @@ import { planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-
 import { limitsFromEnv } from './api-gateway/limits'
 import { PortBusyError, LOCAL_HOST, assertPortFree } from './listen'
 import { ensurePythonEnv, PythonSetupError } from './python/env'
+import { isUpstreamKind, UPSTREAM_KINDS, type UpstreamKind } from '../../protocol/upstream-kinds'
+import { LOCAL_PATHS, PATH_LABELS, workerVarsFor, writeWorkerVarsFile } from './worker-vars'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const preview = process.argv.includes('--preview')
@@ -34,6 +38,16 @@ function agentFromArgs(args: readonly string[]): AgentRuntimeKind {
   const value = args[i].includes('=') ? args[i].slice('--agent='.length) : args[i + 1]
   if (value === 'typescript' || value === 'python') return value
   throw new Error(`--agent must be typescript or python, got "${value ?? ''}"`)
+}
+
+/** `--upstream invoke-stream`, `--upstream=function-url`; default rest. */
+function upstreamFromArgs(args: readonly string[]): UpstreamKind {
+  const i = args.findIndex((a) => a === '--upstream' || a.startsWith('--upstream='))
+  if (i < 0) return 'rest'
+  const value = args[i].includes('=') ? args[i].slice('--upstream='.length) : args[i + 1]
+  if (!isUpstreamKind(value)) throw new Error(`--upstream must be one of ${UPSTREAM_KINDS.join(', ')}, got "${value ?? ''}"`)
+  if (!LOCAL_PATHS.includes(value)) throw new Error(`--upstream ${value}: the local cloud serves ${LOCAL_PATHS.join(', ')} so far`)
+  return value
 }
 
 const say = (line = '') => process.stdout.write(line + '\n')
@@ -50,6 +64,7 @@ function portFromEnv(name: string, fallback: number): number {
 async function main(): Promise<number> {
   const started = Date.now()
   const agentRuntime = agentFromArgs(process.argv.slice(2))
+  const upstream = upstreamFromArgs(process.argv.slice(2))
   const webPort = portFromEnv('DEV_PORT', preview ? 8787 : 5173)
   const defaultApiPort = portFromEnv('LOCAL_API_PORT', 8788)
   const defaultUrl = `http://${LOCAL_HOST}:${defaultApiPort}/${STAGE}/invoke`
@@ -58,6 +73,7 @@ async function main(): Promise<number> {
   const devVars = planDevVars(devVarsPath, defaultUrl, wranglerUpstreamUrl(`${ROOT}wrangler.toml`))
 
   say(`edge-agent-chat ${preview ? 'preview' : 'dev'}: starting the local cloud (${AGENT_LABELS[agentRuntime]} on the offline model, AgentCore, Lambda, API Gateway)…`)
+  say(`  streaming path: ${upstream} — ${PATH_LABELS[upstream]}`)
   if (devVars.file === 'created') say(`  wrote .dev.vars (UPSTREAM_URL=${devVars.upstreamUrl}, a fresh UPSTREAM_API_KEY and local AWS keys)`)
   else if (devVars.file === 'keys-added') say('  using the existing .dev.vars; added local UPSTREAM_AWS_* keys (the local API Gateway checks SigV4)')
   else say('  using the existing .dev.vars')
@@ -95,8 +111,12 @@ async function main(): Promise<number> {
   const versions = 'versions' in cloud.agent ? ` — bedrock-agentcore ${cloud.agent.versions['bedrock-agentcore']}, strands-agents ${cloud.agent.versions['strands-agents']}` : ''
   say(`    agent        ${cloud.agentUrl}   ${AGENT_LABELS[agentRuntime]}, offline model${versions}`)
 
-  // The Worker reads .dev.vars, then (local cloud only) this run's upstream URLs, which win.
-  const workerVarsFiles = devVars.local ? [devVarsPath, writeLocalUpstreamVars(cloud)] : [devVarsPath]
+  if (upstream !== 'rest') say(`    ${upstream.padEnd(12)} ${upstream === 'invoke-stream' ? `${cloud.lambdaEndpoint} function ${cloud.functionName}` : cloud.functionUrlInvoke}   (SigV4 required)`)
+  if (upstream !== 'rest' && !devVars.local) warn(`--upstream ${upstream} applies to the local cloud only: .dev.vars points the app elsewhere.`)
+
+  // The Worker reads .dev.vars, then (local cloud only) this run's upstream settings, which win.
+  const localVars = upstream === 'rest' ? writeLocalUpstreamVars(cloud) : writeWorkerVarsFile({ ...workerVarsFor(cloud, upstream), UPSTREAM_CANCEL_URL: '' })
+  const workerVarsFiles = devVars.local ? [devVarsPath, localVars] : [devVarsPath]
   if (workerVarsFiles[1]) process.once('exit', () => rmSync(dirname(workerVarsFiles[1]!), { recursive: true, force: true }))
   if (devVars.local && devVars.upstreamUrl !== cloud.invokeUrl) say(`  .dev.vars names ${devVars.upstreamUrl}; the app uses this run's ${cloud.invokeUrl}`)
   const env: NodeJS.ProcessEnv = {

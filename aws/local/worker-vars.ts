@@ -3,13 +3,25 @@
  * -- --upstream <kind>` writes for the dev server, and what the browser tests and benchmarks pass to
  * the built Worker. One place, so every caller reaches a path the same way.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { UpstreamKind } from '../../protocol/upstream-kinds'
 import { LOCAL_REGION, type LocalCloud } from './cloud'
+
+/** What each path is, in one line (npm run dev says it at start). */
+export const PATH_LABELS: Record<UpstreamKind, string> = {
+  rest: 'API Gateway REST API (response streaming, IAM + API key) → Lambda',
+  'function-url': 'Lambda Function URL (RESPONSE_STREAM, AWS_IAM) → Lambda',
+  'invoke-stream': "Lambda's InvokeWithResponseStream API (SigV4, event-stream frames) → Lambda",
+  websocket: 'API Gateway WebSocket API → Lambda posting to the connection',
+  'lambda-agent': 'API Gateway REST API → the agent inside a streaming Lambda (no AgentCore)',
+}
 
 /** The paths the local cloud serves (the rest follow as their emulators land). */
 export const LOCAL_PATHS: readonly UpstreamKind[] = ['rest', 'invoke-stream', 'function-url']
 
-export function workerVarsFor(cloud: LocalCloud, kind: UpstreamKind): Record<string, string> {
+export function workerVarsFor(cloud: LocalCloud<unknown>, kind: UpstreamKind): Record<string, string> {
   const signing = {
     UPSTREAM_AWS_ACCESS_KEY_ID: cloud.workerKeys.accessKeyId,
     UPSTREAM_AWS_SECRET_ACCESS_KEY: cloud.workerKeys.secretAccessKey,
@@ -26,4 +38,11 @@ export function workerVarsFor(cloud: LocalCloud, kind: UpstreamKind): Record<str
     default:
       throw new Error(`The local cloud does not serve the ${kind} path yet.`)
   }
+}
+
+/** The vars as a file the Worker reads after .dev.vars (values there win); in a fresh private directory. */
+export function writeWorkerVarsFile(vars: Record<string, string>): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'edge-dev-vars-')), 'local-upstream.vars')
+  writeFileSync(path, Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 })
+  return path
 }
