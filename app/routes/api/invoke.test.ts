@@ -217,6 +217,22 @@ describe('POST /api/invoke upstream failures', () => {
     expect(await seenWith(m)).toEqual([])
   })
 
+  it('a Worker without its RATE_LIMITER binding answers 500 internal_error rather than run unlimited', async () => {
+    const m = marker()
+    const ctx = createExecutionContext()
+    const { RATE_LIMITER: _, ...withoutLimiter } = env
+    const res = await app.request(
+      '/api/invoke',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: `answer:${m}` }) },
+      withoutLimiter,
+      ctx,
+    )
+    await waitOnExecutionContext(ctx)
+    expect(res.status).toBe(500)
+    expect(await res.json()).toEqual({ error: { code: 'internal_error', message: expect.stringContaining('misconfigured') } })
+    expect(await seenWith(m)).toEqual([])
+  })
+
   // A stream that breaks (the upstream's socket destroyed mid-answer): invoke.wire.test.ts.
 
   it('a stream that ends without done is passed on as it is (its end says it is incomplete)', async () => {
