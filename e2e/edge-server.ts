@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -28,13 +28,17 @@ export async function startEdge(vars: Record<string, string>) {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
   const build = mkdtempSync(join(tmpdir(), 'edge-build-'))
   cpSync(join(root, 'dist'), build, { recursive: true })
+  // An empty vars file of its own: given none, wrangler reads the developer's .dev.vars beside
+  // wrangler.toml (an empty envFiles list counts as none), and its values would reach the Worker.
+  const varsDir = mkdtempSync(join(tmpdir(), 'edge-vars-'))
+  writeFileSync(join(varsDir, 'none.vars'), '')
   const worker = await unstable_dev(join(build, 'index.js'), {
     config: `${root}/wrangler.toml`,
     ip: '127.0.0.1',
     port: 0,
     vars,
     assets: build,
-    envFiles: [],
+    envFiles: [join(varsDir, 'none.vars')],
     logLevel: 'warn',
     experimental: { disableExperimentalWarning: true },
   })
@@ -43,6 +47,7 @@ export async function startEdge(vars: Record<string, string>) {
     stop: async () => {
       await worker.stop()
       rmSync(build, { recursive: true, force: true })
+      rmSync(varsDir, { recursive: true, force: true })
     },
   }
 }

@@ -151,6 +151,20 @@ describe('POST /api/invoke forwarding', () => {
     expect((await seenWith(m))[0].sessionId).toBe(validSession)
   })
 
+  it('accepts a multipart form body', async () => {
+    const m = marker()
+    const form = new FormData()
+    form.set('prompt', `answer:${m}`)
+    form.set('sessionId', validSession)
+    // No content type of ours: fetch sets multipart/form-data with its boundary.
+    const res = await invoke(form, null)
+    expect(res.status).toBe(200)
+    await res.text()
+    const [seen] = await seenWith(m)
+    expect(seen.prompt).toBe(`answer:${m}`)
+    expect(seen.sessionId).toBe(validSession)
+  })
+
   it('delivers each upstream chunk as it arrives, before the next one exists', async () => {
     // The upstream sends event i only after the i-th release: if the Worker buffered or waited for
     // more, the read below would never see "one" and the test would time out.
