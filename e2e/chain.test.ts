@@ -3,12 +3,16 @@
  * (protocol/upstream-kinds.ts): Chromium → the built Worker (workerd via wrangler) → the path's
  * emulator (API Gateway REST, Lambda's API, ...) → the Lambda bundle under aws-lambda-ric → AgentCore
  * emulator → the agent on the offline model. The same suite runs over each path: the browser must not
- * be able to tell them apart. CHAIN_KINDS=rest,invoke-stream picks some.
+ * be able to tell them apart. CHAIN_KINDS=rest,invoke-stream picks some. CHAIN_AGENT=python puts the
+ * Python agent (aws/agent-python) behind AgentCore instead of the TypeScript one (`npm run test:python`
+ * runs the suite so).
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { UpstreamKind } from '../protocol/upstream-kinds'
+import type { RunningAgent } from '../aws/agent/app'
 import { startLocalCloud, type LocalCloud } from '../aws/local/cloud'
+import type { RunningPythonAgent } from '../aws/local/python/agent'
 import { LOCAL_PATHS, workerVarsFor } from '../aws/local/worker-vars'
 import { launchBrowser } from './browser'
 import { growth, openChat } from './chat-page'
@@ -19,13 +23,16 @@ const KINDS: readonly UpstreamKind[] = process.env.CHAIN_KINDS
   ? LOCAL_PATHS.filter((k) => process.env.CHAIN_KINDS!.split(',').includes(k))
   : LOCAL_PATHS
 
-let cloud: LocalCloud
+const AGENT = process.env.CHAIN_AGENT === 'python' ? 'python' : 'typescript'
+
+let cloud: LocalCloud<RunningAgent | RunningPythonAgent>
 let browser: Browser
 const problems: string[] = []
 
 beforeAll(async () => {
   // CHAIN_LOG=1 prints the local cloud's log lines (API Gateway, Lambda, AgentCore) while debugging.
   cloud = await startLocalCloud({
+    agentRuntime: AGENT,
     // The offline model's default first-token delay (300 ms), three times its default pace to keep
     // the suite short; answers still arrive in many steps.
     agent: { offline: { firstTokenMs: 300, tokensPerSecond: 120 } },
@@ -71,6 +78,16 @@ async function readAll(res: Response): Promise<{ text: string; reads: string[] }
     reads.push(dec.decode(value, { stream: true }))
   }
   return { text: reads.join(''), reads }
+}
+
+/**
+ * Whether the agent is still running the session's turn: the TypeScript agent's own sessions, or the
+ * Python agent's GET /ping (HealthyBusy while a turn runs; one turn at a time in these tests).
+ */
+async function turnRunning(sessionId: string): Promise<boolean> {
+  if ('sessions' in cloud.agent) return cloud.agent.sessions.peek(sessionId)?.turn?.running ?? false
+  const ping = (await (await fetch(`${cloud.agentUrl}/ping`)).json()) as { status: string }
+  return ping.status === 'HealthyBusy'
 }
 
 /** A Worker whose path is broken the way a deployment breaks: credentials the upstream refuses. */
@@ -131,11 +148,11 @@ for (const kind of KINDS) {
       const invoke = cloud.agentCore.events.slice(before).find((e) => e.type === 'invoke')
       expect(invoke).toBeDefined()
       const sessionId = invoke!.sessionId
-      expect(cloud.agent.sessions.peek(sessionId)?.turn?.running).toBe(true)
+      expect(await turnRunning(sessionId)).toBe(true)
 
       await page.locator('button.stop').click()
-      await expect.poll(() => cloud.agent.sessions.peek(sessionId)?.turn?.running, { timeout: 10_000 }).toBe(false)
-      expect(cloud.agent.sessions.peek(sessionId)?.turn?.cancelled).toBe(true)
+      await expect.poll(() => turnRunning(sessionId), { timeout: 10_000 }).toBe(false)
+      if ('sessions' in cloud.agent) expect(cloud.agent.sessions.peek(sessionId)?.turn?.cancelled).toBe(true)
       // The agent's invocation ended early, and the answer on the page stopped short of the end.
       await expect.poll(() => cloud.agentCore.events.slice(before).some((e) => e.type === 'invoke-end' && e.sessionId === sessionId)).toBe(true)
       expect((await answerText(page))!.split(/\s+/).length).toBeLessThan(3000)
