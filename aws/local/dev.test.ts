@@ -123,7 +123,8 @@ describe('npm run dev', () => {
     }
     expect(await dev.exited).toBe(0)
     await assertPortFree(earlier, 'the earlier run\'s port stays unused')
-  })
+    // The start alone may take most of a minute on a loaded two-core machine (waitFor allows 90 s).
+  }, 150_000)
 
   it('--upstream invoke-stream runs the chat over Lambda’s InvokeWithResponseStream and says so at start', async () => {
     const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
