@@ -41,7 +41,7 @@ describe('the agent at full speed', () => {
   it('answers GET /ping with Healthy when idle', async () => {
     const response = await fetch(`${agent().url}/ping`)
     expect(response.status).toBe(200)
-    const body = await response.json()
+    const body = (await response.json()) as { status: string; time_of_last_update: unknown }
     expect(body.status).toBe('Healthy')
     expect(typeof body.time_of_last_update).toBe('number')
   })
@@ -103,14 +103,14 @@ describe('the agent at full speed', () => {
       body: JSON.stringify({ prompt: 'hi' }),
     })
     expect(noSession.status).toBe(400)
-    expect((await noSession.json()).error).toMatch(/sessionId/)
+    expect(((await noSession.json()) as { error: string }).error).toMatch(/sessionId/)
     const withSession = await fetch(`${agent().url}/invocations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [RUNTIME_SESSION_HEADER]: newTestSessionId() },
       body: JSON.stringify({ prompt: 'hi' }),
     })
     expect(withSession.status).toBe(406)
-    expect((await withSession.json()).error).toMatch(/text\/event-stream/)
+    expect(((await withSession.json()) as { error: string }).error).toMatch(/text\/event-stream/)
   })
 
   it('does not generate for a refused (406) prompt: the session stays free and /ping Healthy', async () => {
@@ -131,11 +131,11 @@ describe('the agent at full speed', () => {
     const noSession = await invoke(agent().url, undefined, { prompt: 'hi' })
     expect(noSession.status).toBe(400)
     expect(noSession.headers.get('content-type')).toMatch(/^application\/json/)
-    expect((await noSession.json()).error).toMatch(/sessionId/)
+    expect(((await noSession.json()) as { error: string }).error).toMatch(/sessionId/)
     for (const body of [{ prompt: '   ' }, { prompt: 42 }, { message: 'hi' }, { prompt: 'x'.repeat(16_001) }, { prompt: '😀'.repeat(16_001) }]) {
       const response = await invoke(agent().url, newTestSessionId(), body)
       expect(response.status, JSON.stringify(body).slice(0, 40)).toBe(400)
-      expect((await response.json()).error).toBe('Invalid request body format')
+      expect(((await response.json()) as { error: string }).error).toBe('Invalid request body format')
     }
   })
 

@@ -2,6 +2,7 @@
  * Methods with IAM authorization on the API Gateway emulator: requests signed by aws4fetch (the
  * Worker's signer) in front of a real aws-lambda-ric pool running ./test-function.
  */
+import type { APIGatewayProxyEvent } from 'aws-lambda'
 import { fileURLToPath } from 'node:url'
 import { AwsV4Signer } from 'aws4fetch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -85,7 +86,7 @@ describe('IAM authorization (AWS_IAM methods)', () => {
   it('passes a request signed by the granted principal, with the API key, and tells the function who called', async () => {
     const res = await signedPost()
     expect(res.status).toBe(200)
-    const event = await res.json()
+    const event = (await res.json()) as APIGatewayProxyEvent
     expect(event.requestContext.identity).toMatchObject({
       accessKey: WORKER.accessKeyId,
       userArn: WORKER.principalArn,

@@ -2,6 +2,7 @@
  * The API Gateway emulator in front of a real aws-lambda-ric pool running ./test-function (a
  * streamifyResponse handler whose behaviour the request picks).
  */
+import type { APIGatewayProxyEvent } from 'aws-lambda'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLambdaPool, type LambdaPool } from '../lambda-runtime'
@@ -49,7 +50,7 @@ function post(base: string, body: unknown, headers: Record<string, string> = {},
   return fetch(base + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': KEY, ...headers },
-    body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
+    body: typeof body === 'string' || body instanceof Uint8Array ? (body as RequestInit['body']) : JSON.stringify(body),
   })
 }
 
@@ -77,7 +78,7 @@ describe('proxy event', () => {
   it('gives the function the REST proxy event with headers, requestContext and identity', async () => {
     const res = await post(gw.url + '/', { mode: 'echo-event' }, { 'X-Custom': 'one' }, 'invoke?a=1&a=2')
     expect(res.status).toBe(200)
-    const e = await res.json()
+    const e = (await res.json()) as APIGatewayProxyEvent
     expect(e).toMatchObject({
       resource: '/invoke',
       path: '/invoke',
@@ -102,9 +103,9 @@ describe('proxy event', () => {
 
   it('base64-encodes a body whose content type is a binary media type', async () => {
     const res = await post(gw.url, new TextEncoder().encode('{"mode":"echo-event"}'), { 'content-type': 'application/octet-stream' })
-    const e = await res.json()
+    const e = (await res.json()) as APIGatewayProxyEvent
     expect(e.isBase64Encoded).toBe(true)
-    expect(Buffer.from(e.body, 'base64').toString()).toBe('{"mode":"echo-event"}')
+    expect(Buffer.from(e.body ?? '', 'base64').toString()).toBe('{"mode":"echo-event"}')
   })
 })
 
