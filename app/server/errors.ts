@@ -6,7 +6,7 @@ export type ErrorStatus = 400 | 404 | 405 | 408 | 413 | 415 | 429 | 500 | 502 | 
  * An HTTP error as `{"error":{code,message}}`. The body is serialized with JSON.stringify and the
  * message is always ours, never an upstream's text or a stack trace.
  */
-export function errorResponse(status: ErrorStatus, code: ErrorCode, message: string, headers?: HeadersInit): Response {
+export function errorResponse(status: ErrorStatus, code: ErrorCode, message: string, headers?: ConstructorParameters<typeof Headers>[0]): Response {
   const h = new Headers(headers)
   h.set('Content-Type', 'application/json; charset=utf-8')
   h.set('Cache-Control', 'no-store')

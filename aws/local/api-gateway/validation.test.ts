@@ -37,7 +37,7 @@ describe('request validation (a model per content type)', () => {
   it('passes a body the model accepts on to the function', async () => {
     const res = await post('{"mode":"echo-event"}')
     expect(res.status).toBe(200)
-    expect((await res.json()).body).toBe('{"mode":"echo-event"}')
+    expect(((await res.json()) as { body: string }).body).toBe('{"mode":"echo-event"}')
   })
 
   it.each([

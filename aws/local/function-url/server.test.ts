@@ -56,7 +56,7 @@ describe('the local Function URL (RESPONSE_STREAM, AWS_IAM)', () => {
   it('passes a payload format 2.0 event naming the IAM caller', async () => {
     const res = await post('/echo?x=1&x=2', { prompt: 'こんにちは' })
     expect(res.status).toBe(201)
-    const event = await res.json()
+    const event = (await res.json()) as { headers: Record<string, string> }
     expect(event).toMatchObject({
       version: '2.0',
       routeKey: '$default',
