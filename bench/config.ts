@@ -21,8 +21,11 @@ export interface BenchConfig {
   concurrency: { levels: number[]; stream: StreamSpec }
   /** The Lambda's normalizer, bundle and module init. */
   lambda: { events: number; rounds: number; inits: number }
-  /** The page's renderer: an answer of `bytes` in `chunks` chunks. */
-  page: { chunks: number; bytes: number; runs: number }
+  /**
+   * The page's renderer: an answer of `bytes` in `chunks` chunks; `before` is a git commit whose
+   * app/client renderer is measured on the same answer, for comparison.
+   */
+  page: { chunks: number; bytes: number; runs: number; before?: string }
   /** What a Worker learns when its client leaves mid-answer: how long to wait for a cancel that may never come. */
   disconnect: { waitMs: number }
 }
@@ -36,7 +39,8 @@ export const FULL: BenchConfig = {
   throughput: { runs: 3, bytes: 20 * 1024 * 1024, eventSize: 16 * 1024 },
   concurrency: { levels: [100, 500, 1_000], stream: { n: 20, size: 100, intervalMs: 100 } },
   lambda: { events: 5_000, rounds: 7, inits: 7 },
-  page: { chunks: 2_000, bytes: 100_000, runs: 3 },
+  // f99215b: the last commit of the hand-written renderer, before marked's lexer (issue 12).
+  page: { chunks: 2_000, bytes: 100_000, runs: 3, before: 'f99215b' },
   disconnect: { waitMs: 2_000 },
 }
 

@@ -1,6 +1,7 @@
 /**
  * A deterministic markdown answer of a given size, shaped like a model's: headings, paragraphs with
- * inline emphasis and code, lists, and fenced code blocks, cut into equal chunks at arbitrary points
+ * inline emphasis and code, lists (nested ones too), tables, quotes and fenced code blocks (some
+ * right after a line of text), cut into equal chunks at arbitrary points
  * (mid-word, mid-line, mid-fence), as tokens arrive.
  */
 const WORDS =
@@ -23,15 +24,27 @@ export function markdownAnswer(bytes: number): string {
   let size = 0
   for (let i = 0; size < bytes; i++) {
     let block: string
-    switch (i % 6) {
+    switch (i % 8) {
       case 0:
-        block = `## Part ${i / 6 + 1}\n`
+        block = `## Part ${i / 8 + 1}\n`
+        break
+      case 6:
+        block =
+          '| step | what happens | cost |\n| --- | --- | ---: |\n' +
+          Array.from({ length: 5 }, (_, k) => `| ${k + 1} | ${sentence(i + k, 6)} | ${(k + 1) * 3} ms |`).join('\n') +
+          '\n'
+        break
+      case 7:
+        block =
+          `> ${sentence(i, 12)}\n\n` +
+          Array.from({ length: 3 }, (_, k) => `${k + 1}. ${sentence(i + k, 6)}\n   - ${sentence(i + k + 1, 5)}\n   - ${sentence(i + k + 2, 4)}`).join('\n') +
+          '\n'
         break
       case 2:
         block = Array.from({ length: 4 }, (_, k) => `- ${sentence(i + k, 8)}`).join('\n') + '\n'
         break
       case 4:
-        block = '```ts\n' + Array.from({ length: 12 }, (_, k) => `const v${k} = await read(${k}) // ${sentence(i + k, 4)}`).join('\n') + '\n```\n'
+        block = 'For example:\n```ts\n' + Array.from({ length: 12 }, (_, k) => `const v${k} = await read(${k}) // ${sentence(i + k, 4)}`).join('\n') + '\n```\n'
         break
       default:
         block = `${sentence(i, 40)} ${sentence(i + 1, 30)}\n`

@@ -208,11 +208,11 @@ export function renderMarkdown(report: BenchReport): string {
         `per chunk index the median of ${m.config.page.runs} runs.`,
       '',
     )
-    const pages: [string, PageFigures][] = [['app/client/render-markdown.ts', p]]
+    const pages: [string, PageFigures][] = [['app/client/render-markdown.ts', p], ...(p.before ? [[`the same at ${p.before.commit}`, p.before] as [string, PageFigures]] : [])]
     out.push(
       table(
-        ['renderer', 'total main-thread ms (median)', 'per chunk µs median', 'p99', 'append only µs median', 'first quarter µs', 'last quarter µs', 'last/first', 'slope µs per 10 KB'],
-        pages.map(([name, v]) => [name, f(v.totalMs.median, 0), f(v.perChunkUs.median, 0), f(v.perChunkUs.p99, 0), f(v.appendOnlyUs.median, 0), f(v.firstQuarterUs, 0), f(v.lastQuarterUs, 0), f(v.growth), f(v.slopeUsPer10KB, 1)]),
+        ['renderer', 'total main-thread ms (median)', 'per chunk µs median', 'p99', 'append only µs median', 'first quarter µs', 'last quarter µs', 'last/first', 'slope µs per 10 KB', 'highlighting ms after the end'],
+        pages.map(([name, v]) => [name, f(v.totalMs.median, 0), f(v.perChunkUs.median, 0), f(v.perChunkUs.p99, 0), f(v.appendOnlyUs.median, 0), f(v.firstQuarterUs, 0), f(v.lastQuarterUs, 0), f(v.growth), f(v.slopeUsPer10KB, 1), v.highlightMs === undefined ? '–' : f(v.highlightMs, 0)]),
       ),
       '',
     )

@@ -5,7 +5,10 @@
  * resolution instead of 100 µs. The question is whether a chunk's cost grows with the answer so far:
  * median cost in the first vs. the last quarter, and the least-squares slope of cost over answer length.
  */
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import type { Browser } from 'playwright-core'
@@ -41,16 +44,22 @@ export interface PageFigures {
   slopeUsPer10KB: number
   crossOriginIsolated: boolean
   chromium: string
+  /** After the last chunk: ms until every finished code block is highlighted (the highlighter's share). */
+  highlightMs?: number
+  /** The same answer through the renderer of config.page.before. */
+  before?: PageFigures & { commit: string }
 }
 
-/** The project's renderer bundled for the page. */
-async function rendererScript(): Promise<string> {
+/** The renderer of the tree at `root` (the work tree, or an older commit's app/client) bundled for the page. */
+async function rendererScript(root: string = ROOT): Promise<string> {
   const out = await build({
     stdin: {
       contents: `import { MarkdownView } from './app/client/render-markdown'; globalThis.MarkdownView = MarkdownView`,
-      resolveDir: ROOT,
+      resolveDir: root,
       loader: 'ts',
     },
+    // An older commit's tree (in a temporary folder) resolves its packages from the work tree's.
+    nodePaths: [join(ROOT, 'node_modules')],
     bundle: true,
     // highlight.ts leaves the highlighter out of the Worker's build through this flag (Vite sets it).
     define: { 'import.meta.env.SSR': 'false' },
@@ -66,16 +75,27 @@ export async function pageSuite(config: BenchConfig, log: (m: string) => void): 
   const { launchBrowser } = await import('../../e2e/browser')
   const browser = await launchBrowser()
   try {
-    return await measure(browser, config, log)
+    const current = await measure(browser, config, log, await rendererScript())
+    const commit = config.page.before
+    if (!commit) return current
+    // The older renderer's sources, as they were at that commit (git archive: no checkout needed).
+    const tree = mkdtempSync(join(tmpdir(), 'page-before-'))
+    try {
+      const archive = execFileSync('git', ['archive', commit, 'app/client'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 })
+      execFileSync('tar', ['-x', '-C', tree], { input: archive })
+      log(`page: the renderer of ${commit}`)
+      return { ...current, before: { ...(await measure(browser, config, log, await rendererScript(tree))), commit } }
+    } finally {
+      rmSync(tree, { recursive: true, force: true })
+    }
   } finally {
     await browser.close()
   }
 }
 
-async function measure(browser: Browser, config: BenchConfig, log: (m: string) => void): Promise<PageFigures> {
+async function measure(browser: Browser, config: BenchConfig, log: (m: string) => void, script: string): Promise<PageFigures> {
   const text = markdownAnswer(config.page.bytes)
   const chunks = chunked(text, config.page.chunks)
-  const script = await rendererScript()
   const page = await browser.newPage()
   try {
     // Served by the test itself (no server, no network): COOP+COEP make the page cross-origin
@@ -91,14 +111,15 @@ async function measure(browser: Browser, config: BenchConfig, log: (m: string) =
         body: PAGE,
       }),
     )
-    const runs: { layout: number[]; append: number[]; isolated: boolean; sizes: number[] }[] = []
+    const runs: { layout: number[]; append: number[]; isolated: boolean; sizes: number[]; highlightMs?: number }[] = []
     for (let r = 0; r < config.page.runs; r++) {
       await page.goto('http://127.0.0.1/bench')
       await page.addScriptTag({ content: script })
       runs.push(
-        await page.evaluate((chunks) => {
+        await page.evaluate(async (chunks) => {
           const root = document.querySelector('.answer') as HTMLElement
-          const view = new (globalThis as any).MarkdownView(root, { labels: { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }, highlight: false })
+          // Highlighting on, as on the page: a finished code block is highlighted once, off the chunk's path.
+          const view = new (globalThis as any).MarkdownView(root, { labels: { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' } })
           const append: number[] = []
           const layout: number[] = []
           const sizes: number[] = []
@@ -114,7 +135,14 @@ async function measure(browser: Browser, config: BenchConfig, log: (m: string) =
             size += c.length
             sizes.push(size)
           }
-          return { layout, append, isolated: crossOriginIsolated, sizes }
+          let highlightMs: number | undefined
+          if (typeof view.end === 'function') {
+            view.end()
+            const t0 = performance.now()
+            await view.settled()
+            highlightMs = performance.now() - t0
+          }
+          return { layout, append, isolated: crossOriginIsolated, sizes, highlightMs }
         }, chunks),
       )
       log(`page run ${r + 1}/${config.page.runs}`)
@@ -140,6 +168,7 @@ async function measure(browser: Browser, config: BenchConfig, log: (m: string) =
       ),
       crossOriginIsolated: runs.every((run) => run.isolated),
       chromium: browser.version(),
+      ...(runs[0].highlightMs !== undefined && { highlightMs: median(runs.map((run) => run.highlightMs!)) }),
     }
   } finally {
     await page.close()
