@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'hono/jsx'
 import { ChatController } from '../client/chat-controller'
 import { LANG_NAMES, LANGS, STRINGS, type Lang } from '../i18n'
-import { fill } from '../i18n/format'
 
 const EXAMPLES = ['example1', 'example2', 'example3', 'example4'] as const
 
@@ -23,7 +22,6 @@ export default function Chat({ lang, maxPromptChars }: { lang: Lang; maxPromptCh
     return () => controller.dispose()
   }, [])
 
-  const count = { n: '0', max: maxPromptChars.toLocaleString(lang) }
   return (
     <section ref={root} class='chat'>
       <select class='lang-switch' aria-label={t.language} data-i18n-aria-label='language' disabled={!ready}>
@@ -64,9 +62,9 @@ export default function Chat({ lang, maxPromptChars }: { lang: Lang; maxPromptCh
           </label>
           <textarea id='prompt' name='prompt' rows={1} required disabled={!ready} placeholder={t.placeholder} data-i18n-placeholder='placeholder' aria-describedby='prompt-count'></textarea>
           <div class='actions'>
-            <span id='prompt-count' class='count'>
-              {fill(t.charCount, count)}
-            </span>
+            {/* Empty until the controller counts: a text rendered here would survive the island's
+                re-render beside the controller's own (hono/jsx keeps the node it made). */}
+            <span id='prompt-count' class='count'></span>
             <button type='submit' class='send' disabled={!ready} data-i18n='send'>
               {t.send}
             </button>
