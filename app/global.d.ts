@@ -1,5 +1,7 @@
 import type {} from 'hono'
 import type { EdgeConfig } from './server/config'
+import type { Conversation } from './server/conversation/conversation'
+import type { OwnerIndex } from './server/conversation/owner-index'
 
 /** Bindings, vars and secrets of the Worker (wrangler.toml, `wrangler secret`, .dev.vars). */
 export interface Bindings {
@@ -20,11 +22,24 @@ export interface Bindings {
   /** invoke-stream: the function (name or ARN) and, locally, the Lambda API emulator's URL. */
   UPSTREAM_LAMBDA_FUNCTION?: string
   UPSTREAM_LAMBDA_ENDPOINT?: string
+  /** One Durable Object per conversation id (app/server/conversation/conversation.ts). */
+  CONVERSATIONS: DurableObjectNamespace<Conversation>
+  /** One Durable Object per owner: the list of their conversations (app/server/conversation/owner-index.ts). */
+  OWNERS: DurableObjectNamespace<OwnerIndex>
+  /** Secret: the HMAC key of the anonymous identity cookie (`wrangler secret put OWNER_COOKIE_SECRET`, .dev.vars locally). */
+  OWNER_COOKIE_SECRET?: string
+  /** Optional sign-in: an OIDC issuer's JWKS URL, issuer and audience (Cloudflare Access: the team's certs URL and the app's AUD tag). */
+  AUTH_JWKS_URL?: string
+  AUTH_ISSUER?: string
+  AUTH_AUDIENCE?: string
+  MAX_TURN_SECONDS?: string
+  MAX_CONVERSATIONS_PER_OWNER?: string
+  MAX_CONVERSATION_BYTES?: string
 }
 
 export interface AppEnv {
   Bindings: Bindings
-  Variables: { secureHeadersNonce?: string; config: EdgeConfig }
+  Variables: { secureHeadersNonce?: string; config: EdgeConfig; /** Set by app/server/identity/identify.ts. */ owner: string }
 }
 
 declare module 'hono' {

@@ -23,7 +23,9 @@ export async function buildEdgeApp(): Promise<void> {
  * private copy of dist/: wrangler reloads the Worker when its files change (cutting streams in
  * flight), and another test or benchmark may rebuild dist/ meanwhile.
  */
-export async function startEdge(vars: Record<string, string>) {
+export async function startEdge(upstream: Record<string, string>) {
+  // The identity cookie's signing key (a Wrangler secret in production, .dev.vars under `npm run dev`).
+  const vars = { OWNER_COOKIE_SECRET: 'e2e-cookie-secret-not-a-secret', ...upstream }
   process.env.WRANGLER_SEND_METRICS = 'false'
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
   const build = mkdtempSync(join(tmpdir(), 'edge-build-'))

@@ -83,6 +83,12 @@ export type ErrorCode =
   | 'agent_unavailable'
   | 'session_busy' // the agent is still answering an earlier prompt of the same session
   | 'internal_error'
+  // conversations (app/server/conversation): ownership, limits, turns
+  | 'unauthorized' // a forged, expired or foreign-audience identity cookie or JWT
+  | 'conversation_busy' // a turn is already running in this conversation
+  | 'conversation_limit' // the owner has as many conversations as allowed
+  | 'conversation_full' // the conversation holds as many bytes as allowed
+  | 'turn_timeout' // the turn ran longer than the maximum turn time
 
 const encoder = new TextEncoder()
 

@@ -1,5 +1,7 @@
 import type { TestProject } from 'vitest/node'
+import type { JWK } from 'jose'
 import { startTestUpstream, TEST_API_KEY } from '../../test-support/test-upstream'
+import { startTestIssuer } from './test-issuer'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -7,13 +9,23 @@ declare module 'vitest' {
     upstreamApiKey: string
     /** Every var the Worker reads, with wrangler.toml's value or '' (app/vitest.config.ts). */
     workerVarsFromToml: Record<string, string>
+    jwksUrl: string
+    issuerPrivateJwk: JWK
+    foreignPrivateJwk: JWK
   }
 }
 
 /** One test upstream (a Node HTTP server on 127.0.0.1) for all Worker tests; they reach it with fetch. */
 export default async function setup(project: TestProject) {
   const upstream = await startTestUpstream()
+  const issuer = await startTestIssuer()
   project.provide('upstreamUrl', upstream.url)
   project.provide('upstreamApiKey', TEST_API_KEY)
-  return () => upstream.stop()
+  project.provide('jwksUrl', issuer.jwksUrl)
+  project.provide('issuerPrivateJwk', issuer.privateJwk)
+  project.provide('foreignPrivateJwk', issuer.foreignJwk)
+  return async () => {
+    await upstream.stop()
+    await issuer.stop()
+  }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-vars'
+import { ensureCookieSecret, planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-vars'
 
 const LOCAL = 'http://127.0.0.1:8788/v1/invoke'
 let dir: string
@@ -77,5 +77,17 @@ describe('writeLocalUpstreamVars', () => {
     } finally {
       rmSync(dirname(path), { recursive: true, force: true })
     }
+  })
+})
+
+describe('ensureCookieSecret', () => {
+  it('adds OWNER_COOKIE_SECRET to a file without one, keeps the rest, and keeps an existing one on later runs', () => {
+    const path = join(fresh(), '.dev.vars')
+    writeFileSync(path, 'UPSTREAM_API_KEY="abc"')
+    expect(ensureCookieSecret(path)).toBe(true)
+    const text = readFileSync(path, 'utf8')
+    expect(text).toMatch(/^UPSTREAM_API_KEY="abc"\nOWNER_COOKIE_SECRET=[A-Za-z0-9_-]{43}\n$/)
+    expect(ensureCookieSecret(path)).toBe(false)
+    expect(readFileSync(path, 'utf8')).toBe(text)
   })
 })

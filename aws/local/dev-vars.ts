@@ -98,3 +98,16 @@ export function writeLocalUpstreamVars(urls: { invokeUrl: string; cancelUrl: str
   writeFileSync(path, `UPSTREAM_URL=${urls.invokeUrl}\nUPSTREAM_CANCEL_URL=${urls.cancelUrl}\n`, { mode: 0o600 })
   return path
 }
+
+/**
+ * Adds OWNER_COOKIE_SECRET (the HMAC key of the app's anonymous identity cookie, see
+ * app/server/identity/owner-cookie.ts) to an existing `.dev.vars` that lacks one; an existing key is
+ * kept, so identities and their conversations survive restarts. Returns true when it added one.
+ */
+export function ensureCookieSecret(path: string): boolean {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : ''
+  if (parseEnv(text).OWNER_COOKIE_SECRET?.trim()) return false
+  const sep = text === '' || text.endsWith('\n') ? '' : '\n'
+  appendFileSync(path, `${sep}OWNER_COOKIE_SECRET=${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 })
+  return true
+}

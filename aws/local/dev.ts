@@ -20,7 +20,7 @@ import { delimiter, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChild, run, stopChild, waitForHttp, type Child } from './children'
 import { startLocalCloud, STAGE, type AgentRuntimeKind } from './cloud'
-import { planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-vars'
+import { ensureCookieSecret, planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-vars'
 import { limitsFromEnv } from './api-gateway/limits'
 import { PortBusyError, LOCAL_HOST, assertPortFree } from './listen'
 import { ensurePythonEnv, PythonSetupError } from './python/env'
@@ -77,6 +77,7 @@ async function main(): Promise<number> {
   if (devVars.file === 'created') say(`  wrote .dev.vars (UPSTREAM_URL=${devVars.upstreamUrl}, a fresh UPSTREAM_API_KEY and local AWS keys)`)
   else if (devVars.file === 'keys-added') say('  using the existing .dev.vars; added local UPSTREAM_AWS_* keys (the local API Gateway checks SigV4)')
   else say('  using the existing .dev.vars')
+  if (ensureCookieSecret(devVarsPath)) say('  added OWNER_COOKIE_SECRET to .dev.vars (signs the anonymous identity cookie)')
   if (!devVars.local) {
     warn(
       `.dev.vars sets UPSTREAM_URL=${devVars.upstreamUrl}: the app will call that, not the local cloud.\n` +

@@ -13,6 +13,19 @@ function invoke(body: BodyInit | null, contentType: string | null = 'application
   return SELF.fetch('http://edge.test/api/invoke', { method: 'POST', body, headers: h })
 }
 
+/** The first `count` events of a response (fewer if it ends first), then the reader goes away. */
+async function readSome(response: Promise<Response>, count: number) {
+  const reader = eventStream((await response).body!).getReader()
+  const events = []
+  while (events.length < count) {
+    const { done, value } = await reader.read()
+    if (done) break
+    events.push(value)
+  }
+  await reader.cancel()
+  return events
+}
+
 async function readAll(res: Response) {
   const events = []
   const reader = eventStream(res.body!).getReader()
@@ -138,17 +151,28 @@ describe('POST /api/invoke forwarding', () => {
     expect(up.headers['x-api-key']).toBe(env.UPSTREAM_API_KEY)
     expect(up.headers['accept']).toBe('text/event-stream')
     expect(up.headers['content-type']).toBe('application/json')
-    expect(JSON.parse(up.body)).toEqual({ prompt: `answer:${m} Hi there`, sessionId })
+    // userId: the conversation's owner, for AgentCore's runtimeUserId (app/server/conversation).
+    expect(JSON.parse(up.body)).toEqual({ prompt: `answer:${m} Hi there`, sessionId, userId: expect.stringMatching(/^anon_/) })
   })
 
-  it('keeps a given session id and accepts a form body', async () => {
+  it('continues the caller’s conversation with a form body; a session id that is not one of theirs is 404, never forwarded', async () => {
+    const first = await invoke(JSON.stringify({ prompt: `answer:${marker()}` }))
+    const sessionId = first.headers.get(SESSION_HEADER)!
+    const cookie = first.headers.getSetCookie()[0].split(';')[0]
+    await first.text()
     const m = marker()
-    const res = await invoke(new URLSearchParams({ prompt: `answer:${m}`, sessionId: validSession }).toString(), 'application/x-www-form-urlencoded')
+    const res = await invoke(new URLSearchParams({ prompt: `answer:${m}`, sessionId }).toString(), 'application/x-www-form-urlencoded', { cookie })
     expect(res.status).toBe(200)
-    expect(res.headers.get(SESSION_HEADER)).toBe(validSession)
+    expect(res.headers.get(SESSION_HEADER)).toBe(sessionId)
     const events = await readAll(res)
-    expect(events[0]).toMatchObject({ type: 'meta', data: { sessionId: validSession } })
-    expect((await seenWith(m))[0].sessionId).toBe(validSession)
+    expect(events[0]).toMatchObject({ type: 'meta', data: { sessionId } })
+    expect((await seenWith(m))[0].sessionId).toBe(sessionId)
+
+    const m2 = marker()
+    const unknown = await invoke(new URLSearchParams({ prompt: `answer:${m2}`, sessionId: validSession }).toString(), 'application/x-www-form-urlencoded')
+    expect(unknown.status).toBe(404)
+    expect((await unknown.json<ErrorBody>()).error.code).toBe('not_found')
+    expect(await seenWith(m2)).toEqual([])
   })
 
   it('accepts a multipart form body', async () => {
@@ -249,34 +273,40 @@ describe('POST /api/invoke upstream failures', () => {
 
   // A stream that breaks (the upstream's socket destroyed mid-answer): invoke.wire.test.ts.
 
-  it('a stream that ends without done is passed on as it is (its end says it is incomplete)', async () => {
+  it('a stream that ends without done gets stream_interrupted and done (its end says it is incomplete)', async () => {
     const res = await invoke(JSON.stringify({ prompt: `nodone:${marker()} a b` }))
     const events = await readAll(res)
-    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'text'])
+    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'text', 'error', 'done'])
   })
 })
 
 describe('stopping', () => {
-  it('a client that disconnects mid-stream aborts the upstream request and cancels the session', async () => {
+  it('a client that disconnects does not stop the answer; POST /api/conversations/:id/stop aborts the upstream request and cancels the session', async () => {
     const m = marker()
     const controller = new AbortController()
     const res = await SELF.fetch('http://edge.test/api/invoke', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip() },
-      body: JSON.stringify({ prompt: `forever:${m}`, sessionId: validSession.replace('a', 'b') }),
+      body: JSON.stringify({ prompt: `forever:${m}` }),
       signal: controller.signal,
     })
+    const sessionId = res.headers.get(SESSION_HEADER)!
+    const cookie = res.headers.getSetCookie()[0].split(';')[0]
     const reader = res.body!.getReader()
     let text = ''
     while (!text.includes('event: text')) text += new TextDecoder().decode((await reader.read()).value)
     await reader.cancel()
     controller.abort()
+    // Still answering with no reader: a resume gets more text than the disconnected reader saw.
+    const resumedTexts = async () =>
+      (await readSome(SELF.fetch(`http://edge.test/api/conversations/${sessionId}/events`, { headers: { cookie } }), 6)).filter((e) => e.type === 'text').length
+    await expect.poll(resumedTexts).toBeGreaterThan(1)
+    expect((await seenWith(m))[0].aborted).toBe(false)
 
+    const stop = await SELF.fetch(`http://edge.test/api/conversations/${sessionId}/stop`, { method: 'POST', headers: { cookie, 'cf-connecting-ip': ip() } })
+    expect(await stop.json()).toEqual({ stopped: true, upstreamCancelled: true })
     await expect.poll(async () => (await seenWith(m))[0]?.aborted).toBe(true)
-    const sessionId = validSession.replace('a', 'b')
-    const cancelsSeen = async () => (await seenWith(sessionId)).filter((x) => x.path === '/v1/cancel')
-    await expect.poll(async () => (await cancelsSeen()).length).toBeGreaterThan(0)
-    const cancels = await cancelsSeen()
+    const cancels = (await seenWith(sessionId)).filter((x) => x.path === '/v1/cancel')
     expect(cancels).toHaveLength(1)
     expect(JSON.parse(cancels[0].body)).toEqual({ sessionId })
     expect(cancels[0].headers['x-api-key']).toBe(env.UPSTREAM_API_KEY)

@@ -1,0 +1,213 @@
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { SESSION_HEADER, type ErrorBody } from '../../../protocol/events'
+import { newSessionId } from '../../../protocol/request'
+import { marker, release, seenWith } from '../../test/upstream-client'
+import { collect, readSome, textOf, Visitor } from '../../test/visitor'
+import type { ConversationView } from './conversation'
+import { FLUSH_EVENTS } from './store'
+
+const stub = (id: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id))
+const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ')
+
+describe('a turn through the conversation', () => {
+  it('gives every event an id, in order, starting with meta and ending with done; the conversation id is the session id', async () => {
+    const v = new Visitor()
+    const m = marker()
+    const res = await v.invoke(`answer:${m} one two three`)
+    expect(res.status).toBe(200)
+    const id = res.headers.get(SESSION_HEADER)!
+    const events = await collect(res)
+    expect(events[0]).toMatchObject({ type: 'meta', id: 1, data: { sessionId: id } })
+    expect(events.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'end_turn' } })
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1))
+    expect(textOf(events)).toBe('one two three')
+    const [seen] = await seenWith(m)
+    expect(seen.sessionId).toBe(id)
+  })
+
+  it('sets the anonymous identity as a signed, HttpOnly, Secure, SameSite=Lax cookie', async () => {
+    const v = new Visitor()
+    const res = await v.fetch('/api/conversations')
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('eac_owner='))!
+    expect(cookie).toMatch(/HttpOnly/)
+    expect(cookie).toMatch(/Secure/)
+    expect(cookie).toMatch(/SameSite=Lax/)
+    expect(await res.json()).toEqual({ conversations: [] })
+  })
+
+  it('replays from any event id: after=k gives exactly the events after k, with Last-Event-ID too', async () => {
+    const v = new Visitor()
+    const res = await v.invoke(`answer:${marker()} ${words(12)}`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const all = await collect(res)
+    for (let k = 0; k <= all.length; k++) {
+      expect(await collect(await v.events(id, k))).toEqual(all.slice(k))
+    }
+    const viaHeader = await collect(await v.events(id, undefined, { 'last-event-id': String(all[4].id) }))
+    expect(viaHeader).toEqual(all.slice(5))
+    const bad = await v.events(id, undefined, { 'last-event-id': 'x1' })
+    expect(bad.status).toBe(400)
+    expect((await bad.json<ErrorBody>()).error.code).toBe('invalid_request')
+  })
+
+  it('a disconnect is not a Stop: the answer runs on without readers, and a resume gets the rest once, in order', async () => {
+    const v = new Visitor()
+    const m = marker()
+    const res = await v.invoke(`gated:${m} a b c d e`)
+    const id = res.headers.get(SESSION_HEADER)!
+    await release(m)
+    const first = await readSome(res, 3) // meta, the upstream's meta, text a
+    expect(first.map((e) => e.type)).toEqual(['meta', 'meta', 'text'])
+    for (let i = 0; i < 5; i++) await release(m)
+    await expect.poll(async () => (await seenWith(m))[0]?.ended).toBe(true)
+    const [seen] = await seenWith(m)
+    expect(seen.aborted).toBe(false)
+    const rest = await collect(await v.events(id, first.at(-1)!.id))
+    const all = [...first, ...rest]
+    expect(all.map((e) => e.id)).toEqual(all.map((_, i) => i + 1))
+    expect(textOf(all)).toBe('a b c d e')
+    expect(all.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'end_turn' } })
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    expect(view.messages).toEqual([
+      { role: 'user', turn: 1, text: `gated:${m} a b c d e` },
+      { role: 'assistant', turn: 1, text: 'a b c d e', stopReason: 'end_turn' },
+    ])
+    expect(view.running).toBeNull()
+  })
+
+  it('fans out: two readers of a running turn see the same events as it grows', async () => {
+    const v = new Visitor()
+    const m = marker()
+    const res = await v.invoke(`gated:${m} x y z`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const second = await v.events(id)
+    const both = Promise.all([collect(res), collect(second)])
+    for (let i = 0; i < 4; i++) await release(m)
+    const [a, b] = await both
+    expect(a).toEqual(b)
+    expect(textOf(a)).toBe('x y z')
+    expect(a.at(-1)?.type).toBe('done')
+  })
+
+  it('a second turn while one runs is a 409 and never reaches the upstream', async () => {
+    const v = new Visitor()
+    const m = marker()
+    const res = await v.invoke(`gated:${m} p q`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const m2 = marker()
+    const second = await v.invoke(`answer:${m2}`, id)
+    expect(second.status).toBe(409)
+    expect((await second.json<ErrorBody>()).error.code).toBe('conversation_busy')
+    expect(await seenWith(m2)).toEqual([])
+    for (let i = 0; i < 3; i++) await release(m)
+    await collect(res)
+    const third = await v.invoke(`answer:${m2} next`, id)
+    expect(third.status).toBe(200)
+    expect(textOf(await collect(third))).toBe('next')
+  })
+
+  it('Stop ends the running turn cancelled, aborts the upstream read, calls the upstream cancel and keeps the partial answer', async () => {
+    const v = new Visitor()
+    const m = marker()
+    // gated: the first word goes at once, each later one waits for a release (none comes).
+    const res = await v.invoke(`gated:${m} kept lost`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const reading = collect(res)
+    await expect.poll(async () => (await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()).messages[1]?.text).toBe('kept')
+    const stop = await v.stop(id)
+    expect(await stop.json()).toEqual({ stopped: true, upstreamCancelled: true })
+    const events = await reading
+    expect(events.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'cancelled' } })
+    expect(textOf(events)).toBe('kept')
+    await expect.poll(async () => (await seenWith(id)).some((r) => r.path === '/v1/invoke' && r.aborted)).toBe(true)
+    const seen = await seenWith(id)
+    expect(seen.filter((r) => r.path === '/v1/cancel').map((r) => r.sessionId)).toEqual([id])
+    expect(seen.find((r) => r.path === '/v1/invoke')?.aborted).toBe(true)
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    expect(view.messages[1]).toEqual({ role: 'assistant', turn: 1, text: 'kept', stopReason: 'cancelled' })
+    expect(await (await v.stop(id)).json()).toEqual({ stopped: false })
+  })
+
+  it('stores events in batches: far fewer writes than events, and every event is there', async () => {
+    const v = new Visitor()
+    const res = await v.invoke(`answer:${marker()} ${words(300)}`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const events = await collect(res)
+    expect(events.length).toBe(303) // meta, the upstream's meta, 300 texts, done
+    const stats = await stub(id).stats()
+    expect(stats.events).toBe(303)
+    // One write for the turn's row, one for its end, and one per batch of at most FLUSH_EVENTS events
+    // (a batch also closes when the flush timer fires first, so allow each event burst one extra).
+    expect(stats.writes).toBeLessThanOrEqual(2 + Math.ceil(303 / FLUSH_EVENTS) * 2)
+    expect(await collect(await v.events(id, 0))).toEqual(events)
+  })
+
+  it('sends the earlier turns upstream (compact history) and the owner as userId', async () => {
+    const v = new Visitor()
+    const m1 = marker()
+    const first = await v.invoke(`answer:${m1} first answer`)
+    const id = first.headers.get(SESSION_HEADER)!
+    await collect(first)
+    const m2 = marker()
+    await collect(await v.invoke(`answer:${m2} second`, id))
+    const [one] = await seenWith(m1)
+    const [two] = await seenWith(m2)
+    const body1 = JSON.parse(one.body)
+    const body2 = JSON.parse(two.body)
+    expect(body1.history).toBeUndefined()
+    expect(body2.history).toEqual([
+      { role: 'user', text: `answer:${m1} first answer` },
+      { role: 'assistant', text: 'first answer' },
+    ])
+    expect(body2.userId).toMatch(/^anon_[0-9a-f-]{36}$/)
+    expect(body2.userId).toBe(body1.userId)
+  })
+})
+
+describe('limits of a conversation', () => {
+  const turn = (id: string, prompt: string, over: Partial<{ maxTurnMs: number; maxBytes: number; create: boolean; owner: string }> = {}) =>
+    stub(id).startTurn({
+      conversationId: id,
+      owner: over.owner ?? 'owner-limits',
+      prompt,
+      create: over.create ?? true,
+      requestId: 'r',
+      maxTurnMs: over.maxTurnMs ?? 60_000,
+      maxBytes: over.maxBytes ?? 1_000_000,
+    })
+
+  it('ends a turn at the maximum turn time, readers or not, and tells the upstream to cancel', async () => {
+    const id = newSessionId()
+    const m = marker()
+    const result = await turn(id, `forever:${m}`, { maxTurnMs: 400 })
+    if (!result.ok) throw new Error(result.code)
+    const events = await collect(new Response(result.stream))
+    expect(events.at(-2)).toMatchObject({ type: 'error', data: { code: 'turn_timeout' } })
+    expect(events.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'error' } })
+    await expect.poll(async () => (await seenWith(id)).some((r) => r.path === '/v1/cancel')).toBe(true)
+  })
+
+  it('ends a turn that would pass the byte cap with conversation_full, and refuses the next turn with a 413', async () => {
+    const id = newSessionId()
+    const result = await turn(id, `answer:${marker()} ${words(100)}`, { maxBytes: 600 })
+    if (!result.ok) throw new Error(result.code)
+    const events = await collect(new Response(result.stream))
+    expect(events.at(-2)).toMatchObject({ type: 'error', data: { code: 'conversation_full' } })
+    expect(events.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'error' } })
+    const m = marker()
+    const next = await turn(id, `answer:${m} more`, { maxBytes: 600, create: false })
+    expect(next).toMatchObject({ ok: false, status: 413, code: 'conversation_full' })
+    expect(await seenWith(m)).toEqual([])
+  })
+
+  it('a conversation that does not exist, or is another owner’s, is not found and never reaches the upstream', async () => {
+    const m = marker()
+    expect(await turn(newSessionId(), `answer:${m}`, { create: false })).toMatchObject({ ok: false, status: 404 })
+    const id = newSessionId()
+    const mine = await turn(id, `answer:${marker()}`)
+    if (mine.ok) await collect(new Response(mine.stream))
+    expect(await turn(id, `answer:${m}`, { create: false, owner: 'someone-else' })).toMatchObject({ ok: false, status: 404 })
+    expect(await seenWith(m)).toEqual([])
+  })
+})

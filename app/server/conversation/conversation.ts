@@ -1,0 +1,324 @@
+import { DurableObject } from 'cloudflare:workers'
+import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { EVENT_TYPES, type ErrorCode, type EventType, type StopReason } from '../../../protocol/events'
+import type { Bindings } from '../../global'
+import { cancelUpstream } from '../cancel'
+import { readConfig } from '../config'
+import type { ErrorStatus } from '../errors'
+import { openUpstream } from '../upstream'
+import { FanOut } from './fan-out'
+import { byteLength, ConversationStore, FLUSH_EVENTS, type TurnRow } from './store'
+import { compactHistory, type HistoryMessage } from './history'
+import { titleOf } from './title'
+
+export interface TurnRequest {
+  conversationId: string
+  owner: string
+  prompt: string
+  /** True for a new conversation (POST /api/invoke without a session id); false to continue one. */
+  create: boolean
+  requestId: string
+  maxTurnMs: number
+  maxBytes: number
+}
+
+export type Failure = { ok: false; status: ErrorStatus; code: ErrorCode; message: string }
+export type StreamResult = { ok: true; turn: number; stream: ReadableStream<Uint8Array> } | Failure
+
+export interface Message {
+  role: 'user' | 'assistant'
+  turn: number
+  text: string
+  /** Assistant messages: how the turn ended (null while it runs). */
+  stopReason?: StopReason | null
+}
+
+export interface ConversationView {
+  id: string
+  title: string
+  created: number
+  updated: number
+  messages: Message[]
+  /** The running turn and the id of its last event so far (resume after it), or null. */
+  running: { turn: number; lastEventId: number } | null
+}
+
+/** Events wait at most this long in memory before a flush writes them (besides FLUSH_EVENTS). */
+export const FLUSH_MS = 100
+/** While a turn runs an alarm fires this often: it keeps the object in memory and enforces the turn's deadline after a restart. */
+const HEARTBEAT_MS = 30_000
+
+interface RunningTurn {
+  turn: number
+  upstream: AbortController
+  deadline: number
+  timer: ReturnType<typeof setTimeout>
+  flushTimer?: ReturnType<typeof setTimeout>
+  maxBytes: number
+  ended: boolean
+}
+
+/**
+ * One conversation, one Durable Object (named by the conversation id), with its SQLite storage.
+ * Every turn goes through it: it opens the upstream, gives every event an id, stores the events in
+ * batches and fans them out to every connected reader. A reader leaving is not a Stop: the turn runs
+ * to its end (or its deadline) with no reader at all, and a reader that comes back replays from any
+ * event id (see `events`). `stop` is the only way to cancel a turn early.
+ */
+export class Conversation extends DurableObject<Bindings> {
+  private readonly store: ConversationStore
+  private readonly fanOut = new FanOut()
+  private running: RunningTurn | undefined
+  /** True while a turn waits for the upstream's first byte: a second turn then gets its 409 without reaching the agent. */
+  private starting = false
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env)
+    this.store = new ConversationStore(ctx.storage)
+    // A fresh instance never has a turn in memory: one still marked running was cut off by a restart
+    // (an eviction, a deploy, a crash). End it in storage so readers get a done and the next turn may start.
+    const last = this.store.latestTurn()
+    if (last?.status === 'running') this.closeInterrupted(last)
+  }
+
+  /** Starts a turn and returns the first reader's stream (from the turn's first event). */
+  async startTurn(req: TurnRequest): Promise<StreamResult> {
+    const info = this.store.info()
+    if (!info && !req.create) return notFound()
+    if (info && info.owner !== req.owner) return notFound()
+    if (this.running || this.starting) return busy()
+    if (this.store.bytes() + byteLength(req.prompt) > req.maxBytes) {
+      return fail(413, 'conversation_full', 'This conversation holds as much as it may. Start a new conversation.')
+    }
+    const history = this.history()
+    const upstream = new AbortController()
+    this.starting = true
+    let opened: Awaited<ReturnType<typeof openUpstream>>
+    try {
+      opened = await openUpstream(
+        readConfig(this.env),
+        { prompt: req.prompt, sessionId: req.conversationId, userId: req.owner, ...(history.length ? { history } : {}) },
+        upstream.signal,
+      )
+    } finally {
+      this.starting = false
+    }
+    // Nothing was stored: a failed start leaves the conversation as it was.
+    if (!opened.ok) return opened
+
+    const now = Date.now()
+    if (!this.store.info()) this.store.create(req.conversationId, req.owner, titleOf(req.prompt), now)
+    const turn = this.store.startTurn(req.prompt, now)
+    const run: RunningTurn = {
+      turn,
+      upstream,
+      deadline: now + req.maxTurnMs,
+      timer: setTimeout(() => this.endEarly(run, 'timeout'), req.maxTurnMs),
+      maxBytes: req.maxBytes,
+      ended: false,
+    }
+    this.running = run
+    await this.ctx.storage.setAlarm(Math.min(run.deadline, now + HEARTBEAT_MS))
+    this.record(run, 'meta', { sessionId: req.conversationId, requestId: req.requestId })
+    const stream = this.fanOut.open(this.store.eventsAfter(turn, 0), true)
+    void this.pump(run, opened.response.body)
+    return { ok: true, turn, stream }
+  }
+
+  /**
+   * A reader for the latest turn: its events with an id above `after` (stored and pending), then,
+   * if it still runs, the live rest. Replay and registration happen in one synchronous step, so no
+   * event is missed or sent twice.
+   */
+  events(owner: string, after = 0): StreamResult {
+    const info = this.store.info()
+    if (!info || info.owner !== owner) return notFound()
+    const turn = this.store.latestTurn()
+    if (!turn) return { ok: true, turn: 0, stream: this.fanOut.open([], false) }
+    const live = this.running?.turn === turn.turn
+    return { ok: true, turn: turn.turn, stream: this.fanOut.open(this.store.eventsAfter(turn.turn, after), live) }
+  }
+
+  /** Ends the running turn as cancelled: aborts the upstream read and asks the upstream to cancel. */
+  async stop(owner: string): Promise<{ ok: true; stopped: boolean; upstreamCancelled?: boolean } | Failure> {
+    const info = this.store.info()
+    if (!info || info.owner !== owner) return notFound()
+    const run = this.running
+    if (!run) return { ok: true, stopped: false }
+    const cancelled = this.endEarly(run, 'cancelled')
+    return { ok: true, stopped: true, upstreamCancelled: (await cancelled).cancelled }
+  }
+
+  view(owner: string): ConversationView | Failure {
+    const info = this.store.info()
+    if (!info || info.owner !== owner) return notFound()
+    const messages: Message[] = []
+    for (const t of this.store.turns()) {
+      const running = this.running?.turn === t.turn
+      messages.push({ role: 'user', turn: t.turn, text: t.prompt })
+      messages.push({ role: 'assistant', turn: t.turn, text: running ? this.store.runningAnswer() : t.answer, stopReason: running ? null : t.stopReason })
+    }
+    return {
+      id: info.id,
+      title: info.title,
+      created: info.created,
+      updated: info.updated,
+      messages,
+      running: this.running ? { turn: this.running.turn, lastEventId: this.store.lastEventId() } : null,
+    }
+  }
+
+  /** Stops a running turn (as Stop does), then deletes everything the conversation stored. */
+  async destroy(owner: string): Promise<{ ok: true } | Failure> {
+    const info = this.store.info()
+    if (!info || info.owner !== owner) return notFound()
+    if (this.running) await this.endEarly(this.running, 'cancelled')
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
+    this.store.migrate()
+    return { ok: true }
+  }
+
+  /** Storage figures for tests and benchmarks: write batches so far and bytes stored. */
+  stats(): { writes: number; bytes: number; events: number } {
+    const info = this.store.info()
+    return { writes: info?.writes ?? 0, bytes: info?.bytes ?? 0, events: this.store.lastEventId() }
+  }
+
+  /** The heartbeat: keeps the object alive while a turn runs, and ends a turn past its deadline. */
+  async alarm(): Promise<void> {
+    const run = this.running
+    if (!run || run.ended) return
+    if (Date.now() >= run.deadline) {
+      await this.endEarly(run, 'timeout')
+      return
+    }
+    await this.ctx.storage.setAlarm(Math.min(run.deadline, Date.now() + HEARTBEAT_MS))
+  }
+
+  /** Reads the upstream's SSE, one event at a time, into the turn, until done, an end, or an abort. */
+  private async pump(run: RunningTurn, body: ReadableStream<Uint8Array>): Promise<void> {
+    let sawDone = false
+    const parser = createParser({
+      onEvent: (message) => {
+        if (run.ended || sawDone) return
+        const event = toEvent(message)
+        if (!event) return
+        if (event.type === 'done') {
+          sawDone = true
+          this.finish(run, (event.data as { stopReason?: StopReason }).stopReason ?? 'end_turn', event.data)
+          return
+        }
+        this.record(run, event.type, event.data)
+      },
+      onComment: () => {
+        if (!run.ended) this.fanOut.ping()
+      },
+    })
+    const reader = body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        parser.feed(value)
+        if (run.ended) break
+      }
+      // The protocol counts a last event that lacks its closing blank line.
+      if (!run.ended) parser.feed('\n\n')
+    } catch {
+      // Aborted by stop/timeout (run.ended is already true), or the upstream broke (handled below).
+    } finally {
+      reader.cancel().catch(() => {})
+    }
+    if (!run.ended) {
+      this.finish(run, 'error', undefined, { code: 'stream_interrupted', message: 'The answer was cut off before it finished.', retryable: true })
+    }
+  }
+
+  /** Adds one event to the running turn: id, pending storage, every reader. Enforces the byte cap. */
+  private record(run: RunningTurn, type: EventType, data: unknown): void {
+    if (run.ended) return
+    if (type !== 'meta' && this.store.bytes() + byteLength(JSON.stringify(data)) > run.maxBytes) {
+      void this.endEarly(run, 'full')
+      return
+    }
+    const event = this.store.append(run.turn, type, data)
+    this.fanOut.send(event)
+    if (this.store.pendingCount() >= FLUSH_EVENTS) this.flush(run)
+    else run.flushTimer ??= setTimeout(() => this.flush(run), FLUSH_MS)
+  }
+
+  private flush(run: RunningTurn): void {
+    if (run.flushTimer) clearTimeout(run.flushTimer)
+    run.flushTimer = undefined
+    this.store.flush(run.turn)
+  }
+
+  /**
+   * Ends the turn: an optional error event, then done, all stored; readers get them and their
+   * streams close. `doneData` is the upstream's own done event when it sent one.
+   */
+  private finish(run: RunningTurn, stopReason: StopReason, doneData?: unknown, error?: { code: ErrorCode; message: string; retryable: boolean }): void {
+    if (run.ended) return
+    run.ended = true
+    clearTimeout(run.timer)
+    if (error) this.fanOut.send(this.store.append(run.turn, 'error', error))
+    this.fanOut.send(this.store.append(run.turn, 'done', doneData ?? { stopReason }))
+    this.flush(run)
+    this.store.endTurn(run.turn, stopReason, Date.now())
+    this.fanOut.closeAll()
+    if (this.running === run) this.running = undefined
+    this.ctx.storage.deleteAlarm().catch(() => {})
+  }
+
+  /** Stop, the deadline or the byte cap: end the turn now, abort the upstream read and ask the upstream to cancel. */
+  private endEarly(run: RunningTurn, why: 'cancelled' | 'timeout' | 'full'): Promise<{ cancelled: boolean }> {
+    if (run.ended) return Promise.resolve({ cancelled: false })
+    if (why === 'cancelled') this.finish(run, 'cancelled')
+    else if (why === 'timeout') {
+      this.finish(run, 'error', undefined, { code: 'turn_timeout', message: 'The answer took longer than the maximum turn time.', retryable: true })
+    } else {
+      this.finish(run, 'error', undefined, { code: 'conversation_full', message: 'This conversation holds as much as it may. Start a new conversation.', retryable: false })
+    }
+    run.upstream.abort()
+    const id = this.store.info()?.id
+    return id ? cancelUpstream(readConfig(this.env), id) : Promise.resolve({ cancelled: false })
+  }
+
+  /** A turn found running by a fresh instance: it ended with the instance that ran it. */
+  private closeInterrupted(turn: TurnRow): void {
+    this.store.append(turn.turn, 'error', { code: 'stream_interrupted', message: 'The answer was cut off when the edge restarted.', retryable: true })
+    this.store.append(turn.turn, 'done', { stopReason: 'error' })
+    this.store.flush(turn.turn)
+    this.store.endTurn(turn.turn, 'error', Date.now())
+  }
+
+  /** The earlier turns, compact, sent upstream with every turn (see history.ts for why). */
+  private history(): HistoryMessage[] {
+    return compactHistory(this.store.turns())
+  }
+}
+
+function toEvent(message: EventSourceMessage): { type: EventType; data: Record<string, unknown> } | undefined {
+  const type = (message.event ?? 'message') as EventType
+  if (!EVENT_TYPES.includes(type)) return undefined
+  try {
+    const data = JSON.parse(message.data)
+    return typeof data === 'object' && data !== null && !Array.isArray(data) ? { type, data } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function fail(status: ErrorStatus, code: ErrorCode, message: string): Failure {
+  return { ok: false, status, code, message }
+}
+
+function busy(): Failure {
+  return fail(409, 'conversation_busy', 'An answer is still running in this conversation: wait for it, resume it, or stop it first.')
+}
+
+function notFound(): Failure {
+  return fail(404, 'not_found', 'No such conversation.')
+}
+

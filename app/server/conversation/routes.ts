@@ -1,0 +1,127 @@
+import type { Context } from 'hono'
+import { SESSION_HEADER, SSE_HEADERS } from '../../../protocol/events'
+import { isValidSessionId, maxBodyBytes, newSessionId, validateInvoke } from '../../../protocol/request'
+import type { AppEnv, Bindings } from '../../global'
+import { readConfig } from '../config'
+import { errorResponse } from '../errors'
+import { limitBody, readBody } from '../read-body'
+import { titleOf } from './title'
+import { readLimits } from './limits'
+import { parseAfter } from './sse'
+
+type C = Context<AppEnv>
+
+const conversation = (env: Bindings, id: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id))
+const ownerIndex = (env: Bindings, owner: string) => env.OWNERS.get(env.OWNERS.idFromName(owner))
+
+const STREAM_HEADERS = {
+  'Content-Type': SSE_HEADERS['Content-Type'],
+  'Cache-Control': SSE_HEADERS['Cache-Control'],
+  // Cloudflare may compress (and so buffer) a stream unless told the encoding is identity.
+  'Content-Encoding': 'identity',
+}
+
+/**
+ * POST /api/invoke: a turn of a conversation. Without `sessionId` it starts a new conversation
+ * (its id is the session id, in `meta` and X-Session-Id); with one it continues that conversation,
+ * which must be the caller's (404 otherwise). The answer streams with event ids; the client leaving
+ * does not stop it (POST /api/conversations/:id/stop does).
+ */
+export async function invokeTurn(c: C): Promise<Response> {
+  const config = readConfig(c.env ?? {})
+  const limits = readLimits(c.env ?? {})
+  const limited = await limitBody(maxBodyBytes(config.maxPromptChars))(c, async () => {})
+  if (limited) return limited
+  const body = await readBody(c)
+  if (!body.ok) return errorResponse(body.status, body.code, body.message)
+  const input = validateInvoke(body.value, config.maxPromptChars)
+  if (!input.ok) return errorResponse(input.status, input.code, input.message)
+
+  const owner = c.get('owner')
+  const existing = input.value.sessionId
+  const id = existing ?? newSessionId()
+  const owners = ownerIndex(c.env, owner)
+  if (!existing) {
+    const reserved = await owners.reserve(id, titleOf(input.value.prompt), Date.now(), limits.maxConversationsPerOwner)
+    if (reserved === 'limit') {
+      return errorResponse(409, 'conversation_limit', `You have ${limits.maxConversationsPerOwner} conversations, the most allowed: delete one to start another.`)
+    }
+  }
+  const result = await conversation(c.env, id).startTurn({
+    conversationId: id,
+    owner,
+    prompt: input.value.prompt,
+    create: !existing,
+    requestId: crypto.randomUUID(),
+    maxTurnMs: limits.maxTurnMs,
+    maxBytes: limits.maxConversationBytes,
+  })
+  if (!result.ok) {
+    // Nothing half-written: a new conversation whose first turn could not start is not listed.
+    if (!existing) await owners.remove(id)
+    return errorResponse(result.status, result.code, result.message, { [SESSION_HEADER]: id })
+  }
+  if (existing) waitUntil(c, owners.touch(id, Date.now()))
+  return c.body(result.stream, 200, { ...STREAM_HEADERS, [SESSION_HEADER]: id })
+}
+
+/** GET /api/conversations: the caller's conversations, newest first. */
+export async function listConversations(c: C): Promise<Response> {
+  const conversations = await ownerIndex(c.env, c.get('owner')).list()
+  return c.json({ conversations }, 200, { 'Cache-Control': 'no-store' })
+}
+
+/** GET /api/conversations/:id: the messages, and the running turn's last event id (resume after it). */
+export async function readConversation(c: C): Promise<Response> {
+  const id = c.req.param('id')
+  if (!isValidSessionId(id)) return notFound()
+  const view = await conversation(c.env, id).view(c.get('owner'))
+  if ('ok' in view) return errorResponse(view.status, view.code, view.message)
+  return c.json(view, 200, { 'Cache-Control': 'no-store' })
+}
+
+/**
+ * GET /api/conversations/:id/events: the latest turn's events after `Last-Event-ID` (EventSource
+ * sends it on reconnect) or `?after=` (fetch readers), then the live rest while it runs.
+ */
+export async function resumeConversation(c: C): Promise<Response> {
+  const id = c.req.param('id')
+  if (!isValidSessionId(id)) return notFound()
+  const after = parseAfter(c.req.header('last-event-id'), c.req.query('after'))
+  if (Number.isNaN(after)) return errorResponse(400, 'invalid_request', '"after" (or Last-Event-ID) must be an event id: a whole number ≥ 0.')
+  const result = await conversation(c.env, id).events(c.get('owner'), after ?? 0)
+  if (!result.ok) return errorResponse(result.status, result.code, result.message)
+  return c.body(result.stream, 200, { ...STREAM_HEADERS, [SESSION_HEADER]: id })
+}
+
+/** POST /api/conversations/:id/stop: ends the running turn as cancelled and tells the upstream to cancel. */
+export async function stopConversation(c: C): Promise<Response> {
+  const id = c.req.param('id')
+  if (!isValidSessionId(id)) return notFound()
+  const result = await conversation(c.env, id).stop(c.get('owner'))
+  if (!result.ok) return errorResponse(result.status, result.code, result.message)
+  return c.json({ stopped: result.stopped, ...(result.upstreamCancelled !== undefined ? { upstreamCancelled: result.upstreamCancelled } : {}) })
+}
+
+/** DELETE /api/conversations/:id: stops a running turn, deletes the stored conversation and its list entry. */
+export async function deleteConversation(c: C): Promise<Response> {
+  const id = c.req.param('id')
+  if (!isValidSessionId(id)) return notFound()
+  const owner = c.get('owner')
+  const result = await conversation(c.env, id).destroy(owner)
+  if (!result.ok) return errorResponse(result.status, result.code, result.message)
+  await ownerIndex(c.env, owner).remove(id)
+  return c.json({ deleted: true })
+}
+
+function notFound(): Response {
+  return errorResponse(404, 'not_found', 'No such conversation.')
+}
+
+function waitUntil(c: Context, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work)
+  } catch {
+    work.catch(() => {})
+  }
+}

@@ -1,0 +1,181 @@
+import type { EventType, StopReason } from '../../../protocol/events'
+
+/** One event of a turn as stored and replayed: `data` is the JSON text, serialized once when the event arrived. */
+export interface StoredEvent {
+  id: number
+  turn: number
+  type: EventType
+  data: string
+}
+
+export interface ConversationInfo {
+  id: string
+  owner: string
+  title: string
+  created: number
+  updated: number
+  bytes: number
+  /** Storage write batches so far (each flush is one SQLite transaction); benchmarks and tests read it. */
+  writes: number
+}
+
+export interface TurnRow {
+  turn: number
+  prompt: string
+  answer: string
+  status: 'running' | 'done'
+  stopReason: StopReason | null
+  firstEvent: number
+  lastEvent: number
+  started: number
+  ended: number | null
+}
+
+/** How many events may wait in memory before they are written (besides the timer in Conversation). */
+export const FLUSH_EVENTS = 64
+
+/**
+ * The conversation's SQLite storage (the Durable Object's own database) and the events not yet
+ * written. Events get their ids here, go to `pending` at once (readers see them from there), and
+ * reach SQLite in batches: one transaction per `flush()`, not one write per token.
+ *
+ * Every method is synchronous: SQLite storage calls do not yield, so a replay (stored + pending) and
+ * registering a live reader happen with no event slipping between them.
+ */
+export class ConversationStore {
+  private pending: StoredEvent[] = []
+  private nextId = 1
+  /** The running turn's answer text, including events still pending. */
+  private answer = ''
+  private pendingBytes = 0
+
+  private readonly sql: SqlStorage
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql
+    this.migrate()
+  }
+
+  /** Creates the tables (again, after deleteAll()). */
+  migrate(): void {
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS conversation (
+      id TEXT NOT NULL, owner TEXT NOT NULL, title TEXT NOT NULL,
+      created INTEGER NOT NULL, updated INTEGER NOT NULL, bytes INTEGER NOT NULL DEFAULT 0, writes INTEGER NOT NULL DEFAULT 0)`)
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS turns (
+      turn INTEGER PRIMARY KEY, prompt TEXT NOT NULL, answer TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,
+      stop_reason TEXT, first_event INTEGER NOT NULL, last_event INTEGER NOT NULL, started INTEGER NOT NULL, ended INTEGER)`)
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, turn INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)`)
+    const last = this.sql.exec<{ id: number | null }>('SELECT max(id) AS id FROM events').one().id
+    this.nextId = (last ?? 0) + 1
+    this.pending = []
+    this.answer = ''
+    this.pendingBytes = 0
+  }
+
+  info(): ConversationInfo | undefined {
+    return this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM conversation LIMIT 1').toArray()[0] as unknown as ConversationInfo | undefined
+  }
+
+  create(id: string, owner: string, title: string, now: number): void {
+    this.sql.exec('INSERT INTO conversation (id, owner, title, created, updated) VALUES (?, ?, ?, ?, ?)', id, owner, title, now, now)
+  }
+
+  /** Bytes stored and waiting: the prompt texts and the events' JSON. */
+  bytes(): number {
+    return (this.info()?.bytes ?? 0) + this.pendingBytes
+  }
+
+  latestTurn(): TurnRow | undefined {
+    const row = this.sql.exec('SELECT * FROM turns ORDER BY turn DESC LIMIT 1').toArray()[0]
+    return row ? toTurn(row) : undefined
+  }
+
+  turns(): TurnRow[] {
+    return this.sql.exec('SELECT * FROM turns ORDER BY turn').toArray().map(toTurn)
+  }
+
+  /** Starts a turn: its row is written at once (a reload must find it), with the prompt's bytes counted. */
+  startTurn(prompt: string, now: number): number {
+    const turn = (this.latestTurn()?.turn ?? 0) + 1
+    this.sql.exec(
+      'INSERT INTO turns (turn, prompt, status, first_event, last_event, started) VALUES (?, ?, ?, ?, ?, ?)',
+      turn,
+      prompt,
+      'running',
+      this.nextId,
+      this.nextId - 1,
+      now,
+    )
+    this.sql.exec('UPDATE conversation SET updated = ?, bytes = bytes + ?, writes = writes + 1', now, byteLength(prompt))
+    this.answer = ''
+    return turn
+  }
+
+  /** Gives the event its id and keeps it pending until the next flush. */
+  append(turn: number, type: EventType, data: unknown): StoredEvent {
+    const event: StoredEvent = { id: this.nextId++, turn, type, data: JSON.stringify(data) }
+    this.pending.push(event)
+    this.pendingBytes += byteLength(event.data)
+    if (type === 'text') this.answer += (data as { text: string }).text
+    return event
+  }
+
+  pendingCount(): number {
+    return this.pending.length
+  }
+
+  runningAnswer(): string {
+    return this.answer
+  }
+
+  /** Writes the pending events, the turn's answer so far and the byte count in one transaction. */
+  flush(turn: number): void {
+    if (this.pending.length === 0) return
+    const batch = this.pending
+    const bytes = this.pendingBytes
+    this.pending = []
+    this.pendingBytes = 0
+    this.storage.transactionSync(() => {
+      for (const e of batch) this.sql.exec('INSERT INTO events (id, turn, type, data) VALUES (?, ?, ?, ?)', e.id, e.turn, e.type, e.data)
+      this.sql.exec('UPDATE turns SET answer = ?, last_event = ? WHERE turn = ?', this.answer, batch[batch.length - 1].id, turn)
+      this.sql.exec('UPDATE conversation SET bytes = bytes + ?, writes = writes + 1', bytes)
+    })
+  }
+
+  /** Marks the turn ended (after its last events were flushed). */
+  endTurn(turn: number, stopReason: StopReason, now: number): void {
+    this.sql.exec('UPDATE turns SET status = ?, stop_reason = ?, ended = ? WHERE turn = ?', 'done', stopReason, now, turn)
+    this.sql.exec('UPDATE conversation SET updated = ?, writes = writes + 1', now)
+  }
+
+  /** The events of `turn` with an id above `after`: stored ones, then pending ones, in id order. */
+  eventsAfter(turn: number, after: number): StoredEvent[] {
+    const stored = this.sql
+      .exec<{ id: number; turn: number; type: string; data: string }>('SELECT id, turn, type, data FROM events WHERE turn = ? AND id > ? ORDER BY id', turn, after)
+      .toArray() as StoredEvent[]
+    return [...stored, ...this.pending.filter((e) => e.turn === turn && e.id > after)]
+  }
+
+  lastEventId(): number {
+    return this.nextId - 1
+  }
+}
+
+function toTurn(row: Record<string, SqlStorageValue>): TurnRow {
+  return {
+    turn: row.turn as number,
+    prompt: row.prompt as string,
+    answer: row.answer as string,
+    status: row.status as TurnRow['status'],
+    stopReason: (row.stop_reason as StopReason | null) ?? null,
+    firstEvent: row.first_event as number,
+    lastEvent: row.last_event as number,
+    started: row.started as number,
+    ended: (row.ended as number | null) ?? null,
+  }
+}
+
+const encoder = new TextEncoder()
+export function byteLength(s: string): number {
+  return encoder.encode(s).byteLength
+}
