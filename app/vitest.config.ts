@@ -40,6 +40,8 @@ export default defineProject({
           AUTH_JWKS_URL: inject('jwksUrl'),
           AUTH_ISSUER: 'https://issuer.test.invalid',
           AUTH_AUDIENCE: 'edge-agent-chat-tests',
+          // Small enough for a test to reach (app/server/identity/identity.test.ts); each test visitor is a new owner.
+          MAX_CONVERSATIONS_PER_OWNER: '5',
         },
       },
     })),

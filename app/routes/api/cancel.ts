@@ -1,23 +1,20 @@
 import { createRoute } from 'honox/factory'
 import { cancelRequestSchema } from '../../../protocol/request'
-import { errorResponse } from '../../server/errors'
+import { stopConversation } from '../../server/conversation/routes'
+import { identify } from '../../server/identity/identify'
 import { limitBody } from '../../server/limit-body'
 import { methodNotAllowed } from '../../server/method-not-allowed'
 import { rateLimit } from '../../server/rate-limit'
 import { receiveBody } from '../../server/receive-body'
-import { upstreamFor } from '../../server/upstream'
 import { validBody } from '../../server/valid-body'
 
-/** POST /api/cancel `{"sessionId"}`: asks the upstream to stop that session's generation. */
-export const POST = createRoute(rateLimit, receiveBody, limitBody(4096), validBody(() => cancelRequestSchema), async (c) => {
-  const outcome = await upstreamFor(c.var.config).cancel(c.req.valid('json').sessionId)
-  if (outcome.status === 0) return errorResponse(502, 'upstream_unreachable', 'The agent service could not be reached.')
-  if (outcome.status === 401 || outcome.status === 403) {
-    return errorResponse(502, 'upstream_auth', 'The agent service refused the edge’s credentials.')
-  }
-  if (outcome.status >= 500) return errorResponse(502, 'upstream_error', 'The agent service failed to cancel.')
-  return c.json({ cancelled: outcome.cancelled, ...(outcome.method ? { method: outcome.method } : {}) })
-})
+/**
+ * POST /api/cancel `{"sessionId"}`: the body form of POST /api/conversations/:id/stop, for scripts
+ * that hold a session id. It stops the caller's own conversation only (404 for any other id).
+ */
+export const POST = createRoute(rateLimit, receiveBody, limitBody(4096), validBody(() => cancelRequestSchema), identify, (c) =>
+  stopConversation(c, c.req.valid('json').sessionId),
+)
 
 const notAllowed = methodNotAllowed('POST')
 export const GET = notAllowed

@@ -2,10 +2,9 @@ import { DurableObject } from 'cloudflare:workers'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import { EVENT_TYPES, type ErrorCode, type EventType, type StopReason } from '../../../protocol/events'
 import type { Bindings } from '../../global'
-import { cancelUpstream } from '../cancel'
-import { readConfig } from '../config'
+import { configOf } from '../config'
 import type { ErrorStatus } from '../errors'
-import { openUpstream } from '../upstream'
+import { upstreamFor, type OpenResult, type Upstream } from '../upstream'
 import { FanOut } from './fan-out'
 import { byteLength, ConversationStore, FLUSH_EVENTS, type TurnRow } from './store'
 import { compactHistory, type HistoryMessage } from './history'
@@ -15,6 +14,8 @@ export interface TurnRequest {
   conversationId: string
   owner: string
   prompt: string
+  /** Edit, regenerate, retry: the prompt of the latest exchange this turn replaces (dropped from the history when it matches). */
+  replaces?: string
   /** True for a new conversation (POST /api/invoke without a session id); false to continue one. */
   create: boolean
   requestId: string
@@ -90,14 +91,20 @@ export class Conversation extends DurableObject<Bindings> {
     if (this.store.bytes() + byteLength(req.prompt) > req.maxBytes) {
       return fail(413, 'conversation_full', 'This conversation holds as much as it may. Start a new conversation.')
     }
-    const history = this.history()
+    const replaced = req.replaces !== undefined && this.store.latestTurn()?.prompt === req.replaces
+    const history = this.history(replaced)
     const upstream = new AbortController()
     this.starting = true
-    let opened: Awaited<ReturnType<typeof openUpstream>>
+    let opened: OpenResult
     try {
-      opened = await openUpstream(
-        readConfig(this.env),
-        { prompt: req.prompt, sessionId: req.conversationId, userId: req.owner, ...(history.length ? { history } : {}) },
+      opened = await this.upstream().open(
+        {
+          prompt: req.prompt,
+          sessionId: req.conversationId,
+          userId: req.owner,
+          ...(req.replaces !== undefined && { replaces: req.replaces }),
+          ...(history.length ? { history } : {}),
+        },
         upstream.signal,
       )
     } finally {
@@ -107,6 +114,7 @@ export class Conversation extends DurableObject<Bindings> {
     if (!opened.ok) return opened
 
     const now = Date.now()
+    if (replaced) this.store.dropLatestTurn()
     if (!this.store.info()) this.store.create(req.conversationId, req.owner, titleOf(req.prompt), now)
     const turn = this.store.startTurn(req.prompt, now)
     const run: RunningTurn = {
@@ -121,7 +129,7 @@ export class Conversation extends DurableObject<Bindings> {
     await this.ctx.storage.setAlarm(Math.min(run.deadline, now + HEARTBEAT_MS))
     this.record(run, 'meta', { sessionId: req.conversationId, requestId: req.requestId })
     const stream = this.fanOut.open(this.store.eventsAfter(turn, 0), true)
-    void this.pump(run, opened.response.body)
+    void this.pump(run, opened.body)
     return { ok: true, turn, stream }
   }
 
@@ -282,7 +290,7 @@ export class Conversation extends DurableObject<Bindings> {
     }
     run.upstream.abort()
     const id = this.store.info()?.id
-    return id ? cancelUpstream(readConfig(this.env), id) : Promise.resolve({ cancelled: false })
+    return id ? this.upstream().cancel(id) : Promise.resolve({ cancelled: false })
   }
 
   /** A turn found running by a fresh instance: it ended with the instance that ran it. */
@@ -293,9 +301,15 @@ export class Conversation extends DurableObject<Bindings> {
     this.store.endTurn(turn.turn, 'error', Date.now())
   }
 
+  /** The path to the agent that the Worker's config chose (UPSTREAM_KIND): the same one the routes use. */
+  private upstream(): Upstream {
+    return upstreamFor(configOf(this.env))
+  }
+
   /** The earlier turns, compact, sent upstream with every turn (see history.ts for why). */
-  private history(): HistoryMessage[] {
-    return compactHistory(this.store.turns())
+  private history(withoutLatest = false): HistoryMessage[] {
+    const turns = this.store.turns()
+    return compactHistory(withoutLatest ? turns.slice(0, -1) : turns)
   }
 }
 

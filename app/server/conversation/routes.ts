@@ -1,10 +1,9 @@
 import type { Context } from 'hono'
+import { endTime, startTime } from 'hono/timing'
 import { SESSION_HEADER, SSE_HEADERS } from '../../../protocol/events'
-import { isValidSessionId, maxBodyBytes, newSessionId, validateInvoke } from '../../../protocol/request'
+import { isValidSessionId, newSessionId } from '../../../protocol/request'
 import type { AppEnv, Bindings } from '../../global'
-import { readConfig } from '../config'
 import { errorResponse } from '../errors'
-import { limitBody, readBody } from '../read-body'
 import { titleOf } from './title'
 import { readLimits } from './limits'
 import { parseAfter } from './sse'
@@ -22,40 +21,35 @@ const STREAM_HEADERS = {
 }
 
 /**
- * POST /api/invoke: a turn of a conversation. Without `sessionId` it starts a new conversation
- * (its id is the session id, in `meta` and X-Session-Id); with one it continues that conversation,
- * which must be the caller's (404 otherwise). The answer streams with event ids; the client leaving
- * does not stop it (POST /api/conversations/:id/stop does).
+ * POST /api/invoke (after validation): a turn of a conversation. Without `sessionId` it starts a
+ * new conversation (its id is the session id, in `meta` and X-Session-Id); with one it continues
+ * that conversation, which must be the caller's (404 otherwise, nothing forwarded). The answer
+ * streams with event ids; the client leaving does not stop it (POST /api/conversations/:id/stop does).
  */
-export async function invokeTurn(c: C): Promise<Response> {
-  const config = readConfig(c.env ?? {})
+export async function invokeTurn(c: C, input: { prompt: string; sessionId?: string; replaces?: string }): Promise<Response> {
   const limits = readLimits(c.env ?? {})
-  const limited = await limitBody(maxBodyBytes(config.maxPromptChars))(c, async () => {})
-  if (limited) return limited
-  const body = await readBody(c)
-  if (!body.ok) return errorResponse(body.status, body.code, body.message)
-  const input = validateInvoke(body.value, config.maxPromptChars)
-  if (!input.ok) return errorResponse(input.status, input.code, input.message)
-
   const owner = c.get('owner')
-  const existing = input.value.sessionId
+  const existing = input.sessionId
   const id = existing ?? newSessionId()
   const owners = ownerIndex(c.env, owner)
   if (!existing) {
-    const reserved = await owners.reserve(id, titleOf(input.value.prompt), Date.now(), limits.maxConversationsPerOwner)
+    const reserved = await owners.reserve(id, titleOf(input.prompt), Date.now(), limits.maxConversationsPerOwner)
     if (reserved === 'limit') {
       return errorResponse(409, 'conversation_limit', `You have ${limits.maxConversationsPerOwner} conversations, the most allowed: delete one to start another.`)
     }
   }
+  startTime(c, 'upstream', 'upstream response headers')
   const result = await conversation(c.env, id).startTurn({
     conversationId: id,
     owner,
-    prompt: input.value.prompt,
+    prompt: input.prompt,
+    ...(input.replaces !== undefined && { replaces: input.replaces }),
     create: !existing,
     requestId: crypto.randomUUID(),
     maxTurnMs: limits.maxTurnMs,
     maxBytes: limits.maxConversationBytes,
   })
+  endTime(c, 'upstream')
   if (!result.ok) {
     // Nothing half-written: a new conversation whose first turn could not start is not listed.
     if (!existing) await owners.remove(id)
@@ -94,9 +88,11 @@ export async function resumeConversation(c: C): Promise<Response> {
   return c.body(result.stream, 200, { ...STREAM_HEADERS, [SESSION_HEADER]: id })
 }
 
-/** POST /api/conversations/:id/stop: ends the running turn as cancelled and tells the upstream to cancel. */
-export async function stopConversation(c: C): Promise<Response> {
-  const id = c.req.param('id')
+/**
+ * POST /api/conversations/:id/stop (and POST /api/cancel `{"sessionId"}`): ends the running turn as
+ * cancelled and tells the upstream to cancel. Only the owner may; for anyone else the id is not found.
+ */
+export async function stopConversation(c: C, id = c.req.param('id') ?? ''): Promise<Response> {
   if (!isValidSessionId(id)) return notFound()
   const result = await conversation(c.env, id).stop(c.get('owner'))
   if (!result.ok) return errorResponse(result.status, result.code, result.message)

@@ -111,6 +111,17 @@ export class ConversationStore {
     return turn
   }
 
+  /** Deletes the latest (finished) turn and its events: an edit or regenerate replaces it. Event ids go on counting up. */
+  dropLatestTurn(): void {
+    const latest = this.latestTurn()
+    if (!latest || latest.status !== 'done') return
+    this.storage.transactionSync(() => {
+      this.sql.exec('DELETE FROM events WHERE turn = ?', latest.turn)
+      this.sql.exec('DELETE FROM turns WHERE turn = ?', latest.turn)
+      this.sql.exec('UPDATE conversation SET writes = writes + 1')
+    })
+  }
+
   /** Gives the event its id and keeps it pending until the next flush. */
   append(turn: number, type: EventType, data: unknown): StoredEvent {
     const event: StoredEvent = { id: this.nextId++, turn, type, data: JSON.stringify(data) }

@@ -5,11 +5,18 @@ import type { UpstreamKind } from '../../../protocol/upstream-kinds'
 
 export { UPSTREAM_KINDS, type UpstreamKind } from '../../../protocol/upstream-kinds'
 
+/**
+ * What the edge sends upstream. `userId` (the conversation's owner) lets the Lambda pass AgentCore's
+ * `runtimeUserId`; `history` (earlier turns, compact: app/server/conversation/history.ts) lets an
+ * agent that lost its session carry on. Both optional: an upstream that does not know them ignores them.
+ */
 export interface InvokePayload {
   prompt: string
   sessionId: string
   /** The prompt of the last exchange this one replaces (edit, regenerate, retry). */
   replaces?: string
+  userId?: string
+  history?: Array<{ role: 'user' | 'assistant'; text: string }>
 }
 
 /**

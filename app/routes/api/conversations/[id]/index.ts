@@ -1,0 +1,16 @@
+import { createRoute } from 'honox/factory'
+import { deleteConversation, readConversation } from '../../../../server/conversation/routes'
+import { identify } from '../../../../server/identity/identify'
+import { methodNotAllowed } from '../../../../server/method-not-allowed'
+
+/** GET /api/conversations/:id: its messages, and the running turn's last event id (resume after it). */
+export const GET = createRoute(identify, readConversation)
+
+/** DELETE /api/conversations/:id: stops a running turn and deletes the conversation. */
+export const DELETE = createRoute(identify, deleteConversation)
+
+const notAllowed = methodNotAllowed('GET, DELETE')
+export const POST = notAllowed
+export const PUT = notAllowed
+export const PATCH = notAllowed
+export const OPTIONS = notAllowed
