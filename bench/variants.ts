@@ -12,7 +12,7 @@ import { build, type BuildOptions } from 'esbuild'
 import { Miniflare, type WorkerOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { buildEdgeApp } from '../e2e/edge-server'
-import { apiBuildOptions, apiEntry } from '../test-support/api-worker'
+import { apiBuildOptions, apiDurableObjects, apiEntry, TEST_OWNER_COOKIE_SECRET } from '../test-support/api-worker'
 import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from '../test-support/test-credentials'
 import { childPids } from './proc'
 import type { Upstream } from './upstream'
@@ -124,7 +124,9 @@ function startRoute(name: VariantName, modules: WorkerOptions['modules'], up: Up
   return startWorkerd(name, {
     ...projectCompat(),
     modules,
-    bindings: { ...wranglerConfig().vars, ...upstreamBindings(up) },
+    bindings: { ...wranglerConfig().vars, OWNER_COOKIE_SECRET: TEST_OWNER_COOKIE_SECRET, ...upstreamBindings(up) },
+    // The route goes through the conversation's Durable Object (app/server/conversation): the durable path.
+    durableObjects: apiDurableObjects,
     ratelimits: { RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } } },
   } as WorkerOptions)
 }

@@ -20,18 +20,24 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
  */
 export function apiEntry(): string {
   const dir = 'app/routes/api'
-  const files = readdirSync(join(ROOT, dir)).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+  const files = (readdirSync(join(ROOT, dir), { recursive: true }) as string[])
+    .map((f) => f.replaceAll('\\', '/'))
+    .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
   const imports = files.map((f, i) => `import * as m${i} from './${dir}/${f}'`)
+  const base = (f: string) => f.slice(f.lastIndexOf('/') + 1)
   const group = (keep: (f: string) => boolean) =>
     `{ ${files.flatMap((f, i) => (keep(f) ? [`'/${dir}/${f}': m${i}`] : [])).join(', ')} }`
   return [
     `import { createApp } from 'honox/server'`,
     ...imports,
     `export default createApp({ root: '/app/routes', RENDERER: {},`,
-    `  ROUTES: ${group((f) => !f.startsWith('_'))},`,
-    `  MIDDLEWARE: ${group((f) => f.startsWith('_middleware.'))},`,
-    `  NOT_FOUND: ${group((f) => f.startsWith('_404.'))},`,
-    `  ERROR: ${group((f) => f.startsWith('_error.'))} })`,
+    `  ROUTES: ${group((f) => !base(f).startsWith('_'))},`,
+    `  MIDDLEWARE: ${group((f) => base(f).startsWith('_middleware.'))},`,
+    `  NOT_FOUND: ${group((f) => base(f).startsWith('_404.'))},`,
+    `  ERROR: ${group((f) => base(f).startsWith('_error.'))} })`,
+    // The conversations' Durable Object classes, bound as wrangler.toml binds them (durableObjects below).
+    `export { Conversation } from './app/server/conversation/conversation'`,
+    `export { OwnerIndex } from './app/server/conversation/owner-index'`,
     '',
   ].join('\n')
 }
@@ -42,8 +48,17 @@ export const apiBuildOptions = {
   jsx: 'automatic' as const,
   jsxImportSource: 'hono/jsx',
   // honox keeps the request context in AsyncLocalStorage: workerd's nodejs_compat (wrangler.toml) provides it.
-  external: ['node:*'],
+  external: ['node:*', 'cloudflare:workers'],
 }
+
+/** wrangler.toml's Durable Object bindings, for Miniflare (the entry exports the classes). */
+export const apiDurableObjects = {
+  CONVERSATIONS: { className: 'Conversation', useSQLite: true },
+  OWNERS: { className: 'OwnerIndex', useSQLite: true },
+}
+
+/** The identity cookie's signing key for a test or bench Worker (a Wrangler secret when deployed). */
+export const TEST_OWNER_COOKIE_SECRET = 'test-cookie-secret-not-a-secret'
 
 /** The /api routes in their own workerd, with wrangler.toml's compatibility settings and vars, then `bindings`. */
 export async function startApiWorker(bindings: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
@@ -66,7 +81,8 @@ export async function startApiWorker(bindings: Record<string, string>): Promise<
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     modules: [{ type: 'ESModule', path: join(ROOT, 'api-entry.mjs'), contents: out.outputFiles[0]!.text }],
-    bindings: { ...(config.vars as Record<string, string>), ...bindings },
+    bindings: { ...(config.vars as Record<string, string>), OWNER_COOKIE_SECRET: TEST_OWNER_COOKIE_SECRET, ...bindings },
+    durableObjects: apiDurableObjects,
     ratelimits: { RATE_LIMITER: { simple: { limit: 1_000, period: 60 } } },
   })
   const base = await mf.ready

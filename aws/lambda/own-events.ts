@@ -29,6 +29,12 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   agent_unavailable: true,
   session_busy: true,
   internal_error: true,
+  request_timeout: true,
+  unauthorized: true,
+  conversation_busy: true,
+  conversation_limit: true,
+  conversation_full: true,
+  turn_timeout: true,
 }
 const STOP_REASONS: Record<StopReason, true> = { end_turn: true, max_tokens: true, cancelled: true, error: true }
 
