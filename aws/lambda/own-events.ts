@@ -29,7 +29,6 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   agent_unavailable: true,
   session_busy: true,
   internal_error: true,
-  request_timeout: true,
   unauthorized: true,
   conversation_busy: true,
   conversation_limit: true,
