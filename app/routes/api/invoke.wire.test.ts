@@ -119,9 +119,8 @@ describe('a body over the byte limit', () => {
 })
 
 describe('an upstream stream that breaks', () => {
-  it("ends the client's stream without done, after the partial answer, with nothing of the upstream error", async () => {
-    // The relay is a native pipe (app/server/relay.ts): nothing can be appended once its source
-    // failed, so the client learns of the break from the missing done, as the page's reader reports it.
+  it("ends the client's stream with stream_interrupted and done, after the partial answer, with nothing of the upstream error", async () => {
+    // The conversation (app/server/conversation) reads the upstream event by event, so it can say the answer was cut off.
     const res = await fetch(`${worker.url}/api/invoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -139,8 +138,10 @@ describe('an upstream stream that breaks', () => {
     const events = []
     const parsed = eventStream(new Response(text).body!).getReader()
     for (let r = await parsed.read(); !r.done; r = await parsed.read()) events.push(r.value)
-    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text'])
+    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'error', 'done'])
     expect(events[2]!.data).toEqual({ text: 'partial' })
-    expect(text).not.toMatch(/event: done|reset|ECONN/)
+    expect(events[3]!.data).toMatchObject({ code: 'stream_interrupted' })
+    expect(events[4]!.data).toEqual({ stopReason: 'error' })
+    expect(text).not.toMatch(/reset|ECONN/)
   })
 })

@@ -32,21 +32,29 @@ describe('an unreachable upstream', () => {
     expect(res.headers.get(SESSION_HEADER)).toMatch(/^[A-Za-z0-9_-]{33,}$/)
   })
 
-  it('POST /api/cancel → 502 upstream_unreachable (the cancel reports it instead of throwing)', async () => {
-    const res = await post('/api/cancel', { sessionId: 'x'.repeat(40) })
-    expect(res.status).toBe(502)
-    expect(await res.json()).toEqual({ error: { code: 'upstream_unreachable', message: expect.any(String) } })
+  it('leaves nothing behind: the conversation whose first turn failed does not exist', async () => {
+    const res = await post('/api/invoke', { prompt: 'hello' })
+    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!
+    const list = await fetch(`${worker.url}/api/conversations`, { headers: { cookie } })
+    expect(await list.json()).toEqual({ conversations: [] })
+    const stop = await fetch(`${worker.url}/api/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ sessionId: res.headers.get(SESSION_HEADER) }),
+    })
+    expect(stop.status).toBe(404)
   })
 
   it('the same Worker reaches a listening upstream (the checks above can fail)', async () => {
     const reachable = await startApiWorker(testUpstreamVars(upstream))
     try {
-      const res = await fetch(`${reachable.url}/api/cancel`, {
+      const res = await fetch(`${reachable.url}/api/invoke`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sessionId: 'x'.repeat(40) }),
+        body: JSON.stringify({ prompt: 'answer:reachable' }),
       })
       expect(res.status).toBe(200)
+      expect(await res.text()).toContain('event: done')
     } finally {
       await reachable.stop()
     }

@@ -33,6 +33,13 @@ export const identify = createMiddleware<AppEnv>(async (c, next) => {
   }
   c.set('owner', anon.owner)
   await next()
+  if (anon.setCookie) {
+    // On every answer, errors included (a handler's own Response does not carry what was staged on c).
+    const res = new Response(c.res.body, c.res)
+    res.headers.append('Set-Cookie', anon.setCookie)
+    c.res = undefined
+    c.res = res
+  }
 })
 
 function bearer(header: string | undefined): string | undefined {

@@ -1,11 +1,14 @@
 import type { Context } from 'hono'
-import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie'
+import { deleteCookie, getSignedCookie } from 'hono/cookie'
+import { serializeSigned } from 'hono/utils/cookie'
 
 export const OWNER_COOKIE = 'eac_owner'
 /** Browsers cap a cookie's life at 400 days; the server holds the signed issue time to the same. */
 export const OWNER_COOKIE_MAX_AGE_S = 400 * 24 * 60 * 60
 
-export type CookieOwner = { ok: true; owner: string } | { ok: false; reason: 'forged' | 'expired' | 'malformed' }
+export type CookieOwner =
+  | { ok: true; owner: string; /** A new identity's Set-Cookie value, for the response (identify.ts adds it to whatever answers). */ setCookie?: string }
+  | { ok: false; reason: 'forged' | 'expired' | 'malformed' }
 
 /**
  * The anonymous identity: a random id and its issue time, HMAC-signed with OWNER_COOKIE_SECRET
@@ -17,8 +20,8 @@ export async function ownerFromCookie(c: Context, secret: string, now = Date.now
   const value = await getSignedCookie(c, secret, OWNER_COOKIE)
   if (value === undefined) {
     const id = crypto.randomUUID()
-    await setSignedCookie(c, OWNER_COOKIE, `${id}.${Math.floor(now / 1000)}`, secret, cookieOptions())
-    return { ok: true, owner: `anon_${id}` }
+    const setCookie = await serializeSigned(OWNER_COOKIE, `${id}.${Math.floor(now / 1000)}`, secret, cookieOptions())
+    return { ok: true, owner: `anon_${id}`, setCookie }
   }
   if (value === false) return refuse(c, 'forged')
   const match = /^([0-9a-f-]{36})\.(\d{1,12})$/.exec(value)
