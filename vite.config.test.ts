@@ -26,7 +26,7 @@ const secrets = [`.dev.vars.test-${id}`, `.env.test-${id}`, `test-${id}.pem`, `t
 beforeAll(async () => {
   const vars = join(dir, 'worker.vars')
   // Nothing listens on port 1: no request of this test may reach an upstream.
-  writeFileSync(vars, 'UPSTREAM_URL=http://127.0.0.1:1/v1/invoke\nUPSTREAM_API_KEY=k\nUPSTREAM_AWS_ACCESS_KEY_ID=AKID\nUPSTREAM_AWS_SECRET_ACCESS_KEY=s\n')
+  writeFileSync(vars, 'UPSTREAM_URL=http://127.0.0.1:1/v1/invoke\nUPSTREAM_API_KEY=k\nUPSTREAM_AWS_ACCESS_KEY_ID=AKID\nUPSTREAM_AWS_SECRET_ACCESS_KEY=s\nOWNER_COOKIE_SECRET=dev-server-test-secret\n')
   process.env.EDGE_DEV_VARS_FILES = vars
   mkdirSync(join(ROOT, folder))
   for (const name of secrets) writeFileSync(join(ROOT, name), 'SECRET=do-not-serve\n')

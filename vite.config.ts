@@ -18,35 +18,23 @@ const root = fileURLToPath(new URL('.', import.meta.url)).replace(/\/$/, '')
 // own Durable Objects (conversations) cannot run behind wrangler's getPlatformProxy, which
 // @hono/vite-dev-server's Cloudflare adapter uses (it binds Durable Objects of other scripts only).
 // HonoX's Node dev server is left out there; its islands and routes plugins stay. The Worker gets
-// wrangler.toml's vars and bindings and .dev.vars' secrets, as `wrangler dev` does; EDGE_DEV_VARS_FILES
-// (a list of files) adds their variables on top of wrangler.toml's vars (a ./.dev.vars still applies last).
+// wrangler.toml's vars and bindings and .dev.vars' secrets, as `wrangler dev` does — unless
+// EDGE_DEV_VARS_FILES lists the files to read instead, in order, later values winning (`npm run dev`
+// and the tests set it: the local cloud's port of this run, a test's own vars). Those are read here and
+// given as vars, and an empty `secrets.required` tells wrangler to load nothing from ./.dev.vars itself.
 const envFiles = process.env.EDGE_DEV_VARS_FILES?.split(delimiter).filter(Boolean) ?? []
-const extraVars = Object.assign({}, ...envFiles.map((f) => parseEnv(readFileSync(f, 'utf8')))) as Record<string, string>
+const fileVars = Object.assign({}, ...envFiles.map((f) => parseEnv(readFileSync(f, 'utf8')))) as Record<string, string>
 const adapter = () => cloudflareAdapter({ proxy: envFiles.length ? { envFiles } : {} })
 
 const durableObjectExports = () => `export { Conversation, OwnerIndex } from '/app/server.ts'`
 
-// The Worker's dependencies, optimized once at start: left to discovery, Vite finds them one import at
-// a time, reloading the Worker each time, and the first start after an install fails mid-reload.
-const workerDeps = [
-  'hono',
-  'hono/body-limit',
-  'hono/cookie',
-  'hono/factory',
-  'hono/http-exception',
-  'hono/jsx',
-  'hono/jsx-renderer',
-  'hono/jsx/jsx-dev-runtime',
-  'hono/secure-headers',
-  'honox/factory',
-  'honox/server',
-  'honox/vite/components',
-  '@hono/zod-validator',
-  'aws4fetch',
-  'eventsource-parser',
-  'jose',
-  'zod',
-]
+// The Worker's dependencies are pre-bundled once, at start: the Cloudflare plugin scans from
+// app/server.ts, but HonoX finds the routes with import.meta.glob, which the scan does not follow;
+// without the routes as entries Vite discovers their imports one at a time while the Worker runs,
+// reloading it each time, and a start or a request mid-reload fails.
+const workerScanEntries = ['app/routes/**/*.{ts,tsx}', 'app/server/**/*.ts', '!**/*.test.ts']
+// Imported by code HonoX generates at run time (its app and island wrappers), which no scan sees.
+const workerDeps = ['hono', 'honox/server', 'honox/factory', 'honox/vite/components']
 
 export default defineConfig(({ command }) => ({
   server: {
@@ -61,14 +49,17 @@ export default defineConfig(({ command }) => ({
     // source file (HonoX restarts the dev server when a file is added).
     watch: { ignored: ['**/.wrangler/**'] },
   },
-  environments: command === 'serve' ? { worker: { optimizeDeps: { include: workerDeps } } } : undefined,
+  environments: command === 'serve' ? { worker: { optimizeDeps: { entries: workerScanEntries, include: workerDeps } } } : undefined,
   plugins:
     command === 'serve'
       ? [
           withoutNodeDevServer(honox()),
           cloudflare({
             viteEnvironment: { name: 'worker' },
-            config: (worker) => ({ main: './app/server.ts', vars: { ...worker.vars, ...extraVars } }),
+            config: (worker) => ({
+              main: './app/server.ts',
+              ...(envFiles.length && { vars: { ...worker.vars, ...fileVars }, secrets: { required: [] } }),
+            }),
           }),
         ]
       : [
