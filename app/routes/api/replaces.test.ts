@@ -19,6 +19,7 @@ describe('POST /api/invoke with replaces (edit, regenerate, retry)', () => {
     const res = await SELF.fetch('http://edge.test/api/invoke', { method: 'POST', body: new URLSearchParams({ prompt: `answer:${m} plain` }), headers: { 'cf-connecting-ip': ip() } })
     await res.text()
     const [up] = await seenWith(m)
-    expect(Object.keys(JSON.parse(up.body)).sort()).toEqual(['prompt', 'sessionId'])
+    // userId: the conversation's owner (app/server/conversation), for AgentCore's runtimeUserId.
+    expect(Object.keys(JSON.parse(up.body)).sort()).toEqual(['prompt', 'sessionId', 'userId'])
   })
 })
