@@ -69,7 +69,15 @@ export async function startPythonAgent(options: PythonAgentOptions = {}): Promis
       ...options.env,
     },
   })
-  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)))
+  // If this process ends without close() (a test runner killed, an uncaught error), the agent goes too.
+  const orphaned = () => child.kill('SIGKILL')
+  process.once('exit', orphaned)
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', orphaned)
+      resolve(code ?? 1)
+    }),
+  )
   createInterface({ input: child.stderr! }).on('line', log)
   const ready = new Promise<{ url: string; model: string; versions: Record<string, string> }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! })
