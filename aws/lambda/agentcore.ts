@@ -29,11 +29,18 @@ export async function invokeAgent(config: AgentCoreConfig, sessionId: string, pr
   return { contentType: out.contentType ?? 'text/event-stream', body: out.response as unknown as AsyncIterable<Uint8Array> }
 }
 
-/** Asks the agent to stop the session's running answer: the cancel invocation, on the same session. */
-export async function sendCancel(config: AgentCoreConfig, sessionId: string, signal: AbortSignal): Promise<void> {
+/**
+ * Asks the agent to stop the session's running answer: the cancel invocation, on the same session.
+ * Resolves with whether a turn was running: the agent answers `{"cancelled": true|false}` (aws/agent/app.ts
+ * as JSON, aws/agent-python/agent.py as one SSE frame); an answer without it counts as stopped.
+ */
+export async function sendCancel(config: AgentCoreConfig, sessionId: string, signal: AbortSignal): Promise<boolean> {
   const out = await invocation(config, sessionId, { type: 'cancel' }, 'application/json', signal)
-  // A 2xx is the answer; its body does not matter, and a slow one must not hold the cancel up.
-  ;(out.response as unknown as { destroy?: () => void } | undefined)?.destroy?.()
+  const body = out.response as unknown as { transformToString?: () => Promise<string>; destroy?: () => void } | undefined
+  // The answer is one small object; `signal` (the cancel's timeout) bounds the wait for it.
+  const text = await body?.transformToString?.().catch(() => '')
+  body?.destroy?.()
+  return !/"cancelled"\s*:\s*false/.test(text ?? '')
 }
 
 /** One InvokeAgentRuntime call on the session with a JSON payload. */

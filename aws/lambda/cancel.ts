@@ -7,7 +7,8 @@ import { sendCancel, stopSession, type AgentCoreConfig } from './agentcore'
 import type { LambdaConfig } from './config'
 import type { Logger } from './log'
 
-export type CancelMethod = 'signal' | 'stop_session'
+/** How the answer was stopped, or `not_running`: nothing ran in that session (nothing was stopped). */
+export type CancelMethod = 'signal' | 'stop_session' | 'not_running'
 
 export type CancelConfig = AgentCoreConfig & Pick<LambdaConfig, 'cancelTimeoutMs'>
 
@@ -15,13 +16,21 @@ export type CancelConfig = AgentCoreConfig & Pick<LambdaConfig, 'cancelTimeoutMs
 export async function cancelSession(config: CancelConfig, sessionId: string, log: Logger): Promise<CancelMethod> {
   const started = Date.now()
   try {
-    await sendCancel(config, sessionId, AbortSignal.timeout(config.cancelTimeoutMs))
-    log.info('cancel_sent', { method: 'signal', ms: Date.now() - started })
-    return 'signal'
+    const method = (await sendCancel(config, sessionId, AbortSignal.timeout(config.cancelTimeoutMs))) ? 'signal' : 'not_running'
+    log.info('cancel_sent', { method, ms: Date.now() - started })
+    return method
   } catch (err) {
     log.warn('cancel_signal_failed', { err, ms: Date.now() - started })
   }
-  await stopSession(config, sessionId, AbortSignal.timeout(config.cancelTimeoutMs * 2))
+  try {
+    await stopSession(config, sessionId, AbortSignal.timeout(config.cancelTimeoutMs * 2))
+  } catch (err) {
+    // AgentCore's answer for a session it does not know or has ended (docs: runtime-stop-session.html,
+    // "Session not found or already terminated").
+    if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err
+    log.info('cancel_sent', { method: 'not_running', ms: Date.now() - started })
+    return 'not_running'
+  }
   log.info('cancel_sent', { method: 'stop_session', ms: Date.now() - started })
   return 'stop_session'
 }

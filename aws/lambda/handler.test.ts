@@ -220,6 +220,34 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
     }
   })
 
+  it('/cancel answers 404 {"cancelled": false} when the agent says no turn was running, and stops no session', async () => {
+    agent.cancelMode = 'idle'
+    const session = 'idle-session-0123456789-0123456789-ab'
+    try {
+      const { prelude, text } = await readResponse((await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: session } }))).body)
+      expect(prelude.statusCode).toBe(404)
+      expect(JSON.parse(text)).toEqual({ cancelled: false })
+      expect(agent.calls.filter((c) => c.sessionId === session).map((c) => c.op)).toEqual(['cancel'])
+    } finally {
+      agent.cancelMode = 'answer'
+    }
+  })
+
+  it('/cancel answers 404 {"cancelled": false} when StopRuntimeSession does not know the session (ResourceNotFoundException)', async () => {
+    agent.cancelMode = 'hang'
+    agent.stopMode = 'missing'
+    const session = 'gone-session-0123456789-0123456789-abc'
+    try {
+      const { prelude, text } = await readResponse((await pool.invoke(proxyEvent({ resource: '/cancel', json: { sessionId: session } }))).body)
+      expect(prelude.statusCode).toBe(404)
+      expect(JSON.parse(text)).toEqual({ cancelled: false })
+      expect(agent.calls.filter((c) => c.sessionId === session).map((c) => c.op)).toEqual(['cancel', 'stop'])
+    } finally {
+      agent.cancelMode = 'answer'
+      agent.stopMode = 'ok'
+    }
+  })
+
   it('/cancel answers 502 when neither the cancel nor StopRuntimeSession works', async () => {
     agent.cancelMode = 'hang'
     agent.stopMode = 'fail'

@@ -53,6 +53,8 @@ async function handle(event: unknown, responseStream: Writable, context: Context
     const sessionLog = log.with({ sessionId: req.value.sessionId })
     try {
       const method = await cancelSession(config, req.value.sessionId, sessionLog)
+      // Nothing running: 404, as AgentCore's StopRuntimeSession answers for an unknown session.
+      if (method === 'not_running') return await sendJson(responseStream, 404, { cancelled: false }, {}, transport)
       return await sendJson(responseStream, 200, { cancelled: true, method }, {}, transport)
     } catch (err) {
       sessionLog.error('cancel_failed', { err })

@@ -104,7 +104,7 @@ describe('local cloud: the same Lambda through Lambda’s API (the invoke-stream
   const lambda = () =>
     new LambdaClient({ endpoint: cloud.lambdaEndpoint, region: 'us-east-1', maxAttempts: 1, credentials: cloud.workerKeys })
 
-  it('InvokeWithResponseStream, read by @aws-sdk/client-lambda: the events themselves, done last; Invoke cancels', async () => {
+  it('InvokeWithResponseStream, read by @aws-sdk/client-lambda: the events themselves, done last; Invoke cancels (truthfully: nothing runs after the end)', async () => {
     const session = 'cloud-direct-session-' + 'z'.repeat(20)
     const client = lambda()
     try {
@@ -125,7 +125,8 @@ describe('local cloud: the same Lambda through Lambda’s API (the invoke-stream
 
       const cancelled = await client.send(new InvokeCommand({ FunctionName: cloud.functionName, Payload: JSON.stringify({ action: 'cancel', sessionId: session }) }))
       expect(cancelled.FunctionError).toBeUndefined()
-      expect(JSON.parse(new TextDecoder().decode(cancelled.Payload))).toMatchObject({ cancelled: true })
+      // The answer has ended: nothing is running, and the cancel says so.
+      expect(JSON.parse(new TextDecoder().decode(cancelled.Payload))).toEqual({ cancelled: false })
     } finally {
       client.destroy()
     }
@@ -152,5 +153,46 @@ describe('local cloud: the same Lambda through its Function URL (the function-ur
     const unsigned = await fetch(cloud.functionUrlInvoke, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"x"}' })
     expect(unsigned.status).toBe(403)
     expect(cloud.lambda.stats().invocations).toBe(before)
+  })
+})
+
+describe('local cloud at its concurrency limit: the cancel function has its own execution environments', () => {
+  let small: LocalCloud
+  beforeAll(async () => {
+    // One invoke environment, one cancel environment (as its reserved concurrency in AWS). The top-level
+    // beforeAll has built the bundle.
+    small = await startLocalCloud({ build: false, lambdaConcurrency: 1, cancelConcurrency: 1, agent: { offline: { firstTokenMs: 50, tokensPerSecond: 100 } } })
+  })
+  afterAll(() => small?.stop())
+
+  const post = (url: string, body: unknown) =>
+    small.workerFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) })
+
+  it('with every invoke environment busy, a second prompt is throttled (API Gateway’s 500) and a cancel still stops the answer', async () => {
+    const session = 'busy-cloud-session-' + 'z'.repeat(20)
+    const res = await post(small.invokeUrl, { prompt: 'Write a long essay about rivers', sessionId: session })
+    const reader = res.body!.getReader()
+    let seen = ''
+    while (!seen.includes('event: text')) seen += new TextDecoder().decode((await reader.read()).value)
+
+    // Lambda rejects the invocation (TooManyRequestsException); API Gateway answers 500 with its own body.
+    const throttled = await post(small.invokeUrl, { prompt: 'hi', sessionId: 'other-cloud-session-' + 'q'.repeat(20) })
+    expect([throttled.status, await throttled.json()]).toEqual([500, { message: 'Internal server error' }])
+
+    const cancel = await post(small.cancelUrl, { sessionId: session })
+    expect([cancel.status, await cancel.json()]).toEqual([200, { cancelled: true, method: 'signal' }])
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) break
+      seen += new TextDecoder().decode(value)
+    }
+    expect(eventsOf(seen).at(-1)).toEqual({ type: 'done', data: { stopReason: 'cancelled' } })
+    expect(small.cancelLambda.stats().invocations).toBe(1)
+    expect(small.lambda.stats().invocations).toBe(1) // the throttled one never ran
+  })
+
+  it('a cancel for a session with nothing running says so: 404 {"cancelled": false}', async () => {
+    const cancel = await post(small.cancelUrl, { sessionId: 'never-ran-cloud-session-' + 'w'.repeat(20) })
+    expect([cancel.status, await cancel.json()]).toEqual([404, { cancelled: false }])
   })
 })

@@ -72,6 +72,9 @@ export interface LocalCloudOptions {
   /** Lambda concurrency (default 10) and execution environments started up front (default 1). */
   lambdaConcurrency?: number
   lambdaWarm?: number
+  /** Concurrency of the cancel function: its own pool, as its reserved concurrency in AWS
+   *  (aws/lib/streaming-proxy.ts), so a cancel never waits for a busy invoke function. Default 4. */
+  cancelConcurrency?: number
   /** Rebuild aws/lambda/dist before starting (default true). */
   build?: boolean
   /** Receives every log line, tagged with its source. Default: silent. */
@@ -102,6 +105,8 @@ export interface LocalCloud<Agent = RunningAgent> {
   agent: Agent
   agentCore: AgentCore
   lambda: LambdaPool
+  /** The cancel function's own execution environments (the same code; API Gateway's POST /cancel). */
+  cancelLambda: LambdaPool
   apiGateway: ApiGateway
   lambdaApi: LambdaApi
   functionUrl: FunctionUrl
@@ -164,6 +169,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     const lambda = await startLambdaPool(poolOptions)
     stops.push(() => lambda.stop())
+    const cancelLambda = await startLambdaPool({ ...poolOptions, maxConcurrency: options.cancelConcurrency ?? 4, warm: 1 })
+    stops.push(() => cancelLambda.stop())
 
     const api = { ...DEFAULT_API, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, stage: STAGE }
     // The stack gives the invoke model the same limit as the Lambda (aws/lib/config.ts maxPromptChars).
@@ -186,7 +193,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           allow: ['/invoke', '/cancel'].map((path) => ({ action: 'execute-api:Invoke', resource: methodArn(api, 'POST', path) })),
         },
       ],
-      invoke: (event, o) => lambda.invoke(event, o),
+      // POST /cancel is integrated with the cancel function (its own execution environments).
+      invoke: (event, o) => ((event as { resource?: string }).resource === '/cancel' ? cancelLambda : lambda).invoke(event, o),
       limits: options.limits,
       log: (l) => log('api-gateway', l),
     })
@@ -256,6 +264,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       agent,
       agentCore,
       lambda,
+      cancelLambda,
       apiGateway,
       lambdaApi,
       functionUrl,

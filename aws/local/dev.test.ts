@@ -2,7 +2,7 @@
  * `npm run dev` as a user runs it: the process starts the local cloud and the Vite dev server, prints
  * the URL, and on Ctrl-C (SIGINT) stops every child; a busy port stops the start with a clear message.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -48,6 +48,33 @@ function startDev(env: Record<string, string>, args: string[] = []) {
   return { child, exited, waitFor, output: () => out }
 }
 
+/** The pid listening on a local TCP port (Linux: ss; this test's own dev servers only). */
+function listenerPid(port: number): number {
+  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' })
+  return Number(/pid=(\d+)/.exec(out)?.[1] ?? 0)
+}
+
+/** Running, that is: neither gone nor a zombie (a container's init may not reap orphans). */
+function alive(pid: number): boolean {
+  try {
+    return !/^Z/.test(execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim())
+  } catch {
+    return false // ps exits 1: no such process
+  }
+}
+
+async function waitForPortFree(port: number, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms
+  for (;;) {
+    try {
+      return await assertPortFree(port, 'after the kill')
+    } catch (err) {
+      if (Date.now() > end) throw err
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+}
+
 describe('npm run dev', () => {
   it('starts everything, writes .dev.vars when absent, prints the URL, and stops every child on Ctrl-C', async () => {
     const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
@@ -58,6 +85,8 @@ describe('npm run dev', () => {
       LOCAL_API_PORT: String(api),
       LOCAL_AGENTCORE_PORT: String(agentCore),
       LOCAL_AGENT_PORT: String(agent),
+      LOCAL_LAMBDA_CONCURRENCY: '7',
+      AGENT_MAX_TOKENS: '3',
     })
     try {
       await dev.waitFor('Ctrl-C stops everything', 90_000)
@@ -82,6 +111,20 @@ describe('npm run dev', () => {
       })
       expect(res.status).toBe(200)
       await res.body?.cancel()
+      // The page's own path: the Worker under the Vite dev server (its vars from this run's file, as
+      // vite.config.ts reads them) → the local cloud. Under vite the raw request is
+      // @hono/node-server's stand-in, which the body's receiver must accept (a POST was once a 500 here).
+      // AGENT_MAX_TOKENS reached the agent: the answer stops at 3 tokens.
+      const answer = await fetch(`http://127.0.0.1:${web}/api/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'hi' }),
+      })
+      expect(answer.status).toBe(200)
+      const text = await answer.text()
+      expect(text).toContain('event: text\n')
+      expect(text.trimEnd().endsWith('event: done\ndata: {"stopReason":"max_tokens"}')).toBe(true)
+      expect(dev.output()).toContain('up to 7 at once (LOCAL_LAMBDA_CONCURRENCY)')
     } finally {
       dev.child.kill('SIGINT')
     }
@@ -89,7 +132,40 @@ describe('npm run dev', () => {
     expect(dev.output()).toContain('stopped.')
     // Every server is gone: its ports can be bound again.
     for (const port of [web, api, agentCore, agent]) await assertPortFree(port, 'after Ctrl-C')
-  })
+  }, 180_000)
+
+  // Whichever piece dies first, nothing is left running and every port is free again.
+  for (const victim of ['the web server', 'npm run dev itself'] as const) {
+    it(`stops everything when ${victim} is killed (SIGKILL), and frees the ports`, async () => {
+      const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()])
+      const [web, api, agentCore, agent] = ports
+      const dev = startDev({
+        LOCAL_DEV_VARS_PATH: join(dir, `kill-${ports[0]}.dev.vars`),
+        DEV_PORT: String(web),
+        LOCAL_API_PORT: String(api),
+        LOCAL_AGENTCORE_PORT: String(agentCore),
+        LOCAL_AGENT_PORT: String(agent),
+      })
+      try {
+        await dev.waitFor('Ctrl-C stops everything', 90_000)
+        const webPid = listenerPid(web)
+        expect(webPid).toBeGreaterThan(0)
+        if (victim === 'the web server') {
+          process.kill(webPid, 'SIGKILL')
+          expect(await dev.exited).toBe(1)
+          expect(dev.output()).toMatch(/vite exited \(code 1\): stopping…/)
+        } else {
+          dev.child.kill('SIGKILL')
+          await dev.exited
+        }
+        // The reaper (aws/local/reaper.ts) or the shutdown ended the rest: wait for the ports.
+        for (const port of ports) await waitForPortFree(port)
+        expect(alive(webPid)).toBe(false)
+      } finally {
+        dev.child.kill('SIGKILL')
+      }
+    }, 180_000)
+  }
 
   it('honours a changed LOCAL_API_PORT when .dev.vars exists from an earlier run on another port, and the app reads that file', async () => {
     const [web, earlier, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()])

@@ -12,17 +12,22 @@
  * - Fixed ports (a busy one stops the start with a message naming it); environment overrides:
  *   LOCAL_API_PORT (8788), LOCAL_AGENTCORE_PORT (8789), LOCAL_AGENT_PORT (8790), DEV_PORT (5173 dev,
  *   8787 preview), and LOCAL_APIGW_*_MS for API Gateway's limits (see api-gateway/limits.ts).
+ * - LOCAL_LAMBDA_CONCURRENCY (100) and LOCAL_CANCEL_CONCURRENCY (4): the local Lambda's execution
+ *   environments; the agent's own settings (AGENT_MAX_SESSIONS, OFFLINE_*, ...) pass through
+ *   (./dev-settings.ts).
  * - Ctrl-C (SIGINT) or SIGTERM stops everything; if a child dies, everything stops with exit code 1.
  * - Nothing reaches the network: offline model; wrangler's metrics, cf fetch and update check off.
  */
 import { existsSync, rmSync } from 'node:fs'
 import { delimiter, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startChild, run, stopChild, waitForHttp, type Child } from './children'
+import { startChild, run, stopChild, waitForHttp, withOpenFileLimit, type Child } from './children'
 import { startLocalCloud, STAGE, type AgentRuntimeKind } from './cloud'
 import { ensureCookieSecret, planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-vars'
+import { agentSettingsFromEnv, DEFAULT_LOCAL_CANCEL_CONCURRENCY, DEFAULT_LOCAL_LAMBDA_CONCURRENCY, positiveIntegerFromEnv } from './dev-settings'
 import { limitsFromEnv } from './api-gateway/limits'
 import { PortBusyError, LOCAL_HOST, assertPortFree } from './listen'
+import { startReaper } from './reaper'
 import { ensurePythonEnv, PythonSetupError } from './python/env'
 import { isUpstreamKind, UPSTREAM_KINDS, type UpstreamKind } from '../../protocol/upstream-kinds'
 import { LOCAL_PATHS, PATH_LABELS, workerVarsFor, writeWorkerVarsFile } from './worker-vars'
@@ -89,6 +94,11 @@ async function main(): Promise<number> {
     warn('.dev.vars has only one of UPSTREAM_AWS_ACCESS_KEY_ID and UPSTREAM_AWS_SECRET_ACCESS_KEY: the app will get 403.\n    Delete .dev.vars and run again to get both written.')
   }
 
+  // Settings first: a bad value is a message, not a half-started cloud.
+  const agentSettings = agentSettingsFromEnv(process.env)
+  const lambdaConcurrency = positiveIntegerFromEnv(process.env, 'LOCAL_LAMBDA_CONCURRENCY', DEFAULT_LOCAL_LAMBDA_CONCURRENCY)
+  const cancelConcurrency = positiveIntegerFromEnv(process.env, 'LOCAL_CANCEL_CONCURRENCY', DEFAULT_LOCAL_CANCEL_CONCURRENCY)
+
   // The web server's port first: finding it busy after a 2-second start would be a poor welcome.
   await assertPortFree(webPort, preview ? 'wrangler dev' : 'Vite dev server')
   if (agentRuntime === 'python') await ensurePythonEnv((line) => say(`  ${line}`))
@@ -103,7 +113,9 @@ async function main(): Promise<number> {
     apiKey: devVars.local ? devVars.apiKey : undefined,
     workerKeys: devVars.local ? devVars.workerKeys : undefined,
     limits: limitsFromEnv(),
-    agent: { logLevel: process.env.LOG_LEVEL ?? 'warn' },
+    agent: agentSettings,
+    lambdaConcurrency,
+    cancelConcurrency,
     log: (source, line) => say(`[${source}] ${line}`),
   })
   say(`  local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
@@ -111,6 +123,7 @@ async function main(): Promise<number> {
   say(`    AgentCore    ${cloud.agentCoreEndpoint}   runtime ${cloud.agentRuntimeArn}`)
   const versions = 'versions' in cloud.agent ? ` — bedrock-agentcore ${cloud.agent.versions['bedrock-agentcore']}, strands-agents ${cloud.agent.versions['strands-agents']}` : ''
   say(`    agent        ${cloud.agentUrl}   ${AGENT_LABELS[agentRuntime]}, offline model${versions}`)
+  say(`    Lambda       up to ${lambdaConcurrency} at once (LOCAL_LAMBDA_CONCURRENCY); cancel function: its own ${cancelConcurrency} (LOCAL_CANCEL_CONCURRENCY)`)
 
   if (upstream !== 'rest') say(`    ${upstream.padEnd(12)} ${upstream === 'invoke-stream' ? `${cloud.lambdaEndpoint} function ${cloud.functionName}` : cloud.functionUrlInvoke}   (SigV4 required)`)
   if (upstream !== 'rest' && !devVars.local) warn(`--upstream ${upstream} applies to the local cloud only: .dev.vars points the app elsewhere.`)
@@ -158,12 +171,19 @@ async function main(): Promise<number> {
         say(`[vite] ${l}`),
       )
 
+  // If this process dies without stopping them (SIGKILL, a crash), the reaper ends the web server's
+  // process group and the Python agent; the Lambda processes end themselves when their Runtime API goes.
+  const reaper = startReaper()
+  reaper.watchGroup(web.process.pid)
+  if ('process' in cloud.agent) reaper.watch(cloud.agent.process.pid)
+
   let stopping: Promise<void> | undefined
   const shutdown = async (code: number, why: string): Promise<never> => {
     // The first reason wins; later ones (the web server exiting because we stopped it) wait for it.
     if (!stopping) {
       say(`\n${why}: stopping…`)
       stopping = Promise.all([stopChild(web), cloud.stop()]).then(() => {
+        reaper.dismiss()
         say('stopped.')
       })
       await stopping

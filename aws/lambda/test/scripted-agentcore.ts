@@ -35,10 +35,12 @@ export interface ScriptedAgentCore {
   calls: Call[]
   /** Scripts by prompt; an unknown prompt gets a short default answer. */
   scripts: Map<string, Script>
-  /** How the agent treats {"type":"cancel"}: answer at once, or never answer (for the fallback). */
-  cancelMode: 'answer' | 'hang'
-  /** How StopRuntimeSession answers: 200, or a 500 InternalServerException. */
-  stopMode: 'ok' | 'fail'
+  /** How the agent treats {"type":"cancel"}: answer at once (`idle`: "nothing was running",
+   *  `{"cancelled":false}`, as aws/agent/app.ts answers), or never answer (for the fallback). */
+  cancelMode: 'answer' | 'idle' | 'hang'
+  /** How StopRuntimeSession answers: 200, a 500 InternalServerException, or (`missing`) the 404
+   *  ResourceNotFoundException AgentCore gives for a session it does not know or has ended. */
+  stopMode: 'ok' | 'fail' | 'missing'
   /** Sessions whose invocation connection the caller closed before the script ended. */
   closedEarly: string[]
   release(gate: string): void
@@ -94,6 +96,10 @@ export async function startScriptedAgentCore(): Promise<ScriptedAgentCore> {
     const headers = { 'x-amzn-bedrock-agentcore-runtime-session-id': sessionId, 'x-amzn-requestid': 'fake-request-id' }
     if (m[2] === 'stopruntimesession') {
       state.calls.push({ op: 'stop', arn, qualifier, sessionId, body })
+      if (state.stopMode === 'missing') {
+        res.writeHead(404, { ...headers, 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' }).end('{"message":"Session not found"}')
+        return
+      }
       if (state.stopMode === 'fail') {
         res.writeHead(500, { ...headers, 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' }).end('{"message":"internal"}')
         return
@@ -107,7 +113,7 @@ export async function startScriptedAgentCore(): Promise<ScriptedAgentCore> {
         hanging.add(res)
         return
       }
-      res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ cancelled: true }))
+      res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ cancelled: state.cancelMode !== 'idle' }))
       return
     }
     state.calls.push({ op: 'invoke', arn, qualifier, sessionId, body })
