@@ -107,11 +107,12 @@ export const PING = ': ping\n\n'
 
 /** The JSON body of every HTTP error response: `{"error":{"code","message"}}`. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string }
+  /** `retryable: true` when trying again later may work (503 agent_unavailable, 504 upstream_timeout). */
+  error: { code: ErrorCode; message: string; retryable?: boolean }
 }
 
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message } }
+export function errorBody(code: ErrorCode, message: string, retryable?: boolean): ErrorBody {
+  return { error: retryable === undefined ? { code, message } : { code, message, retryable } }
 }
 
 export const SSE_HEADERS = {

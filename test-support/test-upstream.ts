@@ -108,7 +108,16 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
 
     if (req.headers['x-api-key'] !== TEST_API_KEY) return json(res, 403, { message: 'Forbidden' })
     if (req.method !== 'POST') return json(res, 405, { message: 'Method not allowed' })
-    if (url.pathname === '/v1/cancel') return json(res, 200, { cancelled: true, method: 'signal' })
+    if (url.pathname === '/v1/cancel') {
+      const sid = record.sessionId ?? ''
+      // idle…: nothing runs in that session (the Lambda's 404, after AgentCore's ResourceNotFoundException).
+      if (sid.startsWith('idle')) return json(res, 404, { cancelled: false })
+      // flaky…: the first attempt finds the cancel function throttled (API Gateway's 500 for a rejected invocation).
+      if (sid.startsWith('flaky') && seen.filter((r) => r.path === '/v1/cancel' && r.sessionId === sid).length === 1) {
+        return json(res, 500, { message: 'Internal server error' })
+      }
+      return json(res, 200, { cancelled: true, method: 'signal' })
+    }
     if (url.pathname !== '/v1/invoke') return json(res, 404, { message: 'Not found' })
 
     const prompt = record.prompt ?? ''
@@ -126,6 +135,14 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
         return json(res, 500, { errorMessage: 'TypeError: x is undefined', stack: 'at handler (/var/task/index.mjs:1:2)' })
       case 'status503':
         return json(res, 503, { message: 'Service Unavailable' })
+      case 'retry503':
+        res.setHeader('retry-after', '7')
+        return json(res, 503, { message: 'Service Unavailable' })
+      case 'status429': // API Gateway's own throttle (usage plan, stage or account): no Retry-After
+        return json(res, 429, { message: 'Too Many Requests' })
+      case 'throttled': // Lambda rejected the invocation (TooManyRequestsException): API Gateway's 500
+        res.setHeader('x-amzn-ErrorType', 'InternalServerErrorException')
+        return json(res, 500, { message: 'Internal server error' })
       case 'status504':
         return json(res, 504, { message: 'Endpoint request timed out' })
       case 'html200':

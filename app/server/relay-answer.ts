@@ -30,8 +30,13 @@ export async function relayAnswer(c: Context, input: InvokePayload): Promise<Res
   const opened = await upstream.open(input, upstreamAbort.signal)
   endTime(c, 'upstream')
   if (!opened.ok) {
+    // A timeout or an upstream failure may leave the agent running for nobody: stop it (the cancel
+    // reports truthfully whether anything ran). A refusal (throttled, bad credentials) started nothing.
+    if (opened.mayRun) stopUpstream()
     settled = true
-    return errorResponse(opened.status, opened.code, opened.message, { [SESSION_HEADER]: sessionId })
+    const headers: Record<string, string> = { [SESSION_HEADER]: sessionId }
+    if (opened.retryAfter) headers['Retry-After'] = opened.retryAfter
+    return errorResponse(opened.status, opened.code, opened.message, headers, opened.retryable)
   }
 
   const relayed = relay(encodeEvent('meta', { sessionId, requestId }), opened.body)

@@ -217,24 +217,36 @@ describe('POST /api/invoke forwarding', () => {
 })
 
 describe('POST /api/invoke upstream failures', () => {
+  // retryable: the body says trying again may work; cancels: the agent may be running (a timeout or a
+  // failure after the request went out), so the Worker stops it rather than leave it answering nobody.
   const failures = [
-    { scenario: 'status403', status: 502, code: 'upstream_auth' },
-    { scenario: 'status500', status: 502, code: 'upstream_error' },
-    { scenario: 'status503', status: 503, code: 'agent_unavailable' },
-    { scenario: 'status504', status: 504, code: 'upstream_timeout' },
-    { scenario: 'html200', status: 502, code: 'upstream_bad_response' },
-    { scenario: 'hang', status: 504, code: 'upstream_timeout' },
+    { scenario: 'status403', status: 502, code: 'upstream_auth', cancels: 0 },
+    { scenario: 'status500', status: 502, code: 'upstream_error', cancels: 1 },
+    { scenario: 'status503', status: 503, code: 'agent_unavailable', retryable: true, cancels: 0 },
+    { scenario: 'retry503', status: 503, code: 'agent_unavailable', retryable: true, cancels: 0, retryAfter: '7' },
+    // API Gateway's own throttle, and Lambda's TooManyRequestsException as API Gateway passes it on (500).
+    { scenario: 'status429', status: 503, code: 'agent_unavailable', retryable: true, cancels: 0 },
+    { scenario: 'throttled', status: 503, code: 'agent_unavailable', retryable: true, cancels: 0 },
+    { scenario: 'status504', status: 504, code: 'upstream_timeout', retryable: true, cancels: 1 },
+    { scenario: 'html200', status: 502, code: 'upstream_bad_response', cancels: 0 },
+    { scenario: 'hang', status: 504, code: 'upstream_timeout', retryable: true, cancels: 1 },
   ]
   for (const f of failures) {
-    it(`${f.scenario} → ${f.status} ${f.code}, with no upstream internals`, async () => {
+    it(`${f.scenario} → ${f.status} ${f.code}${f.retryable ? ' (retryable)' : ''}${f.cancels ? ', and the agent is stopped' : ''}, with no upstream internals`, async () => {
       const m = marker()
-      const res = await invoke(JSON.stringify({ prompt: `${f.scenario}:${m}` }))
+      const sessionId = `s_${m}`
+      const res = await invoke(JSON.stringify({ prompt: `${f.scenario}:${m}`, sessionId }))
       expect(res.status).toBe(f.status)
       const text = await res.text()
-      expect(JSON.parse(text)).toEqual({ error: { code: f.code, message: expect.any(String) } })
-      expect(text).not.toMatch(/stack|TypeError|index\.mjs|Forbidden|Endpoint request/)
-      expect(res.headers.get(SESSION_HEADER)).toMatch(/^[A-Za-z0-9_-]{33,}$/)
-      expect(await seenWith(m)).toHaveLength(1)
+      expect(JSON.parse(text)).toEqual({ error: { code: f.code, message: expect.any(String), ...(f.retryable ? { retryable: true } : {}) } })
+      expect(text).not.toMatch(/stack|TypeError|index\.mjs|Forbidden|Endpoint request|Internal server error/)
+      expect(res.headers.get(SESSION_HEADER)).toBe(sessionId)
+      expect(res.headers.get('retry-after')).toBe(f.retryAfter ?? null)
+      const cancels = async () => (await seenWith(m)).filter((r) => r.path === '/v1/cancel')
+      if (f.cancels) await expect.poll(async () => (await cancels()).length).toBe(f.cancels)
+      const seen = await seenWith(m)
+      expect(seen.filter((r) => r.path === '/v1/invoke')).toHaveLength(1)
+      expect(await cancels()).toHaveLength(f.cancels)
     })
   }
 

@@ -23,7 +23,7 @@ export interface TurnRequest {
   maxBytes: number
 }
 
-export type Failure = { ok: false; status: ErrorStatus; code: ErrorCode; message: string }
+export type Failure = { ok: false; status: ErrorStatus; code: ErrorCode; message: string; retryable?: boolean; retryAfter?: string }
 export type StreamResult = { ok: true; turn: number; stream: ReadableStream<Uint8Array> } | Failure
 
 export interface Message {
@@ -110,8 +110,13 @@ export class Conversation extends DurableObject<Bindings> {
     } finally {
       this.starting = false
     }
-    // Nothing was stored: a failed start leaves the conversation as it was.
-    if (!opened.ok) return opened
+    // Nothing was stored: a failed start leaves the conversation as it was. A timeout or a failure
+    // after the request went out may leave the agent running for nobody: stop it.
+    if (!opened.ok) {
+      if (opened.mayRun) this.ctx.waitUntil(this.upstream().cancel(req.conversationId))
+      const { mayRun: _mayRun, ...failure } = opened
+      return failure
+    }
 
     const now = Date.now()
     if (replaced) this.store.dropLatestTurn()

@@ -53,7 +53,9 @@ export async function invokeTurn(c: C, input: { prompt: string; sessionId?: stri
   if (!result.ok) {
     // Nothing half-written: a new conversation whose first turn could not start is not listed.
     if (!existing) await owners.remove(id)
-    return errorResponse(result.status, result.code, result.message, { [SESSION_HEADER]: id })
+    const headers: Record<string, string> = { [SESSION_HEADER]: id }
+    if (result.retryAfter) headers['Retry-After'] = result.retryAfter
+    return errorResponse(result.status, result.code, result.message, headers, result.retryable)
   }
   if (existing) waitUntil(c, owners.touch(id, Date.now()))
   return c.body(result.stream, 200, { ...STREAM_HEADERS, [SESSION_HEADER]: id })

@@ -2,8 +2,28 @@ import type { ErrorCode } from '../../../protocol/events'
 import type { ErrorStatus } from '../errors'
 import type { CancelOutcome, OpenResult } from './types'
 
-/** How long a cancel call may take before it counts as unreachable. */
-export const CANCEL_TIMEOUT_MS = 10_000
+/** How long one cancel call may take before it counts as unreachable. */
+export const CANCEL_TIMEOUT_MS = 5_000
+/** A cancel is tried this many times at most, while the upstream is unreachable, throttled or failing. */
+export const CANCEL_ATTEMPTS = 3
+/** Waits between attempts (a throttled cancel function frees up within moments). */
+const CANCEL_BACKOFF_MS = [250, 1000]
+
+/**
+ * Runs a cancel until it is answered: retried on no answer (status 0), 429 and 5xx, at most
+ * CANCEL_ATTEMPTS times (so within 3 × CANCEL_TIMEOUT_MS + 1.25 s); a 2xx or another 4xx (404: nothing
+ * was running) is the answer. The last outcome is returned either way.
+ */
+export async function cancelWithRetry(attempt: () => Promise<CancelOutcome>, attempts = CANCEL_ATTEMPTS): Promise<CancelOutcome> {
+  let outcome: CancelOutcome = { status: 0, cancelled: false }
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, CANCEL_BACKOFF_MS[Math.min(i - 1, CANCEL_BACKOFF_MS.length - 1)]))
+    outcome = await attempt()
+    const retry = outcome.status === 0 || outcome.status === 429 || outcome.status >= 500
+    if (!retry) break
+  }
+  return outcome
+}
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
@@ -23,32 +43,85 @@ export async function fetchFirstByte(
   try {
     return { ok: true, response: await send(url, { ...init, signal: AbortSignal.any([signal, timeout.signal]) }) }
   } catch {
-    if (timeout.signal.aborted && !signal.aborted) return fail(504, 'upstream_timeout', 'The agent did not start answering in time.')
+    // The request went out and nothing came back in time: the agent may well be running (mayRun).
+    if (timeout.signal.aborted && !signal.aborted) return { ...fail(504, 'upstream_timeout', 'The agent did not start answering in time.'), retryable: true, mayRun: true }
     return fail(502, 'upstream_unreachable', 'The agent service could not be reached.')
   } finally {
     clearTimeout(timer)
   }
 }
 
-/** A 200 `text/event-stream` response is the answer; anything else becomes one of our JSON errors (its body discarded, never shown). */
+/** A 200 `text/event-stream` response is the answer; anything else becomes one of our JSON errors (its body never shown). */
 export async function eventStreamOrFailure(response: Response): Promise<OpenResult> {
   const type = response.headers.get('content-type') ?? ''
   if (response.status === 200 && type.startsWith('text/event-stream') && response.body) return { ok: true, body: response.body }
-  await response.body?.cancel().catch(() => {})
-  return failureFor(response.status)
+  return failureOf(response)
+}
+
+/** Longest error body read to tell API Gateway's own answers from the function's. */
+const ERROR_BODY_BYTES = 4096
+
+/**
+ * A refused response as the edge's error. Reads a short body: API Gateway answers a Lambda invocation
+ * that Lambda rejected — TooManyRequestsException, every execution environment busy — with 500 and
+ * its own body `{"message":"Internal server error"}` ("If the Lambda API rejects the invocation
+ * request, API Gateway returns a 500 error": lambda/latest/dg/services-apigateway-errors.html), while
+ * the function's own errors carry `{"error":{code,message}}` (aws/lambda/handler.ts) and its crashes
+ * are 502. So that 500 is "throttled", like API Gateway's own 429 (usage plan, account or stage
+ * throttle: knowledge-center/api-gateway-429-limit): 503 agent_unavailable, worth retrying.
+ */
+export async function failureOf(response: Response): Promise<Extract<OpenResult, { ok: false }>> {
+  const retryAfter = response.headers.get('retry-after') ?? undefined
+  let gatewayMessage: string | undefined
+  if (response.status === 500) {
+    const text = await readPrefix(response, ERROR_BODY_BYTES)
+    try {
+      const body = JSON.parse(text) as { message?: unknown; error?: unknown }
+      if (body.error === undefined && typeof body.message === 'string') gatewayMessage = body.message
+    } catch {}
+  } else {
+    await response.body?.cancel().catch(() => {})
+  }
+  const failure = failureFor(response.status === 500 && gatewayMessage === 'Internal server error' ? 429 : response.status)
+  return retryAfter && failure.retryable ? { ...failure, retryAfter } : failure
 }
 
 /** An upstream HTTP status (API Gateway, a Function URL, Lambda's API) as the edge's error. */
 export function failureFor(status: number): Extract<OpenResult, { ok: false }> {
   if (status === 401 || status === 403) return fail(502, 'upstream_auth', 'The agent service refused the edge’s credentials.')
-  if (status === 429 || status === 503) return fail(503, 'agent_unavailable', 'The agent is busy or unavailable. Try again shortly.')
-  if (status === 504) return fail(504, 'upstream_timeout', 'The agent did not answer in time.')
-  if (status >= 500) return fail(502, 'upstream_error', 'The agent service failed.')
+  if (status === 429 || status === 503) return { ...fail(503, 'agent_unavailable', 'The agent is busy or unavailable. Try again shortly.'), retryable: true }
+  // The agent may have started: the caller stops it (upstreamMayRun).
+  if (status === 504) return { ...fail(504, 'upstream_timeout', 'The agent did not answer in time.'), retryable: true, mayRun: true }
+  if (status >= 500) return { ...fail(502, 'upstream_error', 'The agent service failed.'), mayRun: true }
   return fail(502, 'upstream_bad_response', 'The agent service gave an unexpected answer.')
 }
 
 export function fail(status: ErrorStatus, code: ErrorCode, message: string): Extract<OpenResult, { ok: false }> {
   return { ok: false, status, code, message }
+}
+
+/** Up to `limit` bytes of a body as text; the rest is cancelled. */
+async function readPrefix(response: Response, limit: number): Promise<string> {
+  if (!response.body) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value)
+      size += value.byteLength
+    }
+  } catch {
+    return ''
+  } finally {
+    reader.cancel().catch(() => {})
+  }
+  const all = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) all.set(c, (at += c.byteLength) - c.byteLength)
+  return new TextDecoder().decode(all.subarray(0, limit))
 }
 
 /** Reads a cancel answer (`{"cancelled": true, "method"?}`) the same way on every HTTP path. */

@@ -1,8 +1,8 @@
 import type { EdgeConfig } from '../config'
 import { signedFetch } from '../signing'
-import { CANCEL_TIMEOUT_MS, failureFor, fetchFirstByte } from './http'
+import { CANCEL_TIMEOUT_MS, cancelWithRetry, failureFor, fetchFirstByte } from './http'
 import { decodeInvokeStream } from './lambda-event-stream'
-import type { Upstream } from './types'
+import type { CancelOutcome, Upstream } from './types'
 
 /**
  * Lambda's own API, no API Gateway: `InvokeWithResponseStream`
@@ -32,29 +32,36 @@ export function invokeStreamUpstream(config: EdgeConfig): Upstream {
       const { response } = sent
       if (response.status !== 200 || !response.body) {
         await response.body?.cancel().catch(() => {})
-        return failureFor(response.status === 404 ? 502 : response.status)
+        // Lambda's own TooManyRequestsException is a 429 with Retry-After (seconds) here.
+        const failure = failureFor(response.status === 404 ? 502 : response.status)
+        const retryAfter = response.headers.get('retry-after')
+        return retryAfter && failure.retryable ? { ...failure, retryAfter } : failure
       }
       return { ok: true, body: decodeInvokeStream(response.body) }
     },
-    async cancel(sessionId) {
-      try {
-        const res = await send(`${base}/2015-03-31/functions/${fn}/invocations`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ action: 'cancel', sessionId }),
-          signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
-        })
-        const body = (await res.json().catch(() => ({}))) as { cancelled?: unknown; method?: unknown }
-        // A function error is still HTTP 200, flagged by X-Amz-Function-Error.
-        const failed = res.headers.has('x-amz-function-error')
-        return {
-          status: failed ? 502 : res.status,
-          cancelled: res.ok && !failed && body.cancelled === true,
-          method: typeof body.method === 'string' ? body.method : undefined,
-        }
-      } catch {
-        return { status: 0, cancelled: false }
-      }
+    cancel(sessionId) {
+      return cancelWithRetry(() => cancelOnce(sessionId))
     },
+  }
+
+  async function cancelOnce(sessionId: string): Promise<CancelOutcome> {
+    try {
+      const res = await send(`${base}/2015-03-31/functions/${fn}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'cancel', sessionId }),
+        signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
+      })
+      const body = (await res.json().catch(() => ({}))) as { cancelled?: unknown; method?: unknown }
+      // A function error is still HTTP 200, flagged by X-Amz-Function-Error.
+      const failed = res.headers.has('x-amz-function-error')
+      return {
+        status: failed ? 502 : res.status,
+        cancelled: res.ok && !failed && body.cancelled === true,
+        method: typeof body.method === 'string' ? body.method : undefined,
+      }
+    } catch {
+      return { status: 0, cancelled: false }
+    }
   }
 }

@@ -21,4 +21,18 @@ describe('restUpstream.cancel', () => {
     const wrongKey = readConfig({ UPSTREAM_URL: `${upstreamUrl()}/v1/invoke`, UPSTREAM_API_KEY: 'wrong', ...awsVars() })
     expect(await restUpstream(wrongKey).cancel('x'.repeat(40))).toMatchObject({ status: 403, cancelled: false })
   })
+
+  it('reports truthfully that nothing was running (the upstream’s 404 {"cancelled":false}), without retrying', async () => {
+    const sessionId = `idle_${marker()}`
+    const config = readConfig({ UPSTREAM_URL: `${upstreamUrl()}/v1/invoke`, UPSTREAM_API_KEY: env.UPSTREAM_API_KEY, ...awsVars() })
+    expect(await restUpstream(config).cancel(sessionId)).toEqual({ status: 404, cancelled: false })
+    expect(await seenWith(sessionId)).toHaveLength(1)
+  })
+
+  it('retries a cancel the upstream could not take (a throttled cancel function: API Gateway’s 500), within a bound', async () => {
+    const sessionId = `flaky_${marker()}`
+    const config = readConfig({ UPSTREAM_URL: `${upstreamUrl()}/v1/invoke`, UPSTREAM_API_KEY: env.UPSTREAM_API_KEY, ...awsVars() })
+    expect(await restUpstream(config).cancel(sessionId)).toEqual({ status: 200, cancelled: true, method: 'signal' })
+    expect((await seenWith(sessionId)).map((r) => r.path)).toEqual(['/v1/cancel', '/v1/cancel'])
+  })
 })

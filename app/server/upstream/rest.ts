@@ -1,6 +1,6 @@
 import type { EdgeConfig } from '../config'
 import { signedFetch } from '../signing'
-import { CANCEL_TIMEOUT_MS, cancelOutcomeOf, eventStreamOrFailure, fetchFirstByte, type FetchLike } from './http'
+import { CANCEL_TIMEOUT_MS, cancelOutcomeOf, cancelWithRetry, eventStreamOrFailure, fetchFirstByte, type FetchLike } from './http'
 import type { Upstream, UpstreamKind } from './types'
 
 /**
@@ -34,18 +34,20 @@ export function restUpstream(
       )
       return sent.ok ? eventStreamOrFailure(sent.response) : sent
     },
-    async cancel(sessionId) {
-      try {
-        const res = await send(config.cancelUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...authHeaders },
-          body: JSON.stringify({ sessionId }),
-          signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
-        })
-        return await cancelOutcomeOf(res)
-      } catch {
-        return { status: 0, cancelled: false }
-      }
+    cancel(sessionId) {
+      return cancelWithRetry(async () => {
+        try {
+          const res = await send(config.cancelUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...authHeaders },
+            body: JSON.stringify({ sessionId }),
+            signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
+          })
+          return await cancelOutcomeOf(res)
+        } catch {
+          return { status: 0, cancelled: false }
+        }
+      })
     },
   }
 }

@@ -25,7 +25,18 @@ export interface InvokePayload {
  */
 export type OpenResult =
   | { ok: true; body: ReadableStream<Uint8Array> }
-  | { ok: false; status: ErrorStatus; code: ErrorCode; message: string }
+  | {
+      ok: false
+      status: ErrorStatus
+      code: ErrorCode
+      message: string
+      /** Trying again may work (throttled, unavailable, timed out). */
+      retryable?: boolean
+      /** The upstream's Retry-After, when it sent one. */
+      retryAfter?: string
+      /** The request may have reached the agent (a timeout, a 5xx): stop it rather than leave it running. */
+      mayRun?: boolean
+    }
 
 export interface CancelOutcome {
   /** The upstream's HTTP status, or 0 when it could not be reached. */
