@@ -121,8 +121,10 @@ describe('the chat page', () => {
     await error.waitFor()
     expect(await error.textContent()).toMatch(/busy or unavailable/)
     expect(await error.getAttribute('role')).toBe('alert')
+    // 503 agent_unavailable is retried once by the page itself before it says anything.
+    expect(upstream.seen.filter((r) => r.prompt === 'status503:r1')).toHaveLength(2)
     await error.locator('button.retry').click()
-    await expect.poll(() => upstream.seen.filter((r) => r.prompt === 'status503:r1').length, { timeout: 20_000 }).toBe(2)
+    await expect.poll(() => upstream.seen.filter((r) => r.prompt === 'status503:r1').length, { timeout: 20_000 }).toBe(4)
     // The retry takes the failed exchange's place: one prompt, one failed answer, the alert again.
     await expect.poll(() => page.locator('.notice.error button.retry').count(), { timeout: 20_000 }).toBe(1)
     expect(await page.locator('.turn.user').count()).toBe(1)

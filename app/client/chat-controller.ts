@@ -139,7 +139,16 @@ export class ChatController {
       const body = new URLSearchParams({ prompt })
       if (this.sessionId) body.set('sessionId', this.sessionId)
       if (replaces !== undefined) body.set('replaces', replaces)
-      const res = await fetch('/api/invoke', { method: 'POST', headers: { accept: 'text/event-stream' }, body, signal: abort.signal })
+      const post = () => fetch('/api/invoke', { method: 'POST', headers: { accept: 'text/event-stream' }, body, signal: abort.signal })
+      let res = await post()
+      // A busy or throttled agent (503 agent_unavailable, retryable): wait as told and try once more by
+      // ourselves before saying anything. Stop during the wait ends it like a stop mid-answer.
+      const wait = await autoRetryDelay(res)
+      if (wait !== undefined) {
+        await res.body?.cancel().catch(() => {})
+        await delay(wait, abort.signal)
+        res = await post()
+      }
       answer.timing.edgeMs = serverTimingTotal(res.headers.get('server-timing'))
       if (!res.ok || !res.body) {
         const refused = await refusal(res, this.strings)
@@ -310,6 +319,30 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'session_busy',
   'internal_error',
 ])
+
+/** Longest wait before the one automatic retry, whatever Retry-After says; the wait when it says nothing. */
+const AUTO_RETRY_MAX_MS = 10_000
+const AUTO_RETRY_DEFAULT_MS = 2_000
+
+/** How long to wait before retrying a refusal by ourselves (503 agent_unavailable, retryable); undefined: don't. */
+async function autoRetryDelay(res: Response): Promise<number | undefined> {
+  if (res.status !== 503) return undefined
+  const body = (await res
+    .clone()
+    .json()
+    .catch(() => undefined)) as ErrorBody | undefined
+  if (body?.error?.code !== 'agent_unavailable') return undefined
+  const seconds = Number(res.headers.get('retry-after'))
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, AUTO_RETRY_MAX_MS) : AUTO_RETRY_DEFAULT_MS
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true })
+  })
+}
 
 /** What an HTTP error response says: its message, and whether trying again unchanged can help. */
 async function refusal(res: Response, strings: Strings): Promise<{ message: string; retryable: boolean }> {

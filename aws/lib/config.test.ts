@@ -41,6 +41,7 @@ describe('readConfig', () => {
         heartbeatMs: '5000',
         agentQualifier: 'staging',
         maxPromptChars: '8000',
+        cancelReservedConcurrency: '0',
       }),
     )
     expect(fromCli).toEqual({
@@ -59,6 +60,7 @@ describe('readConfig', () => {
       heartbeatMs: 5000,
       agentQualifier: 'staging',
       maxPromptChars: 8000,
+      cancelReservedConcurrency: 0,
     })
     const fromJson = readConfig(context({ throttleBurstLimit: 5, quotaLimit: 100, logRetentionDays: 7, apiAccessLogs: false }))
     expect(fromJson).toMatchObject({ throttleBurstLimit: 5, quotaLimit: 100, logRetention: 7, apiAccessLogs: false })

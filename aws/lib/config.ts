@@ -44,6 +44,12 @@ export interface EdgeAgentChatConfig {
    * AGENT_MAX_PROMPT_CHARS (keep >= the Worker's MAX_PROMPT_CHARS).
    */
   readonly maxPromptChars: number
+  /**
+   * Reserved concurrency of the cancel function (POST cancel): executions kept for cancels alone, so a
+   * cancel never waits for a free environment of the invoke function (which is what it must stop).
+   * 0 reserves none (an account at Lambda's minimum of unreserved concurrency cannot reserve any).
+   */
+  readonly cancelReservedConcurrency: number
 }
 
 /** Context keys, exported so the README table and the tests name the same keys. */
@@ -63,6 +69,7 @@ export const CONTEXT_KEYS = [
   'heartbeatMs',
   'agentQualifier',
   'maxPromptChars',
+  'cancelReservedConcurrency',
 ] as const
 export type ContextKey = (typeof CONTEXT_KEYS)[number]
 
@@ -90,6 +97,7 @@ export const DEFAULT_CONFIG: EdgeAgentChatConfig = {
   heartbeatMs: DEFAULT_HEARTBEAT_MS,
   agentQualifier: 'DEFAULT',
   maxPromptChars: DEFAULT_MAX_PROMPT_CHARS,
+  cancelReservedConcurrency: 2,
 }
 
 /** The part of a construct node this module needs, so tests can pass a plain lookup. */
@@ -162,6 +170,7 @@ const contextSchema = z.object({
   // AgentCore endpoint names: a letter, then letters, digits and underscores, up to 48 characters.
   agentQualifier: key(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,47}$/).default(d.agentQualifier), 'a runtime endpoint name'),
   maxPromptChars: numberKey(d.maxPromptChars, { min: 1, integer: true }),
+  cancelReservedConcurrency: numberKey(d.cancelReservedConcurrency, { min: 0, integer: true }),
 } satisfies Record<ContextKey, z.ZodType>)
 
 /**

@@ -86,14 +86,22 @@ describe('EdgeAgentChat stack (defaults)', () => {
   let runtimeId: string
   let functionId: string
   let fn: Resource['Properties']
+  let cancelFunctionId: string
+  let cancelFn: Resource['Properties']
   let apiId: string
 
   beforeAll(() => {
     s = synthesize()
     runtimeId = only(s.template, 'AWS::BedrockAgentCore::Runtime')[0]
-    const lambda = only(s.template, 'AWS::Lambda::Function')
+    // Two functions of the same code: the invoke function, and the cancel function with reserved concurrency.
+    const functions = Object.entries(s.template.findResources('AWS::Lambda::Function')) as [string, Resource][]
+    expect(functions).toHaveLength(2)
+    const lambda = functions.find(([, f]) => f.Properties.ReservedConcurrentExecutions === undefined)!
+    const cancel = functions.find(([, f]) => f.Properties.ReservedConcurrentExecutions !== undefined)!
     functionId = lambda[0]
     fn = lambda[1].Properties
+    cancelFunctionId = cancel[0]
+    cancelFn = cancel[1].Properties
     apiId = only(s.template, 'AWS::ApiGateway::RestApi')[0]
   })
 
@@ -216,7 +224,7 @@ describe('EdgeAgentChat stack (defaults)', () => {
             ':apigateway:',
             { Ref: 'AWS::Region' },
             ':lambda:path/2021-11-15/functions/',
-            { 'Fn::GetAtt': [functionId, 'Arn'] },
+            { 'Fn::GetAtt': [route === 'invoke' ? functionId : cancelFunctionId, 'Arn'] },
             '/response-streaming-invocations',
           ],
         ],
@@ -242,17 +250,24 @@ describe('EdgeAgentChat stack (defaults)', () => {
       expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(['POST', 'POST'])
     })
 
-    it('lets API Gateway invoke the Lambda from the deployed stage only', () => {
+    it('lets API Gateway invoke each function from the deployed stage only', () => {
       const permissions = Object.values(s.template.findResources('AWS::Lambda::Permission'))
       expect(permissions).toHaveLength(2)
+      expect(permissions.map((p) => p.Properties.FunctionName['Fn::GetAtt'][0]).sort()).toEqual([functionId, cancelFunctionId].sort())
       for (const p of permissions) {
-        expect(p.Properties).toMatchObject({
-          Action: 'lambda:InvokeFunction',
-          Principal: 'apigateway.amazonaws.com',
-          FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
-        })
+        expect(p.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' })
         expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage')
       }
+    })
+
+    it('runs POST cancel on its own function: the same code, reserved concurrency, a short timeout', () => {
+      // With every environment of the invoke function busy, a cancel still has one of its own.
+      expect(cancelFn.ReservedConcurrentExecutions).toBe(2)
+      expect(cancelFn.Timeout).toBe(30)
+      expect(fn.ReservedConcurrentExecutions).toBeUndefined()
+      expect(cancelFn.Code.S3Key).toBe(fn.Code.S3Key)
+      expect([cancelFn.Handler, cancelFn.Runtime, cancelFn.Environment]).toEqual([fn.Handler, fn.Runtime, fn.Environment])
+      expect(cancelFn.Role).not.toEqual(fn.Role)
     })
 
     it('attaches the usage plan (throttle, quota) to the stage and the API key to the plan', () => {
@@ -337,9 +352,9 @@ describe('EdgeAgentChat stack (defaults)', () => {
       }
     })
 
-    it('gives every log group a retention (Lambda, API execution and access logs, agent runtime)', () => {
+    it('gives every log group a retention (the two Lambda functions, API execution and access logs, agent runtime)', () => {
       const groups = Object.entries(s.template.findResources('AWS::Logs::LogGroup'))
-      expect(groups).toHaveLength(4)
+      expect(groups).toHaveLength(5)
       for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30)
       s.template.hasResourceProperties('AWS::Logs::LogGroup', {
         LogGroupName: {
@@ -421,13 +436,20 @@ describe('EdgeAgentChat stack (configured through context)', () => {
       Environment: { Variables: Match.objectLike({ HEARTBEAT_MS: '5000', AGENT_QUALIFIER: 'live', MAX_PROMPT_CHARS: '4000' }) },
     })
     const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup'))
-    expect(groups).toHaveLength(2)
+    expect(groups).toHaveLength(3) // the two functions' and the runtime's
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(7)
+  })
+
+  it('-c cancelReservedConcurrency=0 reserves nothing for the cancel function (an account at its minimum cannot)', () => {
+    const none = synthesize({ cancelReservedConcurrency: 0 })
+    const functions = Object.values(none.template.findResources('AWS::Lambda::Function'))
+    expect(functions).toHaveLength(2)
+    for (const f of functions) expect(f.Properties.ReservedConcurrentExecutions).toBeUndefined()
   })
 
   it('without stage logs leaves the account-level API Gateway role alone', () => {
     s.template.resourceCountIs('AWS::ApiGateway::Account', 0)
-    s.template.resourceCountIs('AWS::IAM::Role', 2)
+    s.template.resourceCountIs('AWS::IAM::Role', 3) // the two functions' and the runtime's
     const stage = only(s.template, 'AWS::ApiGateway::Stage')[1].Properties
     expect(stage.AccessLogSetting).toBeUndefined()
     expect(stage.MethodSettings).toEqual([expect.objectContaining({ LoggingLevel: 'OFF' })])

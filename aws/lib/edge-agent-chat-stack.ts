@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib'
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib'
 import type { Construct } from 'constructs'
 import { AgentRuntime } from './agent-runtime'
 import type { EdgeAgentChatConfig } from './config'
@@ -43,8 +43,25 @@ export class EdgeAgentChatStack extends Stack {
       logRetention: config.logRetention,
     })
 
+    // POST cancel on a function of its own, the same code, with reserved concurrency: with every
+    // execution environment of the invoke function busy (the moment a stop matters most), a cancel
+    // still runs. Short timeout: a cancel takes seconds (aws/lambda/cancel.ts).
+    const cancelProxy = new StreamingProxy(this, 'CancelProxy', {
+      entry: props.lambdaEntry,
+      depsLockFilePath: props.depsLockFilePath,
+      runtime: agent.runtime,
+      agentQualifier: config.agentQualifier,
+      heartbeatMs: config.heartbeatMs,
+      maxPromptChars: config.maxPromptChars,
+      logRetention: config.logRetention,
+      timeout: Duration.seconds(30),
+      reservedConcurrentExecutions: config.cancelReservedConcurrency,
+      purpose: 'stop the answers of one AgentCore runtime (POST cancel)',
+    })
+
     const api = new StreamingApi(this, 'Stream', {
       handler: proxy.function,
+      cancelHandler: cancelProxy.function,
       stageName: config.stageName,
       throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
       quota: { limit: config.quotaLimit, period: config.quotaPeriod },

@@ -11,6 +11,8 @@ import { RateLimitedWebAcl } from './web-acl'
 export interface StreamingApiProps {
   /** The streaming Lambda behind both routes. */
   readonly handler: lambda.IFunction
+  /** The function behind POST cancel (its own reserved concurrency); default `handler`. */
+  readonly cancelHandler?: lambda.IFunction
   readonly stageName: string
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number }
   readonly quota: { readonly limit: number; readonly period: apigateway.Period }
@@ -88,14 +90,17 @@ export class StreamingApi extends Construct {
     // same URL under stable names.
     this.api.node.tryRemoveChild('Endpoint')
 
-    const integration = new apigateway.LambdaIntegration(props.handler, {
-      proxy: true,
-      responseTransferMode: apigateway.ResponseTransferMode.STREAM,
-      // CDK's default is 29 s, which would cut every longer answer.
-      timeout: STREAM_INTEGRATION_TIMEOUT,
-      // No console test-invoke permission: the Lambda may be invoked by the deployed stage only.
-      allowTestInvoke: false,
-    })
+    const integrationOf = (handler: lambda.IFunction) =>
+      new apigateway.LambdaIntegration(handler, {
+        proxy: true,
+        responseTransferMode: apigateway.ResponseTransferMode.STREAM,
+        // CDK's default is 29 s, which would cut every longer answer.
+        timeout: STREAM_INTEGRATION_TIMEOUT,
+        // No console test-invoke permission: the Lambda may be invoked by the deployed stage only.
+        allowTestInvoke: false,
+      })
+    const invokeIntegration = integrationOf(props.handler)
+    const integrations = { invoke: invokeIntegration, cancel: props.cancelHandler ? integrationOf(props.cancelHandler) : invokeIntegration }
     // Parameters too: none is required today, and any a method declares later is checked.
     const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true })
     const models = {
@@ -103,7 +108,7 @@ export class StreamingApi extends Construct {
       cancel: this.api.addModel('CancelModel', { contentType: 'application/json', schema: cancelModelSchema() }),
     }
     this.methods = ROUTES.map((route) => {
-      const method = this.api.root.addResource(route).addMethod('POST', integration, {
+      const method = this.api.root.addResource(route).addMethod('POST', integrations[route], {
         apiKeyRequired: true,
         authorizationType: apigateway.AuthorizationType.IAM,
         requestValidator: validator,

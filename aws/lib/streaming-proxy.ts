@@ -19,6 +19,12 @@ export interface StreamingProxyProps {
   readonly heartbeatMs: number
   readonly maxPromptChars: number
   readonly logRetention: logs.RetentionDays
+  /** The function's timeout; default 15 minutes (one stream may last as long as API Gateway's limit). */
+  readonly timeout?: Duration
+  /** Executions reserved for this function alone (the cancel function's); none by default. */
+  readonly reservedConcurrentExecutions?: number
+  /** What this instance serves, for the role's description. Default: invoke and stop sessions. */
+  readonly purpose?: string
 }
 
 /**
@@ -47,7 +53,7 @@ export class StreamingProxy extends Construct {
     // managed policy (logs:* on every log group); this one may write to its own log group only.
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'edge-agent-chat streaming proxy: invoke and stop sessions of one AgentCore runtime',
+      description: `edge-agent-chat streaming proxy: ${props.purpose ?? 'invoke and stop sessions of one AgentCore runtime'}`,
     })
     this.logGroup.grantWrite(role)
     role.addToPrincipalPolicy(
@@ -77,7 +83,8 @@ export class StreamingProxy extends Construct {
       memorySize: 512,
       // One stream may last as long as API Gateway's streaming limit (15 min): the Lambda must not
       // be cut before it.
-      timeout: Duration.minutes(15),
+      timeout: props.timeout ?? Duration.minutes(15),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions || undefined,
       role,
       logGroup: this.logGroup,
       environment: {
