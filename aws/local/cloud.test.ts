@@ -196,3 +196,30 @@ describe('local cloud at its concurrency limit: the cancel function has its own 
     expect([cancel.status, await cancel.json()]).toEqual([404, { cancelled: false }])
   })
 })
+
+describe('local cloud under parallel load (the small version of the load test)', () => {
+  let wide: LocalCloud
+  const CHATS = 24
+  beforeAll(async () => {
+    wide = await startLocalCloud({ build: false, lambdaConcurrency: CHATS, agent: { offline: { firstTokenMs: 20, tokensPerSecond: 0 } } })
+  })
+  afterAll(() => wide?.stop())
+
+  it(`${CHATS} parallel chats all complete, each answer byte-exact and ending with done`, async () => {
+    const chat = async (i: number) => {
+      const res = await wide.workerFetch(wide.invokeUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ prompt: 'Tell me about streams', sessionId: `parallel-chat-${String(i).padStart(3, '0')}-${'p'.repeat(24)}` }),
+      })
+      expect(res.status).toBe(200)
+      const events = eventsOf(await res.text())
+      return { text: events.filter((e) => e.type === 'text').map((e) => (e.data as { text: string }).text).join(''), last: events.at(-1) }
+    }
+    const answers = await Promise.all(Array.from({ length: CHATS }, (_, i) => chat(i)))
+    // The offline model is deterministic: a first turn on the same prompt is the same text in every session.
+    expect(answers[0].text.length).toBeGreaterThan(20)
+    for (const a of answers) expect(a).toEqual({ text: answers[0].text, last: { type: 'done', data: { stopReason: 'end_turn' } } })
+    expect(wide.lambda.stats().invocations).toBe(CHATS)
+  }, 180_000)
+})
