@@ -26,6 +26,7 @@ describe('readConfig', () => {
   it('accepts -c strings as well as cdk.json types', () => {
     const fromCli = readConfig(
       context({
+        paths: 'invoke-stream,rest',
         agent: 'python',
         modelId: 'amazon.nova-lite-v1:0',
         systemPrompt: 'Be brief.',
@@ -45,6 +46,7 @@ describe('readConfig', () => {
       }),
     )
     expect(fromCli).toEqual({
+      paths: ['rest', 'invoke-stream'],
       agent: 'python',
       modelId: 'amazon.nova-lite-v1:0',
       systemPrompt: 'Be brief.',

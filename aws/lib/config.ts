@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { z } from 'zod'
 import { DEFAULT_MAX_PROMPT_CHARS } from '../../protocol/request'
 import { DEFAULT_HEARTBEAT_MS } from '../lambda/config'
+import type { UpstreamKind } from '../../protocol/upstream-kinds'
 
 /**
  * Everything a deployment may tune. Read from CDK context (`cdk.json` "context" or `-c key=value`)
@@ -11,7 +12,16 @@ import { DEFAULT_HEARTBEAT_MS } from '../lambda/config'
 /** Which agent image the runtime runs: aws/agent (TypeScript) or aws/agent-python. */
 export type AgentImage = 'typescript' | 'python'
 
+/** The streaming paths a stack can deploy (README "Choosing a path"; the others run locally only so far). */
+export const DEPLOYABLE_PATHS = ['rest', 'function-url', 'invoke-stream'] as const satisfies readonly UpstreamKind[]
+export type DeployablePath = (typeof DEPLOYABLE_PATHS)[number]
+
 export interface EdgeAgentChatConfig {
+  /**
+   * Which streaming paths to deploy, each a construct of its own: `-c paths=rest,function-url`
+   * (cdk.json: a list). Any non-empty subset; default the REST API alone.
+   */
+  readonly paths: readonly DeployablePath[]
   /** The agent the runtime runs: `-c agent=python` deploys aws/agent-python instead of aws/agent. */
   readonly agent: AgentImage
   /** Bedrock model id or system-defined inference profile id (e.g. `us.anthropic...`) the agent calls. */
@@ -54,6 +64,7 @@ export interface EdgeAgentChatConfig {
 
 /** Context keys, exported so the README table and the tests name the same keys. */
 export const CONTEXT_KEYS = [
+  'paths',
   'agent',
   'modelId',
   'systemPrompt',
@@ -83,6 +94,7 @@ export type ContextKey = (typeof CONTEXT_KEYS)[number]
 export const DEFAULT_MODEL_ID = 'global.anthropic.claude-haiku-4-5-20251001-v1:0'
 
 export const DEFAULT_CONFIG: EdgeAgentChatConfig = {
+  paths: ['rest'],
   agent: 'typescript',
   modelId: DEFAULT_MODEL_ID,
   stageName: 'v1',
@@ -142,6 +154,17 @@ const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is number => t
 const d = DEFAULT_CONFIG
 
 const contextSchema = z.object({
+  paths: key(
+    z.preprocess(
+      (v) => (typeof v === 'string' ? v.split(',').map((p) => p.trim()).filter(Boolean) : v),
+      z
+        .array(z.enum(DEPLOYABLE_PATHS))
+        .min(1)
+        .transform((list) => DEPLOYABLE_PATHS.filter((p) => list.includes(p)))
+        .default([...d.paths]),
+    ),
+    `a comma-separated list of ${DEPLOYABLE_PATHS.join(', ')}`,
+  ),
   agent: key(z.enum(['typescript', 'python']).default(d.agent), 'typescript or python'),
   modelId: key(z.string().regex(MODEL_ID).default(d.modelId), 'a Bedrock model id or inference profile id'),
   // AgentCore environment variable values are limited to 2048 characters.

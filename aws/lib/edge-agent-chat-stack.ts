@@ -2,6 +2,8 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib'
 import type { Construct } from 'constructs'
 import { AgentRuntime } from './agent-runtime'
 import type { EdgeAgentChatConfig } from './config'
+import { FunctionUrlPath } from './function-url-path'
+import { InvokeStreamPath } from './invoke-stream-path'
 import { StreamingApi } from './streaming-api'
 import { StreamingProxy } from './streaming-proxy'
 import { WorkerPrincipal } from './worker-principal'
@@ -43,51 +45,66 @@ export class EdgeAgentChatStack extends Stack {
       logRetention: config.logRetention,
     })
 
-    // POST cancel on a function of its own, the same code, with reserved concurrency: with every
-    // execution environment of the invoke function busy (the moment a stop matters most), a cancel
-    // still runs. Short timeout: a cancel takes seconds (aws/lambda/cancel.ts).
-    const cancelProxy = new StreamingProxy(this, 'CancelProxy', {
-      entry: props.lambdaEntry,
-      depsLockFilePath: props.depsLockFilePath,
-      runtime: agent.runtime,
-      agentQualifier: config.agentQualifier,
-      heartbeatMs: config.heartbeatMs,
-      maxPromptChars: config.maxPromptChars,
-      logRetention: config.logRetention,
-      timeout: Duration.seconds(30),
-      reservedConcurrentExecutions: config.cancelReservedConcurrency,
-      purpose: 'stop the answers of one AgentCore runtime (POST cancel)',
-    })
-
-    const api = new StreamingApi(this, 'Stream', {
-      handler: proxy.function,
-      cancelHandler: cancelProxy.function,
-      stageName: config.stageName,
-      throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
-      quota: { limit: config.quotaLimit, period: config.quotaPeriod },
-      logRetention: config.logRetention,
-      stageLogs: config.apiAccessLogs,
-      maxPromptChars: config.maxPromptChars,
-      webAcl: config.wafWebAcl ? { rateLimitPer5Min: config.wafRateLimit } : undefined,
-    })
-
-    const worker = new WorkerPrincipal(this, 'Worker', { methods: api.methods })
-
-    new CfnOutput(this, 'InvokeUrl', {
-      description: 'Stage URL of the streaming API; routes: POST invoke, POST cancel',
-      value: api.stageUrl,
-    })
-    new CfnOutput(this, 'UpstreamUrl', {
-      description: "The Worker's UPSTREAM_URL (InvokeUrl + 'invoke')",
-      value: `${api.stageUrl}invoke`,
-    })
-    new CfnOutput(this, 'ApiKeyId', {
-      description: 'API key id; its value: aws apigateway get-api-key --api-key <id> --include-value',
-      value: api.apiKey.keyId,
-    })
+    const worker = new WorkerPrincipal(this, 'Worker', {})
+    // Each path is a construct of its own; context `paths` picks which (config.ts, default rest).
+    if (config.paths.includes('rest')) {
+      // POST cancel on a function of its own, the same code, with reserved concurrency: with every
+      // execution environment of the invoke function busy (the moment a stop matters most), a cancel
+      // still runs. Short timeout: a cancel takes seconds (aws/lambda/cancel.ts).
+      const cancelProxy = new StreamingProxy(this, 'CancelProxy', {
+        entry: props.lambdaEntry,
+        depsLockFilePath: props.depsLockFilePath,
+        runtime: agent.runtime,
+        agentQualifier: config.agentQualifier,
+        heartbeatMs: config.heartbeatMs,
+        maxPromptChars: config.maxPromptChars,
+        logRetention: config.logRetention,
+        timeout: Duration.seconds(30),
+        reservedConcurrentExecutions: config.cancelReservedConcurrency,
+        purpose: 'stop the answers of one AgentCore runtime (POST cancel)',
+      })
+      const api = new StreamingApi(this, 'Stream', {
+        handler: proxy.function,
+        cancelHandler: cancelProxy.function,
+        stageName: config.stageName,
+        throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+        quota: { limit: config.quotaLimit, period: config.quotaPeriod },
+        logRetention: config.logRetention,
+        stageLogs: config.apiAccessLogs,
+        maxPromptChars: config.maxPromptChars,
+        webAcl: config.wafWebAcl ? { rateLimitPer5Min: config.wafRateLimit } : undefined,
+      })
+      for (const method of api.methods) method.grantExecute(worker.user)
+      new CfnOutput(this, 'InvokeUrl', {
+        description: 'Stage URL of the streaming API; routes: POST invoke, POST cancel',
+        value: api.stageUrl,
+      })
+      new CfnOutput(this, 'UpstreamUrl', {
+        description: "rest: the Worker's UPSTREAM_URL (InvokeUrl + 'invoke')",
+        value: `${api.stageUrl}invoke`,
+      })
+      new CfnOutput(this, 'ApiKeyId', {
+        description: 'API key id; its value: aws apigateway get-api-key --api-key <id> --include-value',
+        value: api.apiKey.keyId,
+      })
+    }
+    if (config.paths.includes('function-url')) {
+      const path = new FunctionUrlPath(this, 'FunctionUrlPath', { handler: proxy.function, worker: worker.user })
+      new CfnOutput(this, 'FunctionUrlUpstreamUrl', {
+        description: "function-url: the Worker's UPSTREAM_URL (the Function URL + 'invoke'; UPSTREAM_KIND=function-url)",
+        value: `${path.url.url}invoke`,
+      })
+    }
+    if (config.paths.includes('invoke-stream')) {
+      const path = new InvokeStreamPath(this, 'InvokeStreamPath', { handler: proxy.function, worker: worker.user })
+      new CfnOutput(this, 'LambdaFunctionName', {
+        description: "invoke-stream: the Worker's UPSTREAM_LAMBDA_FUNCTION (UPSTREAM_KIND=invoke-stream)",
+        value: path.functionName,
+      })
+    }
     new CfnOutput(this, 'WorkerUserName', {
       description:
-        "The Worker's IAM user (execute-api:Invoke on POST invoke and cancel only); its key: aws iam create-access-key --user-name <name>",
+        "The Worker's IAM user (only what the deployed paths need: execute-api:Invoke on POST invoke and cancel, lambda:InvokeFunctionUrl, lambda:InvokeFunction); its key: aws iam create-access-key --user-name <name>",
       value: worker.user.userName,
     })
     new CfnOutput(this, 'AgentRuntimeArn', {

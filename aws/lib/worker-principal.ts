@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam'
 import { Construct } from 'constructs'
 
 export interface WorkerPrincipalProps {
-  /** The methods the Worker calls; it may invoke these and nothing else. */
-  readonly methods: readonly apigateway.Method[]
+  /** The REST API methods the Worker calls (the `rest` path); it may invoke these and nothing else. */
+  readonly methods?: readonly apigateway.Method[]
 }
 
 /**
@@ -26,6 +26,7 @@ export class WorkerPrincipal extends Construct {
   constructor(scope: Construct, id: string, props: WorkerPrincipalProps) {
     super(scope, id)
     this.user = new iam.User(this, 'User')
-    for (const method of props.methods) method.grantExecute(this.user)
+    for (const method of props.methods ?? []) method.grantExecute(this.user)
+    // The other paths add their own grants (function-url-path.ts, invoke-stream-path.ts).
   }
 }

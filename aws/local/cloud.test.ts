@@ -4,7 +4,7 @@
  */
 import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda'
 import { createParser } from 'eventsource-parser'
-import { signedFetch } from '../../app/server/signing'
+import { AwsClient } from 'aws4fetch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalCloud, type LocalCloud } from './cloud'
 
@@ -134,7 +134,11 @@ describe('local cloud: the same Lambda through Lambda’s API (the invoke-stream
 })
 
 describe('local cloud: the same Lambda through its Function URL (the function-url path)', () => {
-  const signed = () => signedFetch({ ...cloud.workerKeys, region: 'us-east-1' }, 'lambda')
+  // Signed as the Worker signs (aws4fetch, service lambda, no retries: app/server/signing.ts).
+  const signed = () => {
+    const aws = new AwsClient({ ...cloud.workerKeys, region: 'us-east-1', service: 'lambda', retries: 0 })
+    return (url: string, init: RequestInit) => aws.fetch(url, init)
+  }
 
   it('a SigV4-signed POST …/invoke streams the events; unsigned is 403 before the function runs', async () => {
     const session = 'cloud-url-session-' + 'u'.repeat(20)

@@ -1,13 +1,14 @@
 /**
  * The local Function URL (RESPONSE_STREAM, AWS_IAM) with a function under aws-lambda-ric, called the
- * way the Worker calls it: signed by the Worker's own signer (app/server/signing.ts, aws4fetch), and
+ * way the Worker calls it: signed as the Worker signs (aws4fetch, service lambda, no retries:
+ * app/server/signing.ts, which this Node test cannot import with the Worker's types), and
  * verified for real by the shared SigV4 verifier.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signedFetch } from '../../../app/server/signing'
+import { AwsClient } from 'aws4fetch'
 import { startLambdaPool, type LambdaPool } from '../lambda-runtime'
 import { startFunctionUrl, type FunctionUrl } from './server'
 
@@ -38,7 +39,7 @@ afterAll(async () => {
 })
 
 const post = (path: string, body: unknown, keys = CALLER, region?: string) =>
-  signedFetch(aws(keys, region), 'lambda')(url.url + path.slice(1), {
+  new AwsClient({ ...aws(keys, region), service: 'lambda', retries: 0 }).fetch(url.url + path.slice(1), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),

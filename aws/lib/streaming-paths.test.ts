@@ -1,0 +1,106 @@
+/**
+ * The streaming paths as CDK constructs (context `paths`, config.ts): every non-empty subset
+ * synthesizes offline (no credentials, no Docker, Lambda bundling skipped), each path brings exactly
+ * its resources, its outputs and the Worker user's permissions for it, and nothing else.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { App } from 'aws-cdk-lib'
+import { Template } from 'aws-cdk-lib/assertions'
+import { describe, expect, it } from 'vitest'
+import { addEdgeAgentChat } from './app'
+import { ConfigError, DEPLOYABLE_PATHS, readConfig, type DeployablePath } from './config'
+import { PROJECT_PATHS } from './paths'
+
+const cdkJson = JSON.parse(readFileSync(join(PROJECT_PATHS.root, 'cdk.json'), 'utf8'))
+
+function synth(paths?: string | readonly string[]): Template {
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...(paths === undefined ? {} : { paths }) } })
+  return Template.fromStack(addEdgeAgentChat(app))
+}
+
+/** Every statement of the policies attached to the Worker's IAM user. */
+function workerStatements(template: Template): Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }> {
+  const users = Object.keys(template.findResources('AWS::IAM::User'))
+  expect(users).toHaveLength(1)
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Users ?? []).includes(users[0]))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement)
+}
+const actionsOf = (statements: ReturnType<typeof workerStatements>) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort()
+
+/** Every non-empty subset, in the items' order. */
+function subsets<T>(items: readonly T[]): T[][] {
+  return Array.from({ length: 2 ** items.length - 1 }, (_, n) => items.filter((_, i) => (n + 1) & (1 << i)))
+}
+
+describe('streaming paths in the CDK app', () => {
+  it('defaults to the REST API alone', () => {
+    const t = synth()
+    t.resourceCountIs('AWS::ApiGateway::RestApi', 1)
+    t.resourceCountIs('AWS::Lambda::Url', 0)
+    expect(actionsOf(workerStatements(t))).toEqual(['execute-api:Invoke'])
+    expect(Object.keys(t.findOutputs('*'))).not.toContain('LambdaFunctionName')
+  })
+
+  it('function-url: a RESPONSE_STREAM, AWS_IAM Function URL on the proxy; the Worker may call that URL only', () => {
+    const t = synth('function-url')
+    t.resourceCountIs('AWS::ApiGateway::RestApi', 0)
+    const urls = Object.values(t.findResources('AWS::Lambda::Url'))
+    expect(urls).toHaveLength(1)
+    expect(urls[0].Properties).toMatchObject({ AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' })
+    expect(urls[0].Properties.Cors).toBeUndefined()
+    // Both actions Function URLs check, each bound to the URL by its condition: the Worker cannot
+    // invoke the function any other way (CDK's FunctionUrl.grantInvokeUrl).
+    expect(workerStatements(t)).toEqual([
+      { Action: 'lambda:InvokeFunctionUrl', Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } }, Effect: 'Allow', Resource: urls[0].Properties.TargetFunctionArn },
+      { Action: 'lambda:InvokeFunction', Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': true } }, Effect: 'Allow', Resource: urls[0].Properties.TargetFunctionArn },
+    ])
+    expect(t.findOutputs('FunctionUrlUpstreamUrl')).toBeDefined()
+    expect(JSON.stringify(t.findOutputs('FunctionUrlUpstreamUrl'))).toContain('invoke')
+  })
+
+  it('invoke-stream: only lambda:InvokeFunction on the unqualified proxy ARN (no versions or aliases), and the function name as an output', () => {
+    const t = synth(['invoke-stream'])
+    t.resourceCountIs('AWS::ApiGateway::RestApi', 0)
+    t.resourceCountIs('AWS::Lambda::Url', 0)
+    const statements = workerStatements(t)
+    expect(statements).toHaveLength(1)
+    expect(statements[0]).toMatchObject({ Action: 'lambda:InvokeFunction', Effect: 'Allow' })
+    const resource = JSON.stringify(statements[0].Resource)
+    expect(resource).toMatch(/Fn::GetAtt.*Arn/)
+    expect(resource).not.toContain(':*')
+    expect(Object.keys(t.findOutputs('LambdaFunctionName'))).toEqual(['LambdaFunctionName'])
+  })
+
+  it('synthesizes every subset of the paths offline, each with exactly its resources and permissions', () => {
+    const combos = subsets(DEPLOYABLE_PATHS)
+    expect(combos).toHaveLength(7)
+    for (const paths of combos) {
+      const t = synth(paths.join(','))
+      const has = (p: DeployablePath) => paths.includes(p)
+      t.resourceCountIs('AWS::ApiGateway::RestApi', has('rest') ? 1 : 0)
+      t.resourceCountIs('AWS::Lambda::Url', has('function-url') ? 1 : 0)
+      const statements = workerStatements(t)
+      const expected = [
+        ...(has('rest') ? ['execute-api:Invoke'] : []),
+        ...(has('function-url') ? ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'] : []),
+        ...(has('invoke-stream') ? ['lambda:InvokeFunction'] : []),
+      ].sort()
+      expect(actionsOf(statements), paths.join(',')).toEqual(expected)
+      // An unconditioned lambda:InvokeFunction only with invoke-stream.
+      expect(statements.some((s) => s.Action === 'lambda:InvokeFunction' && !('Condition' in s)), paths.join(',')).toBe(has('invoke-stream'))
+    }
+  })
+
+  it('reads `paths` from -c (comma-separated) or cdk.json (a list), and refuses unknown or not-yet-deployable paths', () => {
+    const ctx = (paths: unknown) => ({ tryGetContext: (k: string) => (k === 'paths' ? paths : undefined) })
+    expect(readConfig(ctx('function-url, rest')).paths).toEqual(['rest', 'function-url'])
+    expect(readConfig(ctx(['invoke-stream'])).paths).toEqual(['invoke-stream'])
+    expect(readConfig(ctx('')).paths).toEqual(['rest'])
+    for (const bad of ['carrier-pigeon', 'websocket', []]) {
+      expect(() => readConfig(ctx(bad))).toThrow(ConfigError)
+    }
+    expect(() => readConfig(ctx('websocket'))).toThrow(/paths/)
+  })
+})
