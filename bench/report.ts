@@ -1,4 +1,4 @@
-/** bench/report.md from one run's figures (bench/report.json holds the same, unrounded). */
+/** bench/report.md from one run's figures (the run also writes them, unrounded, to bench/report.json, which is not committed). */
 import type { BenchReport } from './run'
 import type { ConcurrencyFigures } from './suites/concurrency'
 import type { CpuFigures } from './suites/cpu'

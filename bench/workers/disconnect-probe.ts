@@ -1,5 +1,5 @@
 /**
- * What a Worker can learn when its client leaves mid-answer (bench/workers/relay-floor.test.ts).
+ * What a Worker can learn when its client leaves mid-answer (bench/suites/disconnect.ts, `npm run bench -- --only=disconnect`).
  * `?via=passthrough` hands the upstream body to workerd as it is (the floor) and listens on
  * request.signal, kept alive by waitUntil; `?via=relay` pipes the body into an IdentityTransformStream
  * (the relay floor) and watches the pipe. Whichever learns of the disconnect says so upstream with a
