@@ -179,14 +179,15 @@ describe('POST /api/invoke forwarding', () => {
     const m = marker()
     const form = new FormData()
     form.set('prompt', `answer:${m}`)
-    form.set('sessionId', validSession)
-    // No content type of ours: fetch sets multipart/form-data with its boundary.
+    // No content type of ours: fetch sets multipart/form-data with its boundary. No sessionId: a
+    // session id that is not one of the caller's conversations is refused (404, tested above).
     const res = await invoke(form, null)
     expect(res.status).toBe(200)
+    const sessionId = res.headers.get(SESSION_HEADER)
     await res.text()
     const [seen] = await seenWith(m)
     expect(seen.prompt).toBe(`answer:${m}`)
-    expect(seen.sessionId).toBe(validSession)
+    expect(seen.sessionId).toBe(sessionId)
   })
 
   it('delivers each upstream chunk as it arrives, before the next one exists', async () => {
