@@ -62,6 +62,8 @@ const finishedAnswers = (page: Page) => page.locator('.turn.assistant:not(.strea
 function answerOf(sse: string): string {
   return sse
     .split('\n\n')
+    // A block may start with its resume cursor (`id: N`, the conversation's event number).
+    .map((block) => block.replace(/^id: [^\n]*\n/, ''))
     .filter((block) => block.startsWith('event: text\n'))
     .map((block) => (JSON.parse(block.slice(block.indexOf('\ndata: ') + 7)) as { text: string }).text)
     .join('')
@@ -203,9 +205,9 @@ describe('direct POST /api/invoke through the chain (REST)', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
     const { text, reads } = await readAll(res)
-    expect(text).toMatch(/^event: meta\n/)
+    expect(text).toMatch(/^(id: \d+\n)?event: meta\n/)
     expect(answerOf(text)).toContain('> json prompt words:120')
-    expect(text.slice(-300)).toMatch(/event: done\ndata: \{"stopReason":"end_turn"\}\n\n$/)
+    expect(text.slice(-300)).toMatch(/event: done\ndata: \{"stopReason":"end_turn"[^\n]*\}\n\n$/)
     // Streamed, not buffered: text arrived over many reads before the end.
     expect(reads.filter((r) => r.includes('event: text')).length).toBeGreaterThan(3)
   })
