@@ -12,6 +12,7 @@ const KEY = 'test-key-0123456789'
 let pool: LambdaPool
 let gw: ApiGateway
 let quick: ApiGateway // shortened limits
+let idle: ApiGateway // a short idle timeout only
 let capped: ApiGateway // a short maximum duration only
 const logs: string[] = []
 
@@ -35,13 +36,16 @@ beforeAll(async () => {
     log: (l: string) => logs.push(l),
   }
   gw = await startApiGateway(common)
-  quick = await startApiGateway({ ...common, limits: { integrationTimeoutMs: 400, idleTimeoutMs: 400 } })
+  quick = await startApiGateway({ ...common, limits: { integrationTimeoutMs: 400 } })
+  // Its own gateway: a cold Lambda start on a loaded machine must not meet a short integration timeout first.
+  idle = await startApiGateway({ ...common, limits: { idleTimeoutMs: 400 } })
   capped = await startApiGateway({ ...common, limits: { maxStreamMs: 1500 } })
 })
 
 afterAll(async () => {
   await gw?.stop()
   await quick?.stop()
+  await idle?.stop()
   await capped?.stop()
   await pool?.stop()
 })
@@ -156,7 +160,7 @@ describe('streamed responses', () => {
   })
 
   it('cuts a stream that stays idle past the idle timeout', async () => {
-    const res = await post(quick.url, { mode: 'go-quiet', ms: 1500 })
+    const res = await post(idle.url, { mode: 'go-quiet', ms: 1500 })
     expect(res.status).toBe(200)
     const reader = res.body!.getReader()
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('hello ')
