@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { parseEnv } from 'node:util'
 import { AwsClient } from 'aws4fetch'
 import { afterAll, describe, expect, it } from 'vitest'
-import { planDevVars } from './dev-vars'
+import { ensureCookieSecret, planDevVars } from './dev-vars'
 import { assertPortFree, close, listen } from './listen'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -172,6 +172,7 @@ describe('npm run dev', () => {
     const devVars = join(dir, 'earlier.dev.vars')
     // The file an earlier run wrote, for its port.
     planDevVars(devVars, `http://127.0.0.1:${earlier}/v1/invoke`)
+    ensureCookieSecret(devVars)
     const before = readFileSync(devVars, 'utf8')
     const dev = startDev({
       LOCAL_DEV_VARS_PATH: devVars,
