@@ -221,8 +221,9 @@ describe('npm run dev', () => {
       const text = await res.text()
       expect(text).toContain('event: done')
       expect(text).not.toContain('event: error')
-      // The Lambda API emulator served it, not API Gateway.
-      expect(dev.output()).toMatch(/\[lambda-api\] InvokeWithResponseStream edge-agent-chat-proxy \S+ ok/)
+      // The Lambda API emulator served it, not API Gateway (it logs the invocation once it has ended,
+      // which can be just after the client read the last byte).
+      await expect.poll(() => dev.output(), { timeout: 10_000 }).toMatch(/\[lambda-api\] InvokeWithResponseStream edge-agent-chat-proxy \S+ ok/)
     } finally {
       dev.child.kill('SIGINT')
     }
