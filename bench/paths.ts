@@ -66,7 +66,8 @@ async function main() {
           },
         })
         const dec = new TextDecoder()
-        for await (const value of res.body!) parser.feed(dec.decode(value, { stream: true }))
+        const reader = res.body!.getReader()
+        for (let r = await reader.read(); !r.done; r = await reader.read()) parser.feed(dec.decode(r.value, { stream: true }))
         const cpu = workerd && cpu0 ? cpuDelta(cpu0, cpuSample(workerd)).schedMs : NaN
         if (i < 0) continue // warm-up
         row.ttftMs.push(first - sent)
