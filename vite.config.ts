@@ -35,6 +35,23 @@ const durableObjectExports = () => `export { Conversation, OwnerIndex } from '/a
 const workerScanEntries = ['app/routes/**/*.{ts,tsx}', 'app/server/**/*.ts', '!**/*.test.ts']
 // Imported by code HonoX generates at run time (its app and island wrappers), which no scan sees.
 const workerDeps = ['hono', 'honox/server', 'honox/factory', 'honox/vite/components']
+// The page's dependencies, pre-bundled at start as well. The browser's scan starts from an
+// index.html this app does not have, so without a list Vite meets each one on the first page load,
+// bundles it then and reloads the page; the island's imports in flight fail and the composer stays
+// disabled until a second load (e2e/dev-first-load.test.ts). The JSX runtimes are what the island's
+// compiled JSX imports (dev and build), hono/jsx/dom what honox/client renders with.
+const clientScanEntries = ['app/client.ts', 'app/islands/**/*.tsx']
+const clientDeps = [
+  'honox/client',
+  'honox/vite/components',
+  'hono/jsx',
+  'hono/jsx/dom',
+  'hono/jsx/jsx-runtime',
+  'hono/jsx/jsx-dev-runtime',
+  'eventsource-parser',
+  'marked',
+  'lowlight',
+]
 
 export default defineConfig(({ command }) => ({
   server: {
@@ -49,7 +66,13 @@ export default defineConfig(({ command }) => ({
     // source file (HonoX restarts the dev server when a file is added).
     watch: { ignored: ['**/.wrangler/**'] },
   },
-  environments: command === 'serve' ? { worker: { optimizeDeps: { entries: workerScanEntries, include: workerDeps } } } : undefined,
+  environments:
+    command === 'serve'
+      ? {
+          client: { optimizeDeps: { entries: clientScanEntries, include: clientDeps } },
+          worker: { optimizeDeps: { entries: workerScanEntries, include: workerDeps } },
+        }
+      : undefined,
   plugins:
     command === 'serve'
       ? [
