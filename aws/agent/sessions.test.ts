@@ -28,6 +28,17 @@ describe('SessionStore', () => {
     expect(sessions.size).toBe(1)
   })
 
+  it('forget drops a session even while it is busy; the id then starts fresh', () => {
+    const { sessions, evicted } = store(10)
+    const a = sessions.acquire('a')
+    a.busy = true
+    expect(sessions.forget('a')).toBe(true)
+    expect(evicted).toEqual([['a', 'ended']])
+    expect(sessions.peek('a')).toBeUndefined()
+    expect(sessions.acquire('a')).not.toBe(a)
+    expect(sessions.forget('never-there')).toBe(false)
+  })
+
   it('peek neither creates nor refreshes', () => {
     const { sessions, advance } = store(10, 1_000)
     expect(sessions.peek('a')).toBeUndefined()

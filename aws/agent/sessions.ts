@@ -8,7 +8,7 @@
  * generic cache cannot ask that question.
  */
 
-export type EvictReason = 'lru' | 'idle'
+export type EvictReason = 'lru' | 'idle' | 'ended'
 
 export interface SessionStoreOptions<T> {
   maxSessions: number
@@ -95,6 +95,17 @@ export class SessionStore<T> {
 
   private expired(entry: Entry<T>): boolean {
     return this.now() - entry.lastUsed > this.options.idleMs && !this.busy(entry.value)
+  }
+
+  /**
+   * Drops the session whatever its state: its execution environment has ended (the local AgentCore
+   * emulator's StopRuntimeSession, as AWS terminates the session's microVM and its memory with it).
+   */
+  forget(id: string): boolean {
+    const entry = this.entries.get(id)
+    if (!entry) return false
+    this.evict(id, entry, 'ended')
+    return true
   }
 
   private busy(value: T): boolean {

@@ -19,6 +19,7 @@ import type { AgentConfig } from '../agent/config'
 import { buildLambda, LAMBDA_DIST } from '../lambda/build'
 import { LAMBDA_HANDLER } from '../lambda/bundle-options'
 import { startAgentCore, type AgentCore } from './agentcore/server'
+import type { AgentCoreBehaviour } from './agentcore/behaviour'
 import type { ApiGatewayLimits } from './api-gateway/limits'
 import { methodArn } from './api-gateway/iam-auth'
 import { DEFAULT_API, startApiGateway, type ApiGateway } from './api-gateway/server'
@@ -75,6 +76,8 @@ export interface LocalCloudOptions {
   /** Concurrency of the cancel function: its own pool, as its reserved concurrency in AWS
    *  (aws/lib/streaming-proxy.ts), so a cancel never waits for a busy invoke function. Default 4. */
   cancelConcurrency?: number
+  /** The AgentCore emulator's switches for unsettled behaviours (agentcore/behaviour.ts); default run, terminate. */
+  agentCoreBehaviour?: Partial<AgentCoreBehaviour>
   /** Rebuild aws/lambda/dist before starting (default true). */
   build?: boolean
   /** Receives every log line, tagged with its source. Default: silent. */
@@ -152,7 +155,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ],
       port: ports.agentCore ?? 0,
       region: LOCAL_REGION,
-      runtimes: { [LOCAL_AGENT_RUNTIME_ARN]: { url: agent.url } },
+      behaviour: options.agentCoreBehaviour,
+      // A terminated session's memory goes with its microVM; the Python agent's store is out of reach.
+      runtimes: { [LOCAL_AGENT_RUNTIME_ARN]: { url: agent.url, ...('sessions' in agent && { forgetSession: (id: string) => void agent.sessions.forget(id) }) } },
       log: (l) => log('agentcore', l),
     })
     stops.push(() => agentCore.stop())

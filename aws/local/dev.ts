@@ -14,7 +14,8 @@
  *   8787 preview), and LOCAL_APIGW_*_MS for API Gateway's limits (see api-gateway/limits.ts).
  * - LOCAL_LAMBDA_CONCURRENCY (100) and LOCAL_CANCEL_CONCURRENCY (4): the local Lambda's execution
  *   environments; the agent's own settings (AGENT_MAX_SESSIONS, OFFLINE_*, ...) pass through
- *   (./dev-settings.ts).
+ *   (./dev-settings.ts). LOCAL_AGENTCORE_BUSY_SESSION (run|queue|reject) and LOCAL_AGENTCORE_STOP_SESSION
+ *   (terminate|keep): the AgentCore emulator's switches (./agentcore/behaviour.ts).
  * - Ctrl-C (SIGINT) or SIGTERM stops everything; if a child dies, everything stops with exit code 1.
  * - Nothing reaches the network: offline model; wrangler's metrics, cf fetch and update check off.
  */
@@ -26,6 +27,7 @@ import { startLocalCloud, STAGE, type AgentRuntimeKind } from './cloud'
 import { ensureCookieSecret, planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-vars'
 import { agentSettingsFromEnv, DEFAULT_LOCAL_CANCEL_CONCURRENCY, DEFAULT_LOCAL_LAMBDA_CONCURRENCY, positiveIntegerFromEnv } from './dev-settings'
 import { limitsFromEnv } from './api-gateway/limits'
+import { behaviourFromEnv } from './agentcore/behaviour'
 import { PortBusyError, LOCAL_HOST, assertPortFree } from './listen'
 import { startReaper } from './reaper'
 import { ensurePythonEnv, PythonSetupError } from './python/env'
@@ -98,6 +100,7 @@ async function main(): Promise<number> {
   const agentSettings = agentSettingsFromEnv(process.env)
   const lambdaConcurrency = positiveIntegerFromEnv(process.env, 'LOCAL_LAMBDA_CONCURRENCY', DEFAULT_LOCAL_LAMBDA_CONCURRENCY)
   const cancelConcurrency = positiveIntegerFromEnv(process.env, 'LOCAL_CANCEL_CONCURRENCY', DEFAULT_LOCAL_CANCEL_CONCURRENCY)
+  const agentCoreBehaviour = behaviourFromEnv(process.env)
 
   // The web server's port first: finding it busy after a 2-second start would be a poor welcome.
   await assertPortFree(webPort, preview ? 'wrangler dev' : 'Vite dev server')
@@ -116,11 +119,13 @@ async function main(): Promise<number> {
     agent: agentSettings,
     lambdaConcurrency,
     cancelConcurrency,
+    agentCoreBehaviour,
     log: (source, line) => say(`[${source}] ${line}`),
   })
   say(`  local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   say(`    API Gateway  POST ${cloud.invokeUrl}   POST ${cloud.cancelUrl}   (SigV4 + x-api-key required)`)
   say(`    AgentCore    ${cloud.agentCoreEndpoint}   runtime ${cloud.agentRuntimeArn}`)
+  say(`                 busy session: ${agentCoreBehaviour.busySession} (LOCAL_AGENTCORE_BUSY_SESSION), StopRuntimeSession: ${agentCoreBehaviour.stopSession} (LOCAL_AGENTCORE_STOP_SESSION)`)
   const versions = 'versions' in cloud.agent ? ` — bedrock-agentcore ${cloud.agent.versions['bedrock-agentcore']}, strands-agents ${cloud.agent.versions['strands-agents']}` : ''
   say(`    agent        ${cloud.agentUrl}   ${AGENT_LABELS[agentRuntime]}, offline model${versions}`)
   say(`    Lambda       up to ${lambdaConcurrency} at once (LOCAL_LAMBDA_CONCURRENCY); cancel function: its own ${cancelConcurrency} (LOCAL_CANCEL_CONCURRENCY)`)

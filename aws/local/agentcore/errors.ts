@@ -9,6 +9,7 @@ export type AgentCoreErrorType =
   | 'ResourceNotFoundException'
   | 'RuntimeClientError'
   | 'ThrottlingException'
+  | 'RetryableConflictException'
   | 'InternalServerException'
   | 'MissingAuthenticationTokenException'
   | 'IncompleteSignatureException'
@@ -21,6 +22,7 @@ const STATUS: Record<AgentCoreErrorType, number> = {
   ResourceNotFoundException: 404,
   RuntimeClientError: 424,
   ThrottlingException: 429,
+  RetryableConflictException: 409,
   InternalServerException: 500,
   // Errors of the AWS front door (signature checks) are not in the service model: the SDK maps them
   // to its generic service exception with this name.

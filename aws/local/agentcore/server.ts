@@ -12,6 +12,8 @@
  *   the session's requests to the agent (the agent sees its clients disconnect) and cuts their
  *   streams to the callers.
  * - A caller that disconnects closes the forwarded request too.
+ * - Where no source settles what AgentCore does (a second invocation on a busy session; what
+ *   StopRuntimeSession leaves), `behaviour` picks one (./behaviour.ts); it can be changed while running.
  *
  * node:http rather than a framework: responses must be cut mid-stream when a session is stopped.
  */
@@ -20,6 +22,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { close, listen } from '../listen'
 import { readBody } from '../read-body'
 import { writeOrWait } from '../../node/write-or-wait'
+import { DEFAULT_BEHAVIOUR, type AgentCoreBehaviour } from './behaviour'
 import { AgentCoreError } from './errors'
 import { parseRequest, SERVICE, type ParsedRequest } from './request'
 import { authorize, type LocalPrincipal } from '../sigv4/policy'
@@ -30,6 +33,12 @@ export interface AgentRuntimeTarget {
   url: string
   /** Endpoint names (qualifiers) the runtime has. Default: ["DEFAULT"]. */
   endpoints?: string[]
+  /**
+   * What the end of a session's execution environment means for this agent (StopRuntimeSession with
+   * `stopSession: 'terminate'`): its memory of the session goes. The local agent is one process for
+   * every session, so the caller says how it forgets one.
+   */
+  forgetSession?: (sessionId: string) => void
 }
 
 export interface AgentCoreOptions {
@@ -45,14 +54,19 @@ export interface AgentCoreOptions {
    * runtime; without, only the signature's form is checked (./request.ts).
    */
   principals?: readonly LocalPrincipal[]
+  /** Switches for what no source settles (./behaviour.ts). Default: run, terminate. */
+  behaviour?: Partial<AgentCoreBehaviour>
   log?: (line: string) => void
 }
 
 /** What the emulator saw, for tests and the dev console. */
 export type AgentCoreEvent =
   | { type: 'invoke'; sessionId: string; requestId: string }
+  /** A queued invocation (busySession `queue`) reached the agent, `waitedMs` after it arrived. */
+  | { type: 'invoke-forwarded'; sessionId: string; requestId: string; waitedMs: number }
+  | { type: 'invoke-rejected'; sessionId: string; requestId: string; reason: 'session-busy' }
   | { type: 'invoke-end'; sessionId: string; requestId: string; how: 'completed' | 'caller-disconnected' | 'session-stopped' | 'agent-failed' }
-  | { type: 'stop-session'; sessionId: string; inFlight: number }
+  | { type: 'stop-session'; sessionId: string; inFlight: number; forgotten: boolean }
 
 export interface AgentCore {
   /** The endpoint to give the SDK (`new BedrockAgentCoreClient({ endpoint })`). */
@@ -61,18 +75,23 @@ export interface AgentCore {
   server: Server
   /** Every event so far (bounded to the last 1000). */
   events: AgentCoreEvent[]
+  /** The switches in force; assign to change them for the next requests. */
+  behaviour: AgentCoreBehaviour
   onEvent(listener: (e: AgentCoreEvent) => void): () => void
   stop(): Promise<void>
 }
 
 interface Session {
   inFlight: Set<AbortController>
+  /** Settles when the session's last admitted invocation has ended (busySession `queue`). */
+  tail: Promise<void>
 }
 
 export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore> {
   const region = opts.region ?? 'us-east-1'
   const maxPayload = opts.maxPayloadBytes ?? 100 * 1024 * 1024
   const log = opts.log ?? (() => {})
+  const behaviour: AgentCoreBehaviour = { ...DEFAULT_BEHAVIOUR, ...opts.behaviour }
   const sessions = new Map<string, Session>()
   const events: AgentCoreEvent[] = []
   const listeners = new Set<(e: AgentCoreEvent) => void>()
@@ -111,15 +130,23 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
     const body = await readBody(req, maxPayload)
     if (body === 'too_large') throw new AgentCoreError('ValidationException', `The payload exceeds the ${maxPayload} byte limit.`)
     if (opts.principals) await checkCaller(req, body, parsed, opts.principals)
-    if (parsed.operation === 'StopRuntimeSession') return stopSession(parsed, res, requestId)
+    if (parsed.operation === 'StopRuntimeSession') return stopSession(parsed, target, res, requestId)
     return invoke(parsed, target, req, res, body, requestId)
   }
 
   async function invoke(p: ParsedRequest, target: AgentRuntimeTarget, req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string) {
-    const session = sessions.get(p.sessionId) ?? { inFlight: new Set() }
+    const session: Session = sessions.get(p.sessionId) ?? { inFlight: new Set(), tail: Promise.resolve() }
     sessions.set(p.sessionId, session)
+    if (behaviour.busySession === 'reject' && session.inFlight.size > 0) {
+      emit({ type: 'invoke-rejected', sessionId: p.sessionId, requestId, reason: 'session-busy' })
+      throw new AgentCoreError('RetryableConflictException', `Session ${p.sessionId} is processing another request. Retry after it completes.`)
+    }
     const ctl = new AbortController()
     session.inFlight.add(ctl)
+    // Every invocation takes its place in the session's line; only `queue` waits for its turn.
+    const before = session.tail
+    let leave!: () => void
+    session.tail = new Promise<void>((r) => (leave = r))
     emit({ type: 'invoke', sessionId: p.sessionId, requestId })
     let how: Extract<AgentCoreEvent, { type: 'invoke-end' }>['how'] = 'completed'
     res.on('close', () => {
@@ -129,6 +156,13 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
       }
     })
     try {
+      if (behaviour.busySession === 'queue') {
+        const arrived = Date.now()
+        await Promise.race([before, aborted(ctl.signal)])
+        if (ctl.signal.reason instanceof StopSignal) throw new AgentCoreError('RuntimeClientError', 'The runtime session was stopped.')
+        if (ctl.signal.aborted) return
+        emit({ type: 'invoke-forwarded', sessionId: p.sessionId, requestId, waitedMs: Date.now() - arrived })
+      }
       const forward: Record<string, string> = {
         'Content-Type': header(req, 'content-type') ?? 'application/json',
         Accept: header(req, 'accept') ?? '*/*',
@@ -180,20 +214,24 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
         res.destroy()
       }
     } finally {
+      leave()
       session.inFlight.delete(ctl)
       if (ctl.signal.aborted && ctl.signal.reason instanceof StopSignal) how = 'session-stopped'
       emit({ type: 'invoke-end', sessionId: p.sessionId, requestId, how })
     }
   }
 
-  function stopSession(p: ParsedRequest, res: ServerResponse, requestId: string): void {
+  function stopSession(p: ParsedRequest, target: AgentRuntimeTarget, res: ServerResponse, requestId: string): void {
     const session = sessions.get(p.sessionId)
     if (!session) throw new AgentCoreError('ResourceNotFoundException', `Session ${p.sessionId} was not found.`)
     const inFlight = session.inFlight.size
     for (const ctl of session.inFlight) ctl.abort(new StopSignal())
     sessions.delete(p.sessionId)
-    emit({ type: 'stop-session', sessionId: p.sessionId, inFlight })
-    log(`agentcore: StopRuntimeSession ${p.sessionId} (${inFlight} invocation(s) in flight)`)
+    const forgotten = behaviour.stopSession === 'terminate' && target.forgetSession !== undefined
+    // After the connections close (the agent then cancels the turn it was streaming), its memory goes.
+    if (forgotten) setImmediate(() => target.forgetSession!(p.sessionId))
+    emit({ type: 'stop-session', sessionId: p.sessionId, inFlight, forgotten })
+    log(`agentcore: StopRuntimeSession ${p.sessionId} (${inFlight} invocation(s) in flight, ${behaviour.stopSession})`)
     const body = JSON.stringify({})
     res.writeHead(200, {
       'Content-Type': 'application/json',
@@ -209,12 +247,19 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
     port,
     server,
     events,
+    behaviour,
     onEvent(l) {
       listeners.add(l)
       return () => listeners.delete(l)
     },
     stop: () => close(server),
   }
+}
+
+/** Settles when the signal aborts (never rejects: the caller reads the reason). */
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }))
 }
 
 class StopSignal extends Error {
