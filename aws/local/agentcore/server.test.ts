@@ -177,7 +177,7 @@ describe('AgentCore emulator with the AWS SDK client', () => {
     expect(stopped.runtimeSessionId).toBe(session)
     await expect((async () => { for (;;) { const r = await it.next(); if (r.done) return 'ended' } })()).rejects.toThrow()
     await expect.poll(() => seen[0]?.closedEarly).toBe(true)
-    expect(emu.events).toContainEqual({ type: 'stop-session', sessionId: session, inFlight: 1 })
+    expect(emu.events).toContainEqual({ type: 'stop-session', sessionId: session, inFlight: 1, forgotten: false })
     // The session is gone now.
     await expect(client.send(new StopRuntimeSessionCommand({ agentRuntimeArn: ARN, runtimeSessionId: session }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
