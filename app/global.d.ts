@@ -19,8 +19,9 @@ export interface Bindings {
   UPSTREAM_AWS_SECRET_ACCESS_KEY?: string
   UPSTREAM_AWS_SESSION_TOKEN?: string
   UPSTREAM_AWS_REGION?: string
-  /** invoke-stream: the function (name or ARN) and, locally, the Lambda API emulator's URL. */
+  /** invoke-stream: the function (name or ARN), its cancel function and, locally, the Lambda API emulator's URL. */
   UPSTREAM_LAMBDA_FUNCTION?: string
+  UPSTREAM_LAMBDA_CANCEL_FUNCTION?: string
   UPSTREAM_LAMBDA_ENDPOINT?: string
   /** One Durable Object per conversation id (app/server/conversation/conversation.ts). */
   CONVERSATIONS: DurableObjectNamespace<Conversation>

@@ -26,6 +26,7 @@ describe('readConfig', () => {
       bodyTimeoutMs: 10_000,
       aws: { accessKeyId: 'AKID', secretAccessKey: 'secret', region: 'us-east-1' },
       lambdaFunction: '',
+      lambdaCancelFunction: '',
       lambdaEndpoint: 'https://lambda.us-east-1.amazonaws.com',
     })
     expect(
@@ -48,7 +49,7 @@ describe('readConfig', () => {
     expect(bad({ UPSTREAM_AWS_SECRET_ACCESS_KEY: '' })).toThrow(/UPSTREAM_AWS_SECRET_ACCESS_KEY is not set/)
     // What a path needs, it must have: the signed paths their keys, invoke-stream its function.
     expect(() => readConfig({ UPSTREAM_KIND: 'invoke-stream' })).toThrow(
-      /UPSTREAM_AWS_ACCESS_KEY_ID is not set .*UPSTREAM_AWS_SECRET_ACCESS_KEY is not set .*UPSTREAM_LAMBDA_FUNCTION is not set/,
+      /UPSTREAM_AWS_ACCESS_KEY_ID is not set .*UPSTREAM_AWS_SECRET_ACCESS_KEY is not set .*UPSTREAM_LAMBDA_FUNCTION is not set .*UPSTREAM_LAMBDA_CANCEL_FUNCTION is not set/,
     )
     // A path without API Gateway's usage plan needs no API key.
     expect(readConfig({ ...VALID, UPSTREAM_API_KEY: undefined, UPSTREAM_KIND: 'function-url' }).upstreamKind).toBe('function-url')
@@ -69,11 +70,13 @@ describe('readConfig', () => {
         UPSTREAM_AWS_ACCESS_KEY_ID: 'AKID',
         UPSTREAM_AWS_SECRET_ACCESS_KEY: 'secret',
         UPSTREAM_LAMBDA_FUNCTION: 'fn',
+        UPSTREAM_LAMBDA_CANCEL_FUNCTION: 'fn-cancel',
       }),
     ).toMatchObject({
       upstreamKind: 'invoke-stream',
       aws: { accessKeyId: 'AKID', secretAccessKey: 'secret', region: 'eu-west-1' },
       lambdaFunction: 'fn',
+      lambdaCancelFunction: 'fn-cancel',
       lambdaEndpoint: 'https://lambda.eu-west-1.amazonaws.com',
     })
     expect(readConfig({ ...VALID, UPSTREAM_LAMBDA_ENDPOINT: 'http://127.0.0.1:9/' }).lambdaEndpoint).toBe(

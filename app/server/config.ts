@@ -57,6 +57,7 @@ const workerVars = z.object({
   UPSTREAM_AWS_SESSION_TOKEN: optionalText,
   UPSTREAM_AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'must be an AWS region such as us-east-1' }).or(z.literal('')).optional(),
   UPSTREAM_LAMBDA_FUNCTION: optionalText,
+  UPSTREAM_LAMBDA_CANCEL_FUNCTION: optionalText,
   UPSTREAM_LAMBDA_ENDPOINT: z.union([z.literal(''), httpUrl]).optional(),
 })
 
@@ -75,7 +76,11 @@ export const workerConfigSchema = workerVars
     const signs = 'the Worker signs its upstream requests with it: `wrangler secret put`, locally in .dev.vars'
     need('UPSTREAM_AWS_ACCESS_KEY_ID', signs)
     need('UPSTREAM_AWS_SECRET_ACCESS_KEY', signs)
-    if (v.UPSTREAM_KIND === 'invoke-stream') need('UPSTREAM_LAMBDA_FUNCTION', 'UPSTREAM_KIND invoke-stream calls it')
+    if (v.UPSTREAM_KIND === 'invoke-stream') {
+      need('UPSTREAM_LAMBDA_FUNCTION', 'UPSTREAM_KIND invoke-stream calls it')
+      // A cancel must not wait for a free environment of the function whose answers it stops (issue 11).
+      need('UPSTREAM_LAMBDA_CANCEL_FUNCTION', "UPSTREAM_KIND invoke-stream cancels through it: the stack's LambdaCancelFunctionName output")
+    }
   })
   .transform((v) => {
     const upstreamUrl = v.UPSTREAM_URL ?? ''
@@ -98,6 +103,8 @@ export const workerConfigSchema = workerVars
       } satisfies AwsSigning as AwsSigning,
       /** invoke-stream: the function's name or ARN, and Lambda's endpoint (`https://lambda.{region}.amazonaws.com` unless set). */
       lambdaFunction: v.UPSTREAM_LAMBDA_FUNCTION ?? '',
+      /** invoke-stream: the cancel function (the same code, its own reserved concurrency: aws/lib/edge-agent-chat-stack.ts). */
+      lambdaCancelFunction: v.UPSTREAM_LAMBDA_CANCEL_FUNCTION ?? '',
       lambdaEndpoint: (v.UPSTREAM_LAMBDA_ENDPOINT || `https://lambda.${region}.amazonaws.com`).replace(/\/+$/, ''),
     }
   })

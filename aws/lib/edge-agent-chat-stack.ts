@@ -47,25 +47,29 @@ export class EdgeAgentChatStack extends Stack {
 
     const worker = new WorkerPrincipal(this, 'Worker', {})
     // Each path is a construct of its own; context `paths` picks which (config.ts, default rest).
+    // The cancel of the rest and invoke-stream paths (POST cancel, Invoke) on a function of its own,
+    // the same code, with reserved concurrency: with every execution environment of the invoke function
+    // busy (the moment a stop matters most), a cancel still runs. Short timeout: a cancel takes seconds
+    // (aws/lambda/cancel.ts).
+    const cancelProxy =
+      config.paths.includes('rest') || config.paths.includes('invoke-stream')
+        ? new StreamingProxy(this, 'CancelProxy', {
+            entry: props.lambdaEntry,
+            depsLockFilePath: props.depsLockFilePath,
+            runtime: agent.runtime,
+            agentQualifier: config.agentQualifier,
+            heartbeatMs: config.heartbeatMs,
+            maxPromptChars: config.maxPromptChars,
+            logRetention: config.logRetention,
+            timeout: Duration.seconds(30),
+            reservedConcurrentExecutions: config.cancelReservedConcurrency,
+            purpose: 'stop the answers of one AgentCore runtime (POST cancel, invoke-stream cancel)',
+          })
+        : undefined
     if (config.paths.includes('rest')) {
-      // POST cancel on a function of its own, the same code, with reserved concurrency: with every
-      // execution environment of the invoke function busy (the moment a stop matters most), a cancel
-      // still runs. Short timeout: a cancel takes seconds (aws/lambda/cancel.ts).
-      const cancelProxy = new StreamingProxy(this, 'CancelProxy', {
-        entry: props.lambdaEntry,
-        depsLockFilePath: props.depsLockFilePath,
-        runtime: agent.runtime,
-        agentQualifier: config.agentQualifier,
-        heartbeatMs: config.heartbeatMs,
-        maxPromptChars: config.maxPromptChars,
-        logRetention: config.logRetention,
-        timeout: Duration.seconds(30),
-        reservedConcurrentExecutions: config.cancelReservedConcurrency,
-        purpose: 'stop the answers of one AgentCore runtime (POST cancel)',
-      })
       const api = new StreamingApi(this, 'Stream', {
         handler: proxy.function,
-        cancelHandler: cancelProxy.function,
+        cancelHandler: cancelProxy!.function,
         stageName: config.stageName,
         throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
         quota: { limit: config.quotaLimit, period: config.quotaPeriod },
@@ -96,10 +100,14 @@ export class EdgeAgentChatStack extends Stack {
       })
     }
     if (config.paths.includes('invoke-stream')) {
-      const path = new InvokeStreamPath(this, 'InvokeStreamPath', { handler: proxy.function, worker: worker.user })
+      const path = new InvokeStreamPath(this, 'InvokeStreamPath', { handler: proxy.function, cancelHandler: cancelProxy!.function, worker: worker.user })
       new CfnOutput(this, 'LambdaFunctionName', {
         description: "invoke-stream: the Worker's UPSTREAM_LAMBDA_FUNCTION (UPSTREAM_KIND=invoke-stream)",
         value: path.functionName,
+      })
+      new CfnOutput(this, 'LambdaCancelFunctionName', {
+        description: "invoke-stream: the Worker's UPSTREAM_LAMBDA_CANCEL_FUNCTION (the cancel function, reserved concurrency)",
+        value: path.cancelFunctionName,
       })
     }
     new CfnOutput(this, 'WorkerUserName', {

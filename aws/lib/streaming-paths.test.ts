@@ -60,17 +60,23 @@ describe('streaming paths in the CDK app', () => {
     expect(JSON.stringify(t.findOutputs('FunctionUrlUpstreamUrl'))).toContain('invoke')
   })
 
-  it('invoke-stream: only lambda:InvokeFunction on the unqualified proxy ARN (no versions or aliases), and the function name as an output', () => {
+  it('invoke-stream: only lambda:InvokeFunction on the unqualified ARNs (no versions or aliases) of the proxy and of the cancel function, whose concurrency is reserved; both names as outputs', () => {
     const t = synth(['invoke-stream'])
     t.resourceCountIs('AWS::ApiGateway::RestApi', 0)
     t.resourceCountIs('AWS::Lambda::Url', 0)
+    const functions = Object.entries(t.findResources('AWS::Lambda::Function'))
+    const cancel = functions.filter(([, f]) => f.Properties.ReservedConcurrentExecutions !== undefined).map(([id]) => id)
+    const proxy = functions.filter(([, f]) => f.Properties.ReservedConcurrentExecutions === undefined && f.Properties.Handler === functions[0][1].Properties.Handler).map(([id]) => id)
+    expect([cancel.length, proxy.length]).toEqual([1, 1])
     const statements = workerStatements(t)
     expect(statements).toHaveLength(1)
     expect(statements[0]).toMatchObject({ Action: 'lambda:InvokeFunction', Effect: 'Allow' })
-    const resource = JSON.stringify(statements[0].Resource)
-    expect(resource).toMatch(/Fn::GetAtt.*Arn/)
-    expect(resource).not.toContain(':*')
-    expect(Object.keys(t.findOutputs('LambdaFunctionName'))).toEqual(['LambdaFunctionName'])
+    // A cancel never needs a free environment of the function whose answer it stops (issue 11).
+    expect(statements[0].Resource).toHaveLength(2)
+    expect(statements[0].Resource).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [proxy[0], 'Arn'] }, { 'Fn::GetAtt': [cancel[0], 'Arn'] }]))
+    expect(JSON.stringify(statements[0].Resource)).not.toContain(':*')
+    expect(t.findOutputs('LambdaFunctionName').LambdaFunctionName.Value).toEqual({ Ref: proxy[0] })
+    expect(t.findOutputs('LambdaCancelFunctionName').LambdaCancelFunctionName.Value).toEqual({ Ref: cancel[0] })
   })
 
   it('synthesizes every subset of the paths offline, each with exactly its resources and permissions', () => {

@@ -6,7 +6,10 @@ import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from '@a
 import { createParser } from 'eventsource-parser'
 import { AwsClient } from 'aws4fetch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readConfig } from '../../app/server/config'
+import { invokeStreamUpstream } from '../../app/server/upstream/invoke-stream'
 import { startLocalCloud, type LocalCloud } from './cloud'
+import { workerVarsFor } from './worker-vars'
 
 let cloud: LocalCloud
 
@@ -193,6 +196,34 @@ describe('local cloud at its concurrency limit: the cancel function has its own 
     expect(eventsOf(seen).at(-1)).toEqual({ type: 'done', data: { stopReason: 'cancelled' } })
     expect(small.cancelLambda.stats().invocations).toBe(1)
     expect(small.lambda.stats().invocations).toBe(1) // the throttled one never ran
+  })
+
+  it('invoke-stream: the Worker’s cancel (app/server/upstream/invoke-stream.ts) is an Invoke of the cancel function, so it stops the answer while the one invoke environment is busy', async () => {
+    // The Worker's own path code, configured as npm run dev -- --upstream invoke-stream configures it.
+    const upstream = invokeStreamUpstream(readConfig(workerVarsFor(small, 'invoke-stream') as Parameters<typeof readConfig>[0]))
+    const session = 'busy-direct-session-' + 'v'.repeat(20)
+    // The test before ends its answer; its environment is free once that invocation is over.
+    while (small.lambda.stats().busy > 0) await new Promise((r) => setTimeout(r, 20))
+    const [invokes, cancels] = [small.lambda.stats().invocations, small.cancelLambda.stats().invocations]
+    const opened = await upstream.open({ prompt: 'Write a long essay about rivers', sessionId: session }, new AbortController().signal)
+    if (!opened.ok) throw new Error(`the invoke failed: ${JSON.stringify(opened)}`)
+    const reader = opened.body.getReader()
+    let seen = ''
+    while (!seen.includes('event: text')) seen += new TextDecoder().decode((await reader.read()).value)
+
+    // Lambda throttles a second invocation of the invoke function (TooManyRequestsException: 503 at the edge)...
+    const throttled = await upstream.open({ prompt: 'hi', sessionId: 'other-direct-session-' + 'q'.repeat(20) }, new AbortController().signal)
+    expect(throttled).toMatchObject({ ok: false, status: 503, code: 'agent_unavailable', retryable: true })
+    // ...but the cancel runs on the cancel function's own environment.
+    expect(await upstream.cancel(session)).toEqual({ status: 200, cancelled: true, method: 'signal' })
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) break
+      seen += new TextDecoder().decode(value)
+    }
+    expect(eventsOf(seen).at(-1)).toEqual({ type: 'done', data: { stopReason: 'cancelled' } })
+    expect(small.cancelLambda.stats().invocations - cancels).toBe(1)
+    expect(small.lambda.stats().invocations - invokes).toBe(1)
   })
 
   it('a cancel for a session with nothing running says so: 404 {"cancelled": false}', async () => {

@@ -40,6 +40,8 @@ export const LOCAL_ACCOUNT = '123456789012'
 /** A well-formed runtime ARN (name-suffix id as AgentCore makes them); only the emulator knows it. */
 export const LOCAL_AGENT_RUNTIME_ARN = `arn:aws:bedrock-agentcore:${LOCAL_REGION}:${LOCAL_ACCOUNT}:runtime/edge_agent_chat-L0ca1Dev00`
 export const STAGE = 'v1'
+/** The cancel function's name (the invoke function's is aws/local/lambda-runtime/lambda-env.ts's default). */
+export const CANCEL_FUNCTION_NAME = 'edge-agent-chat-cancel'
 /** The Worker's IAM user (aws/lib/worker-principal.ts creates it in the stack). */
 export const LOCAL_WORKER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:user/edge-agent-chat-worker`
 
@@ -103,6 +105,8 @@ export interface LocalCloud<Agent = RunningAgent> {
   /** The Lambda API emulator's endpoint and the proxy function's name there (invoke-stream). */
   lambdaEndpoint: string
   functionName: string
+  /** The cancel function's name there: invoke-stream's cancel runs on its own environments too. */
+  cancelFunctionName: string
   /** The proxy's Function URL + `invoke` (function-url's UPSTREAM_URL). */
   functionUrlInvoke: string
   agent: Agent
@@ -174,7 +178,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     const lambda = await startLambdaPool(poolOptions)
     stops.push(() => lambda.stop())
-    const cancelLambda = await startLambdaPool({ ...poolOptions, maxConcurrency: options.cancelConcurrency ?? 4, warm: 1 })
+    const cancelLambda = await startLambdaPool({ ...poolOptions, functionName: CANCEL_FUNCTION_NAME, maxConcurrency: options.cancelConcurrency ?? 4, warm: 1 })
     stops.push(() => cancelLambda.stop())
 
     const api = { ...DEFAULT_API, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, stage: STAGE }
@@ -206,18 +210,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.push(() => apiGateway.stop())
 
     // The same function reached without API Gateway: Lambda's own API (InvokeWithResponseStream).
+    // The cancel function is there too: invoke-stream's cancel is an Invoke of it (its own environments).
     const functionName = LAMBDA_DEFAULTS.functionName
     const lambdaApi = await startLambdaApi({
       port: ports.lambdaApi ?? 0,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
-      functions: { [functionName]: lambda },
-      // The Worker's user may invoke this one function (aws/lib: lambda:InvokeFunction on its ARN).
+      functions: { [functionName]: lambda, [CANCEL_FUNCTION_NAME]: cancelLambda },
+      // The Worker's user may invoke these two functions (aws/lib/invoke-stream-path.ts: lambda:InvokeFunction on their ARNs).
       principals: [
         {
           ...workerKeys,
           principalArn: LOCAL_WORKER_ARN,
-          allow: [{ action: 'lambda:InvokeFunction', resource: functionArnOf(LOCAL_REGION, LOCAL_ACCOUNT, functionName) }],
+          allow: [functionName, CANCEL_FUNCTION_NAME].map((name) => ({ action: 'lambda:InvokeFunction', resource: functionArnOf(LOCAL_REGION, LOCAL_ACCOUNT, name) })),
         },
       ],
       log: (l) => log('lambda-api', l),
@@ -265,6 +270,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       agentRuntimeArn: LOCAL_AGENT_RUNTIME_ARN,
       lambdaEndpoint: lambdaApi.url,
       functionName,
+      cancelFunctionName: CANCEL_FUNCTION_NAME,
       functionUrlInvoke: `${functionUrl.url}invoke`,
       agent,
       agentCore,

@@ -32,7 +32,13 @@ export function workerVarsFor(cloud: LocalCloud<unknown>, kind: UpstreamKind): R
       // IAM-authorized methods plus the API key (the usage plan): cloud.ts's workerVars.
       return { UPSTREAM_KIND: kind, ...cloud.workerVars }
     case 'invoke-stream':
-      return { UPSTREAM_KIND: kind, UPSTREAM_LAMBDA_ENDPOINT: cloud.lambdaEndpoint, UPSTREAM_LAMBDA_FUNCTION: cloud.functionName, ...signing }
+      return {
+        UPSTREAM_KIND: kind,
+        UPSTREAM_LAMBDA_ENDPOINT: cloud.lambdaEndpoint,
+        UPSTREAM_LAMBDA_FUNCTION: cloud.functionName,
+        UPSTREAM_LAMBDA_CANCEL_FUNCTION: cloud.cancelFunctionName,
+        ...signing,
+      }
     case 'function-url':
       return { UPSTREAM_KIND: kind, UPSTREAM_URL: cloud.functionUrlInvoke, ...signing }
     default:

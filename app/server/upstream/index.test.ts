@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, readConfig } from '../config'
 import { upstreamFor } from '.'
 
-const KEYS = { UPSTREAM_API_KEY: 'k', UPSTREAM_AWS_ACCESS_KEY_ID: 'AKID', UPSTREAM_AWS_SECRET_ACCESS_KEY: 'secret', UPSTREAM_LAMBDA_FUNCTION: 'fn' }
+const KEYS = { UPSTREAM_API_KEY: 'k', UPSTREAM_AWS_ACCESS_KEY_ID: 'AKID', UPSTREAM_AWS_SECRET_ACCESS_KEY: 'secret', UPSTREAM_LAMBDA_FUNCTION: 'fn', UPSTREAM_LAMBDA_CANCEL_FUNCTION: 'fn-cancel' }
 
 describe('upstreamFor', () => {
   it('gives each known UPSTREAM_KIND its own path, rest by default', () => {

@@ -12,11 +12,14 @@ import type { CancelOutcome, Upstream } from './types'
  * The function writes the project's SSE events; Lambda frames them as event-stream messages, decoded
  * here in JavaScript (lambda-event-stream.ts): the one path whose Worker touches every chunk.
  * Cancel is a plain `Invoke` (POST /2015-03-31/functions/{name}/invocations) with
- * `{"action":"cancel", sessionId}`, answered `{cancelled, method}`.
+ * `{"action":"cancel", sessionId}`, answered `{cancelled, method}`, of the cancel function
+ * (UPSTREAM_LAMBDA_CANCEL_FUNCTION: the same code with reserved concurrency, as behind the REST path's
+ * POST cancel), so a stop never waits for a free environment of the function whose answer it stops.
  */
 export function invokeStreamUpstream(config: EdgeConfig): Upstream {
   const send = signedFetch(config.aws, 'lambda')
   const fn = encodeURIComponent(config.lambdaFunction)
+  const cancelFn = encodeURIComponent(config.lambdaCancelFunction)
   const base = `${config.lambdaEndpoint}`
   return {
     kind: 'invoke-stream',
@@ -46,7 +49,7 @@ export function invokeStreamUpstream(config: EdgeConfig): Upstream {
 
   async function cancelOnce(sessionId: string): Promise<CancelOutcome> {
     try {
-      const res = await send(`${base}/2015-03-31/functions/${fn}/invocations`, {
+      const res = await send(`${base}/2015-03-31/functions/${cancelFn}/invocations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ action: 'cancel', sessionId }),
