@@ -33,6 +33,7 @@ export const USAGE = `Usage: npm run conformance -- [options]
   --record <dir>       write the observed behaviour as fixtures there (aws default: ${DEFAULT_RECORD_DIR})
   --no-record          do not write fixtures (aws)
   -h, --help           this text
+  -- <vitest options>  passed to vitest as they are (e.g. -- -t cancel, -- --reporter=json)
 `
 
 export class UsageError extends Error {}

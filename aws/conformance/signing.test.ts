@@ -46,5 +46,7 @@ describe('apiFetcher', () => {
     expect(last!.result).toMatchObject({ ok: false, errorType: 'MissingAuthenticationTokenException' })
     await fetchApi(`${base}/v1/invoke`, init(), 'wrong-secret')
     expect(last!.result).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' })
+    await fetchApi(`${base}/v1/invoke`, init(), 'unknown-key')
+    expect(last!.result).toMatchObject({ ok: false, message: 'The security token included in the request is invalid.' })
   })
 })

@@ -6,7 +6,8 @@
 import { AwsClient } from 'aws4fetch'
 import type { AwsCredentialIdentity } from '@smithy/types'
 
-export type Signing = 'signed' | 'unsigned' | 'wrong-secret'
+/** How a request is signed: properly, not at all, with a wrong secret, or with an access key no one has. */
+export type Signing = 'signed' | 'unsigned' | 'wrong-secret' | 'unknown-key'
 
 export interface SignedFetchOptions {
   credentials: AwsCredentialIdentity
@@ -15,9 +16,9 @@ export interface SignedFetchOptions {
 
 /** fetch for the API: signed with the given credentials (or deliberately not, or with a wrong secret). */
 export function apiFetcher(opts: SignedFetchOptions) {
-  const client = (secretAccessKey: string) =>
+  const client = (secretAccessKey: string, accessKeyId = opts.credentials.accessKeyId) =>
     new AwsClient({
-      accessKeyId: opts.credentials.accessKeyId,
+      accessKeyId,
       secretAccessKey,
       sessionToken: opts.credentials.sessionToken,
       service: 'execute-api',
@@ -26,8 +27,10 @@ export function apiFetcher(opts: SignedFetchOptions) {
     })
   const right = client(opts.credentials.secretAccessKey)
   const wrong = client(opts.credentials.secretAccessKey + 'x')
+  // An access key id of the right form that no account has issued.
+  const unknown = client(opts.credentials.secretAccessKey, 'AKIAIOSFODNN7EXAMPLE')
   return (url: string, init: RequestInit, signing: Signing = 'signed'): Promise<Response> => {
     if (signing === 'unsigned') return fetch(url, init)
-    return (signing === 'signed' ? right : wrong).fetch(url, init)
+    return { signed: right, 'wrong-secret': wrong, 'unknown-key': unknown }[signing].fetch(url, init)
   }
 }

@@ -111,6 +111,8 @@ export interface LocalCloud<Agent = RunningAgent> {
   functionUrlInvoke: string
   agent: Agent
   agentCore: AgentCore
+  /** Every event API Gateway gave a function, newest last (the last 1000): what one request costs in invocations. */
+  functionEvents: Array<{ function: 'invoke' | 'cancel'; event: unknown; at: number }>
   lambda: LambdaPool
   /** The cancel function's own execution environments (the same code; API Gateway's POST /cancel). */
   cancelLambda: LambdaPool
@@ -181,6 +183,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const cancelLambda = await startLambdaPool({ ...poolOptions, functionName: CANCEL_FUNCTION_NAME, maxConcurrency: options.cancelConcurrency ?? 4, warm: 1 })
     stops.push(() => cancelLambda.stop())
 
+    const functionEvents: LocalCloud['functionEvents'] = []
     const api = { ...DEFAULT_API, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, stage: STAGE }
     // The stack gives the invoke model the same limit as the Lambda (aws/lib/config.ts maxPromptChars).
     const maxPromptChars = Number(options.lambdaEnv?.MAX_PROMPT_CHARS ?? DEFAULT_MAX_PROMPT_CHARS)
@@ -203,7 +206,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         },
       ],
       // POST /cancel is integrated with the cancel function (its own execution environments).
-      invoke: (event, o) => ((event as { resource?: string }).resource === '/cancel' ? cancelLambda : lambda).invoke(event, o),
+      invoke: (event, o) => {
+        const fn = (event as { resource?: string }).resource === '/cancel' ? 'cancel' : 'invoke'
+        functionEvents.push({ function: fn, event, at: Date.now() })
+        if (functionEvents.length > 1000) functionEvents.shift()
+        return (fn === 'cancel' ? cancelLambda : lambda).invoke(event, o)
+      },
       limits: options.limits,
       log: (l) => log('api-gateway', l),
     })
@@ -274,6 +282,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       functionUrlInvoke: `${functionUrl.url}invoke`,
       agent,
       agentCore,
+      functionEvents,
       lambda,
       cancelLambda,
       apiGateway,
