@@ -35,12 +35,45 @@ export function maxBodyBytes(maxPromptChars: number): number {
   return PROMPT_FIELDS * maxPromptChars * MAX_BYTES_PER_CHAR + 4096
 }
 
+/** `maxBodyBytes` plus room for the edge's `userId` and `history` (every text in its worst encoding, each message's JSON around it). */
+export function maxUpstreamBodyBytes(maxPromptChars: number): number {
+  return maxBodyBytes(maxPromptChars) + MAX_HISTORY_CHARS * MAX_BYTES_PER_CHAR + MAX_HISTORY_MESSAGES * 40 + 256
+}
+
 export interface InvokeRequest {
   prompt: string
   sessionId?: string
   /** The prompt of the session's last exchange that this one replaces (edit, regenerate, retry). */
   replaces?: string
 }
+
+/** One earlier message of a conversation, as the edge sends it upstream (app/server/conversation/history.ts). */
+export interface HistoryMessage {
+  role: 'user' | 'assistant'
+  text: string
+}
+
+/**
+ * What the edge sends the upstream (the Lambda's `/v1/invoke`): the invoke request plus who is asking
+ * and the conversation so far. Only the edge sets these two: its public `POST /api/invoke` drops them.
+ */
+export interface UpstreamInvokeRequest extends InvokeRequest {
+  /** The conversation's owner; the Lambda passes it to AgentCore as `runtimeUserId`. */
+  userId?: string
+  /** The earlier turns, compact: the agent seeds a fresh session with them (aws/agent/seed-history.ts). */
+  history?: HistoryMessage[]
+}
+
+/**
+ * AgentCore's runtimeUserId travels in the X-Amzn-Bedrock-AgentCore-Runtime-User-Id header and ends
+ * up as the `userId` of GetWorkloadAccessTokenForUserId (1–128 characters, AWS API reference): visible
+ * ASCII, at most 128. The edge's owner ids (`anon_<uuid>`, `user_<hash>`) fit.
+ */
+export const USER_ID_PATTERN = /^[\x21-\x7e]{1,128}$/
+/** At most this many characters of earlier turns go upstream with a turn (the edge trims to fit). */
+export const MAX_HISTORY_CHARS = 24_000
+/** At most this many earlier messages go upstream with a turn. */
+export const MAX_HISTORY_MESSAGES = 200
 
 /** Why a request was refused, as the HTTP status and the `{"error":{code,message}}` body say it. */
 export interface RequestError {
@@ -108,6 +141,22 @@ export function invokeRequestSchema(maxPromptChars: number = DEFAULT_MAX_PROMPT_
   )
 }
 
+const USER_ID_MESSAGE = '"userId" must be 1–128 visible ASCII characters.'
+const HISTORY_MESSAGE = `"history" must be a list of at most ${MAX_HISTORY_MESSAGES} {"role": "user"|"assistant", "text"} messages of at most ${MAX_HISTORY_CHARS} characters in all.`
+
+export const historySchema = z
+  .array(z.object({ role: z.enum(['user', 'assistant']), text: z.string() }, { error: HISTORY_MESSAGE }), { error: HISTORY_MESSAGE })
+  .max(MAX_HISTORY_MESSAGES, { error: HISTORY_MESSAGE })
+  .refine((messages) => messages.reduce((sum, m) => sum + countChars(m.text), 0) <= MAX_HISTORY_CHARS, { error: HISTORY_MESSAGE })
+
+/** The upstream's `/v1/invoke` body: `invokeRequestSchema` plus the edge's `userId` and `history`. */
+export function upstreamInvokeRequestSchema(maxPromptChars: number = DEFAULT_MAX_PROMPT_CHARS) {
+  return invokeRequestSchema(maxPromptChars).extend({
+    userId: z.string({ error: USER_ID_MESSAGE }).regex(USER_ID_PATTERN, { error: USER_ID_MESSAGE }).optional(),
+    history: historySchema.optional(),
+  })
+}
+
 /** `{"sessionId"}`: the session whose generation to stop. */
 export const cancelRequestSchema = z.object(
   { sessionId: sessionIdSchema },
@@ -136,6 +185,11 @@ function validate<T>(schema: z.ZodType<T>, body: unknown): Validation<T> {
 /** Checks an already-decoded invoke body (JSON object or form fields) against `invokeRequestSchema`. */
 export function validateInvoke(body: unknown, maxPromptChars = DEFAULT_MAX_PROMPT_CHARS): Validation<InvokeRequest> {
   return validate(invokeRequestSchema(maxPromptChars), body)
+}
+
+/** Checks an already-decoded upstream invoke body (the Lambda's) against `upstreamInvokeRequestSchema`. */
+export function validateUpstreamInvoke(body: unknown, maxPromptChars = DEFAULT_MAX_PROMPT_CHARS): Validation<UpstreamInvokeRequest> {
+  return validate(upstreamInvokeRequestSchema(maxPromptChars), body)
 }
 
 /** Checks an already-decoded cancel body against `cancelRequestSchema`. */

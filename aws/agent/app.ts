@@ -3,7 +3,8 @@
  * around our conversations. `startAgent` runs it in-process and tells the caller where it listens.
  *
  * Invocation bodies (session id in the X-Amzn-Bedrock-AgentCore-Runtime-Session-Id header):
- *   {"prompt": "..."}   → text/event-stream of the protocol's events (`event: text` …, last `event: done`)
+ *   {"prompt": "...", "replaces"?: "...", "history"?: [{role, text}]}
+ *                       → text/event-stream of the protocol's events (`event: text` …, last `event: done`)
  *   {"type": "cancel"}  → application/json {"cancelled": true|false}
  */
 import type { AddressInfo } from 'node:net'
@@ -15,6 +16,7 @@ import { z } from 'zod'
 import { loadConfig, type AgentConfig } from './config'
 import { createConversationAgent, createModel } from './agent-factory'
 import { fitsPromptLimit } from './prompt-limit'
+import { seedHistory } from './seed-history'
 import { SessionStore } from './sessions'
 import { startTurn, type Conversation } from './turn'
 
@@ -28,6 +30,8 @@ export function invocationSchema(maxPromptChars: number) {
         .refine((prompt) => fitsPromptLimit(prompt, maxPromptChars), `prompt is limited to ${maxPromptChars} characters`),
       // The prompt of the last exchange this one replaces (edit, regenerate, retry): see replace-exchange.ts.
       replaces: z.string().optional(),
+      // The conversation so far, as the edge stored it: seeds a fresh session (seed-history.ts).
+      history: z.array(z.object({ role: z.enum(['user', 'assistant']), text: z.string() })).optional(),
     }),
   ])
 }
@@ -54,6 +58,8 @@ export function createAgentApp(config: AgentConfig, model: Model = createModel(c
           return { cancelled: sessions.peek(sessionId)?.turn?.cancel() ?? false }
         }
         const conversation = sessions.acquire(sessionId)
+        // Only between turns: a turn still running keeps its session (startTurn answers session_busy).
+        if (!conversation.turn?.running) seedHistory(conversation.agent, request.history)
         // The framework's own task registry drives /ping: HealthyBusy while any turn generates.
         let task = 0
         return startTurn(conversation, request.prompt, context.log, request.replaces, {

@@ -4,6 +4,7 @@
  */
 import { BedrockAgentCoreClient, InvokeAgentRuntimeCommand, StopRuntimeSessionCommand } from '@aws-sdk/client-bedrock-agentcore'
 
+import type { HistoryMessage } from '../../protocol/request'
 import type { LambdaConfig } from './config'
 
 export type AgentCoreConfig = Pick<LambdaConfig, 'agentRuntimeArn' | 'qualifier' | 'agentCoreEndpoint'>
@@ -22,9 +23,21 @@ export interface AgentResponse {
   body: AsyncIterable<Uint8Array>
 }
 
+/** One turn for the agent: the session, who asks (AgentCore's runtimeUserId) and the payload's fields. */
+export interface AgentTurn {
+  sessionId: string
+  prompt: string
+  replaces?: string
+  userId?: string
+  /** The conversation so far (the edge's): the agent seeds a fresh session with it and ignores it otherwise (aws/agent/seed-history.ts). */
+  history?: HistoryMessage[]
+}
+
 /** Starts the agent's answer; resolves when AgentCore's response headers arrive (the body streams after). */
-export async function invokeAgent(config: AgentCoreConfig, sessionId: string, prompt: string, signal: AbortSignal, replaces?: string): Promise<AgentResponse> {
-  const out = await invocation(config, sessionId, { prompt, ...(replaces !== undefined && { replaces }) }, 'text/event-stream', signal)
+export async function invokeAgent(config: AgentCoreConfig, turn: AgentTurn, signal: AbortSignal): Promise<AgentResponse> {
+  const { sessionId, prompt, replaces, userId, history } = turn
+  const payload = { prompt, ...(replaces !== undefined && { replaces }), ...(history?.length ? { history } : {}) }
+  const out = await invocation(config, sessionId, payload, 'text/event-stream', signal, userId)
   if (!out.response) throw Object.assign(new Error('AgentCore returned no body'), { name: 'EmptyAgentResponse' })
   return { contentType: out.contentType ?? 'text/event-stream', body: out.response as unknown as AsyncIterable<Uint8Array> }
 }
@@ -43,13 +56,18 @@ export async function sendCancel(config: AgentCoreConfig, sessionId: string, sig
   return !/"cancelled"\s*:\s*false/.test(text ?? '')
 }
 
-/** One InvokeAgentRuntime call on the session with a JSON payload. */
-function invocation(config: AgentCoreConfig, sessionId: string, payload: object, accept: string, signal: AbortSignal) {
+/**
+ * One InvokeAgentRuntime call on the session with a JSON payload. `userId` goes as `runtimeUserId`
+ * (the X-Amzn-Bedrock-AgentCore-Runtime-User-Id header; the caller then also needs
+ * bedrock-agentcore:InvokeAgentRuntimeForUser, aws/lib/streaming-proxy.ts).
+ */
+function invocation(config: AgentCoreConfig, sessionId: string, payload: object, accept: string, signal: AbortSignal, userId?: string) {
   return agentCoreClient(config).send(
     new InvokeAgentRuntimeCommand({
       agentRuntimeArn: config.agentRuntimeArn,
       qualifier: config.qualifier,
       runtimeSessionId: sessionId,
+      ...(userId !== undefined && { runtimeUserId: userId }),
       contentType: 'application/json',
       accept,
       payload: new TextEncoder().encode(JSON.stringify(payload)),

@@ -7,7 +7,7 @@
 import type { Context } from 'aws-lambda'
 import type { Writable } from 'node:stream'
 import { errorBody, type ErrorCode } from '../../protocol/events'
-import { maxBodyBytes, newSessionId } from '../../protocol/request'
+import { maxBodyBytes, maxUpstreamBodyBytes, newSessionId } from '../../protocol/request'
 import { cancelSession } from './cancel'
 import { ConfigError, lambdaConfig, type LambdaConfig } from './config'
 import { relayAnswer } from './invoke'
@@ -43,7 +43,7 @@ async function handle(event: unknown, responseStream: Writable, context: Context
     }
     const maxBytes = maxBodyBytes(config.maxPromptChars)
     if (route.value === 'invoke') {
-      const req = invokeOf(request.body(maxBytes), config.maxPromptChars)
+      const req = invokeOf(request.body(maxUpstreamBodyBytes(config.maxPromptChars)), config.maxPromptChars)
       if (!req.ok) return await refuse(req)
       const sessionId = req.value.sessionId ?? newSessionId()
       return await relayAnswer(config, { ...req.value, sessionId }, responseStream, context, log.with({ sessionId }), transport)

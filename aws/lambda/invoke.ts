@@ -6,7 +6,7 @@
 import type { Writable } from 'node:stream'
 import type { Context } from 'aws-lambda'
 import { SESSION_HEADER, type EventMap, type EventType, type StopReason } from '../../protocol/events'
-import type { InvokeRequest } from '../../protocol/request'
+import type { UpstreamInvokeRequest } from '../../protocol/request'
 import { agentFailureEvent } from './agent-errors'
 import { invokeAgent, type AgentResponse } from './agentcore'
 import { createAgentStreamNormalizer, type AgentStreamNormalizer } from './agent-stream'
@@ -24,7 +24,7 @@ type Emit = <K extends EventType>(type: K, data: EventMap[K]) => Promise<void>
 
 export async function relayAnswer(
   config: LambdaConfig,
-  request: InvokeRequest & { sessionId: string },
+  request: UpstreamInvokeRequest & { sessionId: string },
   responseStream: Writable,
   context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
   log: Logger,
@@ -52,7 +52,7 @@ export async function relayAnswer(
     await out.write(type, data)
   }
 
-  log.info('invoke_start', { promptChars: prompt.length, ...(config.logPrompts ? { prompt } : {}) })
+  log.info('invoke_start', { promptChars: prompt.length, historyMessages: request.history?.length ?? 0, ...(config.logPrompts ? { prompt } : {}) })
   await emit('meta', { sessionId, requestId: context.awsRequestId })
   const skipped = new Set<string>()
   const normalizer = createAgentStreamNormalizer((shape) => {
@@ -78,7 +78,7 @@ export async function relayAnswer(
 /** Calls the agent and relays its answer; resolves with the stop reason, throws what the call or the stream threw. */
 async function relayAgent(
   config: LambdaConfig,
-  { sessionId, prompt, replaces }: InvokeRequest & { sessionId: string },
+  request: UpstreamInvokeRequest & { sessionId: string },
   signal: AbortSignal,
   normalizer: AgentStreamNormalizer,
   emit: Emit,
@@ -86,7 +86,7 @@ async function relayAgent(
 ): Promise<StopReason> {
   let agent: AgentResponse
   try {
-    agent = await invokeAgent(config, sessionId, prompt, signal, replaces)
+    agent = await invokeAgent(config, request, signal)
   } catch (err) {
     throw new AgentCallError(err, 'request')
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_MAX_PROMPT_CHARS, maxBodyBytes } from '../../protocol/request'
+import { DEFAULT_MAX_PROMPT_CHARS, MAX_HISTORY_CHARS, maxUpstreamBodyBytes } from '../../protocol/request'
 import { parseCancel, parseInvoke, routeOf } from './parse-request'
 import { proxyEvent } from './test/proxy-event'
 
@@ -36,9 +36,31 @@ describe('POST /invoke bodies', () => {
     expect(parseInvoke(proxyEvent({ json: { prompt: 'x', sessionId: 'short' } }), LIMIT)).toMatchObject({ status: 400, code: 'invalid_session_id' })
     expect(parseInvoke(proxyEvent({ headers: { 'content-type': 'text/plain' }, body: 'hi' }), LIMIT)).toMatchObject({ status: 415, code: 'unsupported_media_type' })
     expect(parseInvoke(proxyEvent({ headers: {}, body: '{"prompt":"x"}' }), LIMIT)).toMatchObject({ status: 415 })
-    expect(parseInvoke(proxyEvent({ body: 'x'.repeat(maxBodyBytes(LIMIT) + 1) }), LIMIT)).toMatchObject({ status: 413, code: 'payload_too_large' })
+    expect(parseInvoke(proxyEvent({ body: 'x'.repeat(maxUpstreamBodyBytes(LIMIT) + 1) }), LIMIT)).toMatchObject({ status: 413, code: 'payload_too_large' })
     const badUtf8 = proxyEvent({ body: Buffer.from([0x7b, 0xff, 0x7d]).toString('base64'), isBase64Encoded: true })
     expect(parseInvoke(badUtf8, LIMIT)).toMatchObject({ status: 400, code: 'invalid_request' })
+  })
+
+  it('takes the edge’s userId and history, and refuses them when AgentCore or the agent could not use them', () => {
+    const history = [
+      { role: 'user', text: 'q1' },
+      { role: 'assistant', text: 'a1' },
+    ]
+    expect(parseInvoke(proxyEvent({ json: { prompt: 'hi', sessionId: SESSION, userId: 'anon_1', history } }), LIMIT)).toEqual({
+      ok: true,
+      value: { prompt: 'hi', sessionId: SESSION, userId: 'anon_1', history },
+    })
+    for (const userId of ['', 'u'.repeat(129), 'with space', 'ünïcode', 7]) {
+      expect(parseInvoke(proxyEvent({ json: { prompt: 'hi', userId } }), LIMIT)).toMatchObject({ ok: false, status: 400, code: 'invalid_request' })
+    }
+    const tooLong = [{ role: 'user', text: 'x'.repeat(MAX_HISTORY_CHARS + 1) }]
+    for (const bad of [[{ role: 'system', text: 'x' }], [{ role: 'user' }], 'x', tooLong, Array.from({ length: 201 }, () => ({ role: 'user', text: 'x' }))]) {
+      expect(parseInvoke(proxyEvent({ json: { prompt: 'hi', history: bad } }), LIMIT)).toMatchObject({ ok: false, status: 400, code: 'invalid_request' })
+    }
+    // The largest history the edge may send fits the body limit in its worst encoding.
+    const largest = [{ role: 'user', text: '😀'.repeat(MAX_HISTORY_CHARS) }]
+    const body = JSON.stringify({ prompt: '😀'.repeat(LIMIT), replaces: '😀'.repeat(LIMIT), history: largest }).replace(/[\u{10000}-\u{10FFFF}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16)}\\u${c.charCodeAt(1).toString(16)}`)
+    expect(parseInvoke(proxyEvent({ body }), LIMIT)).toMatchObject({ ok: true })
   })
 
   it('a lower prompt limit (MAX_PROMPT_CHARS) narrows it, counted in characters', () => {

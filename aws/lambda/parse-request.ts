@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda'
 import type { ErrorCode } from '../../protocol/events'
-import { maxBodyBytes, validateCancel, validateInvoke, type InvokeRequest } from '../../protocol/request'
+import { maxBodyBytes, maxUpstreamBodyBytes, validateCancel, validateUpstreamInvoke, type UpstreamInvokeRequest } from '../../protocol/request'
 
 export type Route = 'invoke' | 'cancel'
 
@@ -20,18 +20,21 @@ export function routeOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'path' | 
   return { ok: true, value: last }
 }
 
-/** `maxPromptChars` also bounds the body's bytes, by the edge's rule (protocol/request.ts maxBodyBytes). */
-export function parseInvoke(event: APIGatewayProxyEvent, maxPromptChars: number): Parsed<InvokeRequest> {
-  return invokeOf(decodeBody(event, maxBodyBytes(maxPromptChars)), maxPromptChars)
+/**
+ * `maxPromptChars` also bounds the body's bytes, by the edge's rule plus room for the history the edge
+ * sends (protocol/request.ts maxUpstreamBodyBytes).
+ */
+export function parseInvoke(event: APIGatewayProxyEvent, maxPromptChars: number): Parsed<UpstreamInvokeRequest> {
+  return invokeOf(decodeBody(event, maxUpstreamBodyBytes(maxPromptChars)), maxPromptChars)
 }
 
 export function parseCancel(event: APIGatewayProxyEvent, maxPromptChars: number): Parsed<{ sessionId: string }> {
   return cancelOf(decodeBody(event, maxBodyBytes(maxPromptChars)))
 }
 
-/** A decoded body (any source: ./incoming.ts) validated as an invoke request. */
-export function invokeOf(body: Parsed<unknown>, maxPromptChars: number): Parsed<InvokeRequest> {
-  return body.ok ? validateInvoke(body.value, maxPromptChars) : body
+/** A decoded body (any source: ./incoming.ts) validated as an invoke request, with the edge's `userId` and `history`. */
+export function invokeOf(body: Parsed<unknown>, maxPromptChars: number): Parsed<UpstreamInvokeRequest> {
+  return body.ok ? validateUpstreamInvoke(body.value, maxPromptChars) : body
 }
 
 export function cancelOf(body: Parsed<unknown>): Parsed<{ sessionId: string }> {

@@ -178,7 +178,7 @@ describe('EdgeAgentChat stack (defaults)', () => {
       expect(statements).toContainEqual(
         expect.objectContaining({
           Effect: 'Allow',
-          Action: ['bedrock-agentcore:InvokeAgentRuntime', 'bedrock-agentcore:StopRuntimeSession'],
+          Action: ['bedrock-agentcore:InvokeAgentRuntime', 'bedrock-agentcore:InvokeAgentRuntimeForUser', 'bedrock-agentcore:StopRuntimeSession'],
           Resource: [runtimeArn, { 'Fn::Join': ['', [runtimeArn, '/*']] }],
         }),
       )

@@ -3,7 +3,7 @@ import { Model, RestApi } from 'aws-cdk-lib/aws-apigateway'
 import { Template } from 'aws-cdk-lib/assertions'
 import Ajv from 'ajv-draft-04'
 import { describe, expect, it } from 'vitest'
-import { validateCancel, validateInvoke } from '../../protocol/request'
+import { validateCancel, validateUpstreamInvoke } from '../../protocol/request'
 import { cancelModelSchema, invokeModelSchema, toDraft4 } from './request-models'
 
 const MAX = 20
@@ -47,6 +47,17 @@ const invokeBodies: unknown[] = [
   { prompt: 'hi', replaces: 'earlier' },
   { prompt: 'hi', replaces: 'x'.repeat(MAX + 1) },
   { prompt: 'hi', replaces: 42 },
+  { prompt: 'hi', userId: 'anon_0b7c6d2e-1f0a-4c4e-9a51-3f2d8e6b7a10' },
+  { prompt: 'hi', userId: 'u'.repeat(128) },
+  { prompt: 'hi', userId: 'u'.repeat(129) },
+  { prompt: 'hi', userId: '' },
+  { prompt: 'hi', userId: 'has space' },
+  { prompt: 'hi', history: [{ role: 'user', text: 'a' }, { role: 'assistant', text: 'b' }] },
+  { prompt: 'hi', history: [] },
+  { prompt: 'hi', history: [{ role: 'system', text: 'a' }] },
+  { prompt: 'hi', history: [{ role: 'user' }] },
+  { prompt: 'hi', history: Array.from({ length: 201 }, () => ({ role: 'user', text: 'a' })) },
+  { prompt: 'hi', history: 'a' },
   ['hi'],
   'hi',
   null,
@@ -61,7 +72,7 @@ describe('request models (API Gateway request validation)', () => {
   })
 
   it.each(invokeBodies.map((b) => [JSON.stringify(b).slice(0, 60), b]))('invoke model and protocol agree on %s', (_, body) => {
-    expect(invokeModel(body)).toBe(validateInvoke(body, MAX).ok)
+    expect(invokeModel(body)).toBe(validateUpstreamInvoke(body, MAX).ok)
   })
 
   it.each(cancelBodies.map((b) => [JSON.stringify(b), b]))('cancel model and protocol agree on %s', (_, body) => {
@@ -69,7 +80,7 @@ describe('request models (API Gateway request validation)', () => {
   })
 
   it('accepts and refuses something in each list (the comparisons above are not vacuous)', () => {
-    expect(invokeBodies.filter((b) => invokeModel(b)).length).toBe(9)
+    expect(invokeBodies.filter((b) => invokeModel(b)).length).toBe(13)
     expect(cancelBodies.filter((b) => cancelModel(b)).length).toBe(2)
   })
 })

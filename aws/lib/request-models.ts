@@ -1,4 +1,5 @@
 import type { JsonSchema, JsonSchemaType, JsonSchemaVersion } from 'aws-cdk-lib/aws-apigateway'
+import { MAX_HISTORY_MESSAGES, USER_ID_PATTERN } from '../../protocol/request'
 
 /**
  * The request bodies API Gateway validates before the Lambda runs (a request validator with these
@@ -13,10 +14,12 @@ import type { JsonSchema, JsonSchemaType, JsonSchemaVersion } from 'aws-cdk-lib/
  * with these models too (toDraft4), without loading aws-cdk-lib.
  */
 const SESSION_ID = '^[A-Za-z0-9_-]{33,256}$'
+const USER_ID = USER_ID_PATTERN.source
 const DRAFT4 = 'http://json-schema.org/draft-04/schema#' as JsonSchemaVersion
 const OBJECT = 'object' as JsonSchemaType
 const STRING = 'string' as JsonSchemaType
 const NULL = 'null' as JsonSchemaType
+const ARRAY = 'array' as JsonSchemaType
 
 export function invokeModelSchema(maxPromptChars: number): JsonSchema {
   return {
@@ -36,6 +39,18 @@ export function invokeModelSchema(maxPromptChars: number): JsonSchema {
       },
       // Edit, regenerate and retry: the prompt of the last exchange this one replaces, a prompt itself.
       replaces: { type: STRING, minLength: 1, maxLength: maxPromptChars, pattern: '\\S' },
+      // Set by the edge only: the conversation's owner (AgentCore's runtimeUserId) and its earlier
+      // turns (protocol/request.ts). The history's total length is the Lambda's to check.
+      userId: { type: STRING, pattern: USER_ID },
+      history: {
+        type: ARRAY,
+        maxItems: MAX_HISTORY_MESSAGES,
+        items: {
+          type: OBJECT,
+          required: ['role', 'text'],
+          properties: { role: { type: STRING, enum: ['user', 'assistant'] }, text: { type: STRING } },
+        },
+      },
     },
   }
 }

@@ -28,10 +28,11 @@ export interface StreamingProxyProps {
 }
 
 /**
- * IAM actions the proxy needs: stream an invocation, and stop a session when the browser cancels
- * (DESIGN.md: a stop must reach the agent).
+ * IAM actions the proxy needs: stream an invocation on behalf of the conversation's owner
+ * (runtimeUserId needs InvokeAgentRuntimeForUser besides InvokeAgentRuntime, AWS API reference), and
+ * stop a session when the browser cancels (DESIGN.md: a stop must reach the agent).
  */
-export const PROXY_AGENT_ACTIONS = ['bedrock-agentcore:InvokeAgentRuntime', 'bedrock-agentcore:StopRuntimeSession']
+export const PROXY_AGENT_ACTIONS = ['bedrock-agentcore:InvokeAgentRuntime', 'bedrock-agentcore:InvokeAgentRuntimeForUser', 'bedrock-agentcore:StopRuntimeSession']
 
 /**
  * The Lambda between API Gateway and AgentCore: a response-streaming Node.js function, bundled

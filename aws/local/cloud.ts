@@ -153,7 +153,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       principals: [
         {
           ...LOCAL_PROXY_CREDENTIAL,
-          allow: ['InvokeAgentRuntime', 'StopRuntimeSession'].flatMap((op) => [
+          allow: ['InvokeAgentRuntime', 'InvokeAgentRuntimeForUser', 'StopRuntimeSession'].flatMap((op) => [
             { action: `bedrock-agentcore:${op}`, resource: LOCAL_AGENT_RUNTIME_ARN },
             { action: `bedrock-agentcore:${op}`, resource: `${LOCAL_AGENT_RUNTIME_ARN}/*` },
           ]),

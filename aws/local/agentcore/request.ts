@@ -16,6 +16,8 @@ import { AgentCoreError } from './errors'
 /** The header AgentCore's data plane passes the runtime session id in (the edge's own is protocol/events.ts SESSION_HEADER). */
 export const RUNTIME_SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id'
 export const SERVICE = 'bedrock-agentcore'
+/** InvokeAgentRuntime's runtimeUserId (SDK member `runtimeUserId`). */
+export const RUNTIME_USER_HEADER = 'x-amzn-bedrock-agentcore-runtime-user-id'
 
 export type Operation = 'InvokeAgentRuntime' | 'StopRuntimeSession'
 
@@ -24,6 +26,11 @@ export interface ParsedRequest {
   runtimeArn: string
   qualifier: string
   sessionId: string
+  /**
+   * InvokeAgentRuntime on behalf of a user: the caller also needs bedrock-agentcore:InvokeAgentRuntimeForUser.
+   * 1–128 characters, as GetWorkloadAccessTokenForUserId's userId it becomes (AWS API reference).
+   */
+  userId?: string
 }
 
 /** `arn:aws:bedrock-agentcore:<region>:<account>:runtime/<name>-<10 chars>` (the runtime id format). */
@@ -78,7 +85,15 @@ export function parseRequest(method: string | undefined, rawUrl: string, headers
       `1 validation error detected: Value at 'runtimeSessionId' failed to satisfy constraint: Member must have length ${sessionId.length < 33 ? 'greater than or equal to 33' : 'less than or equal to 256'}`,
     )
   }
-  return { operation: op, runtimeArn, qualifier, sessionId }
+  const rawUser = headers[RUNTIME_USER_HEADER]
+  const userId = Array.isArray(rawUser) ? rawUser[0] : rawUser
+  if (userId !== undefined && (userId.length < 1 || userId.length > 128)) {
+    throw new AgentCoreError(
+      'ValidationException',
+      `1 validation error detected: Value at 'runtimeUserId' failed to satisfy constraint: Member must have length ${userId.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 128'}`,
+    )
+  }
+  return { operation: op, runtimeArn, qualifier, sessionId, ...(op === 'InvokeAgentRuntime' && userId !== undefined && { userId }) }
 }
 
 /**

@@ -18,6 +18,7 @@ const SESSION = 's'.repeat(40)
  */
 interface Seen {
   session?: string
+  user?: string
   requestId?: string
   accept?: string
   body: string
@@ -34,6 +35,7 @@ beforeAll(async () => {
     for await (const c of req) body += c
     const s: Seen = {
       session: req.headers['x-amzn-bedrock-agentcore-runtime-session-id'] as string,
+      user: req.headers['x-amzn-bedrock-agentcore-runtime-user-id'] as string | undefined,
       requestId: req.headers['x-amzn-bedrock-agentcore-runtime-request-id'] as string,
       accept: req.headers.accept,
       body,
@@ -93,6 +95,17 @@ async function* chunks(out: InvokeAgentRuntimeCommandOutput): AsyncGenerator<str
 }
 
 describe('AgentCore emulator with the AWS SDK client', () => {
+  it('passes runtimeUserId to the agent in its header and records it; refuses one over 128 characters', async () => {
+    seen = []
+    const out = await invoke('hi', { runtimeUserId: 'anon_user-1' })
+    for await (const _ of chunks(out));
+    expect(seen[0].user).toBe('anon_user-1')
+    expect(emu.events.findLast((e) => e.type === 'invoke')).toMatchObject({ type: 'invoke', sessionId: SESSION, userId: 'anon_user-1' })
+    await expect(invoke('hi', { runtimeUserId: 'u'.repeat(129) })).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } })
+    expect(seen).toHaveLength(1)
+  })
+
+
   it('forwards InvokeAgentRuntime to /invocations with the session and streams the answer back', async () => {
     seen = []
     const out = await invoke('hi')

@@ -11,6 +11,8 @@
  *   invocation in flight on it ends. Here the single agent process is shared, so the emulator closes
  *   the session's requests to the agent (the agent sees its clients disconnect) and cuts their
  *   streams to the callers.
+ * - runtimeUserId (X-Amzn-Bedrock-AgentCore-Runtime-User-Id) is checked (1–128 characters), needs
+ *   InvokeAgentRuntimeForUser besides InvokeAgentRuntime, goes to the agent, and is recorded.
  * - A caller that disconnects closes the forwarded request too.
  * - Where no source settles what AgentCore does (a second invocation on a busy session; what
  *   StopRuntimeSession leaves), `behaviour` picks one (./behaviour.ts); it can be changed while running.
@@ -61,7 +63,7 @@ export interface AgentCoreOptions {
 
 /** What the emulator saw, for tests and the dev console. */
 export type AgentCoreEvent =
-  | { type: 'invoke'; sessionId: string; requestId: string }
+  | { type: 'invoke'; sessionId: string; requestId: string; userId?: string }
   /** A queued invocation (busySession `queue`) reached the agent, `waitedMs` after it arrived. */
   | { type: 'invoke-forwarded'; sessionId: string; requestId: string; waitedMs: number }
   | { type: 'invoke-rejected'; sessionId: string; requestId: string; reason: 'session-busy' }
@@ -116,8 +118,12 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
     const verdict = await verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', rawHeaders: req.rawHeaders, body }, { service: SERVICE, region, credentials: principals })
     if (!verdict.ok) throw new AgentCoreError(verdict.errorType, verdict.message)
     const principal = principals.find((p) => p.accessKeyId === verdict.credential.accessKeyId)!
-    const denied = authorize(principal, `${SERVICE}:${parsed.operation}`, parsed.runtimeArn)
-    if (denied) throw new AgentCoreError('AccessDeniedException', denied.message)
+    // On behalf of a user (runtimeUserId), InvokeAgentRuntimeForUser is needed as well (AWS API reference).
+    const actions = parsed.userId !== undefined ? [parsed.operation, 'InvokeAgentRuntimeForUser'] : [parsed.operation]
+    for (const action of actions) {
+      const denied = authorize(principal, `${SERVICE}:${action}`, parsed.runtimeArn)
+      if (denied) throw new AgentCoreError('AccessDeniedException', denied.message)
+    }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
@@ -147,7 +153,7 @@ export async function startAgentCore(opts: AgentCoreOptions): Promise<AgentCore>
     const before = session.tail
     let leave!: () => void
     session.tail = new Promise<void>((r) => (leave = r))
-    emit({ type: 'invoke', sessionId: p.sessionId, requestId })
+    emit({ type: 'invoke', sessionId: p.sessionId, requestId, ...(p.userId !== undefined && { userId: p.userId }) })
     let how: Extract<AgentCoreEvent, { type: 'invoke-end' }>['how'] = 'completed'
     res.on('close', () => {
       if (!res.writableFinished && !ctl.signal.aborted) {

@@ -71,4 +71,16 @@ describe('AgentCore emulator with principals', () => {
     ).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringMatching(/is not authorized to perform: bedrock-agentcore:StopRuntimeSession on resource: arn:aws:bedrock-agentcore:/) })
     c.destroy()
   })
+
+  it('an invocation on behalf of a user (runtimeUserId) needs InvokeAgentRuntimeForUser as well', async () => {
+    const before = invocations
+    const c = client(PROXY)
+    const onBehalf = new InvokeAgentRuntimeCommand({ agentRuntimeArn: ARN, runtimeSessionId: SESSION, runtimeUserId: 'user-1', payload: new TextEncoder().encode('{"prompt":"hi"}') })
+    await expect(c.send(onBehalf)).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringMatching(/is not authorized to perform: bedrock-agentcore:InvokeAgentRuntimeForUser on resource: arn:aws:bedrock-agentcore:/),
+    })
+    expect(invocations).toBe(before)
+    c.destroy()
+  })
 })
