@@ -4,6 +4,8 @@
  *   API Gateway emulator (REST, stage v1, IAM + x-api-key, streaming)  ./api-gateway
  *   Lambda API emulator (InvokeWithResponseStream, Invoke; SigV4)      ./lambda-api
  *   Function URL emulator (RESPONSE_STREAM, AWS_IAM)                   ./function-url
+ *   WebSocket API emulator (IAM on $connect, @connections)             ./websocket-api
+ *     → its own function (aws/lambda/websocket, posts to the connection)
  *     → Lambda: the real bundle (aws/lambda/dist) under aws-lambda-ric  ./lambda-runtime
  *     → AgentCore data-plane emulator (InvokeAgentRuntime, SigV4 check) ./agentcore
  *     → the agent on the offline model: aws/agent (TypeScript, in this process) or, with
@@ -25,6 +27,9 @@ import { methodArn } from './api-gateway/iam-auth'
 import { DEFAULT_API, startApiGateway, type ApiGateway } from './api-gateway/server'
 import { startFunctionUrl, type FunctionUrl } from './function-url/server'
 import { startLambdaApi, type LambdaApi } from './lambda-api/server'
+import { startWebSocketApi, type WebSocketApi } from './websocket-api/server'
+import { lambdaRoute } from './websocket-api/lambda-route'
+import { buildWebSocketLambda, WEBSOCKET_DIST, WEBSOCKET_HANDLER } from '../lambda/websocket/build'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from './lambda-runtime'
 import { DEFAULTS as LAMBDA_DEFAULTS } from './lambda-runtime/lambda-env'
 import { assertPortFree } from './listen'
@@ -52,6 +57,8 @@ export interface LocalCloudPorts {
   lambdaApi?: number
   /** Function URL emulator (the function-url path). */
   functionUrl?: number
+  /** WebSocket API emulator (the websocket path). */
+  webSocketApi?: number
   agentCore?: number
   agent?: number
 }
@@ -72,6 +79,8 @@ export interface LocalCloudOptions {
   agent?: Partial<AgentConfig>
   /** Extra environment of the Lambda function (HEARTBEAT_MS, CANCEL_TIMEOUT_MS...). */
   lambdaEnv?: Record<string, string>
+  /** Extra environment of the WebSocket API's function (WS_FLUSH_BYTES, WS_FLUSH_MS), on top of lambdaEnv. */
+  webSocketEnv?: Record<string, string>
   /** Lambda concurrency (default 10) and execution environments started up front (default 1). */
   lambdaConcurrency?: number
   lambdaWarm?: number
@@ -83,7 +92,7 @@ export interface LocalCloudOptions {
   /** Rebuild aws/lambda/dist before starting (default true). */
   build?: boolean
   /** Receives every log line, tagged with its source. Default: silent. */
-  log?: (source: 'api-gateway' | 'lambda-api' | 'function-url' | 'lambda' | 'agentcore' | 'agent', line: string) => void
+  log?: (source: 'api-gateway' | 'lambda-api' | 'function-url' | 'websocket-api' | 'lambda' | 'agentcore' | 'agent', line: string) => void
 }
 
 
@@ -119,6 +128,9 @@ export interface LocalCloud<Agent = RunningAgent> {
   apiGateway: ApiGateway
   lambdaApi: LambdaApi
   functionUrl: FunctionUrl
+  /** The WebSocket API (`ws://…/v1`: the websocket path's UPSTREAM_URL) and its function's environments. */
+  webSocketApi: WebSocketApi
+  webSocketLambda: LambdaPool
   stop(): Promise<void>
 }
 
@@ -255,6 +267,40 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     })
     stops.push(() => functionUrl.stop())
 
+    // And behind a WebSocket API: its own function (aws/lambda/websocket), which posts the answer to the
+    // connection through the emulator's @connections API. Built and started on first use only.
+    let webSocketPool: LambdaPool | undefined
+    let webSocketReady: Promise<LambdaPool> | undefined
+    const webSocketApi = await startWebSocketApi({
+      port: ports.webSocketApi ?? 0,
+      api: { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, stage: STAGE },
+      routes: ['$connect', '$disconnect', 'invoke', 'cancel'],
+      invoke: async (event) => lambdaRoute(await (webSocketReady ??= startWebSocketPool()))(event),
+      // The stack's policies (aws/lib/websocket-path.ts): the Worker may connect ($connect only), the
+      // function may manage this API's connections.
+      principals: [
+        { ...workerKeys, principalArn: LOCAL_WORKER_ARN, allow: [{ action: 'execute-api:Invoke', resource: `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:l0ca1ws000/${STAGE}/$connect` }] },
+        { ...LOCAL_PROXY_CREDENTIAL, allow: [{ action: 'execute-api:ManageConnections', resource: `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:l0ca1ws000/${STAGE}/POST/@connections/*` }] },
+      ],
+      log: (l) => log('websocket-api', l),
+    })
+    stops.push(async () => {
+      await webSocketApi.stop()
+      await (webSocketReady?.then((p) => p.stop()) ?? Promise.resolve())
+    })
+    async function startWebSocketPool(): Promise<LambdaPool> {
+      if (options.build ?? true) await buildWebSocketLambda()
+      webSocketPool = await startLambdaPool({
+        ...poolOptions,
+        codeDir: WEBSOCKET_DIST,
+        handler: WEBSOCKET_HANDLER,
+        functionName: 'edge-agent-chat-websocket',
+        warm: 0,
+        env: { ...poolOptions.env, WEBSOCKET_MANAGEMENT_ENDPOINT: webSocketApi.managementEndpoint, ...options.webSocketEnv },
+      })
+      return webSocketPool
+    }
+
     return {
       agentRuntime,
       invokeUrl: `${apiGateway.url}/invoke`,
@@ -288,6 +334,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       apiGateway,
       lambdaApi,
       functionUrl,
+      webSocketApi,
+      get webSocketLambda(): LambdaPool {
+        if (!webSocketPool) throw new Error('The WebSocket function has not run yet.')
+        return webSocketPool
+      },
       stop,
     }
   } catch (err) {

@@ -130,7 +130,8 @@ async function main(): Promise<number> {
   say(`    agent        ${cloud.agentUrl}   ${AGENT_LABELS[agentRuntime]}, offline model${versions}`)
   say(`    Lambda       up to ${lambdaConcurrency} at once (LOCAL_LAMBDA_CONCURRENCY); cancel function: its own ${cancelConcurrency} (LOCAL_CANCEL_CONCURRENCY)`)
 
-  if (upstream !== 'rest') say(`    ${upstream.padEnd(12)} ${upstream === 'invoke-stream' ? `${cloud.lambdaEndpoint} function ${cloud.functionName}` : cloud.functionUrlInvoke}   (SigV4 required)`)
+  const pathTarget = { 'invoke-stream': `${cloud.lambdaEndpoint} function ${cloud.functionName}`, websocket: `${cloud.webSocketApi.url}   @connections ${cloud.webSocketApi.managementEndpoint}` } as Partial<Record<UpstreamKind, string>>
+  if (upstream !== 'rest') say(`    ${upstream.padEnd(12)} ${pathTarget[upstream] ?? cloud.functionUrlInvoke}   (SigV4 required)`)
   if (upstream !== 'rest' && !devVars.local) warn(`--upstream ${upstream} applies to the local cloud only: .dev.vars points the app elsewhere.`)
 
   // The Worker reads .dev.vars, then (local cloud only) this run's upstream settings, which win.

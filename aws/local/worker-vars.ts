@@ -19,7 +19,7 @@ export const PATH_LABELS: Record<UpstreamKind, string> = {
 }
 
 /** The paths the local cloud serves (the rest follow as their emulators land). */
-export const LOCAL_PATHS: readonly UpstreamKind[] = ['rest', 'invoke-stream', 'function-url']
+export const LOCAL_PATHS: readonly UpstreamKind[] = ['rest', 'invoke-stream', 'function-url', 'websocket']
 
 export function workerVarsFor(cloud: LocalCloud<unknown>, kind: UpstreamKind): Record<string, string> {
   const signing = {
@@ -41,6 +41,8 @@ export function workerVarsFor(cloud: LocalCloud<unknown>, kind: UpstreamKind): R
       }
     case 'function-url':
       return { UPSTREAM_KIND: kind, UPSTREAM_URL: cloud.functionUrlInvoke, ...signing }
+    case 'websocket':
+      return { UPSTREAM_KIND: kind, UPSTREAM_URL: cloud.webSocketApi.url, ...signing }
     default:
       throw new Error(`The local cloud does not serve the ${kind} path yet.`)
   }
