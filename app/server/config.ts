@@ -22,6 +22,8 @@ const positiveInt = (fallback: number) =>
     })
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+/** UPSTREAM_URL: http(s), or ws(s) for the websocket path (checked against the kind below). */
+const upstreamUrl = z.url({ protocol: /^(https?|wss?)$/, error: 'must be an http(s) URL (ws(s) for UPSTREAM_KIND websocket)' })
 
 /** SigV4 credentials of the edge's principal (function-url, invoke-stream, websocket): Wrangler secrets. */
 export interface AwsSigning {
@@ -46,7 +48,7 @@ const workerVars = z.object({
     .union([z.literal(''), z.enum(UPSTREAM_KINDS)], { error: `must be one of ${UPSTREAM_KINDS.join(', ')}` })
     .optional()
     .transform((kind): UpstreamKind => kind || 'rest'),
-  UPSTREAM_URL: z.union([z.literal(''), httpUrl]).optional(),
+  UPSTREAM_URL: z.union([z.literal(''), upstreamUrl]).optional(),
   UPSTREAM_CANCEL_URL: z.union([z.literal(''), httpUrl]).optional(),
   UPSTREAM_API_KEY: optionalText,
   MAX_PROMPT_CHARS: positiveInt(DEFAULT_MAX_PROMPT_CHARS),
@@ -70,6 +72,10 @@ export const workerConfigSchema = workerVars
       if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is not set (${why})` })
     }
     if (v.UPSTREAM_KIND !== 'invoke-stream') need('UPSTREAM_URL', `UPSTREAM_KIND ${v.UPSTREAM_KIND} sends to it`)
+    if (v.UPSTREAM_URL && /^wss?:/i.test(v.UPSTREAM_URL) !== (v.UPSTREAM_KIND === 'websocket')) {
+      const want = v.UPSTREAM_KIND === 'websocket' ? 'a wss:// (ws:// locally) WebSocket API URL' : 'an http(s) URL'
+      ctx.addIssue({ code: 'custom', path: ['UPSTREAM_URL'], message: `must be ${want} for UPSTREAM_KIND ${v.UPSTREAM_KIND}` })
+    }
     if (API_KEY_KINDS.includes(v.UPSTREAM_KIND)) {
       need('UPSTREAM_API_KEY', 'a secret: `wrangler secret put UPSTREAM_API_KEY`, locally in .dev.vars')
     }

@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node'
 import type { JWK } from 'jose'
 import { startTestUpstream, TEST_API_KEY } from '../../test-support/test-upstream'
 import { startTestIssuer } from './test-issuer'
+import { startTestWebSocketApi } from '../../test-support/test-websocket-api'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +13,9 @@ declare module 'vitest' {
     jwksUrl: string
     issuerPrivateJwk: JWK
     foreignPrivateJwk: JWK
+    /** The WebSocket API emulator with a scripted function (test-support/test-websocket-api.ts). */
+    webSocketUrl: string
+    webSocketSeenUrl: string
   }
 }
 
@@ -19,6 +23,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const upstream = await startTestUpstream()
   const issuer = await startTestIssuer()
+  const webSocketApi = await startTestWebSocketApi()
+  project.provide('webSocketUrl', webSocketApi.url)
+  project.provide('webSocketSeenUrl', webSocketApi.seenUrl)
   project.provide('upstreamUrl', upstream.url)
   project.provide('upstreamApiKey', TEST_API_KEY)
   project.provide('jwksUrl', issuer.jwksUrl)
@@ -27,5 +34,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await upstream.stop()
     await issuer.stop()
+    await webSocketApi.stop()
   }
 }

@@ -10,6 +10,7 @@ describe('upstreamFor', () => {
     for (const kind of ['rest', 'lambda-agent', 'invoke-stream', 'function-url'] as const) {
       expect(upstreamFor(readConfig({ UPSTREAM_URL: 'http://u/v1/invoke', ...KEYS, UPSTREAM_KIND: kind })).kind).toBe(kind)
     }
+    expect(upstreamFor(readConfig({ UPSTREAM_URL: 'wss://u.example/v1', ...KEYS, UPSTREAM_KIND: 'websocket' })).kind).toBe('websocket')
   })
 
   it('an unknown UPSTREAM_KIND is a configuration error naming it (the route answers 500, nothing forwarded: app/routes/api/invoke.test.ts)', () => {

@@ -3,6 +3,7 @@ import { fail } from './http'
 import { functionUrlUpstream } from './function-url'
 import { invokeStreamUpstream } from './invoke-stream'
 import { restUpstream } from './rest'
+import { webSocketUpstream } from './websocket'
 import type { Upstream, UpstreamKind } from './types'
 
 export type { CancelOutcome, InvokePayload, OpenResult, Upstream, UpstreamKind } from './types'
@@ -20,6 +21,8 @@ export function upstreamFor(config: EdgeConfig): Upstream {
       return invokeStreamUpstream(config)
     case 'function-url':
       return functionUrlUpstream(config)
+    case 'websocket':
+      return webSocketUpstream(config)
     default:
       return notServed(config.upstreamKind)
   }
