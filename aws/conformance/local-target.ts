@@ -11,6 +11,7 @@ import { DEFAULT_BEHAVIOUR } from '../local/agentcore/behaviour'
 import { startLocalCloud, LOCAL_REGION } from '../local/cloud'
 import { startLambdaPool } from '../local/lambda-runtime'
 import { LOCAL_PROXY_CREDENTIAL } from '../local/proxy-env'
+import { DEFAULT_CONFIG } from '../lib/config'
 import { init } from './aws-target'
 import { apiFetcher } from './signing'
 import type { ConformanceTarget, Probe } from './target'
@@ -25,6 +26,8 @@ export async function startLocalTarget(): Promise<ConformanceTarget> {
     agent: { offline: { firstTokenMs: 50, tokensPerSecond: 200 } },
     lambdaConcurrency: LOCAL_LAMBDA_CONCURRENCY,
     agentCoreBehaviour: DEFAULT_BEHAVIOUR,
+    // The stack's usage plan (aws/lib/config.ts), so the burst contract meets the same throttle.
+    usagePlan: { rateLimit: DEFAULT_CONFIG.throttleRateLimit, burstLimit: DEFAULT_CONFIG.throttleBurstLimit },
   })
   const stops: Array<() => Promise<unknown>> = [() => cloud.stop()]
   try {

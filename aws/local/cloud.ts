@@ -23,6 +23,7 @@ import { LAMBDA_HANDLER } from '../lambda/bundle-options'
 import { startAgentCore, type AgentCore } from './agentcore/server'
 import type { AgentCoreBehaviour } from './agentcore/behaviour'
 import type { ApiGatewayLimits } from './api-gateway/limits'
+import type { UsagePlanThrottle } from './api-gateway/usage-plan'
 import { methodArn } from './api-gateway/iam-auth'
 import { DEFAULT_API, startApiGateway, type ApiGateway } from './api-gateway/server'
 import { startFunctionUrl, type FunctionUrl } from './function-url/server'
@@ -75,6 +76,9 @@ export interface LocalCloudOptions {
   /** The Worker's access key, which the signed paths' emulators accept; a random one when absent. */
   workerKeys?: WorkerKeys
   limits?: Partial<ApiGatewayLimits>
+  /** The usage plan's throttle on the API key (the stack's is 10/s, burst 20); off when absent, so
+   *  local load runs are not throttled. */
+  usagePlan?: UsagePlanThrottle
   /** Agent settings on top of the offline defaults (e.g. the offline model's pace). */
   agent?: Partial<AgentConfig>
   /** Extra environment of the Lambda function (HEARTBEAT_MS, CANCEL_TIMEOUT_MS...). */
@@ -225,6 +229,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return (fn === 'cancel' ? cancelLambda : lambda).invoke(event, o)
       },
       limits: options.limits,
+      usagePlan: options.usagePlan,
       log: (l) => log('api-gateway', l),
     })
     stops.push(() => apiGateway.stop())

@@ -23,6 +23,8 @@ export const GATEWAY_RESPONSES = {
   INVOKE_REJECTED: { status: 500, errorType: 'InternalServerErrorException', message: 'Internal server error' },
   /** The function failed, or its response was not a valid proxy response (same page: 502). */
   INTEGRATION_FAILURE: { status: 502, errorType: 'InternalServerErrorException', message: 'Internal server error' },
+  /** The usage plan's throttle (THROTTLED; the account and stage throttles answer the same). */
+  THROTTLED: { status: 429, errorType: 'TooManyRequestsException', message: 'Too Many Requests' },
   REQUEST_TOO_LARGE: { status: 413, errorType: 'RequestTooLargeException', message: 'Request Too Long' },
 } as const satisfies Record<string, GatewayResponse>
 

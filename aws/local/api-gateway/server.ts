@@ -25,6 +25,7 @@ import { GATEWAY_RESPONSES, gatewayResponseBody, type GatewayResponse } from './
 import { checkIam } from './iam-auth'
 import { bodyValidator, type RequestModels } from './request-validation'
 import { DEFAULT_LIMITS, type ApiGatewayLimits } from './limits'
+import { createThrottle, type UsagePlanThrottle } from './usage-plan'
 import { readPrelude, type Prelude } from './prelude'
 import { buildProxyEvent, type RestApiIdentity } from './proxy-event'
 import type { LambdaResponse } from '../lambda-runtime'
@@ -54,6 +55,8 @@ export interface ApiGatewayOptions {
   principals?: readonly LocalPrincipal[]
   invoke: InvokeFunction
   limits?: Partial<ApiGatewayLimits>
+  /** The usage plan's throttle per API key (./usage-plan.ts); none when absent. */
+  usagePlan?: UsagePlanThrottle
   /** One line per request and per notable event (like API Gateway's execution log). */
   log?: (line: string) => void
 }
@@ -76,6 +79,7 @@ export const DEFAULT_API: RestApiIdentity = {
 export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGateway> {
   const api: RestApiIdentity = { ...DEFAULT_API, ...opts.api }
   const limits: ApiGatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits }
+  const throttle = opts.usagePlan && createThrottle(opts.usagePlan)
   const log = opts.log ?? (() => {})
   const routes = opts.routes.map((r, i) => ({
     ...r,
@@ -117,6 +121,12 @@ export async function startApiGateway(opts: ApiGatewayOptions): Promise<ApiGatew
     if (!caller.ok) {
       log(`${req.method} ${url.pathname} 403 (${caller.why}) ${requestId}`)
       return sendGatewayResponse(res, caller.response, requestId)
+    }
+
+    // The usage plan counts requests by their API key once the key is known, before validation.
+    if (throttle && caller.apiKeyId !== null && !throttle.take(caller.apiKeyId)) {
+      log(`${req.method} ${url.pathname} 429 (usage plan throttle) ${requestId}`)
+      return sendGatewayResponse(res, GATEWAY_RESPONSES.THROTTLED, requestId)
     }
 
     // Request validation comes after authorization and the API key, before the integration.
