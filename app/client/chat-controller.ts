@@ -1,10 +1,12 @@
-import { SESSION_HEADER, type ErrorBody, type ErrorCode, type StreamEvent } from '../../protocol/events'
+import { SESSION_HEADER, type ErrorBody, type ErrorCode, type StopReason, type StreamEvent } from '../../protocol/events'
 import { LANG_COOKIE, STRINGS, type Lang, type Strings } from '../i18n'
 import { fill } from '../i18n/format'
+import { ChatList } from './chat-list'
 import { Composer } from './composer'
+import { chatEvents, deleteChat, loadChat, stopChat, type ChatSummary, type ChatView } from './conversations-api'
+import { followTurn } from './follow-turn'
 import { applyStrings } from './i18n-dom'
 import { Notice } from './notice'
-import { readEvents } from './read-events'
 import { ScrollFollower } from './scroll-follow'
 import { AssistantTurn, UserTurn, type TurnContext } from './turns'
 import { serverTimingTotal } from './usage'
@@ -19,14 +21,37 @@ interface Exchange {
   answer: AssistantTurn
 }
 
+/** The answer this page is reading: its own request (send) or a running turn it re-attached to. */
+interface Reading {
+  abort: AbortController
+  answer: AssistantTurn
+  /** Stop was pressed: the server is asked to end the turn; its `done` (cancelled) ends the reading. */
+  stopRequested: boolean
+  /** The page moved to another chat: the turn runs on without this reader, and nothing is shown. */
+  detached: boolean
+  /** Waiting before the one automatic retry of a refused start: a stop then just ends the wait. */
+  waiting: boolean
+}
+
+/** The query parameter that names the open chat: a reload or a shared link opens it again. */
+export const CHAT_PARAM = 'c'
+
 /**
  * The chat's behaviour, wired to the island's markup (app/islands/chat.tsx). The message list is
  * plain DOM written here (not island state): a streamed answer changes many times a second and
  * re-rendering the whole conversation on every chunk would cost more the longer it gets.
+ *
+ * A chat is a conversation on the server (app/server/conversation/): its id is in the URL
+ * (`?c=<id>`), so a reload opens it again — its messages from GET /api/conversations/:id, and a turn
+ * still running re-attached through its events route after the last event shown. A dropped
+ * connection is resumed the same way (app/client/follow-turn.ts). Leaving is not stopping: only Stop
+ * (POST /api/conversations/:id/stop) ends a running answer.
  */
 export class ChatController {
-  private sessionId: string | undefined
-  private current: { abort: AbortController; answer: AssistantTurn; stoppedByReader: boolean } | undefined
+  private chatId: string | undefined
+  private current: Reading | undefined
+  /** Loading a chat's stored messages (a reload, the sidebar): a newer open cancels it. */
+  private opening: AbortController | undefined
   private last: Exchange | undefined
   private editing: UserTurn | undefined
   private lang: Lang
@@ -35,6 +60,8 @@ export class ChatController {
   private readonly notice: Notice
   private readonly follower: ScrollFollower
   private readonly ctx: TurnContext
+  private readonly chats: ChatList | undefined
+  private readonly win: Window
   private readonly el: {
     send: HTMLButtonElement
     stop: HTMLButtonElement
@@ -70,8 +97,21 @@ export class ChatController {
       onEscape: () => this.stop(),
     })
     this.notice = new Notice($('.notice'), () => this.strings)
-    this.follower = new ScrollFollower(root.ownerDocument.defaultView!, $('button.jump'))
+    this.win = root.ownerDocument.defaultView!
+    this.follower = new ScrollFollower(this.win, $('button.jump'))
     this.off.push(() => this.follower.dispose())
+    const nav = $<HTMLElement | null>('nav.chats')
+    this.chats = nav
+      ? new ChatList(nav, $('button.chats-toggle'), {
+          strings: () => this.strings,
+          locale: () => this.lang,
+          onOpen: (id) => void this.openChat(id, 'push'),
+          onNew: () => this.newChat(),
+          onDelete: (chat) => void this.deleteChat(chat),
+        })
+      : undefined
+    // Back and forward move between the chats opened here (each open pushed its ?c=).
+    this.listen(this.win, 'popstate', () => void this.openChat(chatIdIn(this.win.location.href), 'none'))
 
     this.listen(this.el.stop, 'click', () => this.stop())
     this.listen(this.el.newChat, 'click', () => this.newChat())
@@ -86,6 +126,9 @@ export class ChatController {
       if (key.key === 'Escape' && key.target !== this.composer.inputElement && this.current) this.stop()
     })
     this.setBusy(false)
+    const opened = chatIdIn(this.win.location.href)
+    if (opened) void this.openChat(opened, 'none')
+    void this.chats?.refresh()
   }
 
   private get strings(): Strings {
@@ -94,6 +137,8 @@ export class ChatController {
 
   dispose(): void {
     this.off.forEach((f) => f())
+    this.opening?.abort()
+    if (this.current) this.detach()
   }
 
   /** Sends what the composer holds (as a new prompt, or as the edit of the last one). */
@@ -129,24 +174,23 @@ export class ChatController {
     const user = new UserTurn(this.log, prompt, this.ctx, (turn) => this.edit(turn))
     const answer = new AssistantTurn(this.log, this.ctx, () => void this.regenerate())
     this.last = { user, answer }
-    const abort = new AbortController()
-    const current = { abort, answer, stoppedByReader: false }
-    this.current = current
-    this.setBusy(true)
+    const reading = this.startReading(answer)
     this.follower.jumpToLatest()
-    let ended = false
-    try {
+    await this.read(reading, async () => {
       const body = new URLSearchParams({ prompt })
-      if (this.sessionId) body.set('sessionId', this.sessionId)
+      if (this.chatId) body.set('sessionId', this.chatId)
       if (replaces !== undefined) body.set('replaces', replaces)
-      const post = () => fetch('/api/invoke', { method: 'POST', headers: { accept: 'text/event-stream' }, body, signal: abort.signal })
+      // No abort signal: once sent, the turn is the conversation's; leaving does not cancel it.
+      const post = () => fetch('/api/invoke', { method: 'POST', headers: { accept: 'text/event-stream' }, body })
       let res = await post()
       // A busy or throttled agent (503 agent_unavailable, retryable): wait as told and try once more by
       // ourselves before saying anything. Stop during the wait ends it like a stop mid-answer.
       const wait = await autoRetryDelay(res)
       if (wait !== undefined) {
         await res.body?.cancel().catch(() => {})
-        await delay(wait, abort.signal)
+        reading.waiting = true
+        await delay(wait, reading.abort.signal)
+        reading.waiting = false
         res = await post()
       }
       answer.timing.edgeMs = serverTimingTotal(res.headers.get('server-timing'))
@@ -164,75 +208,231 @@ export class ChatController {
         }
         return
       }
-      this.sessionId = res.headers.get(SESSION_HEADER) ?? this.sessionId
-      for await (const event of readEvents(res.body)) {
-        ended = this.apply(event, answer) || ended
-        this.follower.contentChanged()
+      if (reading.detached) {
+        // The reader moved on while the request was on its way: the turn runs, listed in the sidebar.
+        await res.body.cancel().catch(() => {})
+        void this.chats?.refresh()
+        return
       }
-      if (!ended) this.fail(answer, this.strings.connectionEnded, true)
+      const id = res.headers.get(SESSION_HEADER) ?? this.chatId
+      if (id !== this.chatId) {
+        this.chatId = id
+        this.showInUrl('replace')
+        this.chats?.setOpen(id)
+      }
+      void this.chats?.refresh()
+      if (reading.stopRequested) void this.requestStop(reading)
+      await this.follow(reading, res, 0)
+    })
+  }
+
+  /** Opens a stored chat (undefined: a new, empty one): its messages, and its running answer if any. */
+  private async openChat(id: string | undefined, history: 'push' | 'replace' | 'none'): Promise<void> {
+    if (this.current) this.detach()
+    this.opening?.abort()
+    this.opening = undefined
+    this.cancelEdit()
+    this.notice.clear()
+    this.last = undefined
+    this.log.replaceChildren()
+    this.chatId = id
+    if (history !== 'none') this.showInUrl(history)
+    this.chats?.setOpen(id)
+    this.updateWelcome()
+    if (!id) {
+      this.setBusy(false)
+      return
+    }
+    const opening = new AbortController()
+    this.opening = opening
+    this.log.setAttribute('aria-busy', 'true')
+    let view: ChatView | undefined
+    try {
+      view = await loadChat(id, opening.signal)
     } catch {
-      if (current.stoppedByReader) {
+      if (opening.signal.aborted) return
+      this.notice.show('error', this.strings.connectionLost, () => void this.openChat(id, 'none'))
+      this.log.setAttribute('aria-busy', 'false')
+      return
+    } finally {
+      if (this.opening === opening) this.opening = undefined
+    }
+    if (opening.signal.aborted) return
+    if (!view) {
+      this.chatId = undefined
+      this.showInUrl('replace')
+      this.chats?.setOpen(undefined)
+      this.notice.show('info', this.strings.chatNotFound)
+      this.setBusy(false)
+      return
+    }
+    const running = this.showMessages(view)
+    this.follower.jumpToLatest()
+    if (running && view.running) await this.attach(running, view.running.lastEventId)
+    else this.setBusy(false)
+  }
+
+  /** Shows a stored chat's messages; returns the answer still being written, if one is. */
+  private showMessages(view: ChatView): AssistantTurn | undefined {
+    let user: UserTurn | undefined
+    let running: AssistantTurn | undefined
+    for (const m of view.messages) {
+      if (m.role === 'user') {
+        user = new UserTurn(this.log, m.text, this.ctx, (turn) => this.edit(turn))
+        continue
+      }
+      const answer = new AssistantTurn(this.log, this.ctx, () => void this.regenerate(), true)
+      answer.append(m.text)
+      if (user) this.last = { user, answer }
+      if (m.stopReason === null && view.running?.turn === m.turn) {
+        running = answer
+        continue
+      }
+      this.noteEnding(answer, m.stopReason ?? 'end_turn')
+      answer.finish()
+    }
+    return running
+  }
+
+  /** Reads a running turn of the open chat after the events already shown. */
+  private async attach(answer: AssistantTurn, after: number): Promise<void> {
+    const id = this.chatId
+    if (!id || this.current) return
+    const reading = this.startReading(answer)
+    await this.read(reading, async () => {
+      const res = await chatEvents(id, after, reading.abort.signal)
+      await this.follow(reading, res, after)
+    })
+  }
+
+  private startReading(answer: AssistantTurn): Reading {
+    const reading: Reading = { abort: new AbortController(), answer, stopRequested: false, detached: false, waiting: false }
+    this.current = reading
+    this.setBusy(true)
+    return reading
+  }
+
+  /** Runs a reading to its end, whatever ends it, and says how it ended. */
+  private async read(reading: Reading, body: () => Promise<void>): Promise<void> {
+    const { answer } = reading
+    try {
+      await body()
+    } catch {
+      if (reading.detached) {
+        // Another chat is shown now; this one's answer goes on without us.
+      } else if (reading.stopRequested) {
+        // Stopped before the turn started, or the server could not be told: what is shown stays.
         answer.note('stopped', 'stopped')
         this.notice.show('stopped', this.strings.stopped, () => void this.retryLast())
       } else {
-        this.fail(answer, this.strings.connectionLost, true)
+        // Every reconnect failed: the answer may still be running; Retry looks again.
+        const id = this.chatId
+        this.fail(answer, this.strings.connectionLost, true, id ? () => void this.openChat(id, 'none') : undefined)
       }
     } finally {
-      answer.finish()
-      this.follower.contentChanged()
-      this.current = undefined
-      this.setBusy(false)
+      if (this.current === reading) {
+        answer.finish()
+        this.follower.contentChanged()
+        this.current = undefined
+        this.setBusy(false)
+        void this.chats?.refresh()
+      }
     }
   }
 
-  /** Stops the answer being streamed and asks the server to stop the agent's work too. */
-  stop(): void {
-    const current = this.current
-    if (!current) return
-    current.stoppedByReader = true
-    current.abort.abort()
-    if (this.sessionId) {
-      void fetch('/api/cancel', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sessionId: this.sessionId }),
-        keepalive: true,
-      }).catch(() => {})
+  /** Shows a turn's events until its `done`, reconnecting after drops (app/client/follow-turn.ts). */
+  private async follow(reading: Reading, res: Response, after: number): Promise<void> {
+    const id = this.chatId
+    const events = followTurn(res, {
+      conversationId: () => id,
+      after,
+      signal: reading.abort.signal,
+      win: this.win,
+      onReconnect: (attempt) => {
+        if (attempt > 0 && this.notice.kind !== 'error') this.notice.show('info', this.strings.reconnecting)
+        else if (attempt === 0 && this.notice.kind === 'info') this.notice.clear()
+      },
+    })
+    for await (const event of events) {
+      if (reading.detached) return
+      const ended = this.apply(event, reading.answer)
+      this.follower.contentChanged()
+      if (ended) {
+        if (this.notice.kind === 'info') this.notice.clear()
+        this.noteEnding(reading.answer, ended, true)
+        return
+      }
     }
+  }
+
+  /** Stops the answer being streamed: the server ends the turn (the agent's too), and its end shows here. */
+  stop(): void {
+    const reading = this.current
+    if (!reading || reading.stopRequested) return
+    reading.stopRequested = true
+    this.el.stop.disabled = true
+    if (reading.waiting) reading.abort.abort()
+    // A new chat's id comes with the answer's first response: the stop goes out then (send).
+    else if (this.chatId) void this.requestStop(reading)
     this.composer.focus()
   }
 
-  /** Applies one event; returns true when it is `done`. */
-  private apply(event: StreamEvent, answer: AssistantTurn): boolean {
+  private async requestStop(reading: Reading): Promise<void> {
+    const id = this.chatId
+    let told = false
+    try {
+      told = id ? await stopChat(id) : false
+    } catch {}
+    // Told: the turn's done (cancelled) is on its way through the stream. Not told: stop reading at least.
+    if (!told && this.current === reading) reading.abort.abort()
+  }
+
+  /** Leaves the answer being read to run on without this page (another chat is opened). */
+  private detach(): void {
+    const reading = this.current
+    if (!reading) return
+    reading.detached = true
+    reading.abort.abort()
+    this.current = undefined
+    this.setBusy(false)
+  }
+
+  /** A note under an answer for how it ended, when it did not simply finish. */
+  private noteEnding(answer: AssistantTurn, stopReason: StopReason, live = false): void {
+    if (stopReason === 'cancelled') {
+      answer.note('stopped', 'stopped')
+      if (live) this.notice.show('stopped', this.strings.stopped, () => void this.retryLast())
+    } else if (stopReason === 'max_tokens') answer.note('cutOff')
+    else if (stopReason === 'error' && !live) answer.note('answerFailed', 'failed')
+  }
+
+  /** Applies one event; returns the turn's stop reason when it is `done`. */
+  private apply(event: StreamEvent, answer: AssistantTurn): StopReason | undefined {
     switch (event.type) {
-      case 'meta':
-        // The Worker's meta comes first and names the session; later ones (the Lambda's) agree.
-        this.sessionId ??= event.data.sessionId
-        return false
       case 'text':
         if (typeof event.data.text === 'string') answer.append(event.data.text)
-        return false
+        return undefined
       case 'tool':
         answer.tool(event.data)
-        return false
+        return undefined
       case 'usage':
         answer.setUsage(event.data)
-        return false
+        return undefined
       case 'error':
         this.fail(answer, typeof event.data.message === 'string' ? event.data.message : this.strings.agentFailed, event.data.retryable === true)
-        return false
+        return undefined
       case 'done':
-        if (event.data.stopReason === 'max_tokens') answer.note('cutOff')
-        return true
+        return event.data.stopReason ?? 'end_turn'
       default:
-        return false
+        // meta: the chat's id came with the response's X-Session-Id already.
+        return undefined
     }
   }
 
-  private fail(answer: AssistantTurn, message: string, retryable: boolean): void {
+  private fail(answer: AssistantTurn, message: string, retryable: boolean, retry = () => void this.retryLast()): void {
     if (this.notice.kind === 'error') return
     answer.noteText(message)
-    this.notice.show('error', message, retryable ? () => void this.retryLast() : undefined)
+    this.notice.show('error', message, retryable ? retry : undefined)
   }
 
   /**
@@ -267,15 +467,34 @@ export class ChatController {
     this.updateWelcome()
   }
 
+  /** An empty chat; an answer still running in the one left keeps running there (the sidebar lists it). */
   private newChat(): void {
-    this.stop()
-    this.cancelEdit()
-    this.sessionId = undefined
-    this.last = undefined
-    this.log.replaceChildren()
-    this.notice.clear()
-    this.updateWelcome()
+    void this.openChat(undefined, 'push')
     this.composer.focus()
+  }
+
+  private async deleteChat(chat: ChatSummary): Promise<void> {
+    if (!this.win.confirm(fill(this.strings.deleteConfirm, { title: chat.title }))) return
+    let deleted = false
+    try {
+      deleted = await deleteChat(chat.id)
+    } catch {}
+    if (!deleted) {
+      this.notice.show('error', this.strings.deleteFailed)
+      return
+    }
+    this.chats?.remove(chat.id)
+    if (chat.id === this.chatId) void this.openChat(undefined, 'replace')
+  }
+
+  /** Puts the open chat's id in the address (replace: this page's entry; push: a new one, for Back). */
+  private showInUrl(how: 'push' | 'replace'): void {
+    const url = new URL(this.win.location.href)
+    if (this.chatId) url.searchParams.set(CHAT_PARAM, this.chatId)
+    else url.searchParams.delete(CHAT_PARAM)
+    if (url.href === this.win.location.href) return
+    if (how === 'push') this.win.history.pushState(null, '', url)
+    else this.win.history.replaceState(null, '', url)
   }
 
   private setLang(lang: Lang): void {
@@ -286,6 +505,7 @@ export class ChatController {
     this.root.ownerDocument.title = this.strings.title
     applyStrings(this.root.ownerDocument, this.strings)
     this.composer.updateCount()
+    this.chats?.render()
   }
 
   private updateWelcome(): void {
@@ -306,6 +526,11 @@ export class ChatController {
     target.addEventListener(type, handler)
     this.off.push(() => target.removeEventListener(type, handler))
   }
+}
+
+/** The chat named in a page address (`?c=<id>`), if any. */
+export function chatIdIn(href: string): string | undefined {
+  return new URL(href).searchParams.get(CHAT_PARAM) || undefined
 }
 
 /** Codes whose request may well succeed if sent again unchanged. */

@@ -69,6 +69,8 @@ export class AssistantTurn {
     log: HTMLElement,
     private readonly ctx: TurnContext,
     private readonly onRegenerate: () => void,
+    /** An answer shown from the stored conversation (a reload, another chat): its timing is not this page's to measure. */
+    private readonly restored = false,
   ) {
     const { doc } = ctx
     this.li = doc.createElement('li')
@@ -90,9 +92,11 @@ export class AssistantTurn {
 
   append(text: string): void {
     if (!text) return
-    const now = performance.now()
-    this.timing.firstTextAt ??= now
-    this.timing.lastTextAt = now
+    if (!this.restored) {
+      const now = performance.now()
+      this.timing.firstTextAt ??= now
+      this.timing.lastTextAt = now
+    }
     this.view.append(text)
   }
 

@@ -46,6 +46,16 @@ export const en = {
   usageTokens: '{in} in / {out} out tokens',
   usageCost: '≈ {cost}',
   usageEdge: 'edge {ms} ms',
+  reconnecting: 'The connection dropped: reconnecting…',
+  answerFailed: 'This answer ended in an error.',
+  chatNotFound: 'That chat is not here: it was deleted, or it belongs to someone else.',
+  chats: 'Chats',
+  closeChats: 'Close',
+  noChats: 'No chats yet.',
+  chatListFailed: 'The list of chats could not be loaded.',
+  deleteChatNamed: 'Delete “{title}”',
+  deleteConfirm: 'Delete the chat “{title}”? This cannot be undone.',
+  deleteFailed: 'The chat could not be deleted.',
 }
 
 export type Strings = typeof en

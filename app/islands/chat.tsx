@@ -24,6 +24,10 @@ export default function Chat({ lang, maxPromptChars }: { lang: Lang; maxPromptCh
 
   return (
     <section ref={root} class='chat'>
+      {/* Narrow screens: the chats are a drawer this button opens (public/static/style.css). */}
+      <button type='button' class='chats-toggle' aria-expanded='false' aria-controls='chats' disabled={!ready} data-i18n='chats'>
+        {t.chats}
+      </button>
       <select class='lang-switch' aria-label={t.language} data-i18n-aria-label='language' disabled={!ready}>
         {LANGS.map((l) => (
           <option value={l} selected={l === lang} lang={l}>
@@ -31,51 +35,69 @@ export default function Chat({ lang, maxPromptChars }: { lang: Lang; maxPromptCh
           </option>
         ))}
       </select>
-      <div class='welcome'>
-        <h2 data-i18n='welcomeTitle'>{t.welcomeTitle}</h2>
-        <p data-i18n='welcomeText'>{t.welcomeText}</p>
-        <ul class='examples' aria-label={t.examples} data-i18n-aria-label='examples'>
-          {EXAMPLES.map((key) => (
-            <li>
-              <button type='button' class='example' data-i18n={key} disabled={!ready}>
-                {t[key]}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </div>
-      <ol class='log' role='log' aria-live='polite' aria-label={t.conversation} data-i18n-aria-label='conversation'></ol>
-      <div class='dock'>
-        <button type='button' class='jump' hidden data-i18n='jumpToLatest'>
-          {t.jumpToLatest}
-        </button>
-        <div class='notice' hidden></div>
-        <div class='editing' hidden>
-          <span data-i18n='editing'>{t.editing}</span>
-          <button type='button' class='cancel-edit' data-i18n='cancelEdit'>
-            {t.cancelEdit}
+      {/* The list itself is the controller's (app/client/chat-list.ts), empty here like the log. */}
+      <nav id='chats' class='chats' aria-label={t.chats} data-i18n-aria-label='chats'>
+        <div class='chats-head'>
+          <h2 class='chats-title' data-i18n='chats'>
+            {t.chats}
+          </h2>
+          <button type='button' class='close-chats' data-i18n='closeChats'>
+            {t.closeChats}
           </button>
         </div>
-        <form class='composer' method='post' action='/api/invoke'>
-          <label for='prompt' class='visually-hidden' data-i18n='message'>
-            {t.message}
-          </label>
-          <textarea id='prompt' name='prompt' rows={1} required disabled={!ready} placeholder={t.placeholder} data-i18n-placeholder='placeholder' aria-describedby='prompt-count'></textarea>
-          <div class='actions'>
-            {/* Empty until the controller counts: a text rendered here would survive the island's
-                re-render beside the controller's own (hono/jsx keeps the node it made). */}
-            <span id='prompt-count' class='count'></span>
-            <button type='submit' class='send' disabled={!ready} data-i18n='send'>
-              {t.send}
-            </button>
-            <button type='button' class='stop' disabled hidden data-i18n='stop'>
-              {t.stop}
-            </button>
-            <button type='button' class='new-chat' disabled={!ready} data-i18n='newChat'>
-              {t.newChat}
+        <button type='button' class='start-chat' disabled={!ready} data-i18n='newChat'>
+          {t.newChat}
+        </button>
+        <ul class='chat-list'></ul>
+        <p class='chat-list-empty'></p>
+      </nav>
+      <div class='chat-main'>
+        <div class='welcome'>
+          <h2 data-i18n='welcomeTitle'>{t.welcomeTitle}</h2>
+          <p data-i18n='welcomeText'>{t.welcomeText}</p>
+          <ul class='examples' aria-label={t.examples} data-i18n-aria-label='examples'>
+            {EXAMPLES.map((key) => (
+              <li>
+                <button type='button' class='example' data-i18n={key} disabled={!ready}>
+                  {t[key]}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <ol class='log' role='log' aria-live='polite' aria-label={t.conversation} data-i18n-aria-label='conversation'></ol>
+        <div class='dock'>
+          <button type='button' class='jump' hidden data-i18n='jumpToLatest'>
+            {t.jumpToLatest}
+          </button>
+          <div class='notice' hidden></div>
+          <div class='editing' hidden>
+            <span data-i18n='editing'>{t.editing}</span>
+            <button type='button' class='cancel-edit' data-i18n='cancelEdit'>
+              {t.cancelEdit}
             </button>
           </div>
-        </form>
+          <form class='composer' method='post' action='/api/invoke'>
+            <label for='prompt' class='visually-hidden' data-i18n='message'>
+              {t.message}
+            </label>
+            <textarea id='prompt' name='prompt' rows={1} required disabled={!ready} placeholder={t.placeholder} data-i18n-placeholder='placeholder' aria-describedby='prompt-count'></textarea>
+            <div class='actions'>
+              {/* Empty until the controller counts: a text rendered here would survive the island's
+                  re-render beside the controller's own (hono/jsx keeps the node it made). */}
+              <span id='prompt-count' class='count'></span>
+              <button type='submit' class='send' disabled={!ready} data-i18n='send'>
+                {t.send}
+              </button>
+              <button type='button' class='stop' disabled hidden data-i18n='stop'>
+                {t.stop}
+              </button>
+              <button type='button' class='new-chat' disabled={!ready} data-i18n='newChat'>
+                {t.newChat}
+              </button>
+            </div>
+          </form>
+        </div>
       </div>
     </section>
   )
