@@ -2,7 +2,7 @@
  * `npm run screenshots`: the README's pictures of the chat page, made by driving Chromium through the
  * local chain (the built Worker → API Gateway emulator → Lambda → AgentCore emulator → the agent on
  * its offline model), so they can be made again after any change to the page. Writes
- * docs/screenshots/{desktop-light,desktop-dark,mobile}.png.
+ * docs/screenshots/{welcome-light,desktop-light,desktop-dark,mobile,mobile-chats}.png.
  */
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -26,8 +26,24 @@ async function converse(page: Page, prompts: readonly string[]): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('code.hljs').length > 0 || document.querySelectorAll('.code-block').length === 0)
 }
 
-async function shoot(browser: Browser, url: string, name: string, options: Parameters<Browser['newContext']>[0], prompts: readonly string[]) {
+/** Earlier chats of the same visitor, so the sidebar lists a few (each run to its end, not shown). */
+const EARLIER = ['Convert 5 km to miles', 'Calculate (12.5 * 4) / 3']
+
+async function shoot(
+  browser: Browser,
+  url: string,
+  name: string,
+  options: Parameters<Browser['newContext']>[0],
+  prompts: readonly string[],
+  { drawer = false } = {},
+) {
   const context = await browser.newContext(options)
+  if (prompts.length > 0) {
+    for (const prompt of EARLIER) {
+      const res = await context.request.post(`${url}/api/invoke`, { data: { prompt }, headers: { accept: 'text/event-stream' } })
+      await res.body()
+    }
+  }
   const page = await context.newPage()
   await page.goto(url)
   await page.waitForSelector('form.composer[data-ready="true"]')
@@ -36,7 +52,13 @@ async function shoot(browser: Browser, url: string, name: string, options: Param
   } else {
     await converse(page, prompts)
     await page.locator('.turn.assistant').last().locator('.turn-actions').waitFor()
+    await page.locator(`nav.chats li:nth-child(${EARLIER.length + 1})`).waitFor()
     await page.screenshot({ path: `${OUT}${name}.png` })
+    if (drawer) {
+      await page.locator('button.chats-toggle').click()
+      await page.screenshot({ path: `${OUT}${name}-chats.png` })
+      console.log(`wrote docs/screenshots/${name}-chats.png`)
+    }
   }
   await context.close()
   console.log(`wrote docs/screenshots/${name}.png`)
@@ -61,6 +83,7 @@ async function main() {
         'mobile',
         { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light', locale: 'ja-JP' },
         ['東京は今何時？'],
+        { drawer: true },
       )
     } finally {
       await browser.close()
