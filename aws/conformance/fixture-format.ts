@@ -25,6 +25,8 @@ export interface GatewayFixture {
     body: unknown
     /** `prefix`: each string in `body` must start the answer's (messages that echo the request). Default exact. */
     match?: 'exact' | 'prefix'
+    /** With `prefix`: the whole answer as recorded (redacted), for the reader; not compared. */
+    observedBody?: unknown
   }
   notes: string
 }
