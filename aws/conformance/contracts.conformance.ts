@@ -46,6 +46,8 @@ const newSession = (tag: string) => `conformance-${tag}-${Date.now().toString(36
 // The local offline model reads a length hint from the prompt; a deployed model gets an ordinary request.
 const LONG_PROMPT = isLocal ? 'Write a long essay about rivers words:3000' : 'Write a long essay about rivers, at least 2000 words.'
 const SHORT_PROMPT = isLocal ? 'Tell me about streams words:60' : 'Count from 1 to 40, one number per line.'
+// Long enough that a second invocation sent after its first chunk meets it still streaming (a few seconds).
+const BUSY_PROMPT = isLocal ? 'Tell me about streams words:600' : 'Count from 1 to 300, one number per line.'
 
 function eventsOf(sse: string): Array<{ type: string; data: unknown }> {
   const events: Array<{ type: string; data: unknown }> = []
@@ -282,7 +284,7 @@ describe('AgentCore sessions (what the cancel path relies on)', () => {
         target.observer!.setAgentCoreBehaviour({ busySession: mode })
         const sessionId = newSession(`busy-${mode}`)
         try {
-          const seen = await observeBusySession(ref(), sessionId, { prompt: SHORT_PROMPT })
+          const seen = await observeBusySession(ref(), sessionId, { prompt: BUSY_PROMPT })
           report.push(`busy session (${mode}): ${JSON.stringify(seen)}`)
           expect(seen.mode).toBe(mode)
         } finally {
@@ -308,7 +310,7 @@ describe('AgentCore sessions (what the cancel path relies on)', () => {
     it('a second InvokeAgentRuntime on a streaming session: runs at once, waits, or is refused (recorded)', async () => {
       const sessionId = newSession('busy')
       try {
-        const seen = await observeBusySession(ref(), sessionId, { prompt: SHORT_PROMPT })
+        const seen = await observeBusySession(ref(), sessionId, { prompt: BUSY_PROMPT })
         report.push(`busy session: ${JSON.stringify(seen)} → set LOCAL_AGENTCORE_BUSY_SESSION=${seen.mode} to match`)
         recorder.recordObservation('agentcore-busy-session', 'AgentCore sessions', { ...seen })
         expect(BUSY_SESSION_MODES).toContain(seen.mode)
