@@ -19,6 +19,7 @@ export function addEdgeAgentChat(app: App): EdgeAgentChatStack {
     config,
     agentDirectory: config.agent === 'python' ? PROJECT_PATHS.pythonAgentDirectory : PROJECT_PATHS.agentDirectory,
     lambdaEntry: PROJECT_PATHS.lambdaEntry,
+    webSocketEntry: PROJECT_PATHS.webSocketEntry,
     depsLockFilePath: PROJECT_PATHS.depsLockFilePath,
   })
 }

@@ -6,6 +6,7 @@ import { FunctionUrlPath } from './function-url-path'
 import { InvokeStreamPath } from './invoke-stream-path'
 import { StreamingApi } from './streaming-api'
 import { StreamingProxy } from './streaming-proxy'
+import { WebSocketPath } from './websocket-path'
 import { WorkerPrincipal } from './worker-principal'
 
 export interface EdgeAgentChatStackProps extends StackProps {
@@ -16,6 +17,8 @@ export interface EdgeAgentChatStackProps extends StackProps {
   readonly lambdaEntry: string
   /** The project's package-lock.json (esbuild's working directory for the Lambda bundle). */
   readonly depsLockFilePath: string
+  /** The WebSocket API's function source (the websocket path). */
+  readonly webSocketEntry?: string
 }
 
 /**
@@ -110,9 +113,29 @@ export class EdgeAgentChatStack extends Stack {
         value: path.cancelFunctionName,
       })
     }
+    if (config.paths.includes('websocket')) {
+      if (!props.webSocketEntry) throw new Error('paths includes websocket: webSocketEntry (aws/lambda/websocket/handler.ts) is required')
+      const path = new WebSocketPath(this, 'WebSocketPath', {
+        entry: props.webSocketEntry,
+        depsLockFilePath: props.depsLockFilePath,
+        runtime: agent.runtime,
+        agentQualifier: config.agentQualifier,
+        heartbeatMs: config.heartbeatMs,
+        maxPromptChars: config.maxPromptChars,
+        logRetention: config.logRetention,
+        stageName: config.stageName,
+        throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+        accessLogs: config.apiAccessLogs && config.paths.includes('rest'),
+        worker: worker.user,
+      })
+      new CfnOutput(this, 'WebSocketUpstreamUrl', {
+        description: "websocket: the Worker's UPSTREAM_URL (the WebSocket API stage, wss://; UPSTREAM_KIND=websocket)",
+        value: path.url,
+      })
+    }
     new CfnOutput(this, 'WorkerUserName', {
       description:
-        "The Worker's IAM user (only what the deployed paths need: execute-api:Invoke on POST invoke and cancel, lambda:InvokeFunctionUrl, lambda:InvokeFunction); its key: aws iam create-access-key --user-name <name>",
+        "The Worker's IAM user (only what the deployed paths need: execute-api:Invoke on POST invoke and cancel or on the WebSocket API's $connect, lambda:InvokeFunctionUrl, lambda:InvokeFunction); its key: aws iam create-access-key --user-name <name>",
       value: worker.user.userName,
     })
     new CfnOutput(this, 'AgentRuntimeArn', {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { LAMBDA_ENTRY } from '../lambda/bundle-options'
+import { WEBSOCKET_ENTRY } from '../lambda/websocket/build'
 
 // The files the stack is built from, resolved from this module so the app and the tests use the same
 // ones whatever the working directory.
@@ -12,5 +13,7 @@ export const PROJECT_PATHS = {
   /** The Python agent's build context (`-c agent=python`). */
   pythonAgentDirectory: fromRoot('aws/agent-python'),
   lambdaEntry: LAMBDA_ENTRY,
+  /** The WebSocket API's function (the websocket path). */
+  webSocketEntry: WEBSOCKET_ENTRY,
   depsLockFilePath: fromRoot('package-lock.json'),
 } as const
