@@ -221,7 +221,21 @@ describe('a streamed answer through API Gateway', () => {
     expect(eventsOf(body.text).at(-1)?.type).toBe('done')
   })
 
-  where('observer', 'every invocation the Lambda receives for one request', () => {
+  if (!isLocal) {
+    if (spec.kind === 'aws' && spec.stack.invokeLogGroup) {
+      it('one POST /invoke is one invocation of the invoke function (counted from its log group’s START lines)', async () => {
+        // Nothing else runs the invoke function meanwhile: the contracts run one at a time.
+        const from = Date.now() - 1_000
+        const sessionId = newSession('count')
+        await (await target.api({ path: '/invoke', body: JSON.stringify({ prompt: SHORT_PROMPT, sessionId }) })).text()
+        const seen = await target.countInvocations!(from, Date.now() + 1_000)
+        report.push(`invocations for one request: ${seen.requestIds.length} (${seen.reported} reported${seen.settled ? '' : ', log not settled'})`)
+        recorder.recordObservation('invocations-per-request', 'every invocation', { invocations: seen.requestIds.length, reported: seen.reported, settled: seen.settled })
+        expect(seen.requestIds.length).toBe(1)
+      })
+    } else notCovered.push('every invocation the Lambda receives (the invoke function’s log group was not found: cloudformation:DescribeStackResources and logs:FilterLogEvents are needed)')
+  }
+  where('observer', 'every invocation the Lambda receives for one request (the REST proxy event itself)', () => {
     it('one POST /invoke is one invocation of the invoke function, with the REST proxy event, and nothing else', async () => {
       const seen = target.observer!.mark()
       const sessionId = newSession('count')

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readStackConfig, stackConfigFrom, StackConfigError } from './stack-config'
 
 const RECORDED = readFileSync(new URL('./fixtures/describe-stacks.xml', import.meta.url), 'utf8')
+const RESOURCES = readFileSync(new URL('./fixtures/describe-stack-resources.xml', import.meta.url), 'utf8')
 let server: Server
 let endpoint: string
 const seen: string[] = []
@@ -25,7 +26,7 @@ beforeAll(async () => {
         )
         return
       }
-      res.writeHead(200, { 'content-type': 'text/xml' }).end(RECORDED)
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(body.includes('Action=DescribeStackResources') ? RESOURCES : RECORDED)
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -46,8 +47,10 @@ describe('readStackConfig', () => {
       apiKeyId: 'k9j8h7g6f5',
       agentRuntimeArn: 'arn:aws:bedrock-agentcore:eu-west-1:111122223333:runtime/edge_agent_chat-Ab12Cd34Ef',
       workerUserName: 'EdgeAgentChat-WorkerUser1A2B3C4D-ABCDEFGHIJKL',
+      invokeLogGroup: 'EdgeAgentChat-ProxyLogs1A2B3C4D-AbCdEf123456',
     })
-    expect(seen.at(-1)).toContain('Action=DescribeStacks')
+    expect(seen.some((b) => b.includes('Action=DescribeStacks&'))).toBe(true)
+    expect(seen.at(-1)).toContain('Action=DescribeStackResources')
   })
 
   it('says which stack could not be read and why', async () => {

@@ -4,7 +4,7 @@
  * needs: the API's stage URL, the API key's id, the AgentCore runtime. Output names are those
  * aws/lib/edge-agent-chat-stack.ts declares.
  */
-import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation'
+import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand, type Stack, type StackResource } from '@aws-sdk/client-cloudformation'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 
 export interface StackConfig {
@@ -16,6 +16,13 @@ export interface StackConfig {
   apiKeyId: string
   agentRuntimeArn: string
   workerUserName?: string
+  /** The invoke function's log group (the `Proxy` construct's `Logs`, aws/lib/streaming-proxy.ts), when readable. */
+  invokeLogGroup?: string
+}
+
+/** The invoke function's log group among the stack's resources: logical id `ProxyLogs<hash>`. */
+export function invokeLogGroupFrom(resources: readonly StackResource[]): string | undefined {
+  return resources.find((r) => r.ResourceType === 'AWS::Logs::LogGroup' && /^ProxyLogs[0-9A-F]{8}$/.test(r.LogicalResourceId ?? ''))?.PhysicalResourceId
 }
 
 export class StackConfigError extends Error {}
@@ -58,7 +65,11 @@ export async function readStackConfig(opts: { stackName: string; region?: string
     const out = await client.send(new DescribeStacksCommand({ StackName: opts.stackName }))
     const stack = out.Stacks?.[0]
     if (!stack) throw new StackConfigError(`DescribeStacks returned no stack named ${opts.stackName}.`)
-    return stackConfigFrom(stack)
+    const config = stackConfigFrom(stack)
+    // Optional: without it (no cloudformation:DescribeStackResources), the invocation count is not covered.
+    const resources = await client.send(new DescribeStackResourcesCommand({ StackName: opts.stackName })).catch(() => undefined)
+    const invokeLogGroup = invokeLogGroupFrom(resources?.StackResources ?? [])
+    return invokeLogGroup ? { ...config, invokeLogGroup } : config
   } catch (err) {
     if (err instanceof StackConfigError) throw err
     const e = err as { name?: string; message?: string }

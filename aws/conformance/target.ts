@@ -43,6 +43,11 @@ export interface ConformanceTarget {
   agentCore: { client: BedrockAgentCoreClient; runtimeArn: string; qualifier: string }
   /** Values that must never be written into a fixture (../conformance/redact.ts). */
   secrets: string[]
+  /**
+   * A deployed stack's invoke function, counted from its log group (./function-logs.ts): the
+   * invocations that started between the two times, once the log has settled.
+   */
+  countInvocations?: (fromMs: number, toMs: number) => Promise<{ requestIds: string[]; reported: number; settled: boolean }>
   /** Only the local target can look inside, and has a probe function. */
   observer?: Observer
   probe?: Probe
