@@ -98,8 +98,8 @@ export function parseRequest(method: string | undefined, rawUrl: string, headers
 
 /**
  * Requires a well-formed SigV4 Authorization header for this region and service, and X-Amz-Date.
- * The signature itself is not verified: local runs use fake credentials, and what matters here is
- * that the caller signs as it would against AWS (client configuration, region, service name).
+ * The signature itself is verified by ./server.ts when it is given the callers' keys (`principals`,
+ * as the local cloud does: ../sigv4/verify.ts); without them only this form is checked.
  */
 function checkSignature(headers: IncomingHttpHeaders, region: string): void {
   const auth = headers.authorization
