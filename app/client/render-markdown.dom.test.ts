@@ -5,9 +5,12 @@ import { MarkdownView } from './render-markdown'
 
 // Runs in happy-dom (vitest project `dom`, see vitest.config.ts): the renderer builds real DOM nodes.
 
+/** Renders on every append (the per-frame default would leave it all to end()). */
+const now = (render: () => void) => render()
+
 function render(chunks: readonly string[], highlight = false): { root: HTMLElement; view: MarkdownView } {
   const root = document.createElement('div')
-  const view = new MarkdownView(root, { labels: en, highlight })
+  const view = new MarkdownView(root, { labels: en, highlight, schedule: now })
   for (const chunk of chunks) view.append(chunk)
   view.end()
   return { root, view }
@@ -28,6 +31,27 @@ function randomChunks(text: string, seed: number, max: number): string[] {
   return out
 }
 
+/** Appends `chunks` with the view's renders queued as frames, run after every few chunks (seeded). */
+function framed(chunks: readonly string[], seed: number): { root: HTMLElement; frames: number } {
+  const root = document.createElement('div')
+  const queue: Array<() => void> = []
+  const view = new MarkdownView(root, { labels: en, highlight: false, schedule: (render) => queue.push(render) })
+  let s = seed
+  let frames = 0
+  for (const chunk of chunks) {
+    view.append(chunk)
+    s = (s * 1103515245 + 12345) % 2 ** 31
+    if (s % 6 === 0) {
+      for (const render of queue.splice(0)) render()
+      frames++
+    }
+  }
+  view.end()
+  // A frame that comes after the end finds nothing left to render.
+  for (const render of queue.splice(0)) render()
+  return { root, frames }
+}
+
 describe('MarkdownView: every split gives the same DOM as the whole answer', () => {
   for (const [name, answer] of Object.entries(CORPUS)) {
     it(`${name}: split in two at every position`, () => {
@@ -42,6 +66,16 @@ describe('MarkdownView: every split gives the same DOM as the whole answer', () 
       const whole = html([answer])
       expect(html([...answer]), 'one character per chunk').toBe(whole)
       for (const seed of [1, 2, 3, 4]) expect(html(randomChunks(answer, seed, 24)), `seed ${seed}`).toBe(whole)
+    })
+
+    it(`${name}: chunks coalesced into frames (renders between some appends only) end the same`, () => {
+      const whole = html([answer])
+      for (const seed of [5, 6, 7]) {
+        // A frame comes after a random number of chunks (1 to 6): the view renders what they added at once.
+        const { root, frames } = framed(randomChunks(answer, seed, 16), seed)
+        expect(root.innerHTML, `seed ${seed}`).toBe(whole)
+        expect(frames).toBeGreaterThan(1)
+      }
     })
 
     it(`${name}: CR LF line ends render as LF, even split between CR and LF`, () => {
@@ -110,9 +144,46 @@ describe('MarkdownView: what it renders', () => {
     expect(bad.querySelector('blockquote blockquote')?.textContent).toBe('nested quote')
   })
 
+  it('renders once per frame, however many chunks arrive in it', () => {
+    const root = document.createElement('div')
+    const frames: Array<() => void> = []
+    const view = new MarkdownView(root, { labels: en, highlight: false, schedule: (render) => frames.push(render) })
+    view.append('first ')
+    view.append('paragraph\n\nsec')
+    view.append('ond')
+    expect(frames).toHaveLength(1)
+    expect(root.textContent).toBe('')
+    frames.shift()!()
+    expect(root.querySelector('.md-done p')?.textContent).toBe('first paragraph')
+    expect(root.querySelector('.md-open')!.textContent).toBe('second')
+    view.append(' grows')
+    expect(frames).toHaveLength(1)
+    frames.shift()!()
+    expect(root.querySelector('.md-open')!.textContent).toBe('second grows')
+  })
+
+  it('keeps the open block\'s nodes while it grows: only its text changes', () => {
+    const root = document.createElement('div')
+    const view = new MarkdownView(root, { labels: en, highlight: false, schedule: now })
+    view.append('a paragraph with **bold** and')
+    const p = root.querySelector('.md-open p')!
+    const strong = p.querySelector('strong')!
+    const tail = p.lastChild!
+    view.append(' more text')
+    expect(root.querySelector('.md-open p')).toBe(p)
+    expect(p.querySelector('strong')).toBe(strong)
+    expect(p.lastChild).toBe(tail)
+    expect(tail.textContent).toBe(' and more text')
+    view.append('\n```ts\nconst a')
+    const code = root.querySelector('.md-open code')!
+    view.append(' = 1')
+    expect(root.querySelector('.md-open code')).toBe(code)
+    expect(code.textContent).toBe('const a = 1')
+  })
+
   it('freezes finished blocks: a chunk re-renders only the open block', () => {
     const root = document.createElement('div')
-    const view = new MarkdownView(root, { labels: en, highlight: false })
+    const view = new MarkdownView(root, { labels: en, highlight: false, schedule: now })
     view.append('# One\n\nfirst paragraph\n\nsecond')
     const first = root.querySelector('.md-done p')!
     expect(first.textContent).toBe('first paragraph')

@@ -4,6 +4,7 @@ import { append, insertBefore } from './dom'
 import { loadHighlighter } from './highlight'
 import { collectLinks, splitFrozen, type Links } from './markdown'
 import { renderBlocks, type CodeLabels, type RenderContext } from './markdown-dom'
+import { patchChildren } from './patch-dom'
 
 const GROUP_BLOCKS = 32
 
@@ -11,6 +12,13 @@ export interface MarkdownViewOptions {
   labels: CodeLabels
   /** Highlight finished code blocks (loads the highlighter on the first code block). Default true. */
   highlight?: boolean
+  /**
+   * When appended text is rendered: `schedule(render)` must call `render` once, later or now. The
+   * default is the next animation frame of the root's window, so the chunks that arrive within one
+   * frame are rendered once (a burst, such as a resumed answer's missed events, costs one render per
+   * frame, not one per chunk); `(render) => render()` renders on every append.
+   */
+  schedule?: (render: () => void) => void
 }
 
 /**
@@ -22,6 +30,10 @@ export interface MarkdownViewOptions {
 export class MarkdownView {
   private source = ''
   private pending = ''
+  /** Appended text not yet rendered (line ends already made LF). */
+  private unrendered = ''
+  private scheduled = false
+  private readonly schedule: (render: () => void) => void
   private carriageReturn = false
   private readonly links: Links = {}
   private readonly open: HTMLElement
@@ -39,6 +51,8 @@ export class MarkdownView {
     this.open = doc.createElement('div')
     this.open.className = 'md-open'
     append(root, this.open)
+    const win = doc.defaultView
+    this.schedule = options.schedule ?? (win?.requestAnimationFrame ? (render) => win.requestAnimationFrame(render) : (render) => render())
     const highlight = options.highlight !== false
     this.frozenCtx = { doc, labels: options.labels, onCode: highlight ? (code, lang) => this.highlight(code, lang) : undefined }
     // An open code block starts loading the highlighter, so it is there when the block finishes.
@@ -60,9 +74,18 @@ export class MarkdownView {
   append(chunk: string): void {
     if (!chunk) return
     this.source += chunk
-    const text = this.newlines(chunk)
-    if (!text) return
-    const source = this.pending + text
+    this.unrendered += this.newlines(chunk)
+    if (!this.unrendered || this.scheduled) return
+    this.scheduled = true
+    this.schedule(() => this.flush())
+  }
+
+  /** Renders what was appended since the last render, now (a scheduled render then finds nothing to do). */
+  flush(): void {
+    this.scheduled = false
+    if (!this.unrendered) return
+    const source = this.pending + this.unrendered
+    this.unrendered = ''
     const split = splitFrozen(source, this.links)
     if (split.frozen.length) {
       collectLinks(split.frozen, this.links)
@@ -71,11 +94,13 @@ export class MarkdownView {
     } else {
       this.pending = source
     }
-    this.open.replaceChildren(...renderBlocks(this.openCtx, split.tokens.slice(split.frozen.length)))
+    // The open blocks changed by the new text only: the nodes that still match are kept (patch-dom.ts).
+    patchChildren(this.open, renderBlocks(this.openCtx, split.tokens.slice(split.frozen.length)))
   }
 
   /** The answer is complete: its last blocks are frozen too (and their code highlighted). */
   end(): void {
+    this.flush()
     if (this.carriageReturn) this.pending += '\n'
     this.carriageReturn = false
     if (!this.pending) return

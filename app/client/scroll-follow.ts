@@ -1,8 +1,8 @@
 /**
  * Keeps the newest text in view while the reader is at the bottom of the page, and lets them read
  * undisturbed once they scroll up: following stops, and the "jump to latest" button appears until
- * they are back at the bottom (by scrolling or by the button). Scrolls at most once per frame,
- * however many chunks arrive in it.
+ * they are back at the bottom (by scrolling or by the button). Reads the layout and scrolls at most
+ * once per frame, however many chunks arrive in it.
  */
 export class ScrollFollower {
   private following = true
@@ -31,16 +31,17 @@ export class ScrollFollower {
     return this.following
   }
 
-  /** The content grew: follow it if the reader is following; otherwise offer the jump. */
+  /**
+   * The content grew: follow it if the reader is following; otherwise offer the jump. Both read the
+   * page's layout, so they wait for the next frame: done per chunk, each read forced a layout of
+   * the page the chunk had just changed (see render-markdown.ts, which renders in that frame too).
+   */
   contentChanged(): void {
-    if (!this.following) {
-      this.showJump(!this.atBottom())
-      return
-    }
     if (this.frame) return
     this.frame = this.win.requestAnimationFrame(() => {
       this.frame = 0
       if (this.following) this.scrollToBottom()
+      else this.showJump(!this.atBottom())
     })
   }
 
