@@ -22,10 +22,11 @@ export interface BenchConfig {
   /** The Lambda's normalizer, bundle and module init. */
   lambda: { events: number; rounds: number; inits: number }
   /**
-   * The page's renderer: an answer of `bytes` in `chunks` chunks; `before` is a git commit whose
-   * app/client renderer is measured on the same answer, for comparison.
+   * The page's renderer: an answer of `bytes` in `chunks` chunks, rendered one chunk per frame and
+   * streamed a chunk every `intervalMs`; `before` are git commits whose app/client renderer is
+   * measured on the same answer, for comparison.
    */
-  page: { chunks: number; bytes: number; runs: number; before?: string }
+  page: { chunks: number; bytes: number; runs: number; intervalMs: number; before?: string[] }
   /** What a Worker learns when its client leaves mid-answer: how long to wait for a cancel that may never come. */
   disconnect: { waitMs: number }
 }
@@ -39,8 +40,9 @@ export const FULL: BenchConfig = {
   throughput: { runs: 3, bytes: 20 * 1024 * 1024, eventSize: 16 * 1024 },
   concurrency: { levels: [100, 500, 1_000], stream: { n: 20, size: 100, intervalMs: 100 } },
   lambda: { events: 5_000, rounds: 7, inits: 7 },
-  // f99215b: the last commit of the hand-written renderer, before marked's lexer (issue 12).
-  page: { chunks: 2_000, bytes: 100_000, runs: 3, before: 'f99215b' },
+  // f99215b: the last commit of the hand-written renderer, before marked's lexer; 205f82d: marked's
+  // lexer, the open block rendered anew on every append, before per-frame rendering (issue 12).
+  page: { chunks: 2_000, bytes: 100_000, runs: 3, intervalMs: 2, before: ['f99215b', '205f82d'] },
   disconnect: { waitMs: 2_000 },
 }
 
@@ -53,7 +55,7 @@ export const SMOKE: BenchConfig = {
   throughput: { runs: 1, bytes: 64 * 1024, eventSize: 4 * 1024 },
   concurrency: { levels: [5], stream: { n: 3, size: 64, intervalMs: 5 } },
   lambda: { events: 50, rounds: 1, inits: 1 },
-  page: { chunks: 40, bytes: 2_000, runs: 1 },
+  page: { chunks: 40, bytes: 2_000, runs: 1, intervalMs: 2 },
   disconnect: { waitMs: 200 },
 }
 

@@ -94,6 +94,11 @@ describe('npm run bench -- --smoke', () => {
     expect(page.bytes).toBe(config.page.bytes)
     expect(page.crossOriginIsolated).toBe(true)
     expect(Number.isFinite(page.growth)).toBe(true)
+    // Streamed: the renderer's CPU time with the harness's own taken out, and renders coalesced per frame.
+    expect(page.streamed.intervalMs).toBe(config.page.intervalMs)
+    expect(Number.isFinite(page.streamed.perChunkUs)).toBe(true)
+    expect(page.streamed.floorUs).toBeGreaterThan(0)
+    expect(page.streamed.chunksPerRender).toBeGreaterThanOrEqual(1)
   })
 
   it('probes what a Worker learns when its client leaves, both ways (figures only: what workerd does is the report\'s)', () => {
@@ -116,6 +121,7 @@ describe('npm run bench -- --smoke', () => {
         'added p99 latency per chunk ≤ 1 ms',
         'every concurrent stream delivers all bytes in order',
         "the page's cost per chunk does not grow with the answer (last/first quarter ≤ 1.2×)",
+        "the page's main-thread time per chunk, streamed, is under 100 µs",
       ]),
     )
     expect(targets.find((t) => t.target.startsWith('every concurrent'))!.by.project.met).toBe(true)

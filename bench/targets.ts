@@ -97,10 +97,20 @@ export function checkTargets(results: {
     })),
   }))
   if (page) {
-    const by: Record<string, Verdict> = {
-      'app/client/render-markdown.ts': { figure: `last/first quarter ${fmt(page.growth)}×, slope ${fmt(page.slopeUsPer10KB, 1)} µs per 10 KB`, met: page.growth <= 1.2 },
-    }
-    out.push({ target: "the page's cost per chunk does not grow with the answer (last/first quarter ≤ 1.2×)", by })
+    const name = 'app/client/render-markdown.ts'
+    out.push({
+      target: "the page's main-thread time per chunk, streamed, is under 100 µs",
+      by: { [name]: { figure: `${fmt(page.streamed.perChunkUs, 0)} µs (a chunk every ${page.streamed.intervalMs} ms)`, met: page.streamed.perChunkUs < 100 } },
+    })
+    out.push({
+      target: "the page's cost per chunk does not grow with the answer (last/first quarter ≤ 1.2×)",
+      by: {
+        [name]: {
+          figure: `one chunk per frame: last/first quarter ${fmt(page.growth)}×, slope ${fmt(page.slopeUsPer10KB, 1)} µs per 10 KB; streamed: last/first tenth ${fmt(page.streamed.growth)}×`,
+          met: page.growth <= 1.2 && page.streamed.growth <= 1.2,
+        },
+      },
+    })
   }
   return out.filter((t) => Object.keys(t.by).length > 0)
 }
