@@ -52,7 +52,7 @@ async function shoot(
   } else {
     await converse(page, prompts)
     await page.locator('.turn.assistant').last().locator('.turn-actions').waitFor()
-    await page.locator(`nav.chats li:nth-child(${EARLIER.length + 1})`).waitFor()
+    await page.locator(`nav.chats li:nth-child(${EARLIER.length + 1})`).waitFor({ state: 'attached' })
     await page.screenshot({ path: `${OUT}${name}.png` })
     if (drawer) {
       await page.locator('button.chats-toggle').click()
