@@ -230,6 +230,33 @@ describe('npm run dev', () => {
     expect(await dev.exited).toBe(0)
   })
 
+  it('--upstream websocket runs the chat over the WebSocket API emulator and says so at start', async () => {
+    const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
+    const dev = startDev(
+      { LOCAL_DEV_VARS_PATH: join(dir, 'websocket.dev.vars'), DEV_PORT: String(web), LOCAL_API_PORT: String(api), LOCAL_AGENTCORE_PORT: String(agentCore), LOCAL_AGENT_PORT: String(agent) },
+      ['--upstream', 'websocket'],
+    )
+    try {
+      await dev.waitFor('Ctrl-C stops everything', 90_000)
+      expect(dev.output()).toContain('streaming path: websocket — API Gateway WebSocket API → Lambda posting to the connection')
+      expect(dev.output()).toMatch(/websocket {4}ws:\/\/127\.0\.0\.1:\d+\/v1 {3}@connections http:\/\/127\.0\.0\.1:\d+\/v1/)
+      const res = await fetch(`http://127.0.0.1:${web}/api/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'over the WebSocket API' }),
+      })
+      expect(res.status).toBe(200)
+      const text = await res.text()
+      expect(text).toContain('event: done')
+      expect(text).not.toContain('event: error')
+      // The WebSocket function answered through the emulator's @connections (its end-of-answer log line).
+      await expect.poll(() => dev.output(), { timeout: 10_000 }).toMatch(/"msg":"posts","fn":"edge-agent-chat-websocket"/)
+    } finally {
+      dev.child.kill('SIGINT')
+    }
+    expect(await dev.exited).toBe(0)
+  })
+
   it('refuses an unknown --upstream with the list of paths', async () => {
     const dev = startDev({ LOCAL_DEV_VARS_PATH: join(dir, 'unknown.dev.vars') }, ['--upstream', 'carrier-pigeon'])
     expect(await dev.exited).toBe(1)

@@ -70,6 +70,24 @@ describe('websocket upstream (in workerd, against the WebSocket API emulator)', 
     expect((await seen(m)).posts - posts).toBeLessThanOrEqual(1)
   })
 
+  it('an answer outlives the first-byte timeout: the timeout bounds the handshake and the first message only', async () => {
+    const m = marker()
+    const upstream = upstreamFor(config({ UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '200' }))
+    const result = await upstream.open({ prompt: `forever:${m}`, sessionId: sessionId() }, new AbortController().signal)
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    const reader = result.body.getReader()
+    let text = ''
+    // 12 ticks at 50 ms: well past the 200 ms timeout.
+    while ((text.match(/event: text/g) ?? []).length < 12) {
+      const { value, done } = await reader.read()
+      expect(done).toBe(false)
+      text += new TextDecoder().decode(value)
+    }
+    expect(text).not.toContain('event: error')
+    await reader.cancel()
+  })
+
   it('cancel(sessionId) with no open answer uses a connection of its own', async () => {
     expect(await upstreamFor(config()).cancel(sessionId())).toEqual({ status: 200, cancelled: true, method: 'signal' })
   })
