@@ -142,8 +142,9 @@ describe('API Gateway refuses before the function runs', () => {
     })
   }
 
-  it('a burst beyond the usage plan’s rate: every answer is the model’s 400 or API Gateway’s 429 Too Many Requests', async () => {
-    const burst = 40
+  it('a burst of 60 beyond the usage plan’s rate: every answer is the model’s 400 or API Gateway’s 429 Too Many Requests', async () => {
+    // Three times the stack's burst (20): even spread over a few seconds of a loaded machine, it meets the plan.
+    const burst = 60
     const results = await Promise.all(
       Array.from({ length: burst }, async () => {
         const res = await target.api({ path: '/invoke', body: JSON.stringify({ prompt: ' ', sessionId: newSession('burst') }) })
@@ -285,7 +286,7 @@ where('probe', 'function errors, the integration timeout and the idle cut', () =
       const res = await target.probe!.post({ mode: 'go-quiet', ms: target.probe!.limits.idleTimeoutMs * 4 }, 'short-idle-timeout')
       const body = await readTimed(res, sentAt)
       expect([body.text, body.cut]).toEqual(['hello ', true])
-      report.push(`idle cut: after ${Math.round(body.chunks.at(-1)?.atMs ?? 0)} ms of a ${target.probe!.limits.idleTimeoutMs} ms idle timeout, the cut came at ${Math.round(performance.now() - sentAt)} ms`)
+      report.push(`idle cut: last chunk at ${Math.round(body.chunks.at(-1)?.atMs ?? 0)} ms, cut at ${Math.round(performance.now() - sentAt)} ms (idle timeout ${target.probe!.limits.idleTimeoutMs} ms)`)
     })
   })
 })
