@@ -29,6 +29,14 @@ export interface BenchConfig {
   page: { chunks: number; bytes: number; runs: number; intervalMs: number; before?: string[] }
   /** What a Worker learns when its client leaves mid-answer: how long to wait for a cancel that may never come. */
   disconnect: { waitMs: number }
+  /**
+   * Parallel chats through the project's Worker (workerd, every turn in its conversation Durable
+   * Object), `bursts` identical bursts with `idleMs` of rest after each (bench/suites/load.ts):
+   * `chainChats` through the whole local cloud (its Lambda runs one process per chat: LOCAL_LAMBDA_CONCURRENCY),
+   * `edgeChats` in front of the synthetic upstream answering as the offline model does. `offline` is
+   * the model's pace (aws/agent/config.ts defaults: 300 ms, 40 tokens/s); `timeoutMs` bounds each chat.
+   */
+  load: { chainChats: number; edgeChats: number; bursts: number; idleMs: number; prompt: string; offline: { firstTokenMs: number; tokensPerSecond: number }; timeoutMs: number }
 }
 
 export const FULL: BenchConfig = {
@@ -44,6 +52,7 @@ export const FULL: BenchConfig = {
   // lexer, the open block rendered anew on every append, before per-frame rendering (issue 12).
   page: { chunks: 2_000, bytes: 100_000, runs: 3, intervalMs: 2, before: ['f99215b', '205f82d'] },
   disconnect: { waitMs: 2_000 },
+  load: { chainChats: 100, edgeChats: 500, bursts: 3, idleMs: 15_000, prompt: 'Tell me about streams', offline: { firstTokenMs: 300, tokensPerSecond: 40 }, timeoutMs: 180_000 },
 }
 
 export const SMOKE: BenchConfig = {
@@ -57,6 +66,7 @@ export const SMOKE: BenchConfig = {
   lambda: { events: 50, rounds: 1, inits: 1 },
   page: { chunks: 40, bytes: 2_000, runs: 1, intervalMs: 2 },
   disconnect: { waitMs: 200 },
+  load: { chainChats: 3, edgeChats: 5, bursts: 2, idleMs: 100, prompt: 'Tell me about streams', offline: { firstTokenMs: 20, tokensPerSecond: 0 }, timeoutMs: 60_000 },
 }
 
 function merge<T>(base: T, patch: unknown): T {

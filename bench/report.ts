@@ -3,6 +3,7 @@ import type { BenchReport } from './run'
 import type { ConcurrencyFigures } from './suites/concurrency'
 import type { CpuFigures } from './suites/cpu'
 import type { LambdaFigures } from './suites/lambda'
+import type { LoadFigures } from './suites/load'
 import type { LatencyFigures, TtfbFigures } from './suites/latency'
 import type { DisconnectFigures } from './suites/disconnect'
 import type { PageFigures } from './suites/page'
@@ -36,6 +37,7 @@ export function renderMarkdown(report: BenchReport): string {
     lambda?: LambdaFigures
     page?: PageFigures
     disconnect?: DisconnectFigures
+    load?: LoadFigures
     targets?: Target[]
   }
   const out: string[] = []
@@ -253,6 +255,7 @@ export function renderMarkdown(report: BenchReport): string {
       '',
     )
   }
+  if (r.load) out.push(...loadSection(r.load, m), '')
   out.push('## Method', '')
   out.push(
     [
@@ -267,4 +270,56 @@ export function renderMarkdown(report: BenchReport): string {
     '',
   )
   return out.join('\n')
+}
+
+const mb = (kb: number | undefined) => (kb === undefined ? '–' : f(kb / 1024, 0))
+
+/** The load suite's section: correctness and time to first text per burst, then memory per process kind. */
+export function loadSection(l: LoadFigures, meta: { startedAt?: string; mode?: string }): string[] {
+  const out: string[] = ['## Parallel chats: load and memory after bursts', '']
+  const o = l.offline
+  out.push(
+    `Measured ${meta.startedAt ?? ''} (${meta.mode ?? ''} sizes; \`npx tsx bench/run.ts --only=load\`). Every chat is a new conversation: \`POST /api/invoke\` of "${l.prompt}" to the project's Worker (${l.build}) in workerd, ` +
+      'the turn run by its conversation Durable Object (SQLite kept on disk, as `wrangler dev` keeps it). ' +
+      `An answer counts when it is 200, its text is byte for byte the offline model's answer (${l.answerBytes} B, aws/agent/offline-answer.ts) and its last event is \`done\` (end_turn). ` +
+      `The offline model's pace: first token after ${o.firstTokenMs} ms, ${o.tokensPerSecond} tokens/s (the agent's defaults). Time to first text = request sent → first \`text\` event at the client, so it includes that first-token wait. ` +
+      `Identical bursts, ${l.idleMs / 1000} s of idle after each.`,
+    '',
+    '- **edge**: workerd in front of the synthetic upstream (bench/upstream.ts), which answers as the offline model does (the same tokens at the same pace, the Lambda\'s events): it measures what the Worker and its Durable Objects hold and cost with the full count of chats; the AWS side costs nothing.',
+    '- **chain**: workerd → the whole local cloud (API Gateway emulator → the Lambda bundle under aws-lambda-ric → AgentCore emulator → the TypeScript agent). The local Lambda runs one Node process per concurrent invocation, as Lambda runs one execution environment per concurrent request, so this row runs as many chats as LOCAL_LAMBDA_CONCURRENCY\'s default (100), with the concurrency set to that: 500 such processes do not fit this 2-core machine. Its first burst includes every runtime process\'s cold start.',
+    '',
+  )
+  const rows: (string | number)[][] = []
+  for (const row of l.rows) {
+    row.bursts.forEach((b, i) => {
+      const failures = Object.entries(b.failures).map(([k, n]) => `${n} × ${k}`).join('; ')
+      rows.push([row.row, i + 1, b.chats, `${b.exact} / ${b.chats}`, b.status5xx, failures || '–', f(b.ttft.median, 0), f(b.ttft.p99, 0), f(b.seconds, 1), f(b.workerdCpuMsPerChat, 1), b.lambda ? `${b.lambda.invocations} (${b.lambda.spawned} processes so far)` : '–'])
+    })
+  }
+  out.push(table(['row', 'burst', 'chats', 'byte-exact, done', '5xx', 'failures', 'first text p50 ms', 'p99 ms', 'burst s', 'workerd CPU ms per chat', 'Lambda invocations'], rows), '')
+  out.push(
+    `Memory per process kind (RSS, MB): before the first burst, the peak during each burst (${l.peakRssMethod}), and after each burst\'s idle wait. ` +
+      'Several processes of a kind (the Lambda runtimes): the sum, with the largest single process in brackets. ' +
+      'Verdict: the settled RSS after the last burst against the first — flat (a high-water mark: the memory is kept for reuse, not lost) or grows (about the same again every burst: a leak).',
+    '',
+  )
+  const mem: (string | number)[][] = []
+  for (const row of l.rows) {
+    for (const name of Object.keys(row.bursts[0]?.memory ?? {})) {
+      const cells = row.bursts.map((b) => b.memory[name])
+      const many = cells.some((c) => c.peak.processes > 1)
+      const show = (s: { sumKb: number; maxKb: number; processes: number }) => (many ? `${mb(s.sumKb)} (${mb(s.maxKb)})` : mb(s.sumKb))
+      const t = row.trend[name]
+      mem.push([
+        row.row,
+        name,
+        cells[0].before.processes === 0 && !many ? '–' : show(cells[0].before),
+        ...cells.map((c) => `${show(c.peak)} → ${show(c.settled)}`),
+        t ? `${t.verdict} (${f(t.growthPerBurstKb / 1024, 1)} MB per burst after the first; the first kept ${f(t.firstBurstKb / 1024, 1)} MB)` : '–',
+      ])
+    }
+  }
+  const bursts = Math.max(...l.rows.map((r) => r.bursts.length))
+  out.push(table(['row', 'process', 'before', ...Array.from({ length: bursts }, (_, i) => `burst ${i + 1}: peak → settled`), 'verdict'], mem))
+  return out
 }

@@ -9,6 +9,7 @@ import type { CpuFigures } from './suites/cpu'
 import type { DisconnectFigures } from './suites/disconnect'
 import type { LambdaFigures } from './suites/lambda'
 import type { LatencyFigures, TtfbFigures } from './suites/latency'
+import type { LoadFigures } from './suites/load'
 import type { PageFigures } from './suites/page'
 import type { ThroughputFigures } from './suites/throughput'
 import type { Target } from './targets'
@@ -37,6 +38,7 @@ describe('npm run bench -- --smoke', () => {
       lambda: LambdaFigures
       page: PageFigures
       disconnect: DisconnectFigures
+      load: LoadFigures
       targets: Target[]
     }
 
@@ -113,6 +115,29 @@ describe('npm run bench -- --smoke', () => {
     }
   })
 
+  it('runs parallel chats through the Worker and its Durable Objects, both rows, every answer byte-exact, and samples every process\'s memory per burst', () => {
+    const { load } = results()
+    expect(load.rows.map((r) => [r.row, r.chats])).toEqual([
+      ['edge', config.load.edgeChats],
+      ['chain', config.load.chainChats],
+    ])
+    for (const row of load.rows) {
+      expect(row.bursts).toHaveLength(config.load.bursts)
+      for (const b of row.bursts) {
+        expect([b.exact, b.status5xx, b.failures]).toEqual([row.chats, 0, {}])
+        expect(b.ttft.n).toBe(row.chats)
+        expect(b.workerdCpuMsPerChat).toBeGreaterThan(0)
+        expect(b.memory.workerd.peak.maxKb).toBeGreaterThan(0)
+        expect(b.memory.workerd.settled.processes).toBe(1)
+      }
+      expect(Object.keys(row.trend)).toEqual(Object.keys(row.bursts[0].memory))
+    }
+    const chain = load.rows.find((r) => r.row === 'chain')!
+    // One Lambda invocation per chat, each in a runtime process of the invoke function.
+    for (const b of chain.bursts) expect(b.lambda!.invocations).toBe(config.load.chainChats)
+    expect(chain.bursts[0].memory['Lambda runtime processes (invoke function)'].peak.processes).toBeGreaterThanOrEqual(1)
+  })
+
   it('checks the targets and writes report.md and report.json', () => {
     const targets = results().targets
     expect(targets.map((t) => t.target)).toEqual(
@@ -128,9 +153,9 @@ describe('npm run bench -- --smoke', () => {
     const { md, json } = writeReport(report, dir)
     expect(existsSync(md)).toBe(true)
     const parsed = JSON.parse(readFileSync(json, 'utf8'))
-    expect(Object.keys(parsed.results)).toEqual(['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect', 'targets'])
+    expect(Object.keys(parsed.results)).toEqual(['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect', 'load', 'targets'])
     const text = readFileSync(md, 'utf8')
-    for (const heading of ['## Targets', '## Latency per chunk', '## workerd CPU per answer', '## Throughput', '## Concurrent streams', '## Lambda handler', '## The page', '## What a Worker learns when its client leaves']) {
+    for (const heading of ['## Targets', '## Latency per chunk', '## workerd CPU per answer', '## Throughput', '## Concurrent streams', '## Lambda handler', '## The page', '## What a Worker learns when its client leaves', '## Parallel chats: load and memory after bursts']) {
       expect(text).toContain(heading)
     }
   })

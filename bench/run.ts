@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: one run, one machine, every figure of issue 5; writes bench/report.md and
  * bench/report.json. Flags: --smoke (tiny sizes; writes under bench/results/tmp/ unless --out),
- * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page,disconnect, --variants=direct,floor,relay-floor,reference,project,
+ * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page,disconnect,load, --variants=direct,floor,relay-floor,reference,project,
  * --out=<dir>, --no-build (use the existing dist/ build of the project's Worker), --project=api (bundle
  * the HonoX routes of app/routes/api instead of building), --no-priority (by default the bench and its workerd processes
  * run at nice −10 where permitted, so a shared machine's other work disturbs the figures less).
@@ -18,6 +18,7 @@ import { concurrencySuite } from './suites/concurrency'
 import { cpuSuite } from './suites/cpu'
 import { disconnectSuite } from './suites/disconnect'
 import { lambdaSuite } from './suites/lambda'
+import { loadSuite } from './suites/load'
 import { latencySuite, ttfbSuite } from './suites/latency'
 import { pageSuite } from './suites/page'
 import { throughputSuite } from './suites/throughput'
@@ -26,7 +27,7 @@ import { setProcessPriority } from './proc'
 import { checkTargets } from './targets'
 import { startVariant, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
 
-export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect'] as const
+export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect', 'load'] as const
 
 export type SuiteName = (typeof SUITES)[number]
 
@@ -94,6 +95,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   if (only.has('lambda')) results.lambda = await lambdaSuite(config, log)
   if (only.has('page')) results.page = await pageSuite(config, log)
   if (only.has('disconnect')) results.disconnect = await disconnectSuite(config, log)
+  if (only.has('load')) {
+    // The streams' suites built the project already (when they ran): use that build.
+    const source = projectBuild && (opts.projectSource ?? 'build') === 'build' ? 'existing' : (opts.projectSource ?? 'build')
+    const load = await loadSuite(config, log, { projectSource: source })
+    results.load = load
+    projectBuild ??= load.build
+  }
 
   ;(results as any).targets = checkTargets(results as any)
   meta.projectBuild = projectBuild

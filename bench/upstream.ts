@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { buffer } from 'node:stream/consumers'
+import { composeAnswer, tokenize } from '../aws/agent/offline-answer'
 import { drained } from '../aws/node/write-or-wait'
 import { encodeEvent, formatEvent, SSE_HEADERS } from '../protocol/events'
 
@@ -69,7 +70,18 @@ interface Listener {
   ended: boolean
 }
 
-export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
+/**
+ * Any other prompt, when `offline` is given: the offline model's answer to it (aws/agent/offline-answer.ts,
+ * a first turn), one text event per token at the model's pace, then usage and done — the events the
+ * Lambda writes for that answer through the local cloud, without the Lambda, AgentCore and the agent
+ * (the load suite's edge row: bench/suites/load.ts).
+ */
+export interface OfflinePace {
+  firstTokenMs: number
+  tokensPerSecond: number
+}
+
+export async function startUpstream(apiKey = 'bench-key', options: { offline?: OfflinePace } = {}): Promise<Upstream> {
   const live = new Map<string, () => void>()
   // The first request of a pair, waiting for its twin.
   const waiting = new Map<string, Listener>()
@@ -93,6 +105,7 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
       return json(res, 200, { cancelled: true, method: 'signal' })
     }
     const spec = parsePrompt(body?.prompt)
+    if (!spec && options.offline && typeof body?.prompt === 'string') return offlineAnswer(res, body, options.offline)
     if (!spec) return json(res, 400, { error: { code: 'invalid_request', message: 'Not a bench prompt.' } })
     const me: Listener = { res, sessionId: typeof body.sessionId === 'string' ? body.sessionId : crypto.randomUUID(), ended: false }
     if (spec.pair === undefined) return stream([me], spec)
@@ -150,6 +163,38 @@ export async function startUpstream(apiKey = 'bench-key'): Promise<Upstream> {
       }
     }
     next()
+  }
+
+  function offlineAnswer(res: ServerResponse, body: { prompt: string; sessionId?: unknown }, pace: OfflinePace) {
+    const sessionId = typeof body.sessionId === 'string' ? body.sessionId : crypto.randomUUID()
+    const tokens = tokenize(composeAnswer({ prompt: body.prompt, earlier: [] }))
+    const started = performance.now()
+    let i = 0
+    let timer: NodeJS.Timeout | undefined
+    const end = (stopReason: 'end_turn' | 'cancelled') => {
+      clearTimeout(timer)
+      live.delete(sessionId)
+      if (!res.writableEnded) res.end(formatEvent('done', { stopReason }))
+    }
+    res.writeHead(200, SSE_HEADERS)
+    res.write(encodeEvent('meta', { sessionId, requestId: `up-${++requestSeq}` }))
+    live.set(sessionId, () => end('cancelled'))
+    res.on('close', () => {
+      clearTimeout(timer)
+      live.delete(sessionId)
+    })
+    const next = () => {
+      if (res.writableEnded || res.destroyed) return
+      if (i === tokens.length) {
+        res.write(formatEvent('usage', { inputTokens: tokenize(body.prompt).length, outputTokens: tokens.length, latencyMs: Math.round(performance.now() - started), modelId: 'offline' }))
+        return end('end_turn')
+      }
+      res.write(formatEvent('text', { text: tokens[i++] }))
+      // An absolute schedule, as the offline model paces its tokens.
+      const at = started + pace.firstTokenMs + (pace.tokensPerSecond > 0 ? (i * 1000) / pace.tokensPerSecond : 0)
+      timer = setTimeout(next, Math.max(0, at - performance.now()))
+    }
+    timer = setTimeout(next, pace.firstTokenMs)
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

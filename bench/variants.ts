@@ -121,12 +121,22 @@ export const reference = (up: Upstream) => workerFrom('reference', `${ROOT}bench
  * 1,000-stream run cannot reach.
  */
 function startRoute(name: VariantName, modules: WorkerOptions['modules'], up: Upstream): Promise<Variant> {
+  return startProjectWorker(name, modules, upstreamBindings(up))
+}
+
+/**
+ * The project's Worker (`modules`) in its own workerd with wrangler.toml's vars, then `upstreamVars`
+ * (where and how it reaches the upstream). `persistDir` keeps the Durable Objects' SQLite on disk
+ * there, as `wrangler dev` keeps them under .wrangler/state; without it they live in memory.
+ */
+export function startProjectWorker(name: VariantName, modules: WorkerOptions['modules'], upstreamVars: Record<string, string>, persistDir?: string): Promise<Variant> {
   return startWorkerd(name, {
     ...projectCompat(),
     modules,
-    bindings: { ...wranglerConfig().vars, OWNER_COOKIE_SECRET: TEST_OWNER_COOKIE_SECRET, ...upstreamBindings(up) },
+    bindings: { ...wranglerConfig().vars, OWNER_COOKIE_SECRET: TEST_OWNER_COOKIE_SECRET, ...upstreamVars },
     // The route goes through the conversation's Durable Object (app/server/conversation): the durable path.
     durableObjects: apiDurableObjects,
+    ...(persistDir ? { durableObjectsPersist: persistDir } : {}),
     ratelimits: { RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } } },
   } as WorkerOptions)
 }
@@ -144,17 +154,20 @@ export interface ProjectOptions {
 
 /** This project's POST /api/invoke, from the work tree. */
 export async function project(up: Upstream, opts: ProjectOptions): Promise<Variant> {
-  if (opts.source === 'api') {
-    return { ...(await startRoute('project', await bundleApi(), up)), build: 'esbuild bundle of the HonoX routes in app/routes/api' }
-  }
+  const { modules, build } = await projectModules(opts)
+  return { ...(await startRoute('project', modules, up)), build }
+}
+
+/** The project's Worker as `opts.source` says, and how it was made (for the report). */
+export async function projectModules(opts: ProjectOptions): Promise<{ modules: NonNullable<WorkerOptions['modules']>; build: string }> {
+  if (opts.source === 'api') return { modules: await bundleApi(), build: 'esbuild bundle of the HonoX routes in app/routes/api' }
   if (opts.source === 'build') {
     opts.log?.('building the project (npm run build)')
     await buildEdgeApp()
   }
   const worker = `${ROOT}dist/index.js`
   const contents = readFileSync(worker, 'utf8')
-  const v = await startRoute('project', [{ type: 'ESModule', path: worker, contents }], up)
-  return { ...v, build: `\`npm run build\` output (dist/index.js, ${Buffer.byteLength(contents)} B)` }
+  return { modules: [{ type: 'ESModule', path: worker, contents }], build: `\`npm run build\` output (dist/index.js, ${Buffer.byteLength(contents)} B)` }
 }
 
 /**

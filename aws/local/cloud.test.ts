@@ -7,6 +7,8 @@ import { createParser } from 'eventsource-parser'
 import { AwsClient } from 'aws4fetch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readConfig } from '../../app/server/config'
+import { composeAnswer } from '../agent/offline-answer'
+import { startApiWorker } from '../../test-support/api-worker'
 import { invokeStreamUpstream } from '../../app/server/upstream/invoke-stream'
 import { startLocalCloud, type LocalCloud } from './cloud'
 import { workerVarsFor } from './worker-vars'
@@ -232,29 +234,35 @@ describe('local cloud at its concurrency limit: the cancel function has its own 
   })
 })
 
-describe('local cloud under parallel load (the small version of the load test)', () => {
+describe('local cloud under parallel load, through the Worker (the small version of the load test: bench/suites/load.ts)', () => {
   let wide: LocalCloud
-  const CHATS = 24
+  let edge: Awaited<ReturnType<typeof startApiWorker>>
+  const CHATS = 30
+  const PROMPT = 'Tell me about streams'
   beforeAll(async () => {
     wide = await startLocalCloud({ build: false, lambdaConcurrency: CHATS, agent: { offline: { firstTokenMs: 20, tokensPerSecond: 0 } } })
+    // The /api routes in workerd, reaching this cloud over the rest path as npm run dev points them.
+    edge = await startApiWorker(workerVarsFor(wide, 'rest'))
   })
-  afterAll(() => wide?.stop())
+  afterAll(async () => {
+    await edge?.stop()
+    await wide?.stop()
+  })
 
-  it(`${CHATS} parallel chats all complete, each answer byte-exact and ending with done`, async () => {
-    const chat = async (i: number) => {
-      const res = await wide.workerFetch(wide.invokeUrl, {
+  it(`${CHATS} parallel chats through workerd, each turn in its conversation's Durable Object: every one 200, the offline model's answer byte for byte, done last`, async () => {
+    const chat = async () => {
+      const res = await fetch(`${edge.url}/api/invoke`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ prompt: 'Tell me about streams', sessionId: `parallel-chat-${String(i).padStart(3, '0')}-${'p'.repeat(24)}` }),
+        body: JSON.stringify({ prompt: PROMPT }),
       })
-      expect(res.status).toBe(200)
       const events = eventsOf(await res.text())
-      return { text: events.filter((e) => e.type === 'text').map((e) => (e.data as { text: string }).text).join(''), last: events.at(-1) }
+      return { status: res.status, text: events.filter((e) => e.type === 'text').map((e) => (e.data as { text: string }).text).join(''), last: events.at(-1) }
     }
-    const answers = await Promise.all(Array.from({ length: CHATS }, (_, i) => chat(i)))
-    // The offline model is deterministic: a first turn on the same prompt is the same text in every session.
-    expect(answers[0].text.length).toBeGreaterThan(20)
-    for (const a of answers) expect(a).toEqual({ text: answers[0].text, last: { type: 'done', data: { stopReason: 'end_turn' } } })
+    const answers = await Promise.all(Array.from({ length: CHATS }, () => chat()))
+    // The offline model is deterministic: a first turn is composeAnswer's text for the prompt, in every conversation.
+    const expected = composeAnswer({ prompt: PROMPT, earlier: [] })
+    for (const a of answers) expect(a).toEqual({ status: 200, text: expected, last: { type: 'done', data: { stopReason: 'end_turn' } } })
     expect(wide.lambda.stats().invocations).toBe(CHATS)
   }, 180_000)
 })
