@@ -8,6 +8,7 @@
  * The prompt picks the behaviour (`<scenario>:<marker> ...`):
  *   answer     text events (the words of the rest of the prompt, or a default answer), then done
  *   slow       like answer, one event every SLOW_MS (for the browser test)
+ *   paced      like slow, one event every N ms: `paced:<marker>:<N>` (default 20)
  *   gated      one text event per release (POST /__release?marker=…), so tests need no clocks
  *   forever    a text event every 50 ms until the request is aborted
  *   hang       never answers (first-byte timeout)
@@ -122,7 +123,7 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
 
     const prompt = record.prompt ?? ''
     const [head, ...rest] = prompt.split(' ')
-    const [scenario, marker = ''] = head.split(':')
+    const [scenario, marker = '', pace = ''] = head.split(':')
     const sessionId = record.sessionId ?? ''
     const words = rest.length ? rest.map((w, i) => (i ? ' ' : '') + w) : ['Hello', ' from', ' the', ' test', ' upstream.']
 
@@ -188,11 +189,13 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
         for (const w of words) send(formatEvent('text', { text: w }))
         return res.end()
       }
-      case 'slow': {
+      case 'slow':
+      case 'paced': {
+        const ms = scenario === 'slow' ? SLOW_MS : Number(pace) || 20
         for (const w of words) {
           if (res.destroyed) return
           send(formatEvent('text', { text: w }))
-          await wait(SLOW_MS)
+          await wait(ms)
         }
         send(formatEvent('usage', { inputTokens: 3, outputTokens: words.length }))
         send(formatEvent('done', { stopReason: 'end_turn' }))

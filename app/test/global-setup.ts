@@ -16,6 +16,8 @@ declare module 'vitest' {
     /** The WebSocket API emulator with a scripted function (test-support/test-websocket-api.ts). */
     webSocketUrl: string
     webSocketSeenUrl: string
+    /** The seed of app/server/conversation/disconnect.test.ts's random cut points: DISCONNECT_SEED, else a fresh one. */
+    disconnectSeed: number
   }
 }
 
@@ -31,6 +33,7 @@ export default async function setup(project: TestProject) {
   project.provide('jwksUrl', issuer.jwksUrl)
   project.provide('issuerPrivateJwk', issuer.privateJwk)
   project.provide('foreignPrivateJwk', issuer.foreignJwk)
+  project.provide('disconnectSeed', Number(process.env.DISCONNECT_SEED) || Math.floor(Math.random() * 2 ** 31))
   return async () => {
     await upstream.stop()
     await issuer.stop()
