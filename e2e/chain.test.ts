@@ -8,7 +8,8 @@
  * runs the suite so).
  */
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { BUSY_SESSION_MODES, DEFAULT_BEHAVIOUR } from '../aws/local/agentcore/behaviour'
 import type { UpstreamKind } from '../protocol/upstream-kinds'
 import type { RunningAgent } from '../aws/agent/app'
 import { startLocalCloud, type LocalCloud } from '../aws/local/cloud'
@@ -141,25 +142,35 @@ for (const kind of KINDS) {
       await page.close()
     })
 
-    it('Stop halts the agent: its turn ends cancelled, checked at the agent', async () => {
-      const page = await open()
-      const before = cloud.agentCore.events.length
-      await page.locator('#prompt').fill('Tell me everything words:3000')
-      await page.locator('#prompt').press('Enter')
-      await expect.poll(() => answerText(page), { timeout: 20_000 }).toContain('Offline model')
-      const invoke = cloud.agentCore.events.slice(before).find((e) => e.type === 'invoke')
-      expect(invoke).toBeDefined()
-      const sessionId = invoke!.sessionId
-      expect(await turnRunning(sessionId)).toBe(true)
+    // Under each value of the AgentCore emulator's busy-session switch (aws/local/agentcore/behaviour.ts):
+    // the Stop must reach the agent whether AgentCore runs the cancel invocation beside the answer,
+    // queues it behind it (the cancel function then stops the session) or refuses it. The Python
+    // agent runs under the default only.
+    for (const busySession of AGENT === 'typescript' ? BUSY_SESSION_MODES : (['run'] as const)) {
+      it(`Stop halts the agent: its turn ends cancelled, checked at the agent (AgentCore busySession=${busySession})`, async () => {
+        cloud.agentCore.behaviour.busySession = busySession
+        onTestFinished(() => void (cloud.agentCore.behaviour.busySession = DEFAULT_BEHAVIOUR.busySession))
+        const page = await open()
+        const before = cloud.agentCore.events.length
+        await page.locator('#prompt').fill('Tell me everything words:3000')
+        await page.locator('#prompt').press('Enter')
+        await expect.poll(() => answerText(page), { timeout: 20_000 }).toContain('Offline model')
+        const invoke = cloud.agentCore.events.slice(before).find((e) => e.type === 'invoke')
+        expect(invoke).toBeDefined()
+        const sessionId = invoke!.sessionId
+        expect(await turnRunning(sessionId)).toBe(true)
 
-      await page.locator('button.stop').click()
-      await expect.poll(() => turnRunning(sessionId), { timeout: 10_000 }).toBe(false)
-      if ('sessions' in cloud.agent) expect(cloud.agent.sessions.peek(sessionId)?.turn?.cancelled).toBe(true)
-      // The agent's invocation ended early, and the answer on the page stopped short of the end.
-      await expect.poll(() => cloud.agentCore.events.slice(before).some((e) => e.type === 'invoke-end' && e.sessionId === sessionId)).toBe(true)
-      expect((await answerText(page))!.split(/\s+/).length).toBeLessThan(3000)
-      await page.close()
-    })
+        // Held before the Stop: after StopRuntimeSession (queue, reject) the agent forgets the session.
+        const turn = 'sessions' in cloud.agent ? cloud.agent.sessions.peek(sessionId)?.turn : undefined
+        await page.locator('button.stop').click()
+        if (turn) await expect.poll(() => turn.cancelled, { timeout: 10_000 }).toBe(true)
+        else await expect.poll(() => turnRunning(sessionId), { timeout: 10_000 }).toBe(false)
+        // The agent's invocation ended early, and the answer on the page stopped short of the end.
+        await expect.poll(() => cloud.agentCore.events.slice(before).some((e) => e.type === 'invoke-end' && e.sessionId === sessionId)).toBe(true)
+        expect((await answerText(page))!.split(/\s+/).length).toBeLessThan(3000)
+        await page.close()
+      })
+    }
 
     it('keeps Japanese and emoji intact through every hop', async () => {
       const prompt = '日本語のストリーミング 🌊🚀 は 👨‍👩‍👧 も壊れない？'
