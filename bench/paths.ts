@@ -5,7 +5,8 @@
  * - added latency per chunk: the Worker's mean gap between text events minus the agent's own gap
  *   (the offline model's pace), i.e. what the hops add to each chunk;
  * - Worker CPU per 1,000-chunk answer: workerd's scheduler run time during the answer (bench/proc.ts);
- * - upstream calls per answer: the Lambda invocations the answer cost.
+ * - upstream calls per answer: the Lambda invocations the answer cost (websocket: its function's
+ *   $connect, invoke and $disconnect), and on websocket the PostToConnection calls (billed messages).
  * Options: --answers=N (default 5), --paths=rest,invoke-stream. Writes bench/paths-report.md.
  * Local figures on a shared machine: compare the paths with each other, not with the cloud.
  */
@@ -30,6 +31,7 @@ interface Row {
   addedPerChunkMs: number[]
   cpuPer1000Ms: number[]
   callsPerAnswer: number[]
+  postsPerAnswer: number[]
   chunks: number[]
 }
 
@@ -47,9 +49,12 @@ async function main() {
       const before = new Set(childPids(process.pid, 'workerd'))
       const edge = await startEdge(workerVarsFor(cloud, kind))
       const workerd = childPids(process.pid, 'workerd').find((p) => !before.has(p))
-      const row: Row = { kind, ttftMs: [], addedPerChunkMs: [], cpuPer1000Ms: [], callsPerAnswer: [], chunks: [] }
+      const row: Row = { kind, ttftMs: [], addedPerChunkMs: [], cpuPer1000Ms: [], callsPerAnswer: [], postsPerAnswer: [], chunks: [] }
+      // The websocket path's function is its own: its route invocations are counted by the WebSocket API emulator.
+      const invocations = () => (kind === 'websocket' ? Object.values(cloud.webSocketApi.invocations).reduce((a, b) => a + b, 0) : cloud.lambda.stats().invocations)
       for (let i = -2; i < ANSWERS; i++) {
-        const calls0 = cloud.lambda.stats().invocations
+        const calls0 = invocations()
+        const posts0 = cloud.webSocketApi.posts
         const cpu0 = workerd ? cpuSample(workerd) : undefined
         const sent = performance.now()
         const res = await fetch(`${edge.url}/api/invoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: PROMPT }) })
@@ -74,7 +79,10 @@ async function main() {
         row.chunks.push(chunks)
         row.addedPerChunkMs.push((last - first) / Math.max(1, chunks - 1) - 1000 / TOKENS_PER_SECOND)
         row.cpuPer1000Ms.push((cpu / chunks) * 1000)
-        row.callsPerAnswer.push(cloud.lambda.stats().invocations - calls0)
+        // $disconnect runs once the Worker has closed the socket: let it land before counting.
+        if (kind === 'websocket') await new Promise((r) => setTimeout(r, 200))
+        row.callsPerAnswer.push(invocations() - calls0)
+        row.postsPerAnswer.push(cloud.webSocketApi.posts - posts0)
       }
       await edge.stop()
       rows.push(row)
@@ -86,9 +94,12 @@ async function main() {
   const lines = [
     `Paths through the local cloud and the built Worker (workerd), ${ANSWERS} answers of ~1,000 text chunks each per path, medians; ${new Date().toISOString()}.`,
     '',
-    '| path | text chunks | time to first text (ms) | added latency per chunk (ms) | Worker CPU per 1,000-chunk answer (ms) | Lambda invocations per answer |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.kind} | ${median(r.chunks)} | ${median(r.ttftMs).toFixed(0)} | ${median(r.addedPerChunkMs).toFixed(2)} | ${median(r.cpuPer1000Ms).toFixed(0)} | ${median(r.callsPerAnswer)} |`),
+    '| path | text chunks | time to first text (ms) | added latency per chunk (ms) | Worker CPU per 1,000-chunk answer (ms) | Lambda invocations per answer | PostToConnection calls per answer |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.kind} | ${median(r.chunks)} | ${median(r.ttftMs).toFixed(0)} | ${median(r.addedPerChunkMs).toFixed(2)} | ${median(r.cpuPer1000Ms).toFixed(0)} | ${median(r.callsPerAnswer)} | ${r.kind === 'websocket' ? median(r.postsPerAnswer) : '—'} |`,
+    ),
   ]
   console.log(lines.join('\n'))
   writeFileSync(fileURLToPath(new URL('./paths-report.md', import.meta.url)), lines.join('\n') + '\n')
