@@ -143,7 +143,7 @@ export class ChatController {
 
   /** Sends what the composer holds (as a new prompt, or as the edit of the last one). */
   private async submit(prompt: string): Promise<void> {
-    if (this.current) return
+    if (this.current || this.opening) return
     const editing = this.editing
     this.cancelEdit()
     if (editing && this.last?.user === editing) {
@@ -168,7 +168,8 @@ export class ChatController {
    * it has it, so the conversation goes on as if the replaced one had never been.
    */
   async send(prompt: string, { replaces }: { replaces?: string }): Promise<void> {
-    if (this.current) return
+    // While a chat's stored messages load, a new turn would land before them.
+    if (this.current || this.opening) return
     this.notice.clear()
     this.composer.clear()
     const user = new UserTurn(this.log, prompt, this.ctx, (turn) => this.edit(turn))

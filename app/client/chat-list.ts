@@ -40,7 +40,10 @@ export class ChatList {
       options.onNew()
     })
     nav.addEventListener('keydown', (e) => {
-      if ((e as KeyboardEvent).key === 'Escape' && this.drawerOpen) this.setDrawer(false, true)
+      if ((e as KeyboardEvent).key !== 'Escape' || !this.drawerOpen) return
+      // This Esc closes the drawer; it must not also reach the page's Esc, which stops an answer.
+      e.stopPropagation()
+      this.setDrawer(false, true)
     })
     this.list.addEventListener('click', (e) => {
       const target = e.target as HTMLElement
