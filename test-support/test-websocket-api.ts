@@ -41,6 +41,9 @@ export async function startTestWebSocketApi(): Promise<{ url: string; seenUrl: s
   let management: ApiGatewayManagementApiClient
   const api = await startWebSocketApi({
     routes: ['$connect', '$disconnect', 'invoke', 'cancel'],
+    // API Gateway stops waiting for a route's function after 29 s; 500 ms here, so a `forever` answer
+    // outlives it and the Worker meets API Gateway's "Endpoint request timed out" notice mid-answer.
+    limits: { integrationTimeoutMs: 500 },
     principals: [
       { ...TEST_AWS_CREDENTIAL, allow: [{ action: 'execute-api:Invoke', resource: 'arn:aws:execute-api:us-east-1:123456789012:l0ca1ws000/v1/$connect' }] },
       { ...FUNCTION_CREDENTIAL, principalArn: 'arn:aws:sts::123456789012:assumed-role/ws/ws', allow: [{ action: 'execute-api:ManageConnections', resource: '*' }] },

@@ -133,6 +133,22 @@ describe('WebSocket API emulator', () => {
     expect(JSON.parse(messages[1]!)).toMatchObject({ message: 'Internal server error', connectionId: expect.any(String) })
   })
 
+  it('past the integration timeout the client is told, and the function runs on: its later posts still arrive', async () => {
+    let management!: ApiGatewayManagementApiClient
+    const { api, management: m } = await start(async (e) => {
+      if (e.requestContext.routeKey !== 'invoke') return { statusCode: 200 }
+      await new Promise((r) => setTimeout(r, 300))
+      await management.send(new PostToConnectionCommand({ ConnectionId: e.requestContext.connectionId, Data: new TextEncoder().encode('late but delivered') }))
+      return { statusCode: 200 }
+    }, { integrationTimeoutMs: 100 })
+    management = m
+    const { ws, messages } = await connect(api.url)
+    ws.send(JSON.stringify({ action: 'invoke' }))
+    await expect.poll(() => messages.length).toBe(2)
+    expect(JSON.parse(messages[0]!)).toMatchObject({ message: 'Endpoint request timed out' })
+    expect(messages[1]).toBe('late but delivered')
+  })
+
   it('a message over the payload limit closes the connection with 1009; an idle connection is closed (1001) and its $disconnect runs', async () => {
     const { api, events } = await start(async () => ({ statusCode: 200 }), { maxMessageBytes: 1024, idleTimeoutMs: 300 })
     const big = await connect(api.url)
