@@ -27,6 +27,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  if (target) await Promise.all([...sessionsUsed].map((id) => stopRuntimeSession(target.agentCore, id).catch(() => {})))
   const written = recorder?.flush() ?? []
   await target?.stop()
   const lines = [`conformance against ${target?.label ?? spec.kind}:`, ...report.map((l) => `  ${l}`)]
@@ -42,7 +43,14 @@ function where(needs: 'observer' | 'probe', name: string, fn: () => void) {
   else notCovered.push(`${name} (needs ${needs === 'observer' ? 'a view inside the local cloud' : "the local probe function (the stack has none)"})`)
 }
 
-const newSession = (tag: string) => `conformance-${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`.padEnd(40, '0').slice(0, 80)
+/** Every session the run opened: stopped at the end, so none idles (and bills) for AgentCore's 15 minutes. */
+const sessionsUsed = new Set<string>()
+const newSession = (tag: string) => {
+  const id = `conformance-${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`.padEnd(40, '0').slice(0, 80)
+  // Requests API Gateway refuses never reach AgentCore.
+  if (!['refusal', 'invalid', 'burst'].includes(tag)) sessionsUsed.add(id)
+  return id
+}
 // The local offline model reads a length hint from the prompt; a deployed model gets an ordinary request.
 const LONG_PROMPT = isLocal ? 'Write a long essay about rivers words:3000' : 'Write a long essay about rivers, at least 2000 words.'
 const SHORT_PROMPT = isLocal ? 'Tell me about streams words:60' : 'Count from 1 to 40, one number per line.'
