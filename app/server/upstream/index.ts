@@ -2,6 +2,7 @@ import type { EdgeConfig } from '../config'
 import { fail } from './http'
 import { functionUrlUpstream } from './function-url'
 import { invokeStreamUpstream } from './invoke-stream'
+import { lambdaAgentUpstream } from './lambda-agent'
 import { restUpstream } from './rest'
 import { webSocketUpstream } from './websocket'
 import type { Upstream, UpstreamKind } from './types'
@@ -15,8 +16,7 @@ export function upstreamFor(config: EdgeConfig): Upstream {
     case 'rest':
       return restUpstream(config)
     case 'lambda-agent':
-      // The agent runs in the Lambda itself, behind the same REST contract.
-      return restUpstream(config, 'lambda-agent')
+      return lambdaAgentUpstream(config)
     case 'invoke-stream':
       return invokeStreamUpstream(config)
     case 'function-url':
