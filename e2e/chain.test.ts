@@ -2,10 +2,11 @@
  * The whole chain on this machine, every hop the project's real code, over every streaming path
  * (protocol/upstream-kinds.ts): Chromium → the built Worker (workerd via wrangler) → the path's
  * emulator (API Gateway REST, Lambda's API, ...) → the Lambda bundle under aws-lambda-ric → AgentCore
- * emulator → the agent on the offline model. The same suite runs over each path: the browser must not
+ * emulator → the agent on the offline model; on `lambda-agent`, a REST API of its own → the agent
+ * inside the Lambda (aws/lambda-agent). The same suite runs over each path: the browser must not
  * be able to tell them apart. CHAIN_KINDS=rest,invoke-stream picks some. CHAIN_AGENT=python puts the
  * Python agent (aws/agent-python) behind AgentCore instead of the TypeScript one (`npm run test:python`
- * runs the suite so).
+ * runs the suite so; lambda-agent, which has no AgentCore, is left out then).
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
@@ -20,11 +21,10 @@ import { growth, openChat } from './chat-page'
 import { buildEdgeApp, startEdge } from './edge-server'
 
 type Edge = Awaited<ReturnType<typeof startEdge>>
-const KINDS: readonly UpstreamKind[] = process.env.CHAIN_KINDS
-  ? LOCAL_PATHS.filter((k) => process.env.CHAIN_KINDS!.split(',').includes(k))
-  : LOCAL_PATHS
-
 const AGENT = process.env.CHAIN_AGENT === 'python' ? 'python' : 'typescript'
+const KINDS: readonly UpstreamKind[] = (
+  process.env.CHAIN_KINDS ? LOCAL_PATHS.filter((k) => process.env.CHAIN_KINDS!.split(',').includes(k)) : LOCAL_PATHS
+).filter((k) => AGENT === 'typescript' || k !== 'lambda-agent')
 
 let cloud: LocalCloud<RunningAgent | RunningPythonAgent>
 let browser: Browser
@@ -37,6 +37,7 @@ beforeAll(async () => {
     // The offline model's default first-token delay (300 ms), three times its default pace to keep
     // the suite short; answers still arrive in many steps.
     agent: { offline: { firstTokenMs: 300, tokensPerSecond: 120 } },
+    lambdaAgent: KINDS.includes('lambda-agent'),
     ...(process.env.CHAIN_LOG ? { log: (source: string, line: string) => console.log(`[${source}] ${line}`) } : {}),
   })
   await buildEdgeApp()
@@ -93,6 +94,40 @@ async function turnRunning(sessionId: string): Promise<boolean> {
   return ping.status === 'HealthyBusy'
 }
 
+/** The agent-in-Lambda's log lines (JSON) about one session: `invoke_start`, `client_gone`, `invoke_end`. */
+function lambdaAgentLog(sessionId: string): Array<Record<string, unknown>> {
+  return cloud
+    .lambdaAgent!.logs.flatMap((line) => {
+      try {
+        return [JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>]
+      } catch {
+        return []
+      }
+    })
+    .filter((l) => l.sessionId === sessionId)
+}
+
+/**
+ * Stop on `lambda-agent`: the agent runs inside the Lambda invocation that answers, and the Worker
+ * stops it by closing that stream (app/server/upstream/lambda-agent.ts); the function's log says
+ * that its agent loop ended cancelled, early.
+ */
+async function stopReachesLambdaAgent(page: Page): Promise<void> {
+  const before = new Set(cloud.lambdaAgent!.logs)
+  await page.locator('#prompt').fill('Tell me everything words:3000')
+  await page.locator('#prompt').press('Enter')
+  await expect.poll(() => answerText(page), { timeout: 20_000 }).toContain('Offline model')
+  const start = cloud.lambdaAgent!.logs.filter((l) => !before.has(l) && l.includes('"invoke_start"')).at(-1)
+  expect(start).toBeDefined()
+  const sessionId = String(JSON.parse(start!.slice(start!.indexOf('{'))).sessionId)
+  expect(lambdaAgentLog(sessionId).some((l) => l.msg === 'invoke_end')).toBe(false)
+
+  await page.locator('button.stop').click()
+  await expect.poll(() => lambdaAgentLog(sessionId).find((l) => l.msg === 'invoke_end'), { timeout: 10_000 }).toMatchObject({ stopReason: 'cancelled', cancelled: true })
+  expect(lambdaAgentLog(sessionId).some((l) => l.msg === 'client_gone')).toBe(true)
+  expect((await answerText(page))!.split(/\s+/).length).toBeLessThan(3000)
+}
+
 /** A Worker whose path is broken the way a deployment breaks: credentials the upstream refuses. */
 function brokenVars(kind: UpstreamKind): Record<string, string> {
   const vars = workerVarsFor(cloud, kind)
@@ -146,7 +181,15 @@ for (const kind of KINDS) {
     // the Stop must reach the agent whether AgentCore runs the cancel invocation beside the answer,
     // queues it behind it (the cancel function then stops the session) or refuses it. The Python
     // agent runs under the default only.
-    for (const busySession of AGENT === 'typescript' ? BUSY_SESSION_MODES : (['run'] as const)) {
+    // lambda-agent has no AgentCore: its agent runs inside the Lambda, and Stop closes the stream.
+    if (kind === 'lambda-agent') {
+      it('Stop halts the agent inside the Lambda: its loop ends cancelled, checked in the function’s log', async () => {
+        const page = await open()
+        await stopReachesLambdaAgent(page)
+        await page.close()
+      })
+    }
+    for (const busySession of kind === 'lambda-agent' ? [] : AGENT === 'typescript' ? BUSY_SESSION_MODES : (['run'] as const)) {
       it(`Stop halts the agent: its turn ends cancelled, checked at the agent (AgentCore busySession=${busySession})`, async () => {
         cloud.agentCore.behaviour.busySession = busySession
         onTestFinished(() => void (cloud.agentCore.behaviour.busySession = DEFAULT_BEHAVIOUR.busySession))

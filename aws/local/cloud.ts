@@ -6,6 +6,7 @@
  *   Function URL emulator (RESPONSE_STREAM, AWS_IAM)                   ./function-url
  *   WebSocket API emulator (IAM on $connect, @connections)             ./websocket-api
  *     → its own function (aws/lambda/websocket, posts to the connection)
+ *   with `lambdaAgent`: a REST API of its own → the agent inside a Lambda ./lambda-agent.ts
  *     → Lambda: the real bundle (aws/lambda/dist) under aws-lambda-ric  ./lambda-runtime
  *     → AgentCore data-plane emulator (InvokeAgentRuntime, SigV4 check) ./agentcore
  *     → the agent on the offline model: aws/agent (TypeScript, in this process) or, with
@@ -31,6 +32,7 @@ import { startLambdaApi, type LambdaApi } from './lambda-api/server'
 import { startWebSocketApi, type WebSocketApi } from './websocket-api/server'
 import { lambdaRoute } from './websocket-api/lambda-route'
 import { buildWebSocketLambda, WEBSOCKET_DIST, WEBSOCKET_HANDLER } from '../lambda/websocket/build'
+import { startLambdaAgentPath, type LambdaAgentPath } from './lambda-agent'
 import { startLambdaPool, type LambdaPool, type LambdaPoolOptions } from './lambda-runtime'
 import { DEFAULTS as LAMBDA_DEFAULTS } from './lambda-runtime/lambda-env'
 import { assertPortFree } from './listen'
@@ -60,6 +62,8 @@ export interface LocalCloudPorts {
   functionUrl?: number
   /** WebSocket API emulator (the websocket path). */
   webSocketApi?: number
+  /** The lambda-agent path's own API Gateway emulator. */
+  lambdaAgentApi?: number
   agentCore?: number
   agent?: number
 }
@@ -93,10 +97,12 @@ export interface LocalCloudOptions {
   cancelConcurrency?: number
   /** The AgentCore emulator's switches for unsettled behaviours (agentcore/behaviour.ts); default run, terminate. */
   agentCoreBehaviour?: Partial<AgentCoreBehaviour>
+  /** Also serve the lambda-agent path (its own API and Lambda: ./lambda-agent.ts). Default false: it costs a build and a warm process. */
+  lambdaAgent?: boolean
   /** Rebuild aws/lambda/dist before starting (default true). */
   build?: boolean
   /** Receives every log line, tagged with its source. Default: silent. */
-  log?: (source: 'api-gateway' | 'lambda-api' | 'function-url' | 'websocket-api' | 'lambda' | 'agentcore' | 'agent', line: string) => void
+  log?: (source: 'api-gateway' | 'lambda-api' | 'function-url' | 'websocket-api' | 'lambda' | 'agentcore' | 'agent' | 'lambda-agent', line: string) => void
 }
 
 
@@ -135,6 +141,8 @@ export interface LocalCloud<Agent = RunningAgent> {
   /** The WebSocket API (`ws://…/v1`: the websocket path's UPSTREAM_URL) and its function's environments. */
   webSocketApi: WebSocketApi
   webSocketLambda: LambdaPool
+  /** The lambda-agent path, when `lambdaAgent` asked for it. */
+  lambdaAgent?: LambdaAgentPath
   stop(): Promise<void>
 }
 
@@ -305,6 +313,29 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       })
       return webSocketPool
     }
+    const lambdaAgent = options.lambdaAgent
+      ? await startLambdaAgentPath({
+          region: LOCAL_REGION,
+          accountId: LOCAL_ACCOUNT,
+          stage: STAGE,
+          apiKey,
+          workerKeys,
+          workerArn: LOCAL_WORKER_ARN,
+          port: ports.lambdaAgentApi ?? 0,
+          agent: options.agent,
+          // The proxy's settings that mean the same here (the agent's prompt limit has its own name).
+          env: Object.fromEntries(
+            Object.entries({ HEARTBEAT_MS: options.lambdaEnv?.HEARTBEAT_MS, AGENT_MAX_PROMPT_CHARS: options.lambdaEnv?.MAX_PROMPT_CHARS }).filter(
+              (e): e is [string, string] => e[1] !== undefined,
+            ),
+          ),
+          concurrency: options.lambdaConcurrency,
+          limits: options.limits,
+          build: options.build,
+          log: (source, line) => log('lambda-agent', `[${source}] ${line}`),
+        })
+      : undefined
+    if (lambdaAgent) stops.push(() => lambdaAgent.stop())
 
     return {
       agentRuntime,
@@ -344,6 +375,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         if (!webSocketPool) throw new Error('The WebSocket function has not run yet.')
         return webSocketPool
       },
+      lambdaAgent,
       stop,
     }
   } catch (err) {

@@ -257,6 +257,35 @@ describe('npm run dev', () => {
     expect(await dev.exited).toBe(0)
   })
 
+  it('--upstream lambda-agent runs the chat against the agent inside the Lambda (no AgentCore) and says so at start', async () => {
+    const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
+    const dev = startDev(
+      { LOCAL_DEV_VARS_PATH: join(dir, 'lambda-agent.dev.vars'), DEV_PORT: String(web), LOCAL_API_PORT: String(api), LOCAL_AGENTCORE_PORT: String(agentCore), LOCAL_AGENT_PORT: String(agent) },
+      ['--upstream', 'lambda-agent'],
+    )
+    try {
+      await dev.waitFor('Ctrl-C stops everything', 90_000)
+      expect(dev.output()).toContain('streaming path: lambda-agent — API Gateway REST API → the agent inside a streaming Lambda (no AgentCore)')
+      expect(dev.output()).toMatch(/lambda-agent POST http:\/\/127\.0\.0\.1:\d+\/v1\/invoke/)
+      const res = await fetch(`http://127.0.0.1:${web}/api/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'inside the Lambda' }),
+      })
+      expect(res.status).toBe(200)
+      const text = await res.text()
+      const answer = [...text.matchAll(/^event: text\ndata: (.*)$/gm)].map((m) => (JSON.parse(m[1]) as { text: string }).text).join('')
+      expect(answer).toContain('Offline model')
+      expect(answer).toContain('inside the Lambda')
+      expect(text).toContain('event: done')
+      // The agent-in-Lambda function answered (its own log line names it).
+      await expect.poll(() => dev.output(), { timeout: 10_000 }).toMatch(/\[lambda-agent\] \[lambda\] .*"msg":"invoke_end".*"fn":"edge-agent-chat-lambda-agent"|\[lambda-agent\] \[lambda\] .*"fn":"edge-agent-chat-lambda-agent".*"msg":"invoke_end"/)
+    } finally {
+      dev.child.kill('SIGINT')
+    }
+    expect(await dev.exited).toBe(0)
+  }, 150_000)
+
   it('refuses an unknown --upstream with the list of paths', async () => {
     const dev = startDev({ LOCAL_DEV_VARS_PATH: join(dir, 'unknown.dev.vars') }, ['--upstream', 'carrier-pigeon'])
     expect(await dev.exited).toBe(1)

@@ -120,6 +120,7 @@ async function main(): Promise<number> {
     lambdaConcurrency,
     cancelConcurrency,
     agentCoreBehaviour,
+    lambdaAgent: upstream === 'lambda-agent',
     log: (source, line) => say(`[${source}] ${line}`),
   })
   say(`  local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
@@ -131,7 +132,9 @@ async function main(): Promise<number> {
   say(`    Lambda       up to ${lambdaConcurrency} at once (LOCAL_LAMBDA_CONCURRENCY); cancel function: its own ${cancelConcurrency} (LOCAL_CANCEL_CONCURRENCY)`)
 
   const pathTarget = { 'invoke-stream': `${cloud.lambdaEndpoint} function ${cloud.functionName}`, websocket: `${cloud.webSocketApi.url}   @connections ${cloud.webSocketApi.managementEndpoint}` } as Partial<Record<UpstreamKind, string>>
-  if (upstream !== 'rest') say(`    ${upstream.padEnd(12)} ${pathTarget[upstream] ?? cloud.functionUrlInvoke}   (SigV4 required)`)
+  if (upstream === 'lambda-agent' && cloud.lambdaAgent) {
+    say(`    lambda-agent POST ${cloud.lambdaAgent.invokeUrl}   (its own API, SigV4 + x-api-key) → the agent inside the Lambda (aws/lambda-agent under aws-lambda-ric, offline model)`)
+  } else if (upstream !== 'rest') say(`    ${upstream.padEnd(12)} ${pathTarget[upstream] ?? cloud.functionUrlInvoke}   (SigV4 required)`)
   if (upstream !== 'rest' && !devVars.local) warn(`--upstream ${upstream} applies to the local cloud only: .dev.vars points the app elsewhere.`)
 
   // The Worker reads .dev.vars, then (local cloud only) this run's upstream settings, which win.

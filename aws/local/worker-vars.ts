@@ -19,7 +19,7 @@ export const PATH_LABELS: Record<UpstreamKind, string> = {
 }
 
 /** The paths the local cloud serves (the rest follow as their emulators land). */
-export const LOCAL_PATHS: readonly UpstreamKind[] = ['rest', 'invoke-stream', 'function-url', 'websocket']
+export const LOCAL_PATHS: readonly UpstreamKind[] = ['rest', 'invoke-stream', 'function-url', 'websocket', 'lambda-agent']
 
 export function workerVarsFor(cloud: LocalCloud<unknown>, kind: UpstreamKind): Record<string, string> {
   const signing = {
@@ -43,6 +43,10 @@ export function workerVarsFor(cloud: LocalCloud<unknown>, kind: UpstreamKind): R
       return { UPSTREAM_KIND: kind, UPSTREAM_URL: cloud.functionUrlInvoke, ...signing }
     case 'websocket':
       return { UPSTREAM_KIND: kind, UPSTREAM_URL: cloud.webSocketApi.url, ...signing }
+    case 'lambda-agent':
+      // Its own REST API (same API key and IAM user as rest's): the cloud must start it (`lambdaAgent: true`).
+      if (!cloud.lambdaAgent) throw new Error('This local cloud was started without the lambda-agent path (startLocalCloud({ lambdaAgent: true })).')
+      return { UPSTREAM_KIND: kind, UPSTREAM_URL: cloud.lambdaAgent.invokeUrl, UPSTREAM_API_KEY: cloud.apiKey, ...signing }
     default:
       throw new Error(`The local cloud does not serve the ${kind} path yet.`)
   }
