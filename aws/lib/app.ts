@@ -20,6 +20,7 @@ export function addEdgeAgentChat(app: App): EdgeAgentChatStack {
     agentDirectory: config.agent === 'python' ? PROJECT_PATHS.pythonAgentDirectory : PROJECT_PATHS.agentDirectory,
     lambdaEntry: PROJECT_PATHS.lambdaEntry,
     webSocketEntry: PROJECT_PATHS.webSocketEntry,
+    lambdaAgentEntry: PROJECT_PATHS.lambdaAgentEntry,
     depsLockFilePath: PROJECT_PATHS.depsLockFilePath,
   })
 }

@@ -1,4 +1,4 @@
-import { contextChoices, type ContextKey } from './config'
+import { contextChoices, DEPLOYABLE_PATHS, type ContextKey, type DeployablePath } from './config'
 
 /**
  * Choices that set a property's value without changing which resources exist: left at their default
@@ -23,4 +23,22 @@ export function stackCombinations(): Array<Record<string, unknown>> {
 /** A directory-safe name for a combination: `apiAccessLogs-true_wafWebAcl-false`. */
 export function combinationName(context: Record<string, unknown>): string {
   return Object.entries(context).map(([k, v]) => `${k}-${String(v)}`).join('_') || 'defaults'
+}
+
+/**
+ * Every non-empty subset of the deployable paths (`-c paths=...`), in config.ts's order: the CDK
+ * tests (streaming-paths.test.ts) and cdk-nag (nag.test.ts) run over each, so a path added to
+ * DEPLOYABLE_PATHS is covered without further ado.
+ */
+export function pathSubsets(paths: readonly DeployablePath[] = DEPLOYABLE_PATHS): DeployablePath[][] {
+  return Array.from({ length: 2 ** paths.length - 1 }, (_, n) => paths.filter((_, i) => (n + 1) & (1 << i)))
+}
+
+/**
+ * A stack per subset of the paths, with the choices that add resources to a path's API switched on
+ * (stage logs, WAF): what cdk-nag (nag.test.ts) and cfn-lint (synth-combinations.ts) check besides
+ * `stackCombinations()`, whose choices run with the default paths.
+ */
+export function pathCombinations(): Array<Record<string, unknown>> {
+  return pathSubsets().map((p) => ({ paths: p.join(','), apiAccessLogs: true, wafWebAcl: true }))
 }

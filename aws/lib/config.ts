@@ -13,7 +13,7 @@ import type { UpstreamKind } from '../../protocol/upstream-kinds'
 export type AgentImage = 'typescript' | 'python'
 
 /** The streaming paths a stack can deploy (README "Choosing a path"; the others run locally only so far). */
-export const DEPLOYABLE_PATHS = ['rest', 'function-url', 'invoke-stream', 'websocket'] as const satisfies readonly UpstreamKind[]
+export const DEPLOYABLE_PATHS = ['rest', 'function-url', 'invoke-stream', 'websocket', 'lambda-agent'] as const satisfies readonly UpstreamKind[]
 export type DeployablePath = (typeof DEPLOYABLE_PATHS)[number]
 
 export interface EdgeAgentChatConfig {

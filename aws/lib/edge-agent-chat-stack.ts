@@ -4,6 +4,7 @@ import { AgentRuntime } from './agent-runtime'
 import type { EdgeAgentChatConfig } from './config'
 import { FunctionUrlPath } from './function-url-path'
 import { InvokeStreamPath } from './invoke-stream-path'
+import { LambdaAgentPath } from './lambda-agent-path'
 import { StreamingApi } from './streaming-api'
 import { StreamingProxy } from './streaming-proxy'
 import { WebSocketPath } from './websocket-path'
@@ -15,6 +16,8 @@ export interface EdgeAgentChatStackProps extends StackProps {
   readonly agentDirectory: string
   /** The Lambda handler source file. */
   readonly lambdaEntry: string
+  /** The agent-in-Lambda handler source file (the lambda-agent path). */
+  readonly lambdaAgentEntry: string
   /** The project's package-lock.json (esbuild's working directory for the Lambda bundle). */
   readonly depsLockFilePath: string
   /** The WebSocket API's function source (the websocket path). */
@@ -30,25 +33,32 @@ export class EdgeAgentChatStack extends Stack {
     super(scope, id, props)
     const { config } = props
 
-    const agent = new AgentRuntime(this, 'Agent', {
-      agentDirectory: props.agentDirectory,
-      modelId: config.modelId,
-      systemPrompt: config.systemPrompt,
-      maxPromptChars: config.maxPromptChars,
-      logRetention: config.logRetention,
-    })
-
-    const proxy = new StreamingProxy(this, 'Proxy', {
-      entry: props.lambdaEntry,
-      depsLockFilePath: props.depsLockFilePath,
-      runtime: agent.runtime,
-      agentQualifier: config.agentQualifier,
-      heartbeatMs: config.heartbeatMs,
-      maxPromptChars: config.maxPromptChars,
-      logRetention: config.logRetention,
-    })
+    // The AgentCore runtime and its proxy, made when the first path in front of them asks: the
+    // lambda-agent path runs the agent itself, so `-c paths=lambda-agent` deploys neither.
+    let agentCore: { agent: AgentRuntime; proxy: StreamingProxy } | undefined
+    const agentCoreSide = () => {
+      if (agentCore) return agentCore
+      const agent = new AgentRuntime(this, 'Agent', {
+        agentDirectory: props.agentDirectory,
+        modelId: config.modelId,
+        systemPrompt: config.systemPrompt,
+        maxPromptChars: config.maxPromptChars,
+        logRetention: config.logRetention,
+      })
+      const proxy = new StreamingProxy(this, 'Proxy', {
+        entry: props.lambdaEntry,
+        depsLockFilePath: props.depsLockFilePath,
+        runtime: agent.runtime,
+        agentQualifier: config.agentQualifier,
+        heartbeatMs: config.heartbeatMs,
+        maxPromptChars: config.maxPromptChars,
+        logRetention: config.logRetention,
+      })
+      return (agentCore = { agent, proxy })
+    }
 
     const worker = new WorkerPrincipal(this, 'Worker', {})
+    let restApi: StreamingApi | undefined
     // Each path is a construct of its own; context `paths` picks which (config.ts, default rest).
     // The cancel of the rest and invoke-stream paths (POST cancel, Invoke) on a function of its own,
     // the same code, with reserved concurrency: with every execution environment of the invoke function
@@ -59,7 +69,7 @@ export class EdgeAgentChatStack extends Stack {
         ? new StreamingProxy(this, 'CancelProxy', {
             entry: props.lambdaEntry,
             depsLockFilePath: props.depsLockFilePath,
-            runtime: agent.runtime,
+            runtime: agentCoreSide().agent.runtime,
             agentQualifier: config.agentQualifier,
             heartbeatMs: config.heartbeatMs,
             maxPromptChars: config.maxPromptChars,
@@ -70,8 +80,8 @@ export class EdgeAgentChatStack extends Stack {
           })
         : undefined
     if (config.paths.includes('rest')) {
-      const api = new StreamingApi(this, 'Stream', {
-        handler: proxy.function,
+      const api = (restApi = new StreamingApi(this, 'Stream', {
+        handler: agentCoreSide().proxy.function,
         cancelHandler: cancelProxy!.function,
         stageName: config.stageName,
         throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
@@ -80,7 +90,7 @@ export class EdgeAgentChatStack extends Stack {
         stageLogs: config.apiAccessLogs,
         maxPromptChars: config.maxPromptChars,
         webAcl: config.wafWebAcl ? { rateLimitPer5Min: config.wafRateLimit } : undefined,
-      })
+      }))
       for (const method of api.methods) method.grantExecute(worker.user)
       new CfnOutput(this, 'InvokeUrl', {
         description: 'Stage URL of the streaming API; routes: POST invoke, POST cancel',
@@ -96,14 +106,14 @@ export class EdgeAgentChatStack extends Stack {
       })
     }
     if (config.paths.includes('function-url')) {
-      const path = new FunctionUrlPath(this, 'FunctionUrlPath', { handler: proxy.function, worker: worker.user })
+      const path = new FunctionUrlPath(this, 'FunctionUrlPath', { handler: agentCoreSide().proxy.function, worker: worker.user })
       new CfnOutput(this, 'FunctionUrlUpstreamUrl', {
         description: "function-url: the Worker's UPSTREAM_URL (the Function URL + 'invoke'; UPSTREAM_KIND=function-url)",
         value: `${path.url.url}invoke`,
       })
     }
     if (config.paths.includes('invoke-stream')) {
-      const path = new InvokeStreamPath(this, 'InvokeStreamPath', { handler: proxy.function, cancelHandler: cancelProxy!.function, worker: worker.user })
+      const path = new InvokeStreamPath(this, 'InvokeStreamPath', { handler: agentCoreSide().proxy.function, cancelHandler: cancelProxy!.function, worker: worker.user })
       new CfnOutput(this, 'LambdaFunctionName', {
         description: "invoke-stream: the Worker's UPSTREAM_LAMBDA_FUNCTION (UPSTREAM_KIND=invoke-stream)",
         value: path.functionName,
@@ -118,7 +128,7 @@ export class EdgeAgentChatStack extends Stack {
       const path = new WebSocketPath(this, 'WebSocketPath', {
         entry: props.webSocketEntry,
         depsLockFilePath: props.depsLockFilePath,
-        runtime: agent.runtime,
+        runtime: agentCoreSide().agent.runtime,
         agentQualifier: config.agentQualifier,
         heartbeatMs: config.heartbeatMs,
         maxPromptChars: config.maxPromptChars,
@@ -133,14 +143,42 @@ export class EdgeAgentChatStack extends Stack {
         value: path.url,
       })
     }
+    if (config.paths.includes('lambda-agent')) {
+      const path = new LambdaAgentPath(this, 'LambdaAgentPath', {
+        entry: props.lambdaAgentEntry,
+        depsLockFilePath: props.depsLockFilePath,
+        modelId: config.modelId,
+        systemPrompt: config.systemPrompt,
+        maxPromptChars: config.maxPromptChars,
+        heartbeatMs: config.heartbeatMs,
+        logRetention: config.logRetention,
+        worker: worker.user,
+        stageName: config.stageName,
+        throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+        quota: { limit: config.quotaLimit, period: config.quotaPeriod },
+        stageLogs: config.apiAccessLogs,
+        webAcl: config.wafWebAcl ? { rateLimitPer5Min: config.wafRateLimit } : undefined,
+        accountLogging: restApi?.logging,
+      })
+      new CfnOutput(this, 'LambdaAgentUpstreamUrl', {
+        description: "lambda-agent: the Worker's UPSTREAM_URL (the agent-in-Lambda API's stage URL + 'invoke'; UPSTREAM_KIND=lambda-agent)",
+        value: `${path.api.stageUrl}invoke`,
+      })
+      new CfnOutput(this, 'LambdaAgentApiKeyId', {
+        description: "lambda-agent: its API key's id (the Worker's UPSTREAM_API_KEY on this path); aws apigateway get-api-key --api-key <id> --include-value",
+        value: path.api.apiKey.keyId,
+      })
+    }
     new CfnOutput(this, 'WorkerUserName', {
       description:
         "The Worker's IAM user (only what the deployed paths need: execute-api:Invoke on POST invoke and cancel or on the WebSocket API's $connect, lambda:InvokeFunctionUrl, lambda:InvokeFunction); its key: aws iam create-access-key --user-name <name>",
       value: worker.user.userName,
     })
-    new CfnOutput(this, 'AgentRuntimeArn', {
-      description: 'The AgentCore Runtime the Lambda invokes',
-      value: agent.runtime.agentRuntimeArn,
-    })
+    if (agentCore) {
+      new CfnOutput(this, 'AgentRuntimeArn', {
+        description: 'The AgentCore Runtime the Lambda invokes',
+        value: agentCore.agent.runtime.agentRuntimeArn,
+      })
+    }
   }
 }

@@ -1,6 +1,8 @@
 /**
  * cdk-nag's AwsSolutions pack (the checks AWS users run on a CDK app before deploying it) on every
- * stack the app can synthesize: each combination of the context choices (config.ts contextChoices).
+ * stack the app can synthesize: each combination of the context choices (config.ts contextChoices),
+ * and each subset of the streaming paths (`-c paths=...`, combinations.ts pathSubsets, from the one
+ * list config.ts DEPLOYABLE_PATHS) with the choices that add resources to a path's API switched on.
  * Every finding is fixed or acknowledged in code with its reason (aws/lib/nag.ts); none may remain.
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
@@ -10,8 +12,8 @@ import { App, Validations } from 'aws-cdk-lib'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { afterAll, describe, expect, it } from 'vitest'
 import { addEdgeAgentChat } from './app'
-import { PROPERTY_ONLY_CHOICES, stackCombinations } from './combinations'
-import { contextChoices, type ContextKey } from './config'
+import { pathCombinations, PROPERTY_ONLY_CHOICES, stackCombinations } from './combinations'
+import { contextChoices, DEPLOYABLE_PATHS, type ContextKey } from './config'
 import { PROJECT_PATHS } from './paths'
 
 const cdkJson = JSON.parse(readFileSync(join(PROJECT_PATHS.root, 'cdk.json'), 'utf8'))
@@ -63,7 +65,16 @@ describe('cdk-nag AwsSolutions', () => {
     expect(combos).toContainEqual(expect.objectContaining({ apiAccessLogs: false, wafWebAcl: true }))
   })
 
-  it.each(combos.map((c) => [JSON.stringify(c), c]))('finds nothing unacknowledged with %s', (_, context) => {
+  // The context choices above run with the default paths (rest); each subset of paths runs here with
+  // the settings that add the most resources (stage logs, WAF).
+  const paths = pathCombinations() as Array<{ paths: string }>
+
+  it('covers every subset of the deployable paths', () => {
+    expect(paths).toHaveLength(2 ** DEPLOYABLE_PATHS.length - 1)
+    for (const p of DEPLOYABLE_PATHS) expect(paths.map((c) => c.paths)).toContain(p)
+  })
+
+  it.each([...combos, ...paths].map((c) => [JSON.stringify(c), c]))('finds nothing unacknowledged with %s', (_, context) => {
     const { violations, app } = nag(context)
     expect(readable(violations)).toEqual([])
 

@@ -15,5 +15,6 @@ export const PROJECT_PATHS = {
   lambdaEntry: LAMBDA_ENTRY,
   /** The WebSocket API's function (the websocket path). */
   webSocketEntry: WEBSOCKET_ENTRY,
+  lambdaAgentEntry: fromRoot('aws/lambda-agent/handler.ts'),
   depsLockFilePath: fromRoot('package-lock.json'),
 } as const

@@ -27,6 +27,13 @@ export interface StreamingApiProps {
   readonly maxPromptChars: number
   /** A WAF web ACL with a per-IP rate-based rule in front of the stage; undefined: none. */
   readonly webAcl?: { readonly rateLimitPer5Min: number }
+  /** The routes served; default both. The agent-in-Lambda has no cancel (./lambda-agent-path.ts). */
+  readonly routes?: ReadonlyArray<(typeof ROUTES)[number]>
+  /**
+   * Another API's logging in this stack, when `stageLogs`: its account-level CloudWatch role and
+   * setting serve this stage too (AWS::ApiGateway::Account is one per account and region).
+   */
+  readonly accountLogging?: ApiGatewayLogging
 }
 
 /** API Gateway's maximum integration timeout for a streamed response (15 minutes). */
@@ -53,6 +60,8 @@ export class StreamingApi extends Construct {
   readonly usagePlan: apigateway.UsagePlan
   /** POST invoke and POST cancel: what the Worker may call. */
   readonly methods: apigateway.Method[]
+  /** The stage's logging (with `stageLogs`). */
+  readonly logging?: ApiGatewayLogging
 
   constructor(scope: Construct, id: string, props: StreamingApiProps) {
     super(scope, id)
@@ -77,7 +86,7 @@ export class StreamingApi extends Construct {
       },
     })
     if (props.stageLogs) {
-      new ApiGatewayLogging(this, 'Logging', { api: this.api, stageName: props.stageName, retention: props.logRetention })
+      this.logging = new ApiGatewayLogging(this, 'Logging', { api: this.api, stageName: props.stageName, retention: props.logRetention, shared: props.accountLogging })
     } else {
       const reason =
         'The context key apiAccessLogs=false leaves the account-level API Gateway CloudWatch role alone, and without it ' +
@@ -107,7 +116,7 @@ export class StreamingApi extends Construct {
       invoke: this.api.addModel('InvokeModel', { contentType: 'application/json', schema: invokeModelSchema(props.maxPromptChars) }),
       cancel: this.api.addModel('CancelModel', { contentType: 'application/json', schema: cancelModelSchema() }),
     }
-    this.methods = ROUTES.map((route) => {
+    this.methods = (props.routes ?? ROUTES).map((route) => {
       const method = this.api.root.addResource(route).addMethod('POST', integrations[route], {
         apiKeyRequired: true,
         authorizationType: apigateway.AuthorizationType.IAM,
@@ -183,6 +192,8 @@ export interface ApiGatewayLoggingProps {
   /** The stage's name as a plain string (the Stage's own `stageName` is a reference to the stage). */
   readonly stageName: string
   readonly retention: logs.RetentionDays
+  /** An earlier API's logging in the stack: its account-level role and setting are reused, not made again. */
+  readonly shared?: ApiGatewayLogging
 }
 
 /**
@@ -196,11 +207,30 @@ export interface ApiGatewayLoggingProps {
  */
 export class ApiGatewayLogging extends Construct {
   readonly role: iam.Role
+  readonly account: apigateway.CfnAccount
 
   constructor(scope: Construct, id: string, props: ApiGatewayLoggingProps) {
     super(scope, id)
+    if (props.shared) {
+      this.role = props.shared.role
+      this.account = props.shared.account
+    } else {
+      ;({ role: this.role, account: this.account } = this.accountSetting())
+    }
+
+    const stage = props.api.deploymentStage
+    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${props.api.restApiId}/${props.stageName}`,
+      retention: props.retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    })
+    // The stage logs from its creation on: the role must be set and the group must exist by then.
+    stage.node.addDependency(this.account, executionLogs)
+  }
+
+  private accountSetting(): { role: iam.Role; account: apigateway.CfnAccount } {
     const logGroups = `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`
-    this.role = new iam.Role(this, 'CloudWatchRole', {
+    const role = new iam.Role(this, 'CloudWatchRole', {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: 'API Gateway (account-level): writes execution and access logs of REST APIs to CloudWatch Logs',
       inlinePolicies: {
@@ -215,26 +245,18 @@ export class ApiGatewayLogging extends Construct {
       },
     })
     acknowledgeNag(
-      this.role,
+      role,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*]',
       "API Gateway uses one CloudWatch role per account and region for every REST API's execution and access logs " +
         '(AWS::ApiGateway::Account; AWS docs: apigateway/latest/developerguide/set-up-logging.html, whose managed policy ' +
         "AmazonAPIGatewayPushToCloudWatchLogs grants these actions on \"*\"). Narrowed to this account and region's log groups; " +
         "narrower would stop other APIs' logs in the account.",
     )
-    const account = new apigateway.CfnAccount(this, 'Account', { cloudWatchRoleArn: this.role.roleArn })
+    const account = new apigateway.CfnAccount(this, 'Account', { cloudWatchRoleArn: role.roleArn })
     // Kept when the stack goes, as CDK keeps its own: the setting is the account's, and other APIs
     // may log through it by then.
-    this.role.applyRemovalPolicy(RemovalPolicy.RETAIN)
+    role.applyRemovalPolicy(RemovalPolicy.RETAIN)
     account.applyRemovalPolicy(RemovalPolicy.RETAIN)
-
-    const stage = props.api.deploymentStage
-    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
-      logGroupName: `API-Gateway-Execution-Logs_${props.api.restApiId}/${props.stageName}`,
-      retention: props.retention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    })
-    // The stage logs from its creation on: the role must be set and the group must exist by then.
-    stage.node.addDependency(account, executionLogs)
+    return { role, account }
   }
 }

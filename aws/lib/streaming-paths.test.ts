@@ -9,7 +9,9 @@ import { App } from 'aws-cdk-lib'
 import { Template } from 'aws-cdk-lib/assertions'
 import { describe, expect, it } from 'vitest'
 import { addEdgeAgentChat } from './app'
+import { pathSubsets } from './combinations'
 import { ConfigError, DEPLOYABLE_PATHS, readConfig, type DeployablePath } from './config'
+import { LAMBDA_AGENT_MODEL_ACTIONS } from './lambda-agent-path'
 import { PROJECT_PATHS } from './paths'
 
 const cdkJson = JSON.parse(readFileSync(join(PROJECT_PATHS.root, 'cdk.json'), 'utf8'))
@@ -28,11 +30,6 @@ function workerStatements(template: Template): Array<{ Action: string | string[]
     .flatMap((p) => p.Properties.PolicyDocument.Statement)
 }
 const actionsOf = (statements: ReturnType<typeof workerStatements>) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort()
-
-/** Every non-empty subset, in the items' order. */
-function subsets<T>(items: readonly T[]): T[][] {
-  return Array.from({ length: 2 ** items.length - 1 }, (_, n) => items.filter((_, i) => (n + 1) & (1 << i)))
-}
 
 describe('streaming paths in the CDK app', () => {
   it('defaults to the REST API alone', () => {
@@ -79,23 +76,67 @@ describe('streaming paths in the CDK app', () => {
     expect(t.findOutputs('LambdaCancelFunctionName').LambdaCancelFunctionName.Value).toEqual({ Ref: cancel[0] })
   })
 
+  it('lambda-agent: the agent in a streaming Lambda behind a REST API of its own (POST invoke only), no AgentCore, one model, streaming only', () => {
+    const t = synth('lambda-agent')
+    t.resourceCountIs('AWS::BedrockAgentCore::Runtime', 0)
+    t.resourceCountIs('AWS::ApiGateway::RestApi', 1)
+    expect(Object.values(t.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart)).toEqual(['invoke'])
+    const [method] = Object.values(t.findResources('AWS::ApiGateway::Method'))
+    expect(method.Properties).toMatchObject({ HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', ApiKeyRequired: true })
+    expect(method.Properties.Integration).toMatchObject({ ResponseTransferMode: 'STREAM', TimeoutInMillis: 900_000 })
+    expect(JSON.stringify(method.Properties.Integration.Uri)).toContain('response-streaming-invocations')
+    // The function: Node 24 on arm64, 15 minutes, the agent's model settings; no AgentCore variables.
+    const fns = Object.values(t.findResources('AWS::Lambda::Function'))
+    expect(fns).toHaveLength(1)
+    expect(fns[0].Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 900 })
+    expect(Object.keys(fns[0].Properties.Environment.Variables).sort()).toEqual(['AGENT_MAX_PROMPT_CHARS', 'AGENT_MODEL_ID', 'HEARTBEAT_MS'])
+    const { modelId } = readConfig({ tryGetContext: (k: string) => cdkJson.context[k] })
+    expect(fns[0].Properties.Environment.Variables.AGENT_MODEL_ID).toBe(modelId)
+    // Its role: logs of its own group, and InvokeModelWithResponseStream on the configured model only.
+    const roleStatements = Object.values(t.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('LambdaAgentPathRole'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Sid?: string; Action: string | string[]; Resource: unknown }>)
+    const bedrock = roleStatements.filter((s) => JSON.stringify(s.Action).includes('bedrock'))
+    expect(bedrock).toHaveLength(1)
+    expect(bedrock[0].Action).toEqual(LAMBDA_AGENT_MODEL_ACTIONS[0])
+    const resources = JSON.stringify(bedrock[0].Resource)
+    const model = modelId.replace(/^(us|eu|apac|global)\./, '')
+    expect(resources).toContain(`inference-profile/${modelId}`)
+    expect(resources).toContain(`foundation-model/${model}`)
+    expect(roleStatements.flatMap((s) => [s.Action].flat()).some((a) => a.startsWith('bedrock-agentcore:'))).toBe(false)
+    // The Worker may call that one method.
+    expect(actionsOf(workerStatements(t))).toEqual(['execute-api:Invoke'])
+    expect(Object.keys(t.findOutputs('*')).sort()).toEqual(['LambdaAgentApiKeyId', 'LambdaAgentUpstreamUrl', 'WorkerUserName'])
+  })
+
+  it('rest and lambda-agent together: two APIs, one account-level logging setting', () => {
+    const t = synth('rest,lambda-agent')
+    t.resourceCountIs('AWS::ApiGateway::RestApi', 2)
+    t.resourceCountIs('AWS::ApiGateway::Account', 1)
+    t.resourceCountIs('AWS::BedrockAgentCore::Runtime', 1)
+  })
+
   it('synthesizes every subset of the paths offline, each with exactly its resources and permissions', () => {
-    const combos = subsets(DEPLOYABLE_PATHS)
+    const combos = pathSubsets()
     expect(combos).toHaveLength(2 ** DEPLOYABLE_PATHS.length - 1)
     for (const paths of combos) {
       const t = synth(paths.join(','))
       const has = (p: DeployablePath) => paths.includes(p)
-      t.resourceCountIs('AWS::ApiGateway::RestApi', has('rest') ? 1 : 0)
+      t.resourceCountIs('AWS::ApiGateway::RestApi', (has('rest') ? 1 : 0) + (has('lambda-agent') ? 1 : 0))
       t.resourceCountIs('AWS::Lambda::Url', has('function-url') ? 1 : 0)
+      // AgentCore only behind the paths that use it.
+      t.resourceCountIs('AWS::BedrockAgentCore::Runtime', paths.some((p) => p !== 'lambda-agent') ? 1 : 0)
       const statements = workerStatements(t)
       const expected = [
-        ...(has('rest') ? ['execute-api:Invoke'] : []),
+        // One execute-api:Invoke statement for every API's methods (CDK merges the grants): rest's POST
+        // invoke and cancel, lambda-agent's POST invoke, websocket's $connect.
+        ...(has('rest') || has('lambda-agent') || has('websocket') ? ['execute-api:Invoke'] : []),
         ...(has('function-url') ? ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'] : []),
         ...(has('invoke-stream') ? ['lambda:InvokeFunction'] : []),
-        // websocket's execute-api:Invoke ($connect) joins rest's statement (same action, one more resource) when both are deployed.
-        ...(has('websocket') && !has('rest') ? ['execute-api:Invoke'] : []),
       ].sort()
       expect(actionsOf(statements), paths.join(',')).toEqual(expected)
+      const methods = statements.filter((s) => s.Action === 'execute-api:Invoke').flatMap((s) => [s.Resource].flat())
+      expect(methods, paths.join(',')).toHaveLength((has('rest') ? 2 : 0) + (has('lambda-agent') ? 1 : 0) + (has('websocket') ? 1 : 0))
       // An unconditioned lambda:InvokeFunction only with invoke-stream.
       expect(statements.some((s) => s.Action === 'lambda:InvokeFunction' && !('Condition' in s)), paths.join(',')).toBe(has('invoke-stream'))
     }

@@ -35,6 +35,25 @@ export interface StreamingProxyProps {
 export const PROXY_AGENT_ACTIONS = ['bedrock-agentcore:InvokeAgentRuntime', 'bedrock-agentcore:InvokeAgentRuntimeForUser', 'bedrock-agentcore:StopRuntimeSession']
 
 /**
+ * The options aws/lambda/build.ts uses for local runs, so what runs locally is what deploys (the
+ * agent-in-Lambda's function too: ./lambda-agent-path.ts). Local esbuild, not Docker: synth needs no
+ * Docker engine.
+ */
+export const LAMBDA_BUNDLING: nodejs.BundlingOptions = {
+  forceDockerBundling: false,
+  format: lambdaBuildOptions.format === 'esm' ? nodejs.OutputFormat.ESM : nodejs.OutputFormat.CJS,
+  target: lambdaBuildOptions.target,
+  minify: lambdaBuildOptions.minify,
+  sourceMap: lambdaBuildOptions.sourcemap,
+  mainFields: [...lambdaBuildOptions.mainFields],
+  banner: lambdaBuildOptions.banner.js,
+  esbuildArgs: { '--legal-comments': lambdaBuildOptions.legalComments },
+  // Everything bundled, the AWS SDK included: pinned clients, not the runtime's copy.
+  bundleAwsSDK: true,
+  externalModules: [],
+}
+
+/**
  * The Lambda between API Gateway and AgentCore: a response-streaming Node.js function, bundled
  * locally by esbuild into one minified ESM file that includes the AgentCore client.
  */
@@ -94,21 +113,7 @@ export class StreamingProxy extends Construct {
         HEARTBEAT_MS: String(props.heartbeatMs),
         MAX_PROMPT_CHARS: String(props.maxPromptChars),
       },
-      // The options aws/lambda/build.ts uses for local runs, so what runs locally is what deploys.
-      // Local esbuild, not Docker: synth needs no Docker engine.
-      bundling: {
-        forceDockerBundling: false,
-        format: lambdaBuildOptions.format === 'esm' ? nodejs.OutputFormat.ESM : nodejs.OutputFormat.CJS,
-        target: lambdaBuildOptions.target,
-        minify: lambdaBuildOptions.minify,
-        sourceMap: lambdaBuildOptions.sourcemap,
-        mainFields: [...lambdaBuildOptions.mainFields],
-        banner: lambdaBuildOptions.banner.js,
-        esbuildArgs: { '--legal-comments': lambdaBuildOptions.legalComments },
-        // Everything bundled, the AWS SDK included: a pinned AgentCore client, not the runtime's copy.
-        bundleAwsSDK: true,
-        externalModules: [],
-      },
+      bundling: LAMBDA_BUNDLING,
     })
     acknowledgeRoleDependsOn(this.function)
   }

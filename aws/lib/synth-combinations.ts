@@ -1,5 +1,6 @@
 /**
- * `npm run synth:combinations -- <dir>`: every stack the app can synthesize (combinations.ts), each
+ * `npm run synth:combinations -- <dir>`: every stack the app can synthesize (combinations.ts: the
+ * context choices, and each subset of the streaming paths), each
  * into `<dir>/<combination>/`, with cdk.json's context and without bundling the Lambda (the
  * templates are what is checked). Prints each template's path, one a line: .ci/lint-templates hands
  * them to cfn-lint.
@@ -8,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { App } from 'aws-cdk-lib'
 import { addEdgeAgentChat } from './app'
-import { combinationName, stackCombinations } from './combinations'
+import { combinationName, pathCombinations, stackCombinations } from './combinations'
 import { PROJECT_PATHS } from './paths'
 
 const dir = process.argv[2]
@@ -17,7 +18,7 @@ if (!dir) {
   process.exit(2)
 }
 const cdkJson = JSON.parse(readFileSync(join(PROJECT_PATHS.root, 'cdk.json'), 'utf8'))
-for (const context of stackCombinations()) {
+for (const context of [...stackCombinations(), ...pathCombinations()]) {
   const outdir = resolve(dir, combinationName(context))
   mkdirSync(outdir, { recursive: true })
   const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } })
