@@ -3,6 +3,7 @@
  * the same harness with tiny sizes, for the test suite. BENCH_CONFIG (JSON, deep-merged) overrides
  * any field, e.g. BENCH_CONFIG='{"latency":{"runs":3}}'.
  */
+import type { UpstreamKind } from '../protocol/upstream-kinds'
 import type { StreamSpec } from './upstream'
 import type { VariantName } from './variants'
 
@@ -37,6 +38,8 @@ export interface BenchConfig {
    * the model's pace (aws/agent/config.ts defaults: 300 ms, 40 tokens/s); `timeoutMs` bounds each chat.
    */
   load: { chainChats: number; edgeChats: number; bursts: number; idleMs: number; prompt: string; offline: { firstTokenMs: number; tokensPerSecond: number }; timeoutMs: number }
+  /** The streaming paths side by side (bench/suites/paths.ts): `answers` of `words` chunks per path at `tokensPerSecond`; `kinds` picks some. */
+  paths: { answers: number; words: number; tokensPerSecond: number; kinds?: UpstreamKind[] }
 }
 
 export const FULL: BenchConfig = {
@@ -53,6 +56,7 @@ export const FULL: BenchConfig = {
   page: { chunks: 2_000, bytes: 100_000, runs: 3, intervalMs: 2, before: ['f99215b', '205f82d'] },
   disconnect: { waitMs: 2_000 },
   load: { chainChats: 100, edgeChats: 500, bursts: 3, idleMs: 15_000, prompt: 'Tell me about streams', offline: { firstTokenMs: 300, tokensPerSecond: 40 }, timeoutMs: 180_000 },
+  paths: { answers: 5, words: 1_000, tokensPerSecond: 400 },
 }
 
 export const SMOKE: BenchConfig = {
@@ -67,6 +71,7 @@ export const SMOKE: BenchConfig = {
   page: { chunks: 40, bytes: 2_000, runs: 1, intervalMs: 2 },
   disconnect: { waitMs: 200 },
   load: { chainChats: 3, edgeChats: 5, bursts: 2, idleMs: 100, prompt: 'Tell me about streams', offline: { firstTokenMs: 20, tokensPerSecond: 0 }, timeoutMs: 60_000 },
+  paths: { answers: 1, words: 20, tokensPerSecond: 400 },
 }
 
 function merge<T>(base: T, patch: unknown): T {

@@ -6,6 +6,7 @@ import type { LambdaFigures } from './suites/lambda'
 import type { LoadFigures } from './suites/load'
 import type { LatencyFigures, TtfbFigures } from './suites/latency'
 import type { DisconnectFigures } from './suites/disconnect'
+import { renderPaths, type PathFigures } from './suites/paths'
 import type { PageFigures } from './suites/page'
 import type { ThroughputFigures } from './suites/throughput'
 import { ratio, type Summary } from './stats'
@@ -38,6 +39,7 @@ export function renderMarkdown(report: BenchReport): string {
     page?: PageFigures
     disconnect?: DisconnectFigures
     load?: LoadFigures
+    paths?: PathFigures
     targets?: Target[]
   }
   const out: string[] = []
@@ -256,6 +258,7 @@ export function renderMarkdown(report: BenchReport): string {
     )
   }
   if (r.load) out.push(...loadSection(r.load, m), '')
+  if (r.paths) out.push(...renderPaths(r.paths))
   out.push('## Method', '')
   out.push(
     [

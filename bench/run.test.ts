@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configFor } from './config'
-import { runBench, writeReport, type BenchReport } from './run'
+import { runBench, SUITES, writeReport, type BenchReport } from './run'
 import type { ConcurrencyFigures } from './suites/concurrency'
 import type { CpuFigures } from './suites/cpu'
 import type { DisconnectFigures } from './suites/disconnect'
@@ -23,7 +23,9 @@ describe('npm run bench -- --smoke', () => {
   let dir: string
 
   beforeAll(async () => {
-    report = await runBench({ config, projectSource: 'api', log: () => {} })
+    // Every suite but `paths`, which builds the whole app and starts the local cloud over every path
+    // (minutes here): e2e/chain.test.ts runs those paths end to end, bench/suites/paths.test.ts its figures.
+    report = await runBench({ config, only: SUITES.filter((s) => s !== 'paths'), projectSource: 'api', log: () => {} })
     dir = mkdtempSync(join(tmpdir(), 'bench-'))
   }, 240_000)
   afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: one run, one machine, every figure of issue 5; writes bench/report.md and
  * bench/report.json. Flags: --smoke (tiny sizes; writes under bench/results/tmp/ unless --out),
- * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page,disconnect,load, --variants=direct,floor,relay-floor,reference,project,
+ * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page,disconnect,load,paths, --variants=direct,floor,relay-floor,reference,project,
  * --out=<dir>, --no-build (use the existing dist/ build of the project's Worker), --project=api (bundle
  * the HonoX routes of app/routes/api instead of building), --no-priority (by default the bench and its workerd processes
  * run at nice −10 where permitted, so a shared machine's other work disturbs the figures less).
@@ -21,13 +21,14 @@ import { lambdaSuite } from './suites/lambda'
 import { loadSuite } from './suites/load'
 import { latencySuite, ttfbSuite } from './suites/latency'
 import { pageSuite } from './suites/page'
+import { pathsSuite } from './suites/paths'
 import { throughputSuite } from './suites/throughput'
 import { startUpstream } from './upstream'
 import { setProcessPriority } from './proc'
 import { checkTargets } from './targets'
 import { startVariant, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
 
-export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect', 'load'] as const
+export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect', 'load', 'paths'] as const
 
 export type SuiteName = (typeof SUITES)[number]
 
@@ -102,6 +103,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     results.load = load
     projectBuild ??= load.build
   }
+  if (only.has('paths')) results.paths = await pathsSuite(config, log)
 
   ;(results as any).targets = checkTargets(results as any)
   meta.projectBuild = projectBuild
