@@ -22,13 +22,13 @@ import { DEADLINE_RESERVE_MS } from '../lambda/invoke'
 import type { Logger } from '../lambda/log'
 import { openEventStream } from '../lambda/response'
 import type { LambdaAgentConfig } from './config'
-import type { AgentInvoke } from './request'
-import { seedHistory } from './seed-history'
+import type { UpstreamInvokeRequest } from '../../protocol/request'
+import { seedHistory } from '../agent/seed-history'
 
 export async function streamAnswer(
   config: LambdaAgentConfig,
   model: Model,
-  request: AgentInvoke & { sessionId: string },
+  request: UpstreamInvokeRequest & { sessionId: string },
   responseStream: Writable,
   context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
   log: Logger,
@@ -38,8 +38,8 @@ export async function streamAnswer(
   const { sessionId, prompt } = request
   const out = openEventStream(responseStream, { [SESSION_HEADER]: sessionId, 'X-Request-Id': context.awsRequestId }, transport)
   const agent = createConversationAgent(model, config.agent)
-  // The new prompt's window: the seeded messages plus this turn's prompt and answer.
-  const seeded = seedHistory(agent, request.history, config.agent.historyMessages - 2)
+  // The agent's only memory on this path: the turns the Worker sent (aws/agent/seed-history.ts).
+  const seeded = seedHistory(agent, request.history)
   const conversation: Conversation = { agent }
   // The Worker's history already leaves out an exchange that `replaces` names
   // (app/server/conversation/conversation.ts), so there is nothing here to drop.
@@ -58,7 +58,7 @@ export async function streamAnswer(
     Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS),
   )
   const heartbeat = startHeartbeat(config.heartbeatMs, () => void out.ping())
-  log.info('invoke_start', { promptChars: prompt.length, historyMessages: seeded, userId: request.userId, ...(config.logPrompts ? { prompt } : {}) })
+  log.info('invoke_start', { promptChars: prompt.length, historyMessages: seeded, ...(config.logPrompts ? { prompt } : {}) })
 
   let stopReason: StopReason = 'end_turn'
   let textEvents = 0

@@ -101,7 +101,8 @@ describe('the agent inside the Lambda (lambda-agent)', () => {
       [{ prompt: 'hi', sessionId: 'short' }, 400, 'invalid_session_id'],
       [{ prompt: 'hi', history: 'not a list' }, 400, 'invalid_request'],
       [{ prompt: 'hi', history: [{ role: 'system', text: 'x' }] }, 400, 'invalid_request'],
-      [{ prompt: 'hi', history: [{ role: 'user', text: 'x'.repeat(64_001) }] }, 413, 'payload_too_large'],
+      [{ prompt: 'hi', history: [{ role: 'user', text: 'x'.repeat(24_001) }] }, 400, 'invalid_request'],
+      [{ prompt: 'hi', userId: 'not visible ascii ✗' }, 400, 'invalid_request'],
     ]
     for (const [json, status, code] of cases) {
       const { prelude, text } = await readResponse((await pool.invoke(proxyEvent({ json }))).body)

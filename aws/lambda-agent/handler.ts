@@ -9,7 +9,7 @@ import type { Context } from 'aws-lambda'
 import type { Writable } from 'node:stream'
 import type { Model } from '@strands-agents/sdk'
 import { errorBody, type ErrorCode } from '../../protocol/events'
-import { newSessionId } from '../../protocol/request'
+import { maxUpstreamBodyBytes, newSessionId, validateUpstreamInvoke } from '../../protocol/request'
 import { createModel } from '../agent/agent-factory'
 import { incoming } from '../lambda/incoming'
 import { createLogger } from '../lambda/log'
@@ -17,7 +17,6 @@ import type { Parsed } from '../lambda/parse-request'
 import { sendErrorEvents, sendJson } from '../lambda/response'
 import { streamAnswer } from './answer'
 import { ConfigError, parseLambdaAgentConfig, type LambdaAgentConfig } from './config'
-import { maxAgentBodyBytes, validateAgentInvoke } from './request'
 
 const baseLog = createLogger({ fn: process.env.AWS_LAMBDA_FUNCTION_NAME })
 
@@ -68,9 +67,10 @@ async function handle(event: unknown, responseStream: Writable, context: Context
       log.error('not_configured', { reason: err.message })
       return await failWith(500, 'internal_error', 'The agent is not configured.')
     }
-    const body = request.body(maxAgentBodyBytes(config.agent.maxPromptChars))
+    // The edge's rules for prompt, sessionId and replaces, plus its userId and history (protocol/request.ts).
+    const body = request.body(maxUpstreamBodyBytes(config.agent.maxPromptChars))
     if (!body.ok) return await refuse(body)
-    const req = validateAgentInvoke(body.value, config.agent.maxPromptChars)
+    const req = validateUpstreamInvoke(body.value, config.agent.maxPromptChars)
     if (!req.ok) return await refuse(req)
     const sessionId = req.value.sessionId ?? newSessionId()
     return await streamAnswer(config, model, { ...req.value, sessionId }, responseStream, context, log.with({ sessionId }), transport)
