@@ -2,7 +2,8 @@
  * The cost of a million answers of a stated size on each streaming path, on paper: AWS's and
  * Cloudflare's published prices (us-east-1, on-demand), each with its source and the date it was
  * read. Model tokens are the same on every path and left out of the totals; they come back in what a
- * left answer keeps billing (`afterLeaving`). bench/suites/paths.ts prints it beside the measured
+ * stopped answer keeps billing (`afterStop`). A client that leaves without Stop costs the whole answer
+ * on every path: the Conversation object keeps the turn running for a reconnect (README Conversations). bench/suites/paths.ts prints it beside the measured
  * figures; README "Choosing a path" quotes it.
  */
 import type { UpstreamKind } from '../protocol/upstream-kinds'
@@ -56,8 +57,8 @@ export interface PathCost {
   agentCore: number
   transfer: number
   total: [number, number]
-  /** What a client that leaves at the first token still costs per million such answers, and why. */
-  afterLeaving: { usd: [number, number]; what: string }
+  /** What an answer stopped at its first token still costs per million such answers, and why. */
+  afterStop: { usd: [number, number]; what: string }
 }
 
 const M = 1_000_000
@@ -76,18 +77,18 @@ export function costPerMillion(kind: UpstreamKind, workerCpuMs: number): PathCos
   let apiGateway: [number, number] = [0, 0]
   let withAgentCore = agentCore
   let lambdas = lambda
-  let afterLeaving: PathCost['afterLeaving']
+  let afterStop: PathCost['afterStop']
   switch (kind) {
     case 'rest':
     case 'function-url':
     case 'invoke-stream':
       if (kind === 'rest') apiGateway = [p.restRequest.usd, p.restRequest.usd]
       // The Worker cancels at once; the cancel is one more Lambda request (and a REST request on rest).
-      afterLeaving = { usd: [p.lambdaRequest.usd + apiGateway[0], p.lambdaRequest.usd + apiGateway[0]], what: 'the cancel request; the Lambda, AgentCore and the model stop within milliseconds' }
+      afterStop = { usd: [p.lambdaRequest.usd + apiGateway[0], p.lambdaRequest.usd + apiGateway[0]], what: 'the cancel request; the proxy, AgentCore and the model stop within milliseconds' }
       break
     case 'websocket':
       apiGateway = [p.wsMinute.usd * 1 + p.wsMessage.usd * ANSWER.wsMessages[0], p.wsMinute.usd * 1 + p.wsMessage.usd * ANSWER.wsMessages[1]]
-      afterLeaving = { usd: [p.lambdaRequest.usd, p.lambdaRequest.usd], what: 'the $disconnect or cancel route; the posting Lambda stops on the cancel or on PostToConnection’s GoneException' }
+      afterStop = { usd: [p.lambdaRequest.usd, p.lambdaRequest.usd], what: 'the $disconnect or cancel route; the posting Lambda stops on the cancel or on PostToConnection’s GoneException' }
       break
     case 'lambda-agent':
       apiGateway = [p.restRequest.usd, p.restRequest.usd]
@@ -95,7 +96,7 @@ export function costPerMillion(kind: UpstreamKind, workerCpuMs: number): PathCos
       // No cancel request can reach the running invocation; in AWS its stream is not closed either
       // (aws-lambda-nodejs-runtime-interface-client#145): the Lambda and the model run to the end.
       lambdas = lambda
-      afterLeaving = { usd: [0, lambda - p.lambdaRequest.usd + model], what: 'locally the closed stream stops the agent (0); in AWS nothing reaches it: the whole Lambda duration and every model token of the answer' }
+      afterStop = { usd: [0, lambda - p.lambdaRequest.usd + model], what: 'locally the closed stream stops the agent ($0); in AWS nothing is known to reach it: the rest of the Lambda duration and every model token of the answer' }
       break
   }
   const fixed = worker + lambdas + withAgentCore + transfer
@@ -107,6 +108,6 @@ export function costPerMillion(kind: UpstreamKind, workerCpuMs: number): PathCos
     agentCore: withAgentCore,
     transfer,
     total: [fixed + apiGateway[0], fixed + apiGateway[1]],
-    afterLeaving,
+    afterStop,
   }
 }

@@ -20,14 +20,14 @@ describe('the cost model per million answers', () => {
     expect(rest.total[0]).toBeCloseTo(rest.worker + rest.apiGateway[0] + rest.lambda + rest.agentCore + rest.transfer, 6)
   })
 
-  it('lambda-agent has no AgentCore, and a left answer keeps billing its Lambda time and model tokens in AWS', () => {
+  it('lambda-agent has no AgentCore, and a stopped answer keeps billing its Lambda time and model tokens in AWS', () => {
     const agent = costPerMillion('lambda-agent', 20)
     const rest = costPerMillion('rest', 20)
     expect(agent.agentCore).toBe(0)
     expect(agent.total[0]).toBeCloseTo(rest.total[0] - rest.agentCore, 6)
     const modelPerMillion = ANSWER.outputTokens * PRICES.modelOutput.usd
-    expect(agent.afterLeaving.usd[1]).toBeCloseTo(agent.lambda - PRICES.lambdaRequest.usd + modelPerMillion, 6)
-    expect(rest.afterLeaving.usd[1]).toBeLessThan(10)
+    expect(agent.afterStop.usd[1]).toBeCloseTo(agent.lambda - PRICES.lambdaRequest.usd + modelPerMillion, 6)
+    expect(rest.afterStop.usd[1]).toBeLessThan(10)
   })
 
   it('every price names its source and the date it was read', () => {
