@@ -57,12 +57,23 @@ export async function pathsSuite(config: BenchConfig, log: (m: string) => void):
       const before = new Set(childPids(process.pid, 'workerd'))
       const edge = await startEdge(workerVarsFor(cloud, kind))
       const workerd = childPids(process.pid, 'workerd').find((p) => !before.has(p))
-      const pool = kind === 'lambda-agent' ? cloud.lambdaAgent!.lambda : cloud.lambda
+      // The Lambda invocations an answer costs on this path (the websocket function starts on first use).
+      const invocations = () => {
+        if (kind === 'lambda-agent') return cloud.lambdaAgent!.lambda.stats().invocations
+        if (kind === 'websocket') {
+          try {
+            return cloud.webSocketLambda.stats().invocations
+          } catch {
+            return 0
+          }
+        }
+        return cloud.lambda.stats().invocations + cloud.cancelLambda.stats().invocations
+      }
       const raw = { chunks: [] as number[], ttft: [] as number[], added: [] as number[], cpu: [] as number[], lambda: [] as number[], agentCore: [] as number[] }
       try {
         // Two warm-up answers: a cold Lambda and a fresh Worker are not what is compared.
         for (let i = -2; i < answers; i++) {
-          const calls0 = pool.stats().invocations
+          const calls0 = invocations()
           const agentCore0 = cloud.agentCore.events.filter((e) => e.type === 'invoke').length
           const cpu0 = workerd ? cpuSample(workerd) : undefined
           const sent = performance.now()
@@ -88,7 +99,7 @@ export async function pathsSuite(config: BenchConfig, log: (m: string) => void):
           raw.ttft.push(first - sent)
           raw.added.push((last - first) / Math.max(1, chunks - 1) - 1000 / tokensPerSecond)
           raw.cpu.push((cpu / Math.max(1, chunks)) * 1000)
-          raw.lambda.push(pool.stats().invocations - calls0)
+          raw.lambda.push(invocations() - calls0)
           raw.agentCore.push(cloud.agentCore.events.filter((e) => e.type === 'invoke').length - agentCore0)
         }
       } finally {
