@@ -49,7 +49,7 @@ it('renders one row per measured path and one cost row per path', () => {
     prices: PRICES,
   }
   const md = renderPaths(figures).join('\n')
-  expect(md).toContain('| lambda-agent | 1 | 1 | 1.00 | 1 | 1 | 0 |')
+  expect(md).toContain('| lambda-agent | 1 | 1 | 1.00 | 1 | 1 | 0 | — |')
   expect(md).toMatch(/\| rest \| \$0\.70 \| \$3\.50 \| \$134 \| \$155 \| \$2\.25 \| \$295 \|/)
   expect(md).toMatch(/\| lambda-agent \| .* \| \$0\.00 \| .* \| \$140 \|/)
 })

@@ -7,7 +7,9 @@
  * - added latency per chunk: the mean gap between text events minus the agent's own gap (the offline
  *   model's pace), i.e. what the hops add to each chunk;
  * - Worker CPU per 1,000-chunk answer: workerd's scheduler run time during the answer (bench/proc.ts);
- * - upstream calls per answer: the Lambda invocations and AgentCore invocations the answer cost;
+ * - upstream calls per answer: the Lambda invocations (websocket: its function's $connect, invoke and
+ *   $disconnect) and AgentCore invocations the answer cost, and on websocket the PostToConnection
+ *   calls (billed messages);
  * and the cost per million answers on paper (bench/cost-model.ts).
  * Local figures on a shared machine: compare the paths with each other, not with the cloud.
  */
@@ -30,6 +32,8 @@ export interface PathRow {
   workerCpuPer1000Ms: Summary
   lambdaInvocations: Summary
   agentCoreInvocations: Summary
+  /** websocket only: PostToConnection calls per answer. */
+  postsPerAnswer?: Summary
 }
 
 export interface PathFigures {
@@ -60,20 +64,16 @@ export async function pathsSuite(config: BenchConfig, log: (m: string) => void):
       // The Lambda invocations an answer costs on this path (the websocket function starts on first use).
       const invocations = () => {
         if (kind === 'lambda-agent') return cloud.lambdaAgent!.lambda.stats().invocations
-        if (kind === 'websocket') {
-          try {
-            return cloud.webSocketLambda.stats().invocations
-          } catch {
-            return 0
-          }
-        }
+        // The websocket path's function is its own: its route invocations are counted by the WebSocket API emulator.
+        if (kind === 'websocket') return Object.values(cloud.webSocketApi.invocations).reduce((a, b) => a + b, 0)
         return cloud.lambda.stats().invocations + cloud.cancelLambda.stats().invocations
       }
-      const raw = { chunks: [] as number[], ttft: [] as number[], added: [] as number[], cpu: [] as number[], lambda: [] as number[], agentCore: [] as number[] }
+      const raw = { chunks: [] as number[], ttft: [] as number[], added: [] as number[], cpu: [] as number[], lambda: [] as number[], agentCore: [] as number[], posts: [] as number[] }
       try {
         // Two warm-up answers: a cold Lambda and a fresh Worker are not what is compared.
         for (let i = -2; i < answers; i++) {
           const calls0 = invocations()
+          const posts0 = cloud.webSocketApi.posts
           const agentCore0 = cloud.agentCore.events.filter((e) => e.type === 'invoke').length
           const cpu0 = workerd ? cpuSample(workerd) : undefined
           const sent = performance.now()
@@ -99,7 +99,10 @@ export async function pathsSuite(config: BenchConfig, log: (m: string) => void):
           raw.ttft.push(first - sent)
           raw.added.push((last - first) / Math.max(1, chunks - 1) - 1000 / tokensPerSecond)
           raw.cpu.push((cpu / Math.max(1, chunks)) * 1000)
+          // $disconnect runs once the Worker has closed the socket: let it land before counting.
+          if (kind === 'websocket') await new Promise((r) => setTimeout(r, 200))
           raw.lambda.push(invocations() - calls0)
+          raw.posts.push(cloud.webSocketApi.posts - posts0)
           raw.agentCore.push(cloud.agentCore.events.filter((e) => e.type === 'invoke').length - agentCore0)
         }
       } finally {
@@ -114,6 +117,7 @@ export async function pathsSuite(config: BenchConfig, log: (m: string) => void):
         workerCpuPer1000Ms: summarize(raw.cpu),
         lambdaInvocations: summarize(raw.lambda),
         agentCoreInvocations: summarize(raw.agentCore),
+        ...(kind === 'websocket' ? { postsPerAnswer: summarize(raw.posts) } : {}),
       })
       log(`paths: ${kind} done`)
     }
@@ -137,9 +141,12 @@ export function renderPaths(p: PathFigures): string[] {
     '',
     `Each path through the local cloud and the built Worker (workerd), ${p.rows[0]?.answers ?? 0} answers of ~${p.words} text chunks each (offline model at ${p.tokensPerSecond} tokens/s), medians (bench/suites/paths.ts).`,
     '',
-    '| path | text chunks | time to first text (ms) | added latency per chunk (ms) | Worker CPU per 1,000-chunk answer (ms) | Lambda invocations per answer | AgentCore invocations per answer |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...p.rows.map((r) => `| ${r.kind} | ${f(r.textChunks)} | ${f(r.ttftMs)} | ${f(r.addedPerChunkMs, 2)} | ${f(r.workerCpuPer1000Ms)} | ${f(r.lambdaInvocations)} | ${f(r.agentCoreInvocations)} |`),
+    '| path | text chunks | time to first text (ms) | added latency per chunk (ms) | Worker CPU per 1,000-chunk answer (ms) | Lambda invocations per answer | AgentCore invocations per answer | PostToConnection calls per answer |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...p.rows.map(
+      (r) =>
+        `| ${r.kind} | ${f(r.textChunks)} | ${f(r.ttftMs)} | ${f(r.addedPerChunkMs, 2)} | ${f(r.workerCpuPer1000Ms)} | ${f(r.lambdaInvocations)} | ${f(r.agentCoreInvocations)} | ${r.postsPerAnswer ? f(r.postsPerAnswer) : '—'} |`,
+    ),
     '',
     `Cost per million answers on paper (bench/cost-model.ts): ${p.answerStated}. Model tokens are the same on every path and left out of the totals.`,
     '',
