@@ -87,6 +87,8 @@ export function buildProxyEvent(api: RestApiIdentity, req: IncomingRequest): API
     stageVariables: null,
     requestContext: {
       resourceId: req.resourceId,
+      // The stage's current deployment (an id of 6 characters in AWS); the local API has one.
+      deploymentId: LOCAL_DEPLOYMENT_ID,
       resourcePath: req.resourcePath,
       httpMethod: req.method,
       extendedRequestId: req.extendedRequestId,
@@ -117,12 +119,16 @@ export function buildProxyEvent(api: RestApiIdentity, req: IncomingRequest): API
       },
       domainName: hostname,
       apiId: api.apiId,
-      // No authorizer on these methods: API Gateway omits the key; the type wants it present.
-    } as APIGatewayProxyEvent['requestContext'],
+      // No authorizer on these methods: API Gateway omits the key; the type wants it present. And the
+      // type lacks deploymentId, which AWS sends (../fixtures/proxy-event): hence the cast through unknown.
+    } as unknown as APIGatewayProxyEvent['requestContext'],
     body,
     isBase64Encoded: binary,
   }
 }
+
+/** The id the local API's single deployment goes by in `requestContext.deploymentId`. */
+export const LOCAL_DEPLOYMENT_ID = 'local1'
 
 /** API Gateway's `requestTime`: `21/Nov/2026:18:30:05 +0000`. */
 export function formatRequestTime(d: Date): string {
