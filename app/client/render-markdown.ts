@@ -5,6 +5,7 @@ import { loadHighlighter } from './highlight'
 import { collectLinks, splitFrozen, type Links } from './markdown'
 import { renderBlocks, type CodeLabels, type RenderContext } from './markdown-dom'
 import { patchChildren } from './patch-dom'
+import { frameSchedule, type Schedule } from './render-schedule'
 
 const GROUP_BLOCKS = 32
 
@@ -14,11 +15,12 @@ export interface MarkdownViewOptions {
   highlight?: boolean
   /**
    * When appended text is rendered: `schedule(render)` must call `render` once, later or now. The
-   * default is the next animation frame of the root's window, so the chunks that arrive within one
-   * frame are rendered once (a burst, such as a resumed answer's missed events, costs one render per
-   * frame, not one per chunk); `(render) => render()` renders on every append.
+   * default (render-schedule.ts) is an animation frame of the root's window at most every 50 ms, so
+   * the chunks that arrive in between are rendered once (a burst, such as a resumed answer's missed
+   * events, costs a render per interval, not one per chunk); `(render) => render()` renders on every
+   * append. The DOM ends the same either way.
    */
-  schedule?: (render: () => void) => void
+  schedule?: Schedule
 }
 
 /**
@@ -33,7 +35,7 @@ export class MarkdownView {
   /** Appended text not yet rendered (line ends already made LF). */
   private unrendered = ''
   private scheduled = false
-  private readonly schedule: (render: () => void) => void
+  private readonly schedule: Schedule
   private carriageReturn = false
   private readonly links: Links = {}
   private readonly open: HTMLElement
@@ -52,7 +54,7 @@ export class MarkdownView {
     this.open.className = 'md-open'
     append(root, this.open)
     const win = doc.defaultView
-    this.schedule = options.schedule ?? (win?.requestAnimationFrame ? (render) => win.requestAnimationFrame(render) : (render) => render())
+    this.schedule = options.schedule ?? (win?.requestAnimationFrame ? frameSchedule(win) : (render) => render())
     const highlight = options.highlight !== false
     this.frozenCtx = { doc, labels: options.labels, onCode: highlight ? (code, lang) => this.highlight(code, lang) : undefined }
     // An open code block starts loading the highlighter, so it is there when the block finishes.
