@@ -58,8 +58,10 @@ describe('the first load under the dev server, with nothing optimized yet', () =
     const page = await browser.newPage()
     const problems: string[] = []
     page.on('pageerror', (e) => problems.push(e.message))
+    // Document loads, not navigations: the page itself puts the chat's id in the address
+    // (history.replaceState), a same-document navigation.
     let loads = 0
-    page.on('framenavigated', (frame) => frame === page.mainFrame() && loads++)
+    page.on('domcontentloaded', () => loads++)
     await page.goto(base)
     await page.waitForSelector('form.composer[data-ready="true"]')
     await page.locator('#prompt').fill('answer:first-load hello from a fresh install')
