@@ -162,8 +162,8 @@ async function main(): Promise<number> {
   const web: Child = preview
     ? startChild(
         'wrangler dev',
-        process.execPath,
-        [
+        // Under a raised open-file limit: wrangler's proxy holds several descriptors per open stream (./children.ts).
+        ...withOpenFileLimit(process.execPath, [
           `${ROOT}node_modules/wrangler/bin/wrangler.js`,
           'dev',
           '--ip',
@@ -172,7 +172,7 @@ async function main(): Promise<number> {
           String(webPort),
           '--show-interactive-dev-session=false',
           ...workerVarsFiles.flatMap((file) => ['--env-file', file]),
-        ],
+        ]),
         env,
         (l) => say(`[wrangler] ${l}`),
       )

@@ -252,7 +252,8 @@ export function problemOf(r: ChatResult, expected: string): string | undefined {
 }
 
 /** POST /api/invoke with a new conversation; reads the SSE answer to its end. */
-export function chat(url: string, prompt: string, agent: Agent, timeoutMs: number): Promise<ChatResult> {
+/** `localAddress`: the client's own loopback address (127.0.0.x), so a per-IP rate limit sees one client per address. */
+export function chat(url: string, prompt: string, agent: Agent, timeoutMs: number, localAddress?: string): Promise<ChatResult> {
   const body = JSON.stringify({ prompt })
   const r: ChatResult = { status: 0, ttftMs: NaN, text: '' }
   const t0 = performance.now()
@@ -279,6 +280,7 @@ export function chat(url: string, prompt: string, agent: Agent, timeoutMs: numbe
     const req = request(new URL('/api/invoke', url), {
       method: 'POST',
       agent,
+      ...(localAddress ? { localAddress } : {}),
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'content-length': Buffer.byteLength(body) },
     })
     req.on('response', (res) => {
