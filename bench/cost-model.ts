@@ -40,8 +40,14 @@ export const ANSWER = {
   lambdaGB: 0.5,
   agentCoreActiveCpuSeconds: 2,
   agentCoreGB: 2,
-  /** WebSocket: messages the posting Lambda sends per answer, coalesced (1) to uncoalesced (40). */
-  wsMessages: [1, 40] as const,
+  /**
+   * WebSocket: messages per answer, PostToConnection posts plus the `invoke` message in, from WS_FLUSH_MS
+   * 1000 to the default 50: 22 and 346 posts measured for a 20 s answer (bench/websocket-coalescing-20s.md;
+   * the time bound sets the count, the 8 KB size bound is never reached by 25 KB over 20 s).
+   */
+  wsMessages: [23, 347] as const,
+  /** WebSocket: its function's invocations per answer ($connect, invoke, $disconnect; bench/paths-report.md). */
+  wsLambdaRequests: 3,
 } as const
 
 export const ANSWER_STATED =
@@ -88,6 +94,7 @@ export function costPerMillion(kind: UpstreamKind, workerCpuMs: number): PathCos
       break
     case 'websocket':
       apiGateway = [p.wsMinute.usd * 1 + p.wsMessage.usd * ANSWER.wsMessages[0], p.wsMinute.usd * 1 + p.wsMessage.usd * ANSWER.wsMessages[1]]
+      lambdas = lambda + (ANSWER.wsLambdaRequests - 1) * p.lambdaRequest.usd
       afterStop = { usd: [p.lambdaRequest.usd, p.lambdaRequest.usd], what: 'the $disconnect or cancel route; the posting Lambda stops on the cancel or on PostToConnection’s GoneException' }
       break
     case 'lambda-agent':

@@ -30,6 +30,15 @@ describe('the cost model per million answers', () => {
     expect(rest.afterStop.usd[1]).toBeLessThan(10)
   })
 
+  it('websocket bills a message per post (1000 ms to 50 ms flushes: 23 to 347 messages for the stated answer) and three invocations of its function', () => {
+    const ws = costPerMillion('websocket', 20)
+    const rest = costPerMillion('rest', 20)
+    expect(ws.apiGateway[0]).toBeCloseTo(0.25 + 23 * 1.0, 6)
+    expect(ws.apiGateway[1]).toBeCloseTo(0.25 + 347 * 1.0, 6)
+    expect(ws.lambda).toBeCloseTo(rest.lambda + 2 * PRICES.lambdaRequest.usd, 6)
+    expect(ws.total[1]).toBeGreaterThan(rest.total[1] + 300)
+  })
+
   it('every price names its source and the date it was read', () => {
     for (const p of Object.values(PRICES)) {
       expect(p.source).toMatch(/\.(com|co\.uk)\//)
