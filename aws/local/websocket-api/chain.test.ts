@@ -89,6 +89,13 @@ describe('websocket path through the local cloud', () => {
     c.ws.close()
   })
 
+  it('a cancel with nothing running is answered {"cancelled": false}, as the HTTP paths answer 404', async () => {
+    const c = await connect()
+    c.ws.send(JSON.stringify({ action: 'cancel', sessionId: session('idle') }))
+    await expect.poll(() => c.json, { timeout: 15_000 }).toContainEqual({ cancelled: false })
+    c.ws.close()
+  })
+
   it('a client that leaves mid-answer: the next post gets GoneException and the function stops the agent’s turn', async () => {
     const c = await connect()
     const id = session('gone')
