@@ -31,6 +31,12 @@ export interface BenchConfig {
   /** What a Worker learns when its client leaves mid-answer: how long to wait for a cancel that may never come. */
   disconnect: { waitMs: number }
   /**
+   * The durable path (bench/suites/durable.ts): `reconnects` resumes of a running answer, `storageAnswers`
+   * answers of `storageChunks` chunks whose storage writes are counted, `stops` Stops on the local chain
+   * with the offline model at `offline`'s pace.
+   */
+  durable: { reconnects: number; storageAnswers: number; storageChunks: number; stops: number; offline: { firstTokenMs: number; tokensPerSecond: number } }
+  /**
    * Parallel chats through the project's Worker (workerd, every turn in its conversation Durable
    * Object), `bursts` identical bursts with `idleMs` of rest after each (bench/suites/load.ts):
    * `chainChats` through the whole local cloud (its Lambda runs one process per chat: LOCAL_LAMBDA_CONCURRENCY),
@@ -55,6 +61,7 @@ export const FULL: BenchConfig = {
   // lexer, the open block rendered anew on every append, before per-frame rendering (issue 12).
   page: { chunks: 2_000, bytes: 100_000, runs: 3, intervalMs: 2, before: ['f99215b', '205f82d'] },
   disconnect: { waitMs: 2_000 },
+  durable: { reconnects: 200, storageAnswers: 5, storageChunks: 1_000, stops: 20, offline: { firstTokenMs: 0, tokensPerSecond: 100 } },
   load: { chainChats: 100, edgeChats: 500, bursts: 3, idleMs: 15_000, prompt: 'Tell me about streams', offline: { firstTokenMs: 300, tokensPerSecond: 40 }, timeoutMs: 180_000 },
   paths: { answers: 5, words: 1_000, tokensPerSecond: 400 },
 }
@@ -70,6 +77,7 @@ export const SMOKE: BenchConfig = {
   lambda: { events: 50, rounds: 1, inits: 1 },
   page: { chunks: 40, bytes: 2_000, runs: 1, intervalMs: 2 },
   disconnect: { waitMs: 200 },
+  durable: { reconnects: 2, storageAnswers: 1, storageChunks: 20, stops: 1, offline: { firstTokenMs: 0, tokensPerSecond: 100 } },
   load: { chainChats: 3, edgeChats: 5, bursts: 2, idleMs: 100, prompt: 'Tell me about streams', offline: { firstTokenMs: 20, tokensPerSecond: 0 }, timeoutMs: 60_000 },
   paths: { answers: 1, words: 20, tokensPerSecond: 400 },
 }

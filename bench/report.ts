@@ -7,6 +7,7 @@ import type { LoadFigures } from './suites/load'
 import type { LatencyFigures, TtfbFigures } from './suites/latency'
 import type { DisconnectFigures } from './suites/disconnect'
 import { renderPaths, type PathFigures } from './suites/paths'
+import type { DurableFigures } from './suites/durable'
 import type { PageFigures } from './suites/page'
 import type { ThroughputFigures } from './suites/throughput'
 import { ratio, type Summary } from './stats'
@@ -38,6 +39,7 @@ export function renderMarkdown(report: BenchReport): string {
     lambda?: LambdaFigures
     page?: PageFigures
     disconnect?: DisconnectFigures
+    durable?: DurableFigures
     load?: LoadFigures
     paths?: PathFigures
     targets?: Target[]
@@ -259,6 +261,7 @@ export function renderMarkdown(report: BenchReport): string {
   }
   if (r.load) out.push(...loadSection(r.load, m), '')
   if (r.paths) out.push(...renderPaths(r.paths))
+  if (r.durable) out.push(...durableSection(r.durable), '')
   out.push('## Method', '')
   out.push(
     [
@@ -325,4 +328,32 @@ export function loadSection(l: LoadFigures, meta: { startedAt?: string; mode?: s
   const bursts = Math.max(...l.rows.map((r) => r.bursts.length))
   out.push(table(['row', 'process', 'before', ...Array.from({ length: bursts }, (_, i) => `burst ${i + 1}: peak → settled`), 'verdict'], mem))
   return out
+}
+
+/** The durable path (bench/suites/durable.ts): its own figures and targets (issue 10), beside the floors of the same run. */
+function durableSection(d: DurableFigures): string[] {
+  const ok = (met: boolean) => (met ? '✅' : '❌')
+  const project = d.addedLatency.project
+  const rows = d.variants.filter((v) => v !== 'direct').map((v) => [v === 'project' ? 'project (the durable path)' : v, f(d.cpu[v]?.msPerAnswer), f(d.cpu[v]?.usPerChunk, 1), f(d.addedLatency[v]?.median, 3), f(d.addedLatency[v]?.p99, 3)])
+  return [
+    '## The durable path',
+    '',
+    "Every turn of the project's route goes through the conversation's Durable Object (SQLite storage, event ids, batched writes, fan-out, replay): its cost beside the floor and the relay floor, in this run " +
+      '(bench/suites/durable.ts). Reconnect: a reader of a running answer leaves after a few events and comes back with `?after=<last id>`; the time from that request to its first event. ' +
+      "Storage writes: the conversation's own count of its SQLite write transactions (Conversation.stats(), read through Miniflare, not a route). " +
+      'Stop: on the whole local chain (workerd → API Gateway emulator → the Lambda under aws-lambda-ric → AgentCore emulator → the TypeScript agent on the offline model), POST stop sent → the agent’s turn ended, taken at the agent.',
+    '',
+    table(['variant', `CPU ms per ${d.cpuChunks}-chunk answer (median)`, 'CPU µs per chunk', 'added latency per chunk, median ms', 'p99 ms'], rows),
+    '',
+    table(
+      ['figure', 'p50 / median', 'p99', 'n', 'target'],
+      [
+        ['added latency per chunk (durable path)', f(project?.median, 3), f(project?.p99, 3), '–', project ? `${ok(project.median < 0.5)} median < 0.5 ms` : '–'],
+        ['reconnect → first replayed event (ms)', f(d.reconnect.median, 2), f(d.reconnect.p99, 2), `${d.reconnect.n} (${d.reconnect.exact} resumed at exactly the next id${Object.keys(d.reconnect.failed).length ? `; answers that did not start: ${Object.entries(d.reconnect.failed).map(([k, v]) => `${v}× ${k}`).join(', ')}` : ''})`, `${ok(d.reconnect.p99 < 50)} p99 < 50 ms`],
+        [`storage writes per ${d.storage.chunks}-chunk answer (${d.storage.eventsPerAnswer} events)`, f(d.storage.writesPerAnswer.median, 0), f(d.storage.writesPerAnswer.p99, 0), String(d.storage.writesPerAnswer.n), 'batched (64 events or 100 ms per write)'],
+        ['Stop → the agent’s end (ms, local chain)', f(d.stop.toAgentEnd.median, 1), f(d.stop.toAgentEnd.p99, 1), `${d.stop.of} (${d.stop.cancelledAtAgent} ended cancelled at the agent)`, `${ok(d.stop.toAgentEnd.p99 < 1000)} < 1 s`],
+        ['the stop request itself (ms)', f(d.stop.response.median, 1), f(d.stop.response.p99, 1), String(d.stop.of), '–'],
+      ],
+    ),
+  ]
 }

@@ -9,6 +9,7 @@ import type { CpuFigures } from './suites/cpu'
 import type { DisconnectFigures } from './suites/disconnect'
 import type { LambdaFigures } from './suites/lambda'
 import type { LatencyFigures, TtfbFigures } from './suites/latency'
+import type { DurableFigures } from './suites/durable'
 import type { LoadFigures } from './suites/load'
 import type { PageFigures } from './suites/page'
 import type { ThroughputFigures } from './suites/throughput'
@@ -41,6 +42,7 @@ describe('npm run bench -- --smoke', () => {
       page: PageFigures
       disconnect: DisconnectFigures
       load: LoadFigures
+      durable: DurableFigures
       targets: Target[]
     }
 
@@ -117,6 +119,25 @@ describe('npm run bench -- --smoke', () => {
     }
   })
 
+  it('measures the durable path beside the floors: CPU, added latency, reconnects that resume at the next id, batched storage writes, Stop reaching the agent', () => {
+    const { durable, cpu, latency } = results()
+    expect(durable.variants).toEqual(['direct', 'floor', 'relay-floor', 'project'])
+    // The run's own cpu and latency figures, not a second measurement.
+    expect(durable.cpu.project.msPerAnswer).toBe(cpu.project.schedMsPerAnswer.median)
+    expect(durable.addedLatency.project).toEqual(latency.project.added)
+    expect(durable.reconnect.n).toBe(config.durable.reconnects)
+    expect(durable.reconnect.exact).toBe(config.durable.reconnects)
+    expect(durable.reconnect.failed).toEqual({})
+    expect(Number.isFinite(durable.reconnect.p99)).toBe(true)
+    // meta (edge), meta (upstream), the chunks, done; fewer writes than events.
+    expect(durable.storage.eventsPerAnswer).toBe(config.durable.storageChunks + 3)
+    expect(durable.storage.writesPerAnswer.median).toBeGreaterThan(0)
+    expect(durable.storage.writesPerAnswer.median).toBeLessThan(durable.storage.eventsPerAnswer)
+    expect(durable.stop.of).toBe(config.durable.stops)
+    expect(durable.stop.cancelledAtAgent).toBe(config.durable.stops)
+    expect(Number.isFinite(durable.stop.toAgentEnd.median)).toBe(true)
+  })
+
   it('runs parallel chats through the Worker and its Durable Objects, both rows, every answer byte-exact, and samples every process\'s memory per burst', () => {
     const { load } = results()
     expect(load.rows.map((r) => [r.row, r.chats])).toEqual([
@@ -155,7 +176,7 @@ describe('npm run bench -- --smoke', () => {
     const { md, json } = writeReport(report, dir)
     expect(existsSync(md)).toBe(true)
     const parsed = JSON.parse(readFileSync(json, 'utf8'))
-    expect(Object.keys(parsed.results)).toEqual(['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect', 'load', 'targets'])
+    expect(Object.keys(parsed.results)).toEqual(['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'durable', 'lambda', 'page', 'disconnect', 'load', 'targets'])
     const text = readFileSync(md, 'utf8')
     for (const heading of ['## Targets', '## Latency per chunk', '## workerd CPU per answer', '## Throughput', '## Concurrent streams', '## Lambda handler', '## The page', '## What a Worker learns when its client leaves', '## Parallel chats: load and memory after bursts']) {
       expect(text).toContain(heading)

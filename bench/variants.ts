@@ -29,6 +29,8 @@ export interface Variant {
   pid?: number
   /** How the Worker was made, for the report (the project's route only). */
   build?: string
+  /** The Miniflare that runs it (Worker variants): the bench reads Durable Object state through it, never through a route. */
+  miniflare?: Miniflare
   stop(): Promise<void>
 }
 
@@ -78,6 +80,7 @@ export async function startWorkerd(name: VariantName, options: WorkerOptions): P
     name,
     url: new URL('/api/invoke', base).href,
     pid: pids[0],
+    miniflare: mf,
     stop: () => mf.dispose(),
   }
 }
