@@ -1,6 +1,7 @@
 /**
  * `npm run dev`: the local cloud plus the HonoX dev server (Vite), wired together.
- * `npm run preview`: the local cloud, `npm run build`, then `wrangler dev` on the build.
+ * `npm run preview`: the local cloud, `npm run build`, then the build in workerd as `wrangler dev` runs it
+ * (./preview-server.ts: wrangler's startWorker API, its inspector off).
  * `--agent python` (either command) puts the Python agent (aws/agent-python) behind AgentCore instead of
  * the TypeScript one; its environment is set up on first use (./python/env.ts).
  * `--upstream <kind>` (protocol/upstream-kinds.ts; default rest) points the Worker at the local cloud
@@ -21,7 +22,7 @@
  */
 import { existsSync, rmSync } from 'node:fs'
 import { delimiter, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { startChild, run, stopChild, waitForHttp, withOpenFileLimit, type Child } from './children'
 import { startLocalCloud, STAGE, type AgentRuntimeKind } from './cloud'
 import { ensureCookieSecret, planDevVars, wranglerUpstreamUrl, writeLocalUpstreamVars } from './dev-vars'
@@ -161,17 +162,16 @@ async function main(): Promise<number> {
   }
   const web: Child = preview
     ? startChild(
-        'wrangler dev',
-        // Under a raised open-file limit: wrangler's proxy holds several descriptors per open stream (./children.ts).
+        'wrangler (preview)',
+        // The build under wrangler's startWorker API with its inspector off (./preview-server.ts says
+        // why), under a raised open-file limit: each open stream holds several descriptors (./children.ts).
         ...withOpenFileLimit(process.execPath, [
-          `${ROOT}node_modules/wrangler/bin/wrangler.js`,
-          'dev',
-          '--ip',
+          '--import',
+          pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href,
+          `${ROOT}aws/local/preview-server.ts`,
           LOCAL_HOST,
-          '--port',
           String(webPort),
-          '--show-interactive-dev-session=false',
-          ...workerVarsFiles.flatMap((file) => ['--env-file', file]),
+          ...workerVarsFiles,
         ]),
         env,
         (l) => say(`[wrangler] ${l}`),
