@@ -62,9 +62,11 @@ export default defineConfig(({ command }) => ({
       // and the repository's own dot-files and dot-folders (.ci, .wrangler, .local, ...).
       deny: ['.env', '.env.*', '.dev.vars', '.dev.vars.*', '*.{crt,pem,key,p12,pfx}', '**/.git/**', `${root}/.*`, `${root}/.*/**`],
     },
-    // .wrangler/ holds the local Durable Objects' SQLite files: a new one must not look like a new
-    // source file (HonoX restarts the dev server when a file is added).
-    watch: { ignored: ['**/.wrangler/**'] },
+    // .wrangler/ holds the local Durable Objects' SQLite files, and the local cloud bundles Lambda
+    // functions into aws/*/dist/ when a path first needs one (the websocket function on its first
+    // connection): a new file there must not look like a new source file (HonoX restarts the dev
+    // server when a file is added, failing the request in flight).
+    watch: { ignored: ['**/.wrangler/**', `${root}/aws/**/dist/**`] },
   },
   environments:
     command === 'serve'
