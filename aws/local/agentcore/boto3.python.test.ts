@@ -100,7 +100,9 @@ describe('boto3 bedrock-agentcore client → AgentCore emulator → Python agent
     const lines = await boto3(invokeArgs(id, { prompt: 'Tell me everything words:3000' }, '--stop-after-bytes', '2000'))
     expect(lines.find((l) => l.stop)?.stop).toEqual({ runtimeSessionId: id, statusCode: 200 })
     expect(lines.at(-1)?.end).toMatch(/^(complete|error)$/)
-    expect(agentCore.events).toContainEqual({ type: 'stop-session', sessionId: id, inFlight: 1 })
+    // forgotten: false — the Python agent runs in a process of its own, whose sessions the emulator
+    // cannot clear (it can for the TypeScript agent it runs in process: aws/local/agentcore/server.ts).
+    expect(agentCore.events).toContainEqual({ type: 'stop-session', sessionId: id, inFlight: 1, forgotten: false })
     expect(agentCore.events).toContainEqual(expect.objectContaining({ type: 'invoke-end', sessionId: id, how: 'session-stopped' }))
     const { text } = answerOf(lines)
     expect(text.length).toBeLessThan(composeAnswer({ prompt: 'Tell me everything words:3000', earlier: [] }).length)
