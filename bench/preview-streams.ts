@@ -20,7 +20,7 @@ import { composeAnswer } from '../aws/agent/offline-answer'
 import { makeAgent } from './client'
 import { FULL } from './config'
 import { chat, problemOf } from './suites/load'
-import { childPids, rssKb } from './proc'
+import { childPids, NODE_COMMS, rssKb } from './proc'
 import { summarize } from './stats'
 import { startUpstream } from './upstream'
 
@@ -45,7 +45,7 @@ function groupProcesses(pgid: number): { comm: string; pid: number; rssKb: numbe
   const out: { comm: string; pid: number; rssKb: number }[] = []
   const walk = (pid: number) => {
     for (const comm of ['node', 'workerd', 'esbuild', 'sh']) {
-      for (const child of childPids(pid, comm)) {
+      for (const child of childPids(pid, comm === 'node' ? NODE_COMMS : comm)) {
         try {
           out.push({ comm, pid: child, rssKb: rssKb(child) })
         } catch {

@@ -15,15 +15,22 @@ function stat(pid: number | string): { comm: string; fields: string[] } {
   return { comm: text.slice(text.indexOf('(') + 1, close), fields: text.slice(close + 2).split(' ') }
 }
 
-/** Pids of the direct children of `parent` whose command name is `comm`. */
-export function childPids(parent: number, comm: string): number[] {
+/**
+ * The command names a Node process shows in /proc: Node 24 names its main thread "MainThread", and
+ * a process's command name is its main thread's.
+ */
+export const NODE_COMMS = ['node', 'MainThread']
+
+/** Pids of the direct children of `parent` whose command name is `comm` (or one of them). */
+export function childPids(parent: number, comm: string | string[]): number[] {
+  const comms = typeof comm === 'string' ? [comm] : comm
   const pids: number[] = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const s = stat(entry)
       // After the name: state(0) ppid(1)
-      if (Number(s.fields[1]) === parent && s.comm === comm) pids.push(Number(entry))
+      if (Number(s.fields[1]) === parent && comms.includes(s.comm)) pids.push(Number(entry))
     } catch {
       // the process ended while we looked
     }

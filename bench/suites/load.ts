@@ -28,7 +28,7 @@ import { composeAnswer } from '../../aws/agent/offline-answer'
 import { makeAgent } from '../client'
 import type { BenchConfig } from '../config'
 import type { LoadCloudOptions, LoadCloudReady, LoadCloudStats } from '../load-cloud'
-import { childPids, cpuDelta, cpuSample, peakRssKb, resetPeakRss, rssKb } from '../proc'
+import { childPids, NODE_COMMS, cpuDelta, cpuSample, peakRssKb, resetPeakRss, rssKb } from '../proc'
 import { summarize, type Summary } from '../stats'
 import { startUpstream } from '../upstream'
 import { projectModules, startProjectWorker, type ProjectOptions, type Variant } from '../variants'
@@ -122,7 +122,7 @@ export async function loadSuite(config: BenchConfig, log: (m: string) => void, o
       try {
         worker = await startProjectWorker('load-chain', modules, cloud.ready.workerVars, persist)
         const lambdas = (fn: 'invoke' | 'cancel') => () =>
-          childPids(cloud.pid, 'node').filter((pid) => (functionNameOf(pid) === cloud.ready.cancelFunctionName) === (fn === 'cancel'))
+          childPids(cloud.pid, NODE_COMMS).filter((pid) => (functionNameOf(pid) === cloud.ready.cancelFunctionName) === (fn === 'cancel'))
         const watched: Watched[] = [
           { name: 'workerd', pids: () => [worker!.pid!] },
           { name: 'local cloud (API Gateway, Lambda API and AgentCore emulators, the agent)', pids: () => [cloud.pid] },
