@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:test'
 import { inject, describe, expect, it } from 'vitest'
 import { newSessionId } from '../../../protocol/request'
-import { readIdentifiedEvents, type IdentifiedEvent } from '../../client/identified-events'
+import type { IdentifiedEvent } from '../../client/identified-events'
 import { marker } from '../../test/upstream-client'
-import { collect, textOf } from '../../test/visitor'
+import { collect, readSome, textOf } from '../../test/visitor'
 
 // 200 streams: 20 conversations with 10 readers each, every reader cut at random points and resumed
 // until its turn is done. Conversations run four at a time, their answers (the test upstream's
@@ -50,20 +50,6 @@ function plans(random: () => number): Plan[][] {
   )
 }
 
-/** Reads up to `count` events of a response, then goes away (cancels the body), as a dropped connection does. */
-async function readThenCut(res: Response, count: number): Promise<IdentifiedEvent[]> {
-  const out: IdentifiedEvent[] = []
-  const abort = new AbortController()
-  for await (const e of readIdentifiedEvents(res.body!, abort.signal)) {
-    out.push(e)
-    if (out.length >= count) {
-      abort.abort()
-      break
-    }
-  }
-  return out
-}
-
 const stub = (id: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id))
 
 /** A reader's stream from the conversation: its events after `after`, then the live rest (as GET /api/conversations/:id/events serves it). */
@@ -79,7 +65,7 @@ async function readWithCuts(id: string, owner: string, first: Response, plan: Pl
   let res = first
   let cuts = 0
   for (const cut of plan.cuts) {
-    events.push(...(await readThenCut(res, cut.after)))
+    events.push(...(await readSome(res, cut.after)))
     if (events.at(-1)?.type === 'done') return { events, cuts }
     cuts++
     await new Promise((r) => setTimeout(r, cut.awayMs))
