@@ -8,13 +8,11 @@
 import type { Context } from 'aws-lambda'
 import type { Writable } from 'node:stream'
 import type { Model } from '@strands-agents/sdk'
-import { errorBody, type ErrorCode } from '../../protocol/events'
 import { maxUpstreamBodyBytes, newSessionId, validateUpstreamInvoke } from '../../protocol/request'
 import { createModel } from '../agent/agent-factory'
 import { incoming } from '../lambda/incoming'
 import { createLogger } from '../lambda/log'
-import type { Parsed } from '../lambda/parse-request'
-import { sendErrorEvents, sendJson } from '../lambda/response'
+import { requestFailures } from '../lambda/response'
 import { streamAnswer } from './answer'
 import { ConfigError, parseLambdaAgentConfig, type LambdaAgentConfig } from './config'
 
@@ -41,12 +39,7 @@ async function handle(event: unknown, responseStream: Writable, context: Context
   const request = incoming(event)
   const { transport } = request
   const inBand = transport === 'raw'
-  const failWith = (status: number, code: ErrorCode, message: string) =>
-    inBand ? sendErrorEvents(responseStream, { code, message, retryable: false }, transport) : sendJson(responseStream, status, errorBody(code, message), {}, transport)
-  const refuse = (p: Extract<Parsed<unknown>, { ok: false }>) => {
-    log.info('request_refused', { status: p.status, code: p.code, source: request.source })
-    return failWith(p.status, p.code, p.message)
-  }
+  const { failWith, refuse } = requestFailures(responseStream, request, inBand, log)
   try {
     const route = request.route
     if (!route.ok) return await refuse(route)

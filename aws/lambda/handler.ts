@@ -6,15 +6,15 @@
  */
 import type { Context } from 'aws-lambda'
 import type { Writable } from 'node:stream'
-import { errorBody, type ErrorCode } from '../../protocol/events'
+import { errorBody } from '../../protocol/events'
 import { maxBodyBytes, maxUpstreamBodyBytes, newSessionId } from '../../protocol/request'
 import { cancelSession } from './cancel'
 import { ConfigError, lambdaConfig, type LambdaConfig } from './config'
 import { relayAnswer } from './invoke'
 import { createLogger } from './log'
 import { incoming } from './incoming'
-import { cancelOf, invokeOf, type Parsed } from './parse-request'
-import { sendErrorEvents, sendJson } from './response'
+import { cancelOf, invokeOf } from './parse-request'
+import { requestFailures, sendJson } from './response'
 
 const baseLog = createLogger({ fn: process.env.AWS_LAMBDA_FUNCTION_NAME })
 
@@ -24,12 +24,7 @@ async function handle(event: unknown, responseStream: Writable, context: Context
   const { transport } = request
   // A direct invocation of `invoke` expects events, HTTP callers a status and a JSON body.
   const inBand = transport === 'raw' && (!request.route.ok || request.route.value === 'invoke')
-  const failWith = (status: number, code: ErrorCode, message: string) =>
-    inBand ? sendErrorEvents(responseStream, { code, message, retryable: false }, transport) : sendJson(responseStream, status, errorBody(code, message), {}, transport)
-  const refuse = (p: Extract<Parsed<unknown>, { ok: false }>) => {
-    log.info('request_refused', { status: p.status, code: p.code, source: request.source })
-    return failWith(p.status, p.code, p.message)
-  }
+  const { failWith, refuse } = requestFailures(responseStream, request, inBand, log)
   try {
     const route = request.route
     if (!route.ok) return await refuse(route)

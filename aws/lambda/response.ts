@@ -4,9 +4,11 @@
  * A direct invocation (transport `raw`, ./incoming.ts) has no HTTP: only the content type and the bytes.
  */
 import type { Writable } from 'node:stream'
-import { encodeEvent, PING, SSE_HEADERS, type ErrorCode, type EventMap, type EventType } from '../../protocol/events'
+import { encodeEvent, errorBody, PING, SSE_HEADERS, type ErrorCode, type EventMap, type EventType } from '../../protocol/events'
 import { writeOrWait } from '../node/write-or-wait'
-import type { Transport } from './incoming'
+import type { Incoming, Transport } from './incoming'
+import type { Logger } from './log'
+import type { Parsed } from './parse-request'
 
 /** The stream the body goes to: behind a prelude (`http`), or the response stream itself (`raw`). */
 function responseBody(responseStream: Writable, transport: Transport, statusCode: number, headers: Record<string, string>): Writable {
@@ -38,6 +40,21 @@ export async function sendErrorEvents(responseStream: Writable, error: { code: E
   await out.write('error', error)
   await out.write('done', { stopReason: 'error' })
   await out.end()
+}
+
+/**
+ * How a handler answers before the stream: `failWith` sends an error as events (`inBand`: a direct
+ * caller that reads events) or as a status and a JSON body; `refuse` logs a refused request and fails with it.
+ */
+export function requestFailures(responseStream: Writable, request: Pick<Incoming, 'transport' | 'source'>, inBand: boolean, log: Logger) {
+  const { transport } = request
+  const failWith = (status: number, code: ErrorCode, message: string) =>
+    inBand ? sendErrorEvents(responseStream, { code, message, retryable: false }, transport) : sendJson(responseStream, status, errorBody(code, message), {}, transport)
+  const refuse = (p: Extract<Parsed<unknown>, { ok: false }>) => {
+    log.info('request_refused', { status: p.status, code: p.code, source: request.source })
+    return failWith(p.status, p.code, p.message)
+  }
+  return { failWith, refuse }
 }
 
 export interface EventStream {
