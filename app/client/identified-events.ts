@@ -1,29 +1,23 @@
 import { createParser } from 'eventsource-parser'
-import { EVENT_TYPES, type EventType, type StreamEvent } from '../../protocol/events'
+import type { StreamEvent } from '../../protocol/events'
+import { toStreamEvent } from './read-events'
 
 /** A stream event with the id the conversation gave it (the SSE `id:` line), when it has one. */
 export type IdentifiedEvent = StreamEvent & { id?: number }
 
 /**
- * Reads a conversation's SSE body into typed events with their ids, as `app/client/read-events.ts`
- * does without ids (eventsource-parser: events split at any byte, comments, CRLF). The ids are what
- * a reader sends back (`?after=`) to resume where it was.
+ * Reads a conversation's SSE body into typed events with their ids: the events as
+ * `app/client/read-events.ts` makes them (toStreamEvent), plus the SSE `id:` line. The ids are what a
+ * reader sends back (`?after=`) to resume where it was.
  */
 export async function* readIdentifiedEvents(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<IdentifiedEvent> {
   const queue: IdentifiedEvent[] = []
   const parser = createParser({
     onEvent(message) {
-      const type = (message.event ?? 'message') as EventType
-      if (!EVENT_TYPES.includes(type)) return
-      let data: unknown
-      try {
-        data = JSON.parse(message.data)
-      } catch {
-        return
-      }
-      if (typeof data !== 'object' || data === null) return
+      const event = toStreamEvent(message)
+      if (!event) return
       const id = message.id !== undefined && /^\d+$/.test(message.id) ? Number(message.id) : undefined
-      queue.push({ type, data, ...(id !== undefined ? { id } : {}) } as IdentifiedEvent)
+      queue.push(id !== undefined ? { ...event, id } : event)
     },
   })
   const reader = body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()

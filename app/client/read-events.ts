@@ -44,7 +44,8 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
   }
 }
 
-function toStreamEvent(message: EventSourceMessage): StreamEvent | undefined {
+/** One SSE message as a typed event, or undefined for an unknown type or data that is not a JSON object. */
+export function toStreamEvent(message: EventSourceMessage): StreamEvent | undefined {
   const type = (message.event ?? 'message') as EventType
   if (!EVENT_TYPES.includes(type)) return undefined
   try {
