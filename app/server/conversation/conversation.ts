@@ -251,11 +251,13 @@ export class Conversation extends DurableObject<Bindings> {
   /** Adds one event to the running turn: id, pending storage, every reader. Enforces the byte cap. */
   private record(run: RunningTurn, type: EventType, data: unknown): void {
     if (run.ended) return
-    if (type !== 'meta' && this.store.bytes() + byteLength(JSON.stringify(data)) > run.maxBytes) {
+    // Serialized once: the byte cap measures the same text the store keeps and replays.
+    const json = JSON.stringify(data)
+    if (type !== 'meta' && this.store.bytes() + byteLength(json) > run.maxBytes) {
       void this.endEarly(run, 'full')
       return
     }
-    const event = this.store.append(run.turn, type, data)
+    const event = this.store.append(run.turn, type, data, json)
     this.fanOut.send(event)
     if (this.store.pendingCount() >= FLUSH_EVENTS) this.flush(run)
     else run.flushTimer ??= setTimeout(() => this.flush(run), FLUSH_MS)

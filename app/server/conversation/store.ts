@@ -122,9 +122,9 @@ export class ConversationStore {
     })
   }
 
-  /** Gives the event its id and keeps it pending until the next flush. */
-  append(turn: number, type: EventType, data: unknown): StoredEvent {
-    const event: StoredEvent = { id: this.nextId++, turn, type, data: JSON.stringify(data) }
+  /** Gives the event its id and keeps it pending until the next flush. `json` is `data` already serialized, when the caller has it. */
+  append(turn: number, type: EventType, data: unknown, json: string = JSON.stringify(data)): StoredEvent {
+    const event: StoredEvent = { id: this.nextId++, turn, type, data: json }
     this.pending.push(event)
     this.pendingBytes += byteLength(event.data)
     if (type === 'text') this.answer += (data as { text: string }).text
