@@ -18,7 +18,7 @@ import { createConversationAgent } from '../agent/agent-factory'
 import { startTurn, type Conversation } from '../agent/turn'
 import { startHeartbeat } from '../lambda/heartbeat'
 import type { Transport } from '../lambda/incoming'
-import { DEADLINE_RESERVE_MS } from '../lambda/invoke'
+import { DEADLINE_RESERVE_MS, startDeadline } from '../lambda/invoke'
 import type { Logger } from '../lambda/log'
 import { openEventStream } from '../lambda/response'
 import type { LambdaAgentConfig } from './config'
@@ -44,19 +44,14 @@ export async function streamAnswer(
   // The Worker's history already leaves out an exchange that `replaces` names
   // (app/server/conversation/conversation.ts), so there is nothing here to drop.
   const events = await startTurn(conversation, prompt, { error: (obj, msg) => log.error(msg, { ...obj }) }, undefined)
-  let outOfTime = false
   out.onGone(() => {
     log.warn('client_gone', { ms: Date.now() - started })
     conversation.turn?.cancel()
   })
-  const deadline = setTimeout(
-    () => {
-      outOfTime = true
-      log.warn('deadline_reached', { ms: Date.now() - started })
-      conversation.turn?.cancel()
-    },
-    Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS),
-  )
+  const deadline = startDeadline(context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS, () => {
+    log.warn('deadline_reached', { ms: Date.now() - started })
+    conversation.turn?.cancel()
+  })
   const heartbeat = startHeartbeat(config.heartbeatMs, () => void out.ping())
   log.info('invoke_start', { promptChars: prompt.length, historyMessages: seeded, ...(config.logPrompts ? { prompt } : {}) })
 
@@ -69,7 +64,7 @@ export async function streamAnswer(
       if (e.event === 'text' && textEvents++ === 0) firstTextMs = Date.now() - started
       if (e.event === 'done') {
         stopReason = e.data.stopReason
-        if (outOfTime && stopReason === 'cancelled') {
+        if (deadline.reached && stopReason === 'cancelled') {
           stopReason = 'error'
           await out.write('error', { code: 'upstream_timeout', message: 'The answer took longer than this service allows.', retryable: false })
         }
@@ -82,7 +77,7 @@ export async function streamAnswer(
     }
   } finally {
     heartbeat.stop()
-    clearTimeout(deadline)
+    deadline.clear()
     // Leaving the loop early (the client went) cancels the turn (aws/agent/turn.ts); wait for it to unwind.
     await events.return(undefined)
     await conversation.turn?.finished

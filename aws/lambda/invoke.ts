@@ -154,7 +154,8 @@ function agentStopper(config: LambdaConfig, sessionId: string, log: Logger) {
   }
 }
 
-function startDeadline(inMs: number, onDeadline: () => void) {
+/** Calls `onDeadline` once `inMs` have passed (at once when none are left); `reached` says whether it did. */
+export function startDeadline(inMs: number, onDeadline: () => void) {
   let reached = false
   const timer = setTimeout(() => {
     reached = true
