@@ -6,7 +6,7 @@ import { FunctionUrlPath } from './function-url-path'
 import { InvokeStreamPath } from './invoke-stream-path'
 import { LambdaAgentPath } from './lambda-agent-path'
 import { StreamingApi } from './streaming-api'
-import { StreamingProxy } from './streaming-proxy'
+import { StreamingProxy, type StreamingProxyProps } from './streaming-proxy'
 import { WebSocketPath } from './websocket-path'
 import { WorkerPrincipal } from './worker-principal'
 
@@ -35,6 +35,15 @@ export class EdgeAgentChatStack extends Stack {
 
     // The AgentCore runtime and its proxy, made when the first path in front of them asks: the
     // lambda-agent path runs the agent itself, so `-c paths=lambda-agent` deploys neither.
+    // What every function relaying AgentCore's answers is given: the proxy, the cancel proxy, the WebSocket function.
+    const relayProps = (runtime: StreamingProxyProps['runtime']) => ({
+      depsLockFilePath: props.depsLockFilePath,
+      runtime,
+      agentQualifier: config.agentQualifier,
+      heartbeatMs: config.heartbeatMs,
+      maxPromptChars: config.maxPromptChars,
+      logRetention: config.logRetention,
+    })
     let agentCore: { agent: AgentRuntime; proxy: StreamingProxy } | undefined
     const agentCoreSide = () => {
       if (agentCore) return agentCore
@@ -47,12 +56,7 @@ export class EdgeAgentChatStack extends Stack {
       })
       const proxy = new StreamingProxy(this, 'Proxy', {
         entry: props.lambdaEntry,
-        depsLockFilePath: props.depsLockFilePath,
-        runtime: agent.runtime,
-        agentQualifier: config.agentQualifier,
-        heartbeatMs: config.heartbeatMs,
-        maxPromptChars: config.maxPromptChars,
-        logRetention: config.logRetention,
+        ...relayProps(agent.runtime),
       })
       return (agentCore = { agent, proxy })
     }
@@ -68,12 +72,7 @@ export class EdgeAgentChatStack extends Stack {
       config.paths.includes('rest') || config.paths.includes('invoke-stream')
         ? new StreamingProxy(this, 'CancelProxy', {
             entry: props.lambdaEntry,
-            depsLockFilePath: props.depsLockFilePath,
-            runtime: agentCoreSide().agent.runtime,
-            agentQualifier: config.agentQualifier,
-            heartbeatMs: config.heartbeatMs,
-            maxPromptChars: config.maxPromptChars,
-            logRetention: config.logRetention,
+            ...relayProps(agentCoreSide().agent.runtime),
             timeout: Duration.seconds(30),
             reservedConcurrentExecutions: config.cancelReservedConcurrency,
             purpose: 'stop the answers of one AgentCore runtime (POST cancel, invoke-stream cancel)',
@@ -127,12 +126,7 @@ export class EdgeAgentChatStack extends Stack {
       if (!props.webSocketEntry) throw new Error('paths includes websocket: webSocketEntry (aws/lambda/websocket/handler.ts) is required')
       const path = new WebSocketPath(this, 'WebSocketPath', {
         entry: props.webSocketEntry,
-        depsLockFilePath: props.depsLockFilePath,
-        runtime: agentCoreSide().agent.runtime,
-        agentQualifier: config.agentQualifier,
-        heartbeatMs: config.heartbeatMs,
-        maxPromptChars: config.maxPromptChars,
-        logRetention: config.logRetention,
+        ...relayProps(agentCoreSide().agent.runtime),
         stageName: config.stageName,
         throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
         accessLogs: config.apiAccessLogs && config.paths.includes('rest'),
