@@ -3,18 +3,14 @@
  * proxy's esbuild options (aws/lambda/bundle-options.ts), so what runs locally under aws-lambda-ric is
  * what the CDK app deploys (aws/lib/lambda-agent-path.ts). `npx tsx aws/lambda-agent/build.ts`
  */
-import { build } from 'esbuild'
-import { statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { lambdaBuildOptions } from '../lambda/bundle-options'
+import { bundleLambda } from '../lambda/build'
 
 export const LAMBDA_AGENT_ENTRY = fileURLToPath(new URL('./handler.ts', import.meta.url))
 export const LAMBDA_AGENT_DIST = fileURLToPath(new URL('./dist/', import.meta.url))
 
-export async function buildLambdaAgent(outdir = LAMBDA_AGENT_DIST): Promise<{ outfile: string; bytes: number }> {
-  const outfile = `${outdir.replace(/\/$/, '')}/index.mjs`
-  await build({ ...lambdaBuildOptions, entryPoints: [LAMBDA_AGENT_ENTRY], outfile, logLevel: 'warning' })
-  return { outfile, bytes: statSync(outfile).size }
+export function buildLambdaAgent(outdir = LAMBDA_AGENT_DIST): Promise<{ outfile: string; bytes: number }> {
+  return bundleLambda(LAMBDA_AGENT_ENTRY, outdir)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

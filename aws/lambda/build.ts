@@ -9,10 +9,15 @@ import { LAMBDA_ENTRY, lambdaBuildOptions } from './bundle-options'
 
 export const LAMBDA_DIST = fileURLToPath(new URL('./dist/', import.meta.url))
 
-export async function buildLambda(outdir = LAMBDA_DIST): Promise<{ outfile: string; bytes: number }> {
+/** Bundles `entry` to `outdir`/index.mjs with the deployed options (./bundle-options.ts): every function's build. */
+export async function bundleLambda(entry: string, outdir: string): Promise<{ outfile: string; bytes: number }> {
   const outfile = `${outdir.replace(/\/$/, '')}/index.mjs`
-  await build({ ...lambdaBuildOptions, entryPoints: [LAMBDA_ENTRY], outfile, logLevel: 'warning' })
+  await build({ ...lambdaBuildOptions, entryPoints: [entry], outfile, logLevel: 'warning' })
   return { outfile, bytes: statSync(outfile).size }
+}
+
+export function buildLambda(outdir = LAMBDA_DIST): Promise<{ outfile: string; bytes: number }> {
+  return bundleLambda(LAMBDA_ENTRY, outdir)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

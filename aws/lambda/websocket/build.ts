@@ -3,19 +3,15 @@
  * `index.handler`), with the proxy's esbuild options (../bundle-options.ts), so what runs locally
  * under aws-lambda-ric is what deploys. `npx tsx aws/lambda/websocket/build.ts`
  */
-import { build } from 'esbuild'
-import { statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { lambdaBuildOptions } from '../bundle-options'
+import { bundleLambda } from '../build'
 
 export const WEBSOCKET_ENTRY = fileURLToPath(new URL('./handler.ts', import.meta.url))
 export const WEBSOCKET_DIST = fileURLToPath(new URL('../dist/websocket/', import.meta.url))
 export const WEBSOCKET_HANDLER = 'index.handler'
 
-export async function buildWebSocketLambda(outdir = WEBSOCKET_DIST): Promise<{ outfile: string; bytes: number }> {
-  const outfile = `${outdir.replace(/\/$/, '')}/index.mjs`
-  await build({ ...lambdaBuildOptions, entryPoints: [WEBSOCKET_ENTRY], outfile, logLevel: 'warning' })
-  return { outfile, bytes: statSync(outfile).size }
+export function buildWebSocketLambda(outdir = WEBSOCKET_DIST): Promise<{ outfile: string; bytes: number }> {
+  return bundleLambda(WEBSOCKET_ENTRY, outdir)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
