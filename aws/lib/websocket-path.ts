@@ -3,23 +3,17 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway'
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2'
 import { WebSocketIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers'
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations'
-import type * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore'
 import * as iam from 'aws-cdk-lib/aws-iam'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
 import { DEFAULT_FLUSH_BYTES, DEFAULT_FLUSH_MS } from '../lambda/websocket/config'
 import { acknowledgeNag } from './nag'
-import { StreamingProxy } from './streaming-proxy'
+import { StreamingProxy, type StreamingProxyProps } from './streaming-proxy'
 
-export interface WebSocketPathProps {
+export interface WebSocketPathProps
+  extends Pick<StreamingProxyProps, 'depsLockFilePath' | 'runtime' | 'agentQualifier' | 'heartbeatMs' | 'maxPromptChars' | 'logRetention'> {
   /** The WebSocket function's source (aws/lambda/websocket/handler.ts). */
   readonly entry: string
-  readonly depsLockFilePath: string
-  readonly runtime: agentcore.IBedrockAgentRuntime
-  readonly agentQualifier: string
-  readonly heartbeatMs: number
-  readonly maxPromptChars: number
-  readonly logRetention: logs.RetentionDays
   readonly stageName: string
   readonly throttle: { rateLimit: number; burstLimit: number }
   /** Access logs on the stage; they need the account-level API Gateway CloudWatch role (the REST path's logging creates it). */
