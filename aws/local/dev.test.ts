@@ -203,88 +203,84 @@ describe('npm run dev', () => {
     // The start alone may take most of a minute on a loaded two-core machine (waitFor allows 90 s).
   }, 150_000)
 
-  it('--upstream invoke-stream runs the chat over Lambda’s InvokeWithResponseStream and says so at start', async () => {
-    const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
-    const dev = startDev(
-      { LOCAL_DEV_VARS_PATH: join(dir, 'upstream.dev.vars'), DEV_PORT: String(web), LOCAL_API_PORT: String(api), LOCAL_AGENTCORE_PORT: String(agentCore), LOCAL_AGENT_PORT: String(agent) },
-      ['--upstream', 'invoke-stream'],
-    )
-    try {
-      await dev.waitFor('Ctrl-C stops everything', 90_000)
-      expect(dev.output()).toContain("streaming path: invoke-stream — Lambda's InvokeWithResponseStream API")
-      const res = await fetch(`http://127.0.0.1:${web}/api/invoke`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt: 'over the Lambda API' }),
-      })
-      expect(res.status).toBe(200)
-      const text = await res.text()
-      expect(text).toContain('event: done')
-      expect(text).not.toContain('event: error')
+  const upstreams: Array<{
+    kind: string
+    title: string
+    vars: string
+    prompt: string
+    banner: string
+    /** What else the start prints for this path (its endpoint line), if anything. */
+    endpoint?: RegExp
+    /** Assertions on the streamed answer beyond its status and `event: done`. */
+    checkAnswer: (text: string) => void
+    /** The log line that shows which emulator served it (logged once the invocation has ended). */
+    logLine: RegExp
+  }> = [
+    {
+      kind: 'invoke-stream',
+      title: 'runs the chat over Lambda’s InvokeWithResponseStream and says so at start',
+      vars: 'upstream.dev.vars',
+      prompt: 'over the Lambda API',
+      banner: "streaming path: invoke-stream — Lambda's InvokeWithResponseStream API",
+      checkAnswer: (text) => expect(text).not.toContain('event: error'),
       // The Lambda API emulator served it, not API Gateway (it logs the invocation once it has ended,
       // which can be just after the client read the last byte).
-      await expect.poll(() => dev.output(), { timeout: 10_000 }).toMatch(/\[lambda-api\] InvokeWithResponseStream edge-agent-chat-proxy \S+ ok/)
-    } finally {
-      dev.child.kill('SIGINT')
-    }
-    expect(await dev.exited).toBe(0)
-  })
-
-  it('--upstream websocket runs the chat over the WebSocket API emulator and says so at start', async () => {
-    const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
-    const dev = startDev(
-      { LOCAL_DEV_VARS_PATH: join(dir, 'websocket.dev.vars'), DEV_PORT: String(web), LOCAL_API_PORT: String(api), LOCAL_AGENTCORE_PORT: String(agentCore), LOCAL_AGENT_PORT: String(agent) },
-      ['--upstream', 'websocket'],
-    )
-    try {
-      await dev.waitFor('Ctrl-C stops everything', 90_000)
-      expect(dev.output()).toContain('streaming path: websocket — API Gateway WebSocket API → Lambda posting to the connection')
-      expect(dev.output()).toMatch(/websocket {4}ws:\/\/127\.0\.0\.1:\d+\/v1 {3}@connections http:\/\/127\.0\.0\.1:\d+\/v1/)
-      const res = await fetch(`http://127.0.0.1:${web}/api/invoke`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt: 'over the WebSocket API' }),
-      })
-      expect(res.status).toBe(200)
-      const text = await res.text()
-      expect(text).toContain('event: done')
-      expect(text).not.toContain('event: error')
+      logLine: /\[lambda-api\] InvokeWithResponseStream edge-agent-chat-proxy \S+ ok/,
+    },
+    {
+      kind: 'websocket',
+      title: 'runs the chat over the WebSocket API emulator and says so at start',
+      vars: 'websocket.dev.vars',
+      prompt: 'over the WebSocket API',
+      banner: 'streaming path: websocket — API Gateway WebSocket API → Lambda posting to the connection',
+      endpoint: /websocket {4}ws:\/\/127\.0\.0\.1:\d+\/v1 {3}@connections http:\/\/127\.0\.0\.1:\d+\/v1/,
+      checkAnswer: (text) => expect(text).not.toContain('event: error'),
       // The WebSocket function answered through the emulator's @connections (its end-of-answer log line).
-      await expect.poll(() => dev.output(), { timeout: 10_000 }).toMatch(/"msg":"posts","fn":"edge-agent-chat-websocket"/)
-    } finally {
-      dev.child.kill('SIGINT')
-    }
-    expect(await dev.exited).toBe(0)
-  })
-
-  it('--upstream lambda-agent runs the chat against the agent inside the Lambda (no AgentCore) and says so at start', async () => {
-    const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
-    const dev = startDev(
-      { LOCAL_DEV_VARS_PATH: join(dir, 'lambda-agent.dev.vars'), DEV_PORT: String(web), LOCAL_API_PORT: String(api), LOCAL_AGENTCORE_PORT: String(agentCore), LOCAL_AGENT_PORT: String(agent) },
-      ['--upstream', 'lambda-agent'],
-    )
-    try {
-      await dev.waitFor('Ctrl-C stops everything', 90_000)
-      expect(dev.output()).toContain('streaming path: lambda-agent — API Gateway REST API → the agent inside a streaming Lambda (no AgentCore)')
-      expect(dev.output()).toMatch(/lambda-agent POST http:\/\/127\.0\.0\.1:\d+\/v1\/invoke/)
-      const res = await fetch(`http://127.0.0.1:${web}/api/invoke`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt: 'inside the Lambda' }),
-      })
-      expect(res.status).toBe(200)
-      const text = await res.text()
-      const answer = [...text.matchAll(/^event: text\ndata: (.*)$/gm)].map((m) => (JSON.parse(m[1]) as { text: string }).text).join('')
-      expect(answer).toContain('Offline model')
-      expect(answer).toContain('inside the Lambda')
-      expect(text).toContain('event: done')
+      logLine: /"msg":"posts","fn":"edge-agent-chat-websocket"/,
+    },
+    {
+      kind: 'lambda-agent',
+      title: 'runs the chat against the agent inside the Lambda (no AgentCore) and says so at start',
+      vars: 'lambda-agent.dev.vars',
+      prompt: 'inside the Lambda',
+      banner: 'streaming path: lambda-agent — API Gateway REST API → the agent inside a streaming Lambda (no AgentCore)',
+      endpoint: /lambda-agent POST http:\/\/127\.0\.0\.1:\d+\/v1\/invoke/,
+      checkAnswer: (text) => {
+        const answer = [...text.matchAll(/^event: text\ndata: (.*)$/gm)].map((m) => (JSON.parse(m[1]) as { text: string }).text).join('')
+        expect(answer).toContain('Offline model')
+        expect(answer).toContain('inside the Lambda')
+      },
       // The agent-in-Lambda function answered (its own log line names it).
-      await expect.poll(() => dev.output(), { timeout: 10_000 }).toMatch(/\[lambda-agent\] \[lambda\] .*"msg":"invoke_end".*"fn":"edge-agent-chat-lambda-agent"|\[lambda-agent\] \[lambda\] .*"fn":"edge-agent-chat-lambda-agent".*"msg":"invoke_end"/)
-    } finally {
-      dev.child.kill('SIGINT')
-    }
-    expect(await dev.exited).toBe(0)
-  }, 150_000)
+      logLine: /\[lambda-agent\] \[lambda\] .*"msg":"invoke_end".*"fn":"edge-agent-chat-lambda-agent"|\[lambda-agent\] \[lambda\] .*"fn":"edge-agent-chat-lambda-agent".*"msg":"invoke_end"/,
+    },
+  ]
+  for (const u of upstreams) {
+    it(`--upstream ${u.kind} ${u.title}`, async () => {
+      const [web, api, agentCore, agent] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
+      const dev = startDev(
+        { LOCAL_DEV_VARS_PATH: join(dir, u.vars), DEV_PORT: String(web), LOCAL_API_PORT: String(api), LOCAL_AGENTCORE_PORT: String(agentCore), LOCAL_AGENT_PORT: String(agent) },
+        ['--upstream', u.kind],
+      )
+      try {
+        await dev.waitFor('Ctrl-C stops everything', 90_000)
+        expect(dev.output()).toContain(u.banner)
+        if (u.endpoint) expect(dev.output()).toMatch(u.endpoint)
+        const res = await fetch(`http://127.0.0.1:${web}/api/invoke`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ prompt: u.prompt }),
+        })
+        expect(res.status).toBe(200)
+        const text = await res.text()
+        u.checkAnswer(text)
+        expect(text).toContain('event: done')
+        await expect.poll(() => dev.output(), { timeout: 10_000 }).toMatch(u.logLine)
+      } finally {
+        dev.child.kill('SIGINT')
+      }
+      expect(await dev.exited).toBe(0)
+    }, 150_000)
+  }
 
   it('refuses an unknown --upstream with the list of paths', async () => {
     const dev = startDev({ LOCAL_DEV_VARS_PATH: join(dir, 'unknown.dev.vars') }, ['--upstream', 'carrier-pigeon'])
