@@ -52,6 +52,15 @@ function eventsOf(sse: string): Array<{ type: string; data: any }> {
 
 const doneIn = (c: Client) => expect.poll(() => c.sse().includes('event: done'), { timeout: 30_000, interval: 50 }).toBe(true)
 
+/** Connects and starts a long answer for session `name`; resolves once its first text event has come. */
+async function longAnswerStarted(name: string): Promise<{ c: Client; id: string }> {
+  const c = await connect()
+  const id = session(name)
+  c.ws.send(JSON.stringify({ action: 'invoke', prompt: 'A long essay words:5000', sessionId: id }))
+  await expect.poll(() => c.sse().includes('event: text'), { timeout: 30_000, interval: 20 }).toBe(true)
+  return { c, id }
+}
+
 describe('websocket path through the local cloud', () => {
   it('answers in coalesced posts: meta first, text, done last, far fewer posts than events; a second turn remembers the first', async () => {
     const c = await connect()
@@ -76,10 +85,7 @@ describe('websocket path through the local cloud', () => {
   })
 
   it('the cancel action stops the running answer: the agent turn ends cancelled, and the reply says how', async () => {
-    const c = await connect()
-    const id = session('cancel')
-    c.ws.send(JSON.stringify({ action: 'invoke', prompt: 'A long essay words:5000', sessionId: id }))
-    await expect.poll(() => c.sse().includes('event: text'), { timeout: 30_000, interval: 20 }).toBe(true)
+    const { c, id } = await longAnswerStarted('cancel')
     c.ws.send(JSON.stringify({ action: 'cancel', sessionId: id }))
     await doneIn(c)
     expect(eventsOf(c.sse()).at(-1)).toEqual({ type: 'done', data: { stopReason: 'cancelled' } })
@@ -97,10 +103,7 @@ describe('websocket path through the local cloud', () => {
   })
 
   it('a client that leaves mid-answer: the next post gets GoneException and the function stops the agent’s turn', async () => {
-    const c = await connect()
-    const id = session('gone')
-    c.ws.send(JSON.stringify({ action: 'invoke', prompt: 'A long essay words:5000', sessionId: id }))
-    await expect.poll(() => c.sse().includes('event: text'), { timeout: 30_000, interval: 20 }).toBe(true)
+    const { c, id } = await longAnswerStarted('gone')
     c.ws.close()
     await expect.poll(() => cloud.agent.sessions.peek(id)?.turn?.cancelled, { timeout: 15_000, interval: 50 }).toBe(true)
   })
