@@ -72,15 +72,17 @@ async function bodyJson(res: Response): Promise<unknown> {
   }
 }
 
+/** API Gateway's two 403 answers, each met by more than one refusal below. */
+const missingToken = { status: 403, errorType: 'MissingAuthenticationTokenException', body: { message: 'Missing Authentication Token' } }
+const forbidden = { status: 403, errorType: 'ForbiddenException', body: { message: 'Forbidden' } }
+
 describe('API Gateway refuses before the function runs', () => {
   const invokeBody = () => JSON.stringify({ prompt: 'hello', sessionId: newSession('refusal') })
   const cases: Array<{ name: string; req: ApiRequest; status: number; errorType: string; body: unknown; match?: 'prefix'; notes: string }> = [
     {
       name: 'unsigned',
       req: { path: '/invoke', body: invokeBody(), signing: 'unsigned' },
-      status: 403,
-      errorType: 'MissingAuthenticationTokenException',
-      body: { message: 'Missing Authentication Token' },
+      ...missingToken,
       notes: 'No SigV4 signature on an AWS_IAM method: refused before the API key is looked at.',
     },
     {
@@ -95,25 +97,19 @@ describe('API Gateway refuses before the function runs', () => {
     {
       name: 'missing-api-key',
       req: { path: '/invoke', body: invokeBody(), apiKey: 'missing' },
-      status: 403,
-      errorType: 'ForbiddenException',
-      body: { message: 'Forbidden' },
+      ...forbidden,
       notes: 'Signed, no x-api-key.',
     },
     {
       name: 'wrong-api-key',
       req: { path: '/invoke', body: invokeBody(), apiKey: 'wrong' },
-      status: 403,
-      errorType: 'ForbiddenException',
-      body: { message: 'Forbidden' },
+      ...forbidden,
       notes: 'Signed, an x-api-key the usage plan does not know: the same answer as a missing one.',
     },
     {
       name: 'unknown-route',
       req: { path: '/no-such-route', body: '{}' },
-      status: 403,
-      errorType: 'MissingAuthenticationTokenException',
-      body: { message: 'Missing Authentication Token' },
+      ...missingToken,
       notes: 'A path the API does not have, signed and with the key: 403, not 404.',
     },
     {
