@@ -3,7 +3,7 @@ import { Model, RestApi } from 'aws-cdk-lib/aws-apigateway'
 import { Template } from 'aws-cdk-lib/assertions'
 import Ajv from 'ajv-draft-04'
 import { describe, expect, it } from 'vitest'
-import { validateCancel, validateUpstreamInvoke } from '../../protocol/request'
+import { MAX_HISTORY_CHARS, MAX_HISTORY_MESSAGES, validateCancel, validateUpstreamInvoke } from '../../protocol/request'
 import { cancelModelSchema, invokeModelSchema, toDraft4 } from './request-models'
 
 const MAX = 20
@@ -56,7 +56,11 @@ const invokeBodies: unknown[] = [
   { prompt: 'hi', history: [] },
   { prompt: 'hi', history: [{ role: 'system', text: 'a' }] },
   { prompt: 'hi', history: [{ role: 'user' }] },
-  { prompt: 'hi', history: Array.from({ length: 201 }, () => ({ role: 'user', text: 'a' })) },
+  { prompt: 'hi', history: Array.from({ length: MAX_HISTORY_MESSAGES }, () => ({ role: 'user', text: 'a' })) },
+  { prompt: 'hi', history: Array.from({ length: MAX_HISTORY_MESSAGES + 1 }, () => ({ role: 'user', text: 'a' })) },
+  // One message as long as the whole history may be, and one longer (code points, as the protocol counts).
+  { prompt: 'hi', history: [{ role: 'user', text: '😀'.repeat(MAX_HISTORY_CHARS) }] },
+  { prompt: 'hi', history: [{ role: 'assistant', text: 'x'.repeat(MAX_HISTORY_CHARS + 1) }] },
   { prompt: 'hi', history: 'a' },
   ['hi'],
   'hi',
@@ -80,7 +84,7 @@ describe('request models (API Gateway request validation)', () => {
   })
 
   it('accepts and refuses something in each list (the comparisons above are not vacuous)', () => {
-    expect(invokeBodies.filter((b) => invokeModel(b)).length).toBe(13)
+    expect(invokeBodies.filter((b) => invokeModel(b)).length).toBe(15)
     expect(cancelBodies.filter((b) => cancelModel(b)).length).toBe(2)
   })
 })

@@ -1,19 +1,20 @@
 import type { JsonSchema, JsonSchemaType, JsonSchemaVersion } from 'aws-cdk-lib/aws-apigateway'
-import { MAX_HISTORY_MESSAGES, USER_ID_PATTERN } from '../../protocol/request'
+import { MAX_HISTORY_CHARS, MAX_HISTORY_MESSAGES, SESSION_ID_PATTERN, USER_ID_PATTERN } from '../../protocol/request'
 
 /**
  * The request bodies API Gateway validates before the Lambda runs (a request validator with these
- * models answers 400 `{"message": "Invalid request body"}` otherwise). The limits are the protocol's
- * (protocol/request.ts): a non-blank prompt of at most `maxPromptChars` characters, an optional
+ * models answers 400 `{"message": "Invalid request body"}` otherwise). The limits are the protocol's,
+ * taken from its constants (protocol/request.ts), never written again here: a non-blank prompt of at most `maxPromptChars` characters, an optional
  * session id of 33–256 characters of [A-Za-z0-9_-] (absent, null or empty starts a new session), and
- * for cancel a required session id. Extra members pass, as they do in the protocol's schemas (which
- * drop them). JSON Schema draft 4 counts a string's length in characters (code points), as the
+ * for cancel a required session id; at most MAX_HISTORY_MESSAGES earlier messages, none longer than
+ * MAX_HISTORY_CHARS (their total is the Lambda's to check: JSON Schema cannot sum lengths). Extra
+ * members pass, as they do in the protocol's schemas (which drop them). JSON Schema draft 4 counts a string's length in characters (code points), as the
  * protocol does. request-models.test.ts checks the models against the protocol's schemas.
  *
  * CDK's enums written as their values (type imports only): the local API Gateway emulator validates
  * with these models too (toDraft4), without loading aws-cdk-lib.
  */
-const SESSION_ID = '^[A-Za-z0-9_-]{33,256}$'
+const SESSION_ID = SESSION_ID_PATTERN.source
 const USER_ID = USER_ID_PATTERN.source
 const DRAFT4 = 'http://json-schema.org/draft-04/schema#' as JsonSchemaVersion
 const OBJECT = 'object' as JsonSchemaType
@@ -40,7 +41,8 @@ export function invokeModelSchema(maxPromptChars: number): JsonSchema {
       // Edit, regenerate and retry: the prompt of the last exchange this one replaces, a prompt itself.
       replaces: { type: STRING, minLength: 1, maxLength: maxPromptChars, pattern: '\\S' },
       // Set by the edge only: the conversation's owner (AgentCore's runtimeUserId) and its earlier
-      // turns (protocol/request.ts). The history's total length is the Lambda's to check.
+      // turns (protocol/request.ts). One message cannot exceed the history's total; the total itself
+      // is the Lambda's to check.
       userId: { type: STRING, pattern: USER_ID },
       history: {
         type: ARRAY,
@@ -48,7 +50,7 @@ export function invokeModelSchema(maxPromptChars: number): JsonSchema {
         items: {
           type: OBJECT,
           required: ['role', 'text'],
-          properties: { role: { type: STRING, enum: ['user', 'assistant'] }, text: { type: STRING } },
+          properties: { role: { type: STRING, enum: ['user', 'assistant'] }, text: { type: STRING, maxLength: MAX_HISTORY_CHARS } },
         },
       },
     },
