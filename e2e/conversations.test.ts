@@ -217,6 +217,38 @@ describe('Stop', () => {
   })
 })
 
+describe('a reopened answer', () => {
+  it('shows its tool calls (name, status, input, result) after a reload and from the sidebar, as they were shown live', async () => {
+    const page = await open(visitor)
+    const prompt = 'What time is it in Tokyo?'
+    const id = await sendPrompt(page, prompt)
+    await expect.poll(() => finished(page), { timeout: 30_000 }).toBe(1)
+    const calls = (p: Page) => p.locator('.turn.assistant .tool-calls')
+    expect(await calls(page).locator('details.tool-call summary').textContent()).toBe('current_time done')
+    const live = await calls(page).evaluate((el) => el.outerHTML)
+
+    // A reload: the stored answer comes back with the same tool box, markup and all.
+    await page.reload()
+    await page.waitForSelector('form.composer[data-ready="true"]')
+    await expect.poll(() => finished(page)).toBe(1)
+    expect(await calls(page).evaluate((el) => el.outerHTML)).toBe(live)
+    const call = calls(page).locator('details.tool-call')
+    expect(await call.getAttribute('data-status')).toBe('end')
+    await call.locator('summary').click()
+    const [input, result] = await call.locator('pre').allTextContents()
+    expect(JSON.parse(input)).toEqual({ timeZone: 'Asia/Tokyo' })
+    expect(JSON.parse(result)).toMatchObject({ timeZone: 'Asia/Tokyo', iso: expect.any(String) })
+
+    // Opened from the sidebar of a new chat: the same again.
+    await page.locator('nav.chats button.start-chat').click()
+    expect(await page.locator('.log .turn').count()).toBe(0)
+    await page.locator(`nav.chats a.open-chat[data-id="${id}"]`).click()
+    await expect.poll(() => finished(page)).toBe(1)
+    expect(await calls(page).evaluate((el) => el.outerHTML)).toBe(live)
+    await page.close()
+  })
+})
+
 describe('the chats sidebar', () => {
   it('lists the chats after a reload, marks the open one, opens another, starts a new one and deletes one', async () => {
     const page = await open(visitor)

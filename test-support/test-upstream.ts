@@ -185,6 +185,14 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
         await wait(20)
         return res.destroy()
       }
+      case 'tool': {
+        // A tool call before the answer, as the Lambda emits it (protocol/events.ts ToolEvent).
+        send(formatEvent('tool', { name: 'calculator', status: 'start', id: 't1', input: { expression: '6 * 7' } }))
+        send(formatEvent('tool', { name: 'calculator', status: 'end', id: 't1', result: '{"result":"42"}' }))
+        for (const w of words) send(formatEvent('text', { text: w }))
+        send(formatEvent('done', { stopReason: 'end_turn' }))
+        return res.end()
+      }
       case 'nodone': {
         for (const w of words) send(formatEvent('text', { text: w }))
         return res.end()

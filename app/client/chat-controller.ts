@@ -283,6 +283,8 @@ export class ChatController {
         continue
       }
       const answer = new AssistantTurn(this.log, this.ctx, () => void this.regenerate(), true)
+      // The tool calls as they were shown live: the same events through the same view.
+      for (const call of m.tools ?? []) answer.tool(call)
       answer.append(m.text)
       if (user) this.last = { user, answer }
       if (m.stopReason === null && view.running?.turn === m.turn) {

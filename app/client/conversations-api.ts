@@ -1,4 +1,4 @@
-import type { StopReason } from '../../protocol/events'
+import type { StopReason, ToolEvent } from '../../protocol/events'
 
 /**
  * The page's side of the conversation routes (app/routes/api/conversations/). The shapes are the
@@ -18,6 +18,8 @@ export interface ChatMessage {
   text: string
   /** Assistant messages: how the turn ended (null while it runs). */
   stopReason?: StopReason | null
+  /** Assistant messages with tool calls: the turn's `tool` events, in the order they streamed. */
+  tools?: ToolEvent[]
 }
 
 export interface ChatView extends ChatSummary {

@@ -143,6 +143,29 @@ describe('a turn through the conversation', () => {
     expect(await collect(await v.events(id, 0))).toEqual(events)
   })
 
+  it('keeps an answer’s tool calls: GET /api/conversations/:id gives each assistant message its tool events (name, input, status, result) in order', async () => {
+    const v = new Visitor()
+    const first = await v.invoke(`tool:${marker()} six times seven`)
+    const id = first.headers.get(SESSION_HEADER)!
+    const live = (await collect(first)).filter((e) => e.type === 'tool').map((e) => e.data)
+    expect(live).toHaveLength(2)
+    await collect(await v.invoke(`answer:${marker()} no tools here`, id))
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    expect(view.messages[1]).toEqual({
+      role: 'assistant',
+      turn: 1,
+      text: 'six times seven',
+      stopReason: 'end_turn',
+      tools: [
+        { name: 'calculator', status: 'start', id: 't1', input: { expression: '6 * 7' } },
+        { name: 'calculator', status: 'end', id: 't1', result: '{"result":"42"}' },
+      ],
+    })
+    // Exactly what streamed live, and nothing on an answer that called no tool.
+    expect(view.messages[1].tools).toEqual(live)
+    expect(view.messages[3]).toEqual({ role: 'assistant', turn: 2, text: 'no tools here', stopReason: 'end_turn' })
+  })
+
   it('sends the earlier turns upstream (compact history) and the owner as userId', async () => {
     const v = new Visitor()
     const m1 = marker()

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
-import { EVENT_TYPES, type ErrorCode, type EventType, type StopReason } from '../../../protocol/events'
+import { EVENT_TYPES, type ErrorCode, type EventType, type StopReason, type ToolEvent } from '../../../protocol/events'
 import type { Bindings } from '../../global'
 import { configOf } from '../config'
 import type { ErrorStatus } from '../errors'
@@ -32,6 +32,8 @@ export interface Message {
   text: string
   /** Assistant messages: how the turn ended (null while it runs). */
   stopReason?: StopReason | null
+  /** Assistant messages with tool calls: the turn's `tool` events in order, as they streamed (the page applies them as it did live). */
+  tools?: ToolEvent[]
 }
 
 export interface ConversationView {
@@ -166,10 +168,18 @@ export class Conversation extends DurableObject<Bindings> {
     const info = this.store.info()
     if (!info || info.owner !== owner) return notFound()
     const messages: Message[] = []
+    const tools = this.store.toolEvents()
     for (const t of this.store.turns()) {
       const running = this.running?.turn === t.turn
       messages.push({ role: 'user', turn: t.turn, text: t.prompt })
-      messages.push({ role: 'assistant', turn: t.turn, text: running ? this.store.runningAnswer() : t.answer, stopReason: running ? null : t.stopReason })
+      const calls = tools.get(t.turn)
+      messages.push({
+        role: 'assistant',
+        turn: t.turn,
+        text: running ? this.store.runningAnswer() : t.answer,
+        stopReason: running ? null : t.stopReason,
+        ...(calls && { tools: calls.map((json) => JSON.parse(json) as ToolEvent) }),
+      })
     }
     return {
       id: info.id,

@@ -167,6 +167,23 @@ export class ConversationStore {
     return [...stored, ...this.pending.filter((e) => e.turn === turn && e.id > after)]
   }
 
+  /**
+   * The tool events of every turn (stored, then pending), by turn, as their JSON text: a reopened
+   * answer shows its tool calls as they were shown live. A scan of the events (no index): it runs when
+   * a chat is opened, never per chunk, and the conversation's byte cap bounds it.
+   */
+  toolEvents(): Map<number, string[]> {
+    const byTurn = new Map<number, string[]>()
+    const add = (turn: number, data: string) => {
+      const list = byTurn.get(turn)
+      if (list) list.push(data)
+      else byTurn.set(turn, [data])
+    }
+    for (const row of this.sql.exec<{ turn: number; data: string }>("SELECT turn, data FROM events WHERE type = 'tool' ORDER BY id")) add(row.turn, row.data)
+    for (const e of this.pending) if (e.type === 'tool') add(e.turn, e.data)
+    return byTurn
+  }
+
   lastEventId(): number {
     return this.nextId - 1
   }
