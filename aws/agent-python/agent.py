@@ -5,10 +5,12 @@ yields on the wire is what the Lambda's normalizer (aws/lambda/agent-events.ts) 
 recorded from this file are kept in aws/lambda/fixtures/python-bedrock-agentcore/.
 
 Invocation payloads (session id in the X-Amzn-Bedrock-AgentCore-Runtime-Session-Id header):
-  {"prompt": "...", "replaces": "..."?}
+  {"prompt": "...", "replaces": "..."?, "history": [{"role", "text"}]?}
                       -> text/event-stream, one `data: <json>` frame per Strands event; `replaces`
                          (edit, regenerate, retry) names the prompt of the last exchange this one
-                         takes the place of, dropped from the history first (replace_exchange.py)
+                         takes the place of, dropped from the history first (replace_exchange.py);
+                         `history` is the conversation so far as the edge keeps it, which seeds a
+                         fresh session (seed_history.py)
   {"type": "cancel"}  -> one frame {"cancelled": true|false}: the session's running turn is cancelled
                          (Agent.cancel(); the Lambda's /cancel sends this, aws/lambda/cancel.ts)
 A caller that goes away (StopRuntimeSession, a dropped connection) cancels the turn too; see
@@ -39,6 +41,7 @@ from strands.models import Model
 from config import AgentConfig, ConfigError, load_config
 from offline_model import OfflineModel
 from replace_exchange import drop_last_exchange
+from seed_history import parse_history, seed_history
 from tools import create_tools
 
 PACKAGES = ("bedrock-agentcore", "strands-agents", "boto3", "starlette", "uvicorn")
@@ -98,12 +101,17 @@ class Conversations:
         agent.cancel()
         return True
 
-    async def stream(self, session_id: str, prompt: str, replaces: Optional[str] = None) -> AsyncGenerator[Any, None]:
+    async def stream(
+        self, session_id: str, prompt: str, replaces: Optional[str] = None, history: Optional[list[dict[str, str]]] = None
+    ) -> AsyncGenerator[Any, None]:
         agent = self.agent_for(session_id)
         # Not under a running turn: Strands refuses the new one then (ConcurrencyException), and the
         # history it is writing must not change first.
-        if replaces is not None and session_id not in self._running:
-            drop_last_exchange(agent.messages, replaces)
+        if session_id not in self._running:
+            # A fresh session (this process never had it, or forgot it) starts from the edge's history.
+            seed_history(agent.messages, history)
+            if replaces is not None:
+                drop_last_exchange(agent.messages, replaces)
         self._running.add(session_id)
         # The framework's task registry drives GET /ping: HealthyBusy while any turn runs, so AgentCore
         # does not end a busy session as idle (and tests can watch a turn end from outside).
@@ -185,7 +193,8 @@ def create_app(config: AgentConfig, model: Optional[Model] = None) -> tuple[Bedr
         replaces = payload.get("replaces")
         if replaces is not None and not isinstance(replaces, str):
             raise ValueError("`replaces` must be the string prompt of the exchange the new one replaces")
-        async for event in conversations.stream(session_id, prompt, replaces):
+        history = parse_history(payload.get("history"))
+        async for event in conversations.stream(session_id, prompt, replaces, history):
             yield event
 
     return app, conversations
