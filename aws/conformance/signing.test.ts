@@ -1,13 +1,14 @@
 /**
  * The run's signing checked by the project's SigV4 verifier (aws/local/sigv4/verify.ts, on
  * @smithy/signature-v4): what the aws target sends must verify for execute-api in the stack's
- * region, with the session token of temporary credentials; the wrong-secret variant must not.
+ * region, with the session token of temporary credentials; each refusal variant must fail it, for
+ * the reason it stands for.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifySigV4, type VerifyResult } from '../local/sigv4/verify'
-import { apiFetcher } from './signing'
+import { apiFetcher, otherRegion } from './signing'
 
 const CREDS = { accessKeyId: 'ASIAEXAMPLECONFORM01', secretAccessKey: 'conformance-secret', sessionToken: 'session-token-value' }
 let server: Server
@@ -48,5 +49,23 @@ describe('apiFetcher', () => {
     expect(last!.result).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' })
     await fetchApi(`${base}/v1/invoke`, init(), 'unknown-key')
     expect(last!.result).toMatchObject({ ok: false, message: 'The security token included in the request is invalid.' })
+  })
+
+  it('sends a signature for another region, one older than 5 minutes, and a body changed after signing', async () => {
+    await fetchApi(`${base}/v1/invoke`, init(), 'wrong-region')
+    expect(last!.result).toEqual({
+      ok: false,
+      status: 403,
+      errorType: 'InvalidSignatureException',
+      message: `Credential should be scoped to a valid region, not '${otherRegion('eu-west-1')}'. `,
+    })
+    await fetchApi(`${base}/v1/invoke`, init(), 'expired')
+    expect(last!.result).toMatchObject({ ok: false, errorType: 'InvalidSignatureException', message: expect.stringMatching(/^Signature expired: /) })
+    await fetchApi(`${base}/v1/invoke`, init(), 'tampered-body')
+    expect(last!.result).toMatchObject({
+      ok: false,
+      errorType: 'InvalidSignatureException',
+      message: expect.stringMatching(/^The request signature we calculated does not match the signature you provided/),
+    })
   })
 })
