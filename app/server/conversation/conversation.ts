@@ -135,6 +135,7 @@ export class Conversation extends DurableObject<Bindings> {
     this.running = run
     await this.ctx.storage.setAlarm(Math.min(run.deadline, now + HEARTBEAT_MS))
     this.record(run, 'meta', { sessionId: req.conversationId, requestId: req.requestId })
+    // No reader yet: the meta event reaches the first one in its replay.
     const stream = this.fanOut.open(this.store.eventsAfter(turn, 0), true)
     void this.pump(run, opened.body)
     return { ok: true, turn, stream }
@@ -219,7 +220,12 @@ export class Conversation extends DurableObject<Bindings> {
     await this.ctx.storage.setAlarm(Math.min(run.deadline, Date.now() + HEARTBEAT_MS))
   }
 
-  /** Reads the upstream's SSE, one event at a time, into the turn, until done, an end, or an abort. */
+  /**
+   * Reads the upstream's SSE into the turn, until done, an end, or an abort. Each read's events are
+   * recorded one by one, then go to the readers together (one write per reader per read: FanOut.flush).
+   * The body is decoded here with a streaming TextDecoder rather than piped through a
+   * TextDecoderStream: one stream and its promise per chunk fewer.
+   */
   private async pump(run: RunningTurn, body: ReadableStream<Uint8Array>): Promise<void> {
     let sawDone = false
     const parser = createParser({
@@ -232,22 +238,25 @@ export class Conversation extends DurableObject<Bindings> {
           this.finish(run, (event.data as { stopReason?: StopReason }).stopReason ?? 'end_turn', event.data)
           return
         }
-        this.record(run, event.type, event.data)
+        this.record(run, event.type, event.data, event.json)
       },
       onComment: () => {
         if (!run.ended) this.fanOut.ping()
       },
     })
-    const reader = body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()
+    const decoder = new TextDecoder()
+    const reader = body.getReader()
     try {
       for (;;) {
         const { done, value } = await reader.read()
         if (done) break
-        parser.feed(value)
+        parser.feed(decoder.decode(value, STREAMING))
+        this.fanOut.flush()
         if (run.ended) break
       }
       // The protocol counts a last event that lacks its closing blank line.
-      if (!run.ended) parser.feed('\n\n')
+      if (!run.ended) parser.feed(decoder.decode() + '\n\n')
+      this.fanOut.flush()
     } catch {
       // Aborted by stop/timeout (run.ended is already true), or the upstream broke (handled below).
     } finally {
@@ -258,17 +267,19 @@ export class Conversation extends DurableObject<Bindings> {
     }
   }
 
-  /** Adds one event to the running turn: id, pending storage, every reader. Enforces the byte cap. */
-  private record(run: RunningTurn, type: EventType, data: unknown): void {
+  /**
+   * Adds one event to the running turn: id, pending storage, the readers' queue (the caller flushes
+   * it, or the next send does). Enforces the byte cap. `json` is `data` as JSON text on one line.
+   */
+  private record(run: RunningTurn, type: EventType, data: unknown, json = JSON.stringify(data)): void {
     if (run.ended) return
-    // Serialized once: the byte cap measures the same text the store keeps and replays.
-    const json = JSON.stringify(data)
-    if (type !== 'meta' && this.store.bytes() + byteLength(json) > run.maxBytes) {
+    // The byte cap measures the same text the store keeps and replays.
+    const bytes = byteLength(json)
+    if (type !== 'meta' && this.store.bytes() + bytes > run.maxBytes) {
       void this.endEarly(run, 'full')
       return
     }
-    const event = this.store.append(run.turn, type, data, json)
-    this.fanOut.send(event)
+    this.fanOut.queue(this.store.append(run.turn, type, data, json, bytes))
     if (this.store.pendingCount() >= FLUSH_EVENTS) this.flush(run)
     else run.flushTimer ??= setTimeout(() => this.flush(run), FLUSH_MS)
   }
@@ -330,12 +341,20 @@ export class Conversation extends DurableObject<Bindings> {
   }
 }
 
-function toEvent(message: EventSourceMessage): { type: EventType; data: Record<string, unknown> } | undefined {
+const STREAMING: TextDecodeOptions = { stream: true }
+
+/**
+ * An upstream event of a known type whose data is a JSON object. `json` is the upstream's own text
+ * when it is one line (as the Lambda and the agents send it), so it is stored and relayed without a
+ * second JSON.stringify; data of several `data:` lines is serialized again onto one.
+ */
+function toEvent(message: EventSourceMessage): { type: EventType; data: Record<string, unknown>; json: string } | undefined {
   const type = (message.event ?? 'message') as EventType
   if (!EVENT_TYPES.includes(type)) return undefined
   try {
     const data = JSON.parse(message.data)
-    return typeof data === 'object' && data !== null && !Array.isArray(data) ? { type, data } : undefined
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined
+    return { type, data, json: message.data.includes('\n') ? JSON.stringify(data) : message.data }
   } catch {
     return undefined
   }

@@ -1,64 +1,94 @@
-import { frameEvent, PING_BYTES } from './sse'
+import { encodeFrames, frameText, PING_BYTES } from './sse'
 import type { StoredEvent } from './store'
 
 interface Reader {
-  controller: ReadableStreamDefaultController<Uint8Array>
+  writer: WritableStreamDefaultWriter<Uint8Array>
 }
 
 /**
- * The readers connected to a conversation's running turn. Each gets its own stream with an
- * unbounded queue: a slow or vanished reader never holds up the turn or the other readers, and the
- * turn's size is bounded by the conversation's byte cap. A reader that cancels (the client went
- * away) is dropped; the turn goes on.
+ * The readers connected to a conversation's running turn. A slow or vanished reader never holds up
+ * the turn or the other readers (writes are never awaited: each reader's stream queues them, and the
+ * turn's size is bounded by the conversation's byte cap). A reader that leaves is dropped; the turn goes on.
+ *
+ * Each reader's stream is the readable side of an IdentityTransformStream, a byte stream of workerd's
+ * own: returned over RPC to the Worker (routes.ts), workerd pumps it across with no JavaScript per
+ * chunk, where a ReadableStream with a JavaScript source costs a read promise per chunk in this
+ * object. It is also how a reader leaving is seen: the reader's writes fail (workerd: "Network
+ * connection lost." across RPC), and `left` handles that. A JavaScript source handed to RPC left
+ * workerd's own pump's rejection unhandled instead ("Uncaught (in promise) Error: Network connection lost.").
+ *
+ * Frames go out once per upstream read, not once per event: `queue` collects the events of one read,
+ * `flush` encodes them once and writes the same bytes to every reader.
  */
 export class FanOut {
   private readonly readers = new Set<Reader>()
+  /** SSE text of events queued since the last flush. */
+  private queued = ''
 
   get size(): number {
     return this.readers.size
   }
 
-  /** A stream that starts with `replay`, then gets every later event; closed at once if `live` is false. */
+  /** A stream that starts with `replay`, then gets every later event; closed after the replay if `live` is false. */
   open(replay: StoredEvent[], live: boolean): ReadableStream<Uint8Array> {
-    let reader: Reader
-    return new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        reader = { controller }
-        for (const e of replay) controller.enqueue(frameEvent(e))
-        if (live) this.readers.add(reader)
-        else controller.close()
-      },
-      cancel: () => {
-        this.readers.delete(reader)
-      },
-    })
+    // Events queued so far are in `replay` already (the store has them): the readers before this one get them now, this one once.
+    this.flush()
+    const { readable, writable } = new IdentityTransformStream()
+    const reader: Reader = { writer: writable.getWriter() }
+    if (replay.length > 0) {
+      let text = ''
+      for (const e of replay) text += frameText(e)
+      this.write(reader, encodeFrames(text))
+    }
+    if (live) this.readers.add(reader)
+    else this.end(reader)
+    return readable
+  }
+
+  /** Adds an event to what the next `flush` writes. */
+  queue(e: StoredEvent): void {
+    if (this.readers.size > 0) this.queued += frameText(e)
+  }
+
+  /** Writes the queued events to every reader: one encode, one write per reader. */
+  flush(): void {
+    if (this.queued === '') return
+    const bytes = encodeFrames(this.queued)
+    this.queued = ''
+    for (const r of this.readers) this.write(r, bytes)
   }
 
   send(e: StoredEvent): void {
-    if (this.readers.size === 0) return
-    this.write(frameEvent(e))
+    this.queue(e)
+    this.flush()
   }
 
   ping(): void {
-    this.write(PING_BYTES)
+    this.flush()
+    for (const r of this.readers) this.write(r, PING_BYTES)
   }
 
   closeAll(): void {
-    for (const r of this.readers) {
-      try {
-        r.controller.close()
-      } catch {}
-    }
+    this.flush()
+    for (const r of this.readers) this.end(r)
     this.readers.clear()
   }
 
-  private write(bytes: Uint8Array): void {
-    for (const r of this.readers) {
-      try {
-        r.controller.enqueue(bytes)
-      } catch {
-        this.readers.delete(r)
-      }
-    }
+  private write(r: Reader, bytes: Uint8Array): void {
+    r.writer.write(bytes).catch((error: unknown) => this.left(r, error))
+  }
+
+  private end(r: Reader): void {
+    r.writer.close().catch((error: unknown) => this.left(r, error))
+  }
+
+  /**
+   * A reader's stream refused a write or its close: its other side is gone (the client left, or the
+   * Worker cancelled the stream), which is expected, so the reader is dropped. A TypeError is not
+   * that: it means the bytes written were wrong, a bug, and it is thrown on so that it shows.
+   */
+  private left(r: Reader, error: unknown): void {
+    this.readers.delete(r)
+    if (error instanceof TypeError) throw error
   }
 }

@@ -4,11 +4,16 @@ import type { StoredEvent } from './store'
 const encoder = new TextEncoder()
 
 /**
- * One stored event as SSE with its id (`id:` first, so EventSource and our readers remember it for
- * `Last-Event-ID`). `data` is already JSON from JSON.stringify (ConversationStore.append), one line.
+ * One stored event as SSE text with its id (`id:` first, so EventSource and our readers remember it
+ * for `Last-Event-ID`). `data` is one line of JSON (ConversationStore.append's caller sees to it).
+ * Text, not bytes: the fan-out joins the frames of one upstream read and encodes them once.
  */
-export function frameEvent(e: StoredEvent): Uint8Array {
-  return encoder.encode(`id: ${e.id}\nevent: ${e.type}\ndata: ${e.data}\n\n`)
+export function frameText(e: StoredEvent): string {
+  return `id: ${e.id}\nevent: ${e.type}\ndata: ${e.data}\n\n`
+}
+
+export function encodeFrames(text: string): Uint8Array {
+  return encoder.encode(text)
 }
 
 export const PING_BYTES = encoder.encode(PING)

@@ -48,6 +48,8 @@ export class ConversationStore {
   /** The running turn's answer text, including events still pending. */
   private answer = ''
   private pendingBytes = 0
+  /** `conversation.bytes` as stored, kept here too: the byte cap is checked on every event, without a query each time. */
+  private storedBytes = 0
 
   private readonly sql: SqlStorage
 
@@ -70,6 +72,7 @@ export class ConversationStore {
     this.pending = []
     this.answer = ''
     this.pendingBytes = 0
+    this.storedBytes = this.info()?.bytes ?? 0
   }
 
   info(): ConversationInfo | undefined {
@@ -82,7 +85,7 @@ export class ConversationStore {
 
   /** Bytes stored and waiting: the prompt texts and the events' JSON. */
   bytes(): number {
-    return (this.info()?.bytes ?? 0) + this.pendingBytes
+    return this.storedBytes + this.pendingBytes
   }
 
   latestTurn(): TurnRow | undefined {
@@ -106,7 +109,9 @@ export class ConversationStore {
       this.nextId - 1,
       now,
     )
-    this.sql.exec('UPDATE conversation SET updated = ?, bytes = bytes + ?, writes = writes + 1', now, byteLength(prompt))
+    const bytes = byteLength(prompt)
+    this.sql.exec('UPDATE conversation SET updated = ?, bytes = bytes + ?, writes = writes + 1', now, bytes)
+    this.storedBytes += bytes
     this.answer = ''
     return turn
   }
@@ -122,11 +127,14 @@ export class ConversationStore {
     })
   }
 
-  /** Gives the event its id and keeps it pending until the next flush. `json` is `data` already serialized, when the caller has it. */
-  append(turn: number, type: EventType, data: unknown, json: string = JSON.stringify(data)): StoredEvent {
+  /**
+   * Gives the event its id and keeps it pending until the next flush. `json` is `data` already
+   * serialized (one line) and `bytes` its UTF-8 length, when the caller has them.
+   */
+  append(turn: number, type: EventType, data: unknown, json: string = JSON.stringify(data), bytes = byteLength(json)): StoredEvent {
     const event: StoredEvent = { id: this.nextId++, turn, type, data: json }
     this.pending.push(event)
-    this.pendingBytes += byteLength(event.data)
+    this.pendingBytes += bytes
     if (type === 'text') this.answer += (data as { text: string }).text
     return event
   }
@@ -151,6 +159,7 @@ export class ConversationStore {
       this.sql.exec('UPDATE turns SET answer = ?, last_event = ? WHERE turn = ?', this.answer, batch[batch.length - 1].id, turn)
       this.sql.exec('UPDATE conversation SET bytes = bytes + ?, writes = writes + 1', bytes)
     })
+    this.storedBytes += bytes
   }
 
   /** Marks the turn ended (after its last events were flushed). */
@@ -203,7 +212,20 @@ function toTurn(row: Record<string, SqlStorageValue>): TurnRow {
   }
 }
 
-const encoder = new TextEncoder()
+/**
+ * The UTF-8 length of `s`, counted without encoding it (it runs for every event; TextEncoder would
+ * allocate the bytes only to measure them). A lone surrogate counts 3, as TextEncoder writes U+FFFD.
+ */
 export function byteLength(s: string): number {
-  return encoder.encode(s).byteLength
+  let bytes = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) continue
+    if (c < 0x800) bytes += 1
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2 // a pair: 2 UTF-16 units, 4 bytes
+      i++
+    } else bytes += 2
+  }
+  return bytes
 }
