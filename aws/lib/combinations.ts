@@ -1,4 +1,4 @@
-import { contextChoices, DEPLOYABLE_PATHS, type ContextKey, type DeployablePath } from './config'
+import { contextChoices, DEFAULT_MODEL_ID, DEPLOYABLE_PATHS, type ContextKey, type DeployablePath } from './config'
 
 /**
  * Choices that set a property's value without changing which resources exist: left at their default
@@ -7,9 +7,27 @@ import { contextChoices, DEPLOYABLE_PATHS, type ContextKey, type DeployablePath 
 export const PROPERTY_ONLY_CHOICES: readonly ContextKey[] = ['quotaPeriod']
 
 /**
- * Every stack the app can synthesize, as the context that selects it: each combination of the
- * context choices (config.ts contextChoices), property-only choices aside. cdk-nag
- * (nag.test.ts) and cfn-lint (.ci/lint-templates) check each one.
+ * Free-form keys (any string or number) whose values fall into a few classes that change the stack's
+ * resources or policies, one value standing for each class, the default first. Every other free-form
+ * key sets a property's value only (a name, a limit, an environment variable).
+ * - modelId: a cross-region inference profile (the default) makes the roles name the model in every
+ *   region, a wildcard cdk-nag reports (acknowledged: agent-runtime.ts, lambda-agent-path.ts); a plain
+ *   foundation model id names one ARN in the stack's region (model-arns.ts).
+ */
+export const VALUE_CLASSES: Partial<Record<ContextKey, readonly unknown[]>> = {
+  modelId: [DEFAULT_MODEL_ID, 'amazon.nova-lite-v1:0'],
+}
+
+/** The choices that change which resources and policies exist: config.ts contextChoices (property-only ones aside) and VALUE_CLASSES. */
+export function resourceChoices(): Array<[ContextKey, readonly unknown[]]> {
+  const finite = Object.entries(contextChoices()).filter(([k]) => !PROPERTY_ONLY_CHOICES.includes(k as ContextKey)) as Array<[ContextKey, readonly unknown[]]>
+  return [...finite, ...(Object.entries(VALUE_CLASSES) as Array<[ContextKey, readonly unknown[]]>)]
+}
+
+/**
+ * Every combination of the context choices (config.ts contextChoices, property-only choices aside),
+ * as the context that selects it, with the default paths. cdk-nag (nag.test.ts) and cfn-lint
+ * (.ci/lint-templates) check each one, and the ones of {@link pathCombinations}.
  */
 export function stackCombinations(): Array<Record<string, unknown>> {
   let combos: Array<Record<string, unknown>> = [{}]
@@ -22,7 +40,7 @@ export function stackCombinations(): Array<Record<string, unknown>> {
 
 /** A directory-safe name for a combination: `apiAccessLogs-true_wafWebAcl-false`. */
 export function combinationName(context: Record<string, unknown>): string {
-  return Object.entries(context).map(([k, v]) => `${k}-${String(v)}`).join('_') || 'defaults'
+  return Object.entries(context).map(([k, v]) => `${k}-${String(v).replace(/[^A-Za-z0-9.,_-]/g, '-')}`).join('_') || 'defaults'
 }
 
 /**
@@ -35,10 +53,25 @@ export function pathSubsets(paths: readonly DeployablePath[] = DEPLOYABLE_PATHS)
 }
 
 /**
- * A stack per subset of the paths, with the choices that add resources to a path's API switched on
- * (stage logs, WAF): what cdk-nag (nag.test.ts) and cfn-lint (synth-combinations.ts) check besides
- * `stackCombinations()`, whose choices run with the default paths.
+ * The stacks checked besides `stackCombinations()` (the choices on the default path), so that every
+ * path meets every value of every choice of {@link resourceChoices} while the number of syntheses
+ * stays small (the full product is 31 subsets × 2^4 choices, ~500 stacks at seconds each):
+ * - each subset of two or more paths with the choices that add resources to a path's API switched on
+ *   (stage logs, WAF): what the paths share (the account-level logging role, the cancel function,
+ *   the WebSocket stage's logs riding on the REST path's role) meets the most of the others;
+ * - each path alone with the n-th value of every choice, for every n (all first values: logs and WAF
+ *   on, the TypeScript agent, the default model; then all second ones): a choice's effect on that
+ *   path's own resources.
+ * nag.test.ts checks that every (path, choice value) pair occurs.
  */
 export function pathCombinations(): Array<Record<string, unknown>> {
-  return pathSubsets().map((p) => ({ paths: p.join(','), apiAccessLogs: true, wafWebAcl: true }))
+  const choices = resourceChoices()
+  const width = Math.max(...choices.map(([, values]) => values.length))
+  const shared = pathSubsets()
+    .filter((p) => p.length > 1)
+    .map((p) => ({ paths: p.join(','), apiAccessLogs: true, wafWebAcl: true }))
+  const alone = DEPLOYABLE_PATHS.flatMap((path) =>
+    Array.from({ length: width }, (_, n) => ({ paths: path, ...Object.fromEntries(choices.map(([k, values]) => [k, values[n % values.length]])) })),
+  )
+  return [...alone, ...shared]
 }

@@ -1,9 +1,10 @@
 /**
- * cdk-nag's AwsSolutions pack (the checks AWS users run on a CDK app before deploying it) on every
- * stack the app can synthesize: each combination of the context choices (config.ts contextChoices),
- * and each subset of the streaming paths (`-c paths=...`, combinations.ts pathSubsets, from the one
- * list config.ts DEPLOYABLE_PATHS) with the choices that add resources to a path's API switched on.
- * Every finding is fixed or acknowledged in code with its reason (aws/lib/nag.ts); none may remain.
+ * cdk-nag's AwsSolutions pack (the checks AWS users run on a CDK app before deploying it) on the
+ * stacks the app can synthesize: each combination of the context choices (config.ts contextChoices),
+ * each subset of the streaming paths (`-c paths=...`, combinations.ts pathSubsets, from the one list
+ * config.ts DEPLOYABLE_PATHS), and each path with every value of every choice that changes resources
+ * (combinations.ts pathCombinations says why not the full product). Every finding is fixed or
+ * acknowledged in code with its reason (aws/lib/nag.ts); none may remain.
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,8 +13,8 @@ import { App, Validations } from 'aws-cdk-lib'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { afterAll, describe, expect, it } from 'vitest'
 import { addEdgeAgentChat } from './app'
-import { pathCombinations, PROPERTY_ONLY_CHOICES, stackCombinations } from './combinations'
-import { contextChoices, DEPLOYABLE_PATHS, type ContextKey } from './config'
+import { pathCombinations, pathSubsets, PROPERTY_ONLY_CHOICES, resourceChoices, stackCombinations } from './combinations'
+import { contextChoices, DEPLOYABLE_PATHS, readConfig, type ContextKey, type EdgeAgentChatConfig } from './config'
 import { PROJECT_PATHS } from './paths'
 
 const cdkJson = JSON.parse(readFileSync(join(PROJECT_PATHS.root, 'cdk.json'), 'utf8'))
@@ -65,13 +66,34 @@ describe('cdk-nag AwsSolutions', () => {
     expect(combos).toContainEqual(expect.objectContaining({ apiAccessLogs: false, wafWebAcl: true }))
   })
 
-  // The context choices above run with the default paths (rest); each subset of paths runs here with
-  // the settings that add the most resources (stage logs, WAF).
+  it('enumerates the choices bin/app.ts reads from the context: paths aside, every key that takes one of a few values', () => {
+    // Evidence for the list, not its source: config.ts's schema is (a choice added there is enumerated
+    // at once); this names today's, so a reader sees what the combinations are made of.
+    expect(Object.keys(contextChoices())).toEqual(['agent', 'quotaPeriod', 'apiAccessLogs', 'wafWebAcl'])
+    expect(resourceChoices().map(([k]) => k)).toEqual(['agent', 'apiAccessLogs', 'wafWebAcl', 'modelId'])
+  })
+
+  // The context choices above run with the default paths (rest); the path combinations add every
+  // subset of paths, and each path with every value of every choice.
   const paths = pathCombinations() as Array<{ paths: string }>
+  const effective = (context: Record<string, unknown>): EdgeAgentChatConfig =>
+    readConfig({ tryGetContext: (k) => ({ ...cdkJson.context, ...context })[k] })
 
   it('covers every subset of the deployable paths', () => {
-    expect(paths).toHaveLength(2 ** DEPLOYABLE_PATHS.length - 1)
-    for (const p of DEPLOYABLE_PATHS) expect(paths.map((c) => c.paths)).toContain(p)
+    const subsets = new Set(paths.map((c) => effective(c).paths.join(',')))
+    expect([...subsets].sort()).toEqual(pathSubsets().map((p) => p.join(',')).sort())
+  })
+
+  it('covers every path with every value of every choice that changes resources', () => {
+    const configs = [...combos, ...paths].map(effective)
+    const missing = DEPLOYABLE_PATHS.flatMap((path) =>
+      resourceChoices().flatMap(([key, values]) =>
+        values
+          .filter((v) => !configs.some((c) => c.paths.includes(path) && c[key as keyof EdgeAgentChatConfig] === v))
+          .map((v) => `${path} with ${key}=${String(v)}`),
+      ),
+    )
+    expect(missing).toEqual([])
   })
 
   it.each([...combos, ...paths].map((c) => [JSON.stringify(c), c]))('finds nothing unacknowledged with %s', (_, context) => {

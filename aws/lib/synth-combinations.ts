@@ -1,7 +1,7 @@
 /**
- * `npm run synth:combinations -- <dir>`: every stack the app can synthesize (combinations.ts: the
- * context choices, and each subset of the streaming paths), each
- * into `<dir>/<combination>/`, with cdk.json's context and without bundling the Lambda (the
+ * `npm run synth:combinations -- <dir>`: the stacks cdk-nag checks (combinations.ts: every
+ * combination of the context choices, every subset of the streaming paths, every path with every
+ * value of every choice that changes resources), each into `<dir>/<combination>/`, with cdk.json's context and without bundling the Lambda (the
  * templates are what is checked). Prints each template's path, one a line: .ci/lint-templates hands
  * them to cfn-lint.
  */
