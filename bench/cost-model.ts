@@ -46,7 +46,7 @@ export const ANSWER = {
    * the time bound sets the count, the 8 KB size bound is never reached by 25 KB over 20 s).
    */
   wsMessages: [23, 347] as const,
-  /** WebSocket: its function's invocations per answer ($connect, invoke, $disconnect; bench/paths-report.md). */
+  /** WebSocket: its function's invocations per answer ($connect, invoke, $disconnect; counted by bench/suites/paths.ts). */
   wsLambdaRequests: 3,
 } as const
 

@@ -4,9 +4,9 @@ export type RelayEnd = 'closed' | 'broken'
  * The client's copy of the upstream body: `first` (our meta event), then the upstream's bytes,
  * pumped by workerd from the fetch body into an IdentityTransformStream with no JavaScript per chunk.
  *
- * Why: measured by `npm run bench` (bench/profile.md), any JavaScript read or write per chunk — hono's
- * stream(), a reader loop, a TransformStream — costs 50–130 µs of workerd CPU per chunk, 3–9× the
- * whole native proxy (~20 µs), most of it in V8 promises, the streams bindings and GC.
+ * Why: any JavaScript read or write per chunk — hono's stream(), a reader loop, a TransformStream —
+ * costs workerd several times the CPU of the whole native proxy, most of it in V8 promises, the
+ * streams bindings and GC (the figures: bench/profile.md, bench/experiments.md, `npm run bench`).
  *
  * The price: bytes are not looked at. The Lambda starts every stream with meta and ends it with done
  * (error + done when the agent fails or its time runs out). A stream cut below it (a crash, API

@@ -26,7 +26,8 @@ export async function sendJson(
   transport: Transport = 'http',
 ): Promise<void> {
   const stream = responseBody(responseStream, transport, statusCode, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers })
-  // A prelude only goes out with a first write: an empty body would lose the status (DESIGN.md).
+  // A prelude only goes out with a first write: an empty body would lose the status
+  // (aws/local/fixtures/function/end-without-writing.json names the sources).
   stream.write(JSON.stringify(body))
   await endStream(stream)
 }

@@ -6,7 +6,7 @@ import { PROJECT_PATHS } from './paths'
 export const STACK_NAME = 'EdgeAgentChat'
 
 /**
- * Adds the project's stack to `app`, configured from the app's context. bin/app.ts and the tests
+ * Adds the project's stack to `app`, configured from the app's context. aws/bin/app.ts and the tests
  * share it, so the tests synthesize exactly what `cdk synth` / `cdk deploy` do.
  *
  * Environment-agnostic on purpose: synth needs no credentials and no account lookups, and

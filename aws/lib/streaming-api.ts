@@ -73,7 +73,7 @@ export class StreamingApi extends Construct {
     this.api = new apigateway.RestApi(this, 'Api', {
       description: 'edge-agent-chat: streams the agent answer as text/event-stream',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      // The account-level role is the stack's own (./api-gateway-logging.ts), not CDK's, which
+      // The account-level role is the stack's own (accountSetting below), not CDK's, which
       // carries an AWS managed policy.
       cloudWatchRole: false,
       deployOptions: {

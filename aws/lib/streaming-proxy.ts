@@ -30,7 +30,8 @@ export interface StreamingProxyProps {
 /**
  * IAM actions the proxy needs: stream an invocation on behalf of the conversation's owner
  * (runtimeUserId needs InvokeAgentRuntimeForUser besides InvokeAgentRuntime, AWS API reference), and
- * stop a session when the browser cancels (DESIGN.md: a stop must reach the agent).
+ * stop a session when the browser cancels (a stop must reach the agent, not only end the stream: the
+ * Lambda's /v1/cancel, aws/lambda/cancel.ts).
  */
 export const PROXY_AGENT_ACTIONS = ['bedrock-agentcore:InvokeAgentRuntime', 'bedrock-agentcore:InvokeAgentRuntimeForUser', 'bedrock-agentcore:StopRuntimeSession']
 
