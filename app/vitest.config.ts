@@ -1,8 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineProject } from 'vitest/config'
-import { unstable_readConfig } from 'wrangler'
+import { experimental_readRawConfig } from 'wrangler'
 import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from '../test-support/test-credentials'
 import { WORKER_VAR_NAMES } from './server/config'
 
@@ -11,10 +12,20 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 // tests need no build (they load app/server.ts through Vite), so an empty dist/ is enough.
 mkdirSync(`${root}/dist`, { recursive: true })
 
-// The pool reads .dev.vars beside wrangler.toml, as `wrangler dev` does: so that a developer's own
-// file changes nothing here, every var the Worker reads is set below — wrangler.toml's value, the
-// test's, or empty (absent). app/server/config.test.ts checks it.
-const tomlVars = unstable_readConfig({ config: `${root}/wrangler.toml` }).vars as Record<string, string>
+// The pool reads the .dev.vars beside the wrangler config it is given, as `wrangler dev` does, and has
+// no switch to read none. So it is given a copy of wrangler.toml (as JSON, its paths made absolute) in
+// a folder of its own under .wrangler/ (git-ignored), where no .dev.vars is: a developer's own file is
+// never read by these tests. Every var the Worker reads is also set below — wrangler.toml's value, the
+// test's, or empty (absent). app/server/config.test.ts checks both.
+const { rawConfig } = experimental_readRawConfig({ config: `${root}/wrangler.toml` })
+const testConfig = `${root}/.wrangler/edge-tests/wrangler.json`
+mkdirSync(resolve(testConfig, '..'), { recursive: true })
+writeFileSync(
+  `${testConfig}.${process.pid}`,
+  JSON.stringify({ ...rawConfig, main: resolve(root, rawConfig.main!), assets: { ...rawConfig.assets, directory: resolve(root, rawConfig.assets!.directory!) } }),
+)
+renameSync(`${testConfig}.${process.pid}`, testConfig) // whole, for a process that reads it meanwhile
+const tomlVars = (rawConfig.vars ?? {}) as Record<string, string>
 const WORKER_VARS_FROM_TOML = Object.fromEntries(WORKER_VAR_NAMES.map((name) => [name, tomlVars[name] ?? '']))
 
 // The edge app's tests run inside workerd (the Workers runtime), with the bindings of wrangler.toml
@@ -25,7 +36,7 @@ export default defineProject({
   plugins: [
     cloudflareTest(async ({ inject }) => ({
       main: './app/server.ts',
-      wrangler: { configPath: './wrangler.toml' },
+      wrangler: { configPath: testConfig },
       miniflare: {
         bindings: {
           ...WORKER_VARS_FROM_TOML,

@@ -94,5 +94,8 @@ describe("the tests' Worker", () => {
     for (const name of WORKER_VAR_NAMES.filter((n) => !fromTest.includes(n))) expect(`${name}=${bindings[name]}`).toBe(`${name}=${fromToml[name]}`)
     expect(fromToml.MAX_PROMPT_CHARS).toBe('16000')
     expect(bindings.UPSTREAM_KIND).toBe('')
+    // Nothing else either: a name only a developer's .dev.vars holds would show up here.
+    const others = Object.keys(bindings).filter((name) => !(WORKER_VAR_NAMES as readonly string[]).includes(name) && !name.startsWith('__VITEST_POOL_WORKERS'))
+    expect(others.sort()).toEqual(['AUTH_AUDIENCE', 'AUTH_ISSUER', 'AUTH_JWKS_URL', 'CONVERSATIONS', 'MAX_CONVERSATIONS_PER_OWNER', 'OWNERS', 'OWNER_COOKIE_SECRET', 'RATE_LIMITER'])
   })
 })
