@@ -2,7 +2,7 @@
  * A test upstream for the edge app: plays the part of API Gateway + Lambda (POST /v1/invoke streams
  * the project's events, POST /v1/cancel) on 127.0.0.1, port 0, and records what it saw so tests can
  * ask it (headers, bodies, aborts, cancel calls). A test double at the system's edge, faithful to the
- * contract in COMMON.md: SigV4 (IAM authorization) and the API key required, API Gateway's 403s
+ * contract of the deployed API (API Gateway before the Lambda; aws/local/api-gateway/ emulates it): SigV4 (IAM authorization) and the API key required, API Gateway's 403s
  * otherwise, JSON errors, SSE with done last.
  *
  * The prompt picks the behaviour (`<scenario>:<marker> ...`):
@@ -17,8 +17,9 @@
  *   break      a text event, half an event, then the socket is destroyed
  *   nodone     text events, then a clean end without done
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { buffer } from 'node:stream/consumers'
 import { verifySigV4 } from '../aws/local/sigv4/verify'
 import { formatEvent } from '../protocol/events'
 import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from './test-credentials'
@@ -72,7 +73,9 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const bytes = await readAll(req)
+    // A request that breaks off before its body ends gets no answer, as from API Gateway.
+    const bytes = await buffer(req).catch(() => undefined)
+    if (!bytes) return void res.destroy()
     const body = bytes.toString('utf8')
     if (url.pathname === '/__seen') return json(res, 200, seen)
     if (url.pathname === '/__release') {
@@ -230,15 +233,6 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
         server.close(() => resolve())
       }),
   }
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', () => resolve(Buffer.concat(chunks)))
-  })
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -2,11 +2,12 @@
  * The bundled proxy (dist/index.mjs, as deployed) under AWS's runtime client, aws-lambda-ric, through
  * the local Runtime API, against a scripted AgentCore.
  */
+import { arrayBuffer } from 'node:stream/consumers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LambdaPool } from '../local/lambda-runtime'
 import { AGENT_ERROR_MESSAGE } from './agent-events'
 import { proxyEvent } from './test/proxy-event'
-import { collect, readAll, readFunctionResponse, readResponse } from './test/read-function-response'
+import { collect, readFunctionResponse, readResponse } from './test/read-function-response'
 import type { ScriptedAgentCore } from './test/scripted-agentcore'
 import { startProxy, TEST_AGENT_RUNTIME_ARN, type RunningProxy } from './test/start-proxy'
 
@@ -34,7 +35,7 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
     const res = await invoke({ prompt: 'prelude', sessionId: SESSION })
     expect(res.mode).toBe('streaming')
     expect(res.contentType).toBe('application/vnd.awslambda.http-integration-response')
-    const bytes = await readAll(res.body)
+    const bytes = new Uint8Array(await arrayBuffer(res.body))
     const prelude = JSON.stringify({
       statusCode: 200,
       headers: {

@@ -3,9 +3,10 @@
  * InvokeWithResponseStream / Invoke with the raw payload (no HTTP, so no prelude), and a Function URL
  * event in payload format 2.0 (built by the Function URL emulator's own builder).
  */
+import { text as readText } from 'node:stream/consumers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildFunctionUrlEvent } from '../local/function-url/event'
-import { collect, readAll, readResponse } from './test/read-function-response'
+import { collect, readResponse } from './test/read-function-response'
 import { startProxy, type RunningProxy } from './test/start-proxy'
 import { createParser } from 'eventsource-parser'
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => proxy?.stop())
 
 async function rawEvents(body: ReadableStream<Uint8Array>) {
-  const text = new TextDecoder().decode(await readAll(body))
+  const text = await readText(body)
   const events: Array<{ type: string; data: any }> = []
   createParser({ onEvent: (e) => events.push({ type: e.event ?? 'message', data: JSON.parse(e.data) }) }).feed(text)
   return { text, events }
@@ -76,9 +77,9 @@ describe('the proxy invoked directly (InvokeWithResponseStream payload)', () => 
     proxy.agent.cancelMode = 'answer'
     const res = await proxy.pool.invoke({ action: 'cancel', sessionId: SESSION })
     expect(res.contentType).toBe('application/json')
-    expect(JSON.parse(new TextDecoder().decode(await readAll(res.body)))).toEqual({ cancelled: true, method: 'signal' })
+    expect(JSON.parse(await readText(res.body))).toEqual({ cancelled: true, method: 'signal' })
     const bad = await proxy.pool.invoke({ action: 'cancel', sessionId: 'x' })
-    expect(JSON.parse(new TextDecoder().decode(await readAll(bad.body)))).toEqual({ error: { code: 'invalid_session_id', message: expect.any(String) } })
+    expect(JSON.parse(await readText(bad.body))).toEqual({ error: { code: 'invalid_session_id', message: expect.any(String) } })
   })
 })
 

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseEnv } from 'node:util'
 import { AwsClient } from 'aws4fetch'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { ensureCookieSecret, planDevVars } from './dev-vars'
 import { assertPortFree, close, listen } from './listen'
 
@@ -38,13 +38,12 @@ function startDev(env: Record<string, string>, args: string[] = []) {
   child.stdout.on('data', (c) => (out += c))
   child.stderr.on('data', (c) => (out += c))
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
-  const waitFor = async (text: string, ms: number) => {
-    const end = Date.now() + ms
-    while (!out.includes(text)) {
-      if (Date.now() > end || child.exitCode !== null) throw new Error(`no "${text}" in:\n${out}`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  // Until the output holds `text`; a child that exits first fails at once.
+  const waitFor = (text: string, timeout: number) =>
+    Promise.race([
+      vi.waitFor(() => expect(out, `no "${text}" in the output`).toContain(text), { timeout, interval: 100 }),
+      exited.then((code) => Promise.reject(new Error(`exited (${code}) before printing "${text}":\n${out}`))),
+    ])
   return { child, exited, waitFor, output: () => out }
 }
 
@@ -63,17 +62,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitForPortFree(port: number, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms
-  for (;;) {
-    try {
-      return await assertPortFree(port, 'after the kill')
-    } catch (err) {
-      if (Date.now() > end) throw err
-      await new Promise((r) => setTimeout(r, 200))
-    }
-  }
-}
+const waitForPortFree = (port: number) => vi.waitFor(() => assertPortFree(port, 'after the kill'), { timeout: 15_000, interval: 200 })
 
 describe('npm run dev', () => {
   it('starts everything, writes .dev.vars when absent, prints the URL, and stops every child on Ctrl-C', async () => {

@@ -1,39 +1,15 @@
 import { SELF, createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { SESSION_HEADER, type ErrorBody } from '../../../protocol/events'
-import { eventStream } from '../../client/read-events'
 import app from '../../server'
 import { ip } from '../../test/client-ip'
 import { marker, release, seenWith } from '../../test/upstream-client'
-
+import { collect, readSome } from '../../test/visitor'
 
 function invoke(body: BodyInit | null, contentType: string | null = 'application/json', headers: Record<string, string> = {}) {
   const h = new Headers({ 'cf-connecting-ip': ip(), ...headers })
   if (contentType) h.set('content-type', contentType)
   return SELF.fetch('http://edge.test/api/invoke', { method: 'POST', body, headers: h })
-}
-
-/** The first `count` events of a response (fewer if it ends first), then the reader goes away. */
-async function readSome(response: Promise<Response>, count: number) {
-  const reader = eventStream((await response).body!).getReader()
-  const events = []
-  while (events.length < count) {
-    const { done, value } = await reader.read()
-    if (done) break
-    events.push(value)
-  }
-  await reader.cancel()
-  return events
-}
-
-async function readAll(res: Response) {
-  const events = []
-  const reader = eventStream(res.body!).getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return events
-    events.push(value)
-  }
 }
 
 const validSession = 'session_' + 'a'.repeat(40)
@@ -140,10 +116,10 @@ describe('POST /api/invoke forwarding', () => {
     const raw = await res.clone().text()
     expect(raw).not.toContain(env.UPSTREAM_API_KEY)
     for (const [, value] of res.headers) expect(value).not.toContain(env.UPSTREAM_API_KEY)
-    const events = await readAll(res)
-    expect(events[0]).toEqual({ type: 'meta', data: { sessionId, requestId: expect.any(String) } })
+    const events = await collect(res)
+    expect(events[0]).toEqual({ id: 1, type: 'meta', data: { sessionId, requestId: expect.any(String) } })
     expect(events.filter((e) => e.type === 'text').map((e) => (e.data as { text: string }).text).join('')).toBe('Hi there')
-    expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
+    expect(events.at(-1)).toEqual({ id: events.length, type: 'done', data: { stopReason: 'end_turn' } })
     expect(events.filter((e) => e.type === 'error')).toEqual([])
 
     const [up] = await seenWith(m)
@@ -164,7 +140,7 @@ describe('POST /api/invoke forwarding', () => {
     const res = await invoke(new URLSearchParams({ prompt: `answer:${m}`, sessionId }).toString(), 'application/x-www-form-urlencoded', { cookie })
     expect(res.status).toBe(200)
     expect(res.headers.get(SESSION_HEADER)).toBe(sessionId)
-    const events = await readAll(res)
+    const events = await collect(res)
     expect(events[0]).toMatchObject({ type: 'meta', data: { sessionId } })
     expect((await seenWith(m))[0].sessionId).toBe(sessionId)
 
@@ -288,7 +264,7 @@ describe('POST /api/invoke upstream failures', () => {
 
   it('a stream that ends without done gets stream_interrupted and done (its end says it is incomplete)', async () => {
     const res = await invoke(JSON.stringify({ prompt: `nodone:${marker()} a b` }))
-    const events = await readAll(res)
+    const events = await collect(res)
     expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'text', 'error', 'done'])
   })
 })
@@ -312,7 +288,7 @@ describe('stopping', () => {
     controller.abort()
     // Still answering with no reader: a resume gets more text than the disconnected reader saw.
     const resumedTexts = async () =>
-      (await readSome(SELF.fetch(`http://edge.test/api/conversations/${sessionId}/events`, { headers: { cookie } }), 6)).filter((e) => e.type === 'text').length
+      (await readSome(await SELF.fetch(`http://edge.test/api/conversations/${sessionId}/events`, { headers: { cookie } }), 6)).filter((e) => e.type === 'text').length
     await expect.poll(resumedTexts).toBeGreaterThan(1)
     expect((await seenWith(m))[0].aborted).toBe(false)
 

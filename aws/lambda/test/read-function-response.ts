@@ -60,7 +60,3 @@ export async function collect(body: ReadableStream<Uint8Array>) {
     pings: items.filter((i) => i.kind === 'ping').length,
   }
 }
-
-export async function readAll(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(body).arrayBuffer())
-}
