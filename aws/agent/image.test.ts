@@ -89,6 +89,7 @@ describe('the bundle built from the Docker build context', () => {
   let context: string
   let child: ChildProcess
   let url: string
+  let stderr = ''
 
   beforeAll(async () => {
     // The build context as .dockerignore leaves it, and of it what the build stage's COPY lines copy.
@@ -109,8 +110,9 @@ describe('the bundle built from the Docker build context', () => {
     child = spawn(process.execPath, args, {
       cwd: context,
       env: { PATH: process.env.PATH, ...imageEnv, AGENT_HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', OFFLINE_FIRST_TOKEN_MS: '0', OFFLINE_TOKENS_PER_SECOND: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
+    child.stderr!.on('data', (chunk) => (stderr += chunk))
     for await (const line of createInterface({ input: child.stdout! })) {
       const ready = line.startsWith('{') ? JSON.parse(line) : undefined
       if (ready?.event === 'agent_ready') {
@@ -140,10 +142,11 @@ describe('the bundle built from the Docker build context', () => {
     expect(yields.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
   })
 
-  it('exits cleanly on SIGTERM (AgentCore stops containers that way)', async () => {
+  it('exits cleanly on SIGTERM (AgentCore stops containers that way), having printed no warning', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
+    expect(stderr).toBe('')
   })
 })
 
