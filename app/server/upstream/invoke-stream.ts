@@ -1,6 +1,7 @@
 import type { EdgeConfig } from '../config'
 import { signedFetch } from '../signing'
-import { CANCEL_TIMEOUT_MS, cancelWithRetry, failureFor, fetchFirstByte } from './http'
+import { CANCEL_TIMEOUT_MS, cancelWithRetry } from './cancel'
+import { failureFor, fetchFirstByte } from './http'
 import { decodeInvokeStream } from './lambda-event-stream'
 import type { CancelOutcome, Upstream } from './types'
 

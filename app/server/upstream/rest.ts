@@ -1,6 +1,7 @@
 import type { EdgeConfig } from '../config'
 import { signedFetch } from '../signing'
-import { CANCEL_TIMEOUT_MS, cancelOutcomeOf, cancelWithRetry, eventStreamOrFailure, fetchFirstByte, type FetchLike } from './http'
+import { CANCEL_TIMEOUT_MS, cancelOutcomeOf, cancelWithRetry } from './cancel'
+import { eventStreamOrFailure, fetchFirstByte, type FetchLike } from './http'
 import type { Upstream, UpstreamKind } from './types'
 
 /**

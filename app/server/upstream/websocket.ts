@@ -1,7 +1,8 @@
 import { encodeEvent } from '../../../protocol/events'
 import type { EdgeConfig } from '../config'
 import { signedFetch, type SignedFetch } from '../signing'
-import { CANCEL_TIMEOUT_MS, cancelWithRetry, fail, failureFor } from './http'
+import { CANCEL_TIMEOUT_MS, cancelWithRetry } from './cancel'
+import { fail, failureFor } from './http'
 import type { CancelOutcome, OpenResult, Upstream } from './types'
 
 /**
