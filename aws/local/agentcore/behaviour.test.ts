@@ -17,6 +17,8 @@ const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/local_agen
 interface Seen {
   prompt: string
   at: number
+  /** When the agent ended its answer (undefined while it writes, or when cut). */
+  endedAt?: number
   closedEarly: boolean
 }
 let agent: Server
@@ -41,7 +43,10 @@ beforeAll(async () => {
       res.write(`data: "${s.prompt}${i}"\n\n`)
       await new Promise((r) => setTimeout(r, 20))
     }
-    if (!res.destroyed) res.end()
+    if (!res.destroyed) {
+      s.endedAt = Date.now()
+      res.end()
+    }
   })
   await new Promise<void>((r) => agent.listen(0, '127.0.0.1', r))
   emu = await startAgentCore({
@@ -102,11 +107,11 @@ describe('busySession', () => {
     const session = newSession()
     const first = await invoke(session, 'short')
     const second = invoke(session, 'quick') // sent while the first streams
-    await new Promise((r) => setTimeout(r, 30))
-    expect(seen.map((s) => s.prompt)).toEqual(['short'])
     expect(await answerText(first)).toBe([0, 1, 2, 3, 4].map((i) => `data: "short${i}"\n\n`).join(''))
     expect(await answerText(await second)).toBe('data: "quick0"\n\n')
     expect(seen.map((s) => s.prompt)).toEqual(['short', 'quick'])
+    // The agent got the second only once it had finished the first (an order, not a time limit).
+    expect(seen[1].at).toBeGreaterThanOrEqual(seen[0].endedAt!)
     const forwarded = emu.events.find((e) => e.type === 'invoke-forwarded' && e.sessionId === session)
     expect(forwarded).toMatchObject({ waitedMs: expect.toSatisfy((ms) => Number.isFinite(ms) && ms >= 0, 'a finite number of ms >= 0') })
   })
