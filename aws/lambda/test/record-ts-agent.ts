@@ -9,14 +9,12 @@
  * Re-record after updating bedrock-agentcore or @strands-agents/sdk, and commit the diff with the lock.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Agent } from '@strands-agents/sdk'
-import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime'
-import { RUNTIME_SESSION_HEADER } from '../../local/agentcore/request'
 import { OfflineModel } from '../../agent/offline-model'
 import { createTools } from '../../agent/tools'
 import type { FixtureManifest, Recording } from '../fixtures/manifest'
+import { invokeAgentCoreApp, type AgentHandler } from './record-agentcore-app'
 
 const DIR = fileURLToPath(new URL('../fixtures/ts-bedrock-agentcore/', import.meta.url))
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -30,29 +28,12 @@ export const STRING_YIELDS = ['Hello, ', 'line one\nline two 🎉 ', '日本語'
 /** How many text deltas the cancelled Strands turn lets through before the cancel. */
 export const CANCEL_AFTER_TEXT = 5
 
-type Handler = (prompt: string) => AsyncGenerator<unknown>
+type Handler = AgentHandler
 
-/** Runs the real BedrockAgentCoreApp on 127.0.0.1 around `handler` and returns what one invocation answers. */
+/** What one invocation of the real BedrockAgentCoreApp around `handler` answers. */
 async function record(handler: Handler, prompt: string): Promise<{ status: number; contentType: string; body: Buffer }> {
-  const app = new BedrockAgentCoreApp({
-    invocationHandler: { process: async (request) => handler((request as { prompt: string }).prompt) },
-    config: { logging: { enabled: false } },
-  })
-  // The SDK keeps its Fastify instance private; it is the only way to learn the bound port.
-  const fastify = (app as unknown as { _app: { addHook: Function; server: { address(): AddressInfo }; close(): Promise<void> } })._app
-  const listening = new Promise<void>((resolve) => fastify.addHook('onListen', (done: () => void) => (resolve(), done())))
-  app.run({ host: '127.0.0.1', port: 0 })
-  await listening
-  try {
-    const res = await fetch(`http://127.0.0.1:${fastify.server.address().port}/invocations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', [RUNTIME_SESSION_HEADER]: 'fixture-ts-'.padEnd(40, '0') },
-      body: JSON.stringify({ prompt }),
-    })
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) }
-  } finally {
-    await fastify.close()
-  }
+  const res = await invokeAgentCoreApp(handler, prompt, 'fixture-ts-'.padEnd(40, '0'))
+  return { ...res, body: Buffer.from(res.body) }
 }
 
 const strandsAgent = () => new Agent({ model: new OfflineModel({ firstTokenMs: 0, tokensPerSecond: 0 }), printer: false, tools: createTools() })
