@@ -4,10 +4,9 @@
  * app/server/signing.ts, which this Node test cannot import with the Worker's types), and
  * verified for real by the shared SigV4 verifier.
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { holdServer } from '../../../test-support/hold-server'
 import { AwsClient } from 'aws4fetch'
 import { startLambdaPool, type LambdaPool } from '../lambda-runtime'
 import { startFunctionUrl, type FunctionUrl } from './server'
@@ -44,14 +43,6 @@ const post = (path: string, body: unknown, keys = CALLER, region?: string) =>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   })
-
-async function holdServer() {
-  let release!: () => void
-  const released = new Promise<void>((r) => (release = r))
-  const server = createServer((_req, res) => void released.then(() => res.end('go')))
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, release, close: () => new Promise<void>((r) => server.close(() => r())) }
-}
 
 describe('the local Function URL (RESPONSE_STREAM, AWS_IAM)', () => {
   it('passes a payload format 2.0 event naming the IAM caller', async () => {

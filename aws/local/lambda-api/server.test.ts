@@ -4,10 +4,9 @@
  * real client of Lambda would too. The functions run under aws-lambda-ric (../lambda-runtime).
  */
 import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient, type InvokeWithResponseStreamResponseEvent } from '@aws-sdk/client-lambda'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { holdServer } from '../../../test-support/hold-server'
 import { startLambdaPool, type LambdaPool } from '../lambda-runtime'
 import { functionNameOf, startLambdaApi, type LambdaApi } from './server'
 
@@ -60,15 +59,6 @@ async function eventsOf(stream: AsyncIterable<InvokeWithResponseStreamResponseEv
   return { text, complete }
 }
 const COMPLETE_OK = { ErrorCode: undefined, ErrorDetails: undefined }
-
-/** A server whose answer waits until release(): the function pauses there between two parts. */
-async function holdServer() {
-  let release!: () => void
-  const released = new Promise<void>((r) => (release = r))
-  const server = createServer((_req, res) => void released.then(() => res.end('go')))
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, release, close: () => new Promise<void>((r) => server.close(() => r())) }
-}
 
 describe('the Lambda API emulator, read by @aws-sdk/client-lambda', () => {
   it('InvokeWithResponseStream: PayloadChunks as the function writes them (UTF-8 intact), then InvokeComplete', async () => {
