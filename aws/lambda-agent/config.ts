@@ -5,9 +5,8 @@
  * HEARTBEAT_MS and LOG_PROMPTS, as in aws/lambda/config.ts. Parsed once per execution environment; a
  * bad value is a ConfigError naming the variable (the handler answers 500 and logs it).
  */
-import { z } from 'zod'
-import { ConfigError, loadConfig, type AgentConfig } from '../agent/config'
-import { DEFAULT_HEARTBEAT_MS } from '../lambda/config'
+import { ConfigError as AgentConfigError, loadConfig, type AgentConfig } from '../agent/config'
+import { ConfigError, parseEnvironment, streamingSchema } from '../lambda/config'
 
 export { ConfigError }
 
@@ -19,18 +18,24 @@ export interface LambdaAgentConfig {
   logPrompts: boolean
 }
 
-const lambdaSchema = z.object({
-  HEARTBEAT_MS: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).default(DEFAULT_HEARTBEAT_MS)),
-  LOG_PROMPTS: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.enum(['true', 'false']).default('false')),
-})
-
+/** Parses the environment; throws a ConfigError that names every bad variable, the agent's and the Lambda's alike. */
 export function parseLambdaAgentConfig(env: Record<string, string | undefined>): LambdaAgentConfig {
-  // The agent's logger settings do not apply: this process logs JSON lines of its own (aws/lambda/log.ts).
-  const agent = loadConfig({ ...env, AGENT_HOST: undefined, PORT: undefined, LOG_LEVEL: undefined })
-  const parsed = lambdaSchema.safeParse(env)
-  if (!parsed.success) {
-    const name = String(parsed.error.issues[0]?.path[0])
-    throw new ConfigError(`${name} must be ${name === 'LOG_PROMPTS' ? 'true or false' : 'an integer >= 1'}, got ${JSON.stringify(env[name])}`)
+  const problems: string[] = []
+  let agent: AgentConfig | undefined
+  try {
+    // The agent's logger settings do not apply: this process logs JSON lines of its own (aws/lambda/log.ts).
+    agent = loadConfig({ ...env, AGENT_HOST: undefined, PORT: undefined, LOG_LEVEL: undefined })
+  } catch (err) {
+    if (!(err instanceof AgentConfigError)) throw err
+    problems.push(err.message)
   }
-  return { agent, heartbeatMs: parsed.data.HEARTBEAT_MS, logPrompts: parsed.data.LOG_PROMPTS === 'true' }
+  let streaming: ReturnType<typeof parseEnvironment<typeof streamingSchema>> | undefined
+  try {
+    streaming = parseEnvironment(streamingSchema, env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    problems.push(err.message)
+  }
+  if (!agent || !streaming) throw new ConfigError(problems.join('; '))
+  return { agent, heartbeatMs: streaming.HEARTBEAT_MS, logPrompts: streaming.LOG_PROMPTS === 'true' }
 }

@@ -34,9 +34,18 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>
 
 /** An unset or blank variable takes its default: the CDK app and the local cloud only set what they change. */
-const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v)
-const integer = (min: number, fallback: number) =>
-  z.preprocess(blankIsUnset, z.coerce.number().int().min(min).default(fallback)).meta({ description: `an integer >= ${min}` })
+export const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v)
+/** A whole number from `min` to `max`, `fallback` when unset. */
+export const integer = (min: number, fallback: number, max?: number) => {
+  const n = z.coerce.number().int().min(min)
+  return z
+    .preprocess(blankIsUnset, (max === undefined ? n : n.max(max)).default(fallback))
+    .meta({ description: max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}` })
+}
+/** `true` or `false`, false when unset. */
+export const flag = () => z.preprocess(blankIsUnset, z.enum(['true', 'false']).default('false')).meta({ description: 'true or false' })
+/** An http(s) URL, undefined when unset. */
+export const httpUrl = () => z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'an http(s) URL' })
 
 // The runtime ARN pattern of AgentCore's API reference (bedrock-agentcore-control, RuntimeTargetConfiguration.arn).
 const RUNTIME_ARN = /^arn:aws(-[^:]+)?:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:runtime\/[a-zA-Z][a-zA-Z0-9_]{0,47}-[a-zA-Z0-9]{10}$/
@@ -46,18 +55,29 @@ const QUALIFIER = /^[A-Za-z][A-Za-z0-9_]{0,47}$/
 const schema = z.object({
   AGENT_RUNTIME_ARN: z.preprocess(blankIsUnset, z.string().regex(RUNTIME_ARN)).meta({ description: 'an AgentCore runtime ARN' }),
   AGENT_QUALIFIER: z.preprocess(blankIsUnset, z.string().regex(QUALIFIER).default('DEFAULT')).meta({ description: 'a runtime endpoint name' }),
-  AGENTCORE_ENDPOINT: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'an http(s) URL' }),
+  AGENTCORE_ENDPOINT: httpUrl(),
   MAX_PROMPT_CHARS: integer(1, DEFAULT_MAX_PROMPT_CHARS),
   HEARTBEAT_MS: integer(1, DEFAULT_HEARTBEAT_MS),
   CANCEL_TIMEOUT_MS: integer(1, DEFAULT_CANCEL_TIMEOUT_MS),
-  LOG_PROMPTS: z.preprocess(blankIsUnset, z.enum(['true', 'false']).default('false')).meta({ description: 'true or false' }),
+  LOG_PROMPTS: flag(),
 })
+
+/** The streaming settings every function that streams an answer reads (the agent-in-Lambda too). */
+export const streamingSchema = schema.pick({ HEARTBEAT_MS: true, LOG_PROMPTS: true })
+
+/**
+ * Parses `env` with `schema`, whose fields say what they want in `.meta({ description })`; throws a
+ * ConfigError that names every bad variable, the same way for every function of aws/.
+ */
+export function parseEnvironment<S extends z.ZodObject>(schema: S, env: Env): z.output<S> {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) throw new ConfigError(describeIssues(schema, parsed.error, env))
+  return parsed.data
+}
 
 /** Parses the environment; throws a ConfigError that names every bad variable. */
 export function parseLambdaConfig(env: Env): LambdaConfig {
-  const parsed = schema.safeParse(env)
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, env))
-  const e = parsed.data
+  const e = parseEnvironment(schema, env)
   return {
     agentRuntimeArn: e.AGENT_RUNTIME_ARN,
     qualifier: e.AGENT_QUALIFIER,
@@ -87,11 +107,11 @@ function load(): { config: LambdaConfig } | { error: ConfigError } {
   }
 }
 
-function describeIssues(error: z.ZodError, env: Env): string {
+function describeIssues(schema: z.ZodObject, error: z.ZodError, env: Env): string {
   const shape = schema.shape as Record<string, z.ZodType>
-  return error.issues
-    .map((issue) => {
-      const name = String(issue.path[0])
+  const names = [...new Set(error.issues.map((issue) => String(issue.path[0])))]
+  return names
+    .map((name) => {
       const raw = env[name]
       const wanted = shape[name]?.meta()?.description ?? 'valid'
       return raw === undefined || raw.trim() === '' ? `${name} is required (${wanted})` : `${name} must be ${wanted}, got ${JSON.stringify(raw)}`

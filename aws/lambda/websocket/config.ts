@@ -4,7 +4,7 @@
  * once with one zod schema; a bad value is a ConfigError naming the variable, as in the proxy.
  */
 import { z } from 'zod'
-import { ConfigError } from '../config'
+import { httpUrl, integer, parseEnvironment } from '../config'
 import { MAX_POST_BYTES, type CoalescingOptions } from './connection-writer'
 
 /** 8 KB or 50 ms, whichever comes first (bench/websocket-coalescing.md measured the choices). */
@@ -17,20 +17,14 @@ export interface WebSocketConfig {
   managementEndpoint: string | undefined
 }
 
-const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
-
 const schema = z.object({
-  WS_FLUSH_BYTES: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(MAX_POST_BYTES).default(DEFAULT_FLUSH_BYTES)),
-  WS_FLUSH_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(10_000).default(DEFAULT_FLUSH_MS)),
-  WEBSOCKET_MANAGEMENT_ENDPOINT: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).optional()),
+  WS_FLUSH_BYTES: integer(1, DEFAULT_FLUSH_BYTES, MAX_POST_BYTES),
+  WS_FLUSH_MS: integer(0, DEFAULT_FLUSH_MS, 10_000),
+  WEBSOCKET_MANAGEMENT_ENDPOINT: httpUrl(),
 })
 
+/** Parses the environment; throws a ConfigError that names every bad variable (aws/lambda/config.ts parseEnvironment). */
 export function parseWebSocketConfig(env: Record<string, string | undefined>): WebSocketConfig {
-  const parsed = schema.safeParse(env)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`)
-    throw new ConfigError(problems.join('; '))
-  }
-  const e = parsed.data
+  const e = parseEnvironment(schema, env)
   return { coalescing: { maxBytes: e.WS_FLUSH_BYTES, maxDelayMs: e.WS_FLUSH_MS }, managementEndpoint: e.WEBSOCKET_MANAGEMENT_ENDPOINT }
 }
