@@ -12,7 +12,7 @@ export default defineConfig({
           environment: 'node',
           // relay.test.ts runs in workerd (project edge) and here, in Node, where `vite` dev runs the route;
           // *.wire.test.ts start the routes in their own workerd and talk to it over a socket.
-          include: ['protocol/**/*.test.ts', 'aws/**/*.test.ts', 'bench/**/*.test.ts', 'app/server/relay.test.ts', 'app/**/*.wire.test.ts', 'vite.config.test.ts'],
+          include: ['protocol/**/*.test.ts', 'aws/**/*.test.ts', 'bench/**/*.test.ts', 'app/server/relay.test.ts', 'app/**/*.wire.test.ts', 'vite.config.test.ts', 'package.test.ts'],
           // bench/results holds the benchmark's scratch copies of the app; aws/**/dist, build output.
           // *.python.test.ts need Python: `npm run test:python` (aws/agent-python/vitest.config.ts) runs them.
           exclude: ['**/node_modules/**', 'bench/results/**', '**/dist/**', 'cdk.out/**', '**/*.python.test.ts', '**/.venv/**'],
