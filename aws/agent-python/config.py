@@ -46,7 +46,9 @@ def load_config(env: Mapping[str, str] = os.environ) -> AgentConfig:
         tokens_per_second=_number(env, "OFFLINE_TOKENS_PER_SECOND", 40, 0),
         max_sessions=int(_number(env, "AGENT_MAX_SESSIONS", 1000, 1, integer=True)),
         history_messages=int(_number(env, "AGENT_HISTORY_MESSAGES", 40, 2, integer=True)),
-        max_prompt_chars=int(_number(env, "AGENT_MAX_PROMPT_CHARS", 32_000, 1, integer=True)),
+        # Characters (code points, what len() counts), 16,000 unless set: the limit of every hop
+        # (protocol/request.ts DEFAULT_MAX_PROMPT_CHARS; config.python.test.ts checks they agree).
+        max_prompt_chars=int(_number(env, "AGENT_MAX_PROMPT_CHARS", 16_000, 1, integer=True)),
         host=_text(env, "AGENT_HOST") or "127.0.0.1",
         port=int(_number(env, "PORT", 8080, 0, integer=True)),
         log_level=(_text(env, "LOG_LEVEL") or "info").lower(),
