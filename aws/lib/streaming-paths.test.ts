@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { App } from 'aws-cdk-lib'
 import { Template } from 'aws-cdk-lib/assertions'
+import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda'
 import { describe, expect, it } from 'vitest'
 import { addEdgeAgentChat } from './app'
 import { pathSubsets } from './combinations'
@@ -31,7 +32,29 @@ function workerStatements(template: Template): Array<{ Action: string | string[]
 }
 const actionsOf = (statements: ReturnType<typeof workerStatements>) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort()
 
+/**
+ * The newest Node.js runtime in aws-cdk-lib's list of the runtimes Lambda offers (Runtime's static
+ * members; NODEJS_LATEST aside, a moving alias). A newer aws-cdk-lib that lists a newer one fails the
+ * test below until the functions move to it.
+ */
+function newestNodeRuntime(): string {
+  const versions = Object.values(Runtime)
+    .filter((r): r is Runtime => r instanceof Runtime && r.family === RuntimeFamily.NODEJS && !r.isVariable)
+    .map((r) => /^nodejs(\d+)\.x$/.exec(r.name))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]))
+  return `nodejs${Math.max(...versions)}.x`
+}
+
 describe('streaming paths in the CDK app', () => {
+  it('runs every function of every path on the newest Node.js runtime Lambda offers (per aws-cdk-lib)', () => {
+    const t = synth(DEPLOYABLE_PATHS.join(','))
+    const runtimes = Object.values(t.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Runtime)
+    // The proxy, the cancel function, the WebSocket function, the agent-in-Lambda.
+    expect(runtimes).toHaveLength(4)
+    expect(new Set(runtimes)).toEqual(new Set([newestNodeRuntime()]))
+  })
+
   it('defaults to the REST API alone', () => {
     const t = synth()
     t.resourceCountIs('AWS::ApiGateway::RestApi', 1)

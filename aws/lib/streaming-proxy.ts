@@ -98,7 +98,8 @@ export class StreamingProxy extends Construct {
       handler: 'handler',
       depsLockFilePath: props.depsLockFilePath,
       // The newest Node.js runtime Lambda offers (aws-cdk-lib 2.276 lists nodejs24.x as the newest;
-      // pinned rather than NODEJS_LATEST, which changes with the CDK version).
+      // pinned rather than NODEJS_LATEST, which changes with the CDK version; streaming-paths.test.ts
+      // fails when aws-cdk-lib lists a newer one).
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
