@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, inject, it } from 'vitest'
-import { ConfigError, configOf, defaultCancelUrl, readConfig, WORKER_VAR_NAMES } from './config'
+import { ConfigError, configOf, defaultCancelUrl, readConfig, regionOfAwsUrl, WORKER_VAR_NAMES } from './config'
 
 /** The least a rest Worker needs: where to send, the API key, the keys it signs with. */
 const VALID = { UPSTREAM_URL: 'http://u/v1/invoke', UPSTREAM_API_KEY: 'k', UPSTREAM_AWS_ACCESS_KEY_ID: 'AKID', UPSTREAM_AWS_SECRET_ACCESS_KEY: 'secret' }
@@ -53,6 +53,23 @@ describe('readConfig', () => {
     )
     // A path without API Gateway's usage plan needs no API key.
     expect(readConfig({ ...VALID, UPSTREAM_API_KEY: undefined, UPSTREAM_KIND: 'function-url' }).upstreamKind).toBe('function-url')
+  })
+
+  it("signs for the region of an AWS upstream URL, and refuses an UPSTREAM_AWS_REGION that contradicts it", () => {
+    const stage = 'https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/v1/invoke'
+    expect(regionOfAwsUrl(stage)).toBe('eu-central-1')
+    expect(regionOfAwsUrl('wss://a1b2c3d4e5.execute-api.ap-southeast-2.amazonaws.com/v1')).toBe('ap-southeast-2')
+    expect(regionOfAwsUrl('https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-west-2.on.aws/invoke')).toBe('us-west-2')
+    expect([regionOfAwsUrl('http://127.0.0.1:5221/v1/invoke'), regionOfAwsUrl('https://api.example.com/v1/invoke'), regionOfAwsUrl(undefined)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ])
+    expect(readConfig({ ...VALID, UPSTREAM_URL: stage }).aws.region).toBe('eu-central-1')
+    expect(readConfig({ ...VALID, UPSTREAM_URL: stage, UPSTREAM_AWS_REGION: 'eu-central-1' }).aws.region).toBe('eu-central-1')
+    expect(() => readConfig({ ...VALID, UPSTREAM_URL: stage, UPSTREAM_AWS_REGION: 'us-east-1' })).toThrow(
+      /UPSTREAM_AWS_REGION is us-east-1 but UPSTREAM_URL is in eu-central-1: AWS would refuse every signature/,
+    )
   })
 
   it('configOf parses an env object once', () => {

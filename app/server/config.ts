@@ -79,6 +79,16 @@ export const workerConfigSchema = workerVars
     if (API_KEY_KINDS.includes(v.UPSTREAM_KIND)) {
       need('UPSTREAM_API_KEY', 'a secret: `wrangler secret put UPSTREAM_API_KEY`, locally in .dev.vars')
     }
+    // A signature for another region than the endpoint's is refused by AWS on every request (403
+    // "Credential should be scoped to a valid region"): caught here, at the first request, instead.
+    const urlRegion = regionOfAwsUrl(v.UPSTREAM_URL)
+    if (urlRegion && v.UPSTREAM_AWS_REGION && v.UPSTREAM_AWS_REGION !== urlRegion) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['UPSTREAM_AWS_REGION'],
+        message: `is ${v.UPSTREAM_AWS_REGION} but UPSTREAM_URL is in ${urlRegion}: AWS would refuse every signature (leave it unset to take the URL's)`,
+      })
+    }
     const signs = 'the Worker signs its upstream requests with it: `wrangler secret put`, locally in .dev.vars'
     need('UPSTREAM_AWS_ACCESS_KEY_ID', signs)
     need('UPSTREAM_AWS_SECRET_ACCESS_KEY', signs)
@@ -90,7 +100,7 @@ export const workerConfigSchema = workerVars
   })
   .transform((v) => {
     const upstreamUrl = v.UPSTREAM_URL ?? ''
-    const region = v.UPSTREAM_AWS_REGION || 'us-east-1'
+    const region = v.UPSTREAM_AWS_REGION || regionOfAwsUrl(upstreamUrl) || 'us-east-1'
     return {
       /** Which path reaches the agent (app/server/upstream/types.ts). */
       upstreamKind: v.UPSTREAM_KIND,
@@ -116,6 +126,17 @@ export const workerConfigSchema = workerVars
   })
 
 export type EdgeConfig = z.output<typeof workerConfigSchema>
+
+/**
+ * The region an AWS endpoint's host name carries: an API Gateway stage (REST or WebSocket,
+ * `{id}.execute-api.{region}.amazonaws.com`) or a Lambda Function URL (`{id}.lambda-url.{region}.on.aws`).
+ * Undefined for any other URL (the local cloud, a custom domain).
+ */
+export function regionOfAwsUrl(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined
+  const host = new URL(url).hostname
+  return /\.(?:execute-api|lambda-url)\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:amazonaws\.com(?:\.cn)?|on\.aws)$/.exec(host)?.[1]
+}
 
 /** A bad Worker configuration; the message names every variable at fault. */
 export class ConfigError extends Error {
