@@ -168,6 +168,65 @@ describe('a running answer survives the page', () => {
   })
 })
 
+describe('a tab that is not reading learns of turns started elsewhere (its watch socket)', () => {
+  it('an idle tab on the chat shows the prompt another tab sends, then its answer growing, without a reload', async () => {
+    const first = await open(visitor)
+    const id = await sendPrompt(first, 'One tab starts')
+    await expect.poll(() => finished(first), { timeout: 30_000 }).toBe(1)
+    const second = await open(visitor, `/?c=${id}`)
+    await expect.poll(() => finished(second)).toBe(1)
+    expect(await streaming(second)).toBe(0)
+    // What the idle tab shows of the new answer as it changes, and a mark that a reload would lose.
+    await second.evaluate(() => {
+      const w = window as unknown as { lengths: number[]; sameDocument: boolean }
+      w.sameDocument = true
+      w.lengths = []
+      new MutationObserver(() => {
+        const answers = document.querySelectorAll('.turn.assistant .answer')
+        const length = answers.length === 2 ? (answers[1].textContent ?? '').length : 0
+        if (length && length !== w.lengths.at(-1)) w.lengths.push(length)
+      }).observe(document.querySelector('.log')!, { childList: true, subtree: true, characterData: true })
+    })
+
+    const prompt = 'The other tab asks words:1500'
+    await first.locator('#prompt').fill(prompt)
+    await first.locator('#prompt').press('Enter')
+    // The idle tab: the new prompt, then the answer being written, with Stop offered.
+    await expect.poll(() => second.locator('.turn.user').count(), { timeout: 20_000 }).toBe(2)
+    expect(await second.locator('.turn.user .body').last().textContent()).toBe(prompt)
+    await expect.poll(() => finished(first), { timeout: 60_000 }).toBe(2)
+    await expect.poll(() => finished(second), { timeout: 60_000 }).toBe(2)
+    const lengths = await second.evaluate(() => (window as unknown as { lengths: number[] }).lengths)
+    // It grew in many steps, each longer than the one before, to the whole answer.
+    expect(lengths.length).toBeGreaterThan(5)
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b))
+    expect(await answer(second).textContent()).toBe(await answer(first).textContent())
+    expect(lengths.at(-1)).toBe((await answer(second).textContent())!.length)
+    expect(await second.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true)
+    expect(await second.locator('.turn.user').count()).toBe(2)
+    // The tab that sent it keeps what it showed live (its usage line): hearing of its own turn changes nothing there.
+    expect(await first.locator('.turn.assistant').last().locator('.usage').count()).toBe(1)
+    expect(await first.locator('.turn.user').count()).toBe(2)
+    await first.close()
+    await second.close()
+  })
+
+  it('an idle tab on a chat deleted in another tab says it is gone', async () => {
+    const first = await open(visitor)
+    const id = await sendPrompt(first, 'Delete me from elsewhere')
+    await expect.poll(() => finished(first), { timeout: 30_000 }).toBe(1)
+    const second = await open(visitor, `/?c=${id}`)
+    await expect.poll(() => finished(second)).toBe(1)
+    expect((await visitor.request.delete(`${edge.url}/api/conversations/${id}`)).status()).toBe(200)
+    await second.locator('.notice.info').waitFor({ timeout: 20_000 })
+    expect(await second.locator('.notice.info').textContent()).toMatch(/not here/)
+    expect(await second.locator('.log .turn').count()).toBe(0)
+    expect(chatIdOf(second)).toBeNull()
+    await first.close()
+    await second.close()
+  })
+})
+
 describe('Stop', () => {
   it('ends the turn at the agent as cancelled; the partial answer stays and reads as stopped', async () => {
     const page = await open(visitor)

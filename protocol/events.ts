@@ -120,5 +120,26 @@ export const SSE_HEADERS = {
   'Cache-Control': 'no-cache, no-transform',
 } as const
 
+/**
+ * The watch socket, `GET /api/conversations/:id/watch` (a WebSocket): how a page open on a chat
+ * learns of turns it did not start (another tab, a script). It carries no answer — that streams on
+ * the events route — only one JSON message per change: the latest turn and whether it runs, sent
+ * when the socket opens, when a turn starts and when it ends. A page that is not reading a turn and
+ * hears of one it does not show (or of one running) loads the chat again and follows the answer.
+ */
+export interface WatchTurn {
+  type: 'turn'
+  /** The conversation's latest turn (0: none yet). */
+  turn: number
+  running: boolean
+}
+export type WatchMessage = WatchTurn
+
+/** Sent by the page as a keepalive; the conversation answers WATCH_PONG without waking (hibernation's auto-response). */
+export const WATCH_PING = 'ping'
+export const WATCH_PONG = 'pong'
+/** The close code of a watch socket whose conversation was deleted: the page stops watching it. */
+export const WATCH_CLOSE_DELETED = 4404
+
 /** The response header that carries the session id (also in the first `meta` event). */
 export const SESSION_HEADER = 'X-Session-Id'

@@ -1,4 +1,4 @@
-import { SESSION_HEADER, type ErrorBody, type ErrorCode, type StopReason, type StreamEvent } from '../../protocol/events'
+import { SESSION_HEADER, type ErrorBody, type ErrorCode, type StopReason, type StreamEvent, type WatchTurn } from '../../protocol/events'
 import { LANG_COOKIE, STRINGS, type Lang, type Strings } from '../i18n'
 import { fill } from '../i18n/format'
 import { ChatList } from './chat-list'
@@ -10,6 +10,7 @@ import { Notice } from './notice'
 import { ScrollFollower } from './scroll-follow'
 import { AssistantTurn, UserTurn, type TurnContext } from './turns'
 import { serverTimingTotal } from './usage'
+import { ChatWatch } from './watch-chat'
 
 export interface ChatOptions {
   lang: Lang
@@ -46,6 +47,10 @@ export const CHAT_PARAM = 'c'
  * still running re-attached through its events route after the last event shown. A dropped
  * connection is resumed the same way (app/client/follow-turn.ts). Leaving is not stopping: only Stop
  * (POST /api/conversations/:id/stop) ends a running answer.
+ *
+ * While a chat is open, its watch socket (app/client/watch-chat.ts) says when a turn starts or ends
+ * anywhere — another tab, a script. A page that is not reading a turn then loads the chat again and
+ * follows the new answer as it grows, as a reload would, without clearing what it shows meanwhile.
  */
 export class ChatController {
   private chatId: string | undefined
@@ -53,6 +58,11 @@ export class ChatController {
   /** Loading a chat's stored messages (a reload, the sidebar): a newer open cancels it. */
   private opening: AbortController | undefined
   private last: Exchange | undefined
+  /** The open chat's watch socket, and the latest turn it told of. */
+  private watch: ChatWatch | undefined
+  private heard: WatchTurn | undefined
+  /** The latest turn this page shows (from the stored chat, or heard while reading its answer). */
+  private shownTurn = 0
   private editing: UserTurn | undefined
   private lang: Lang
   private readonly log: HTMLElement
@@ -138,6 +148,7 @@ export class ChatController {
   dispose(): void {
     this.off.forEach((f) => f())
     this.opening?.abort()
+    this.watchChat(undefined)
     if (this.current) this.detach()
   }
 
@@ -220,6 +231,7 @@ export class ChatController {
         this.chatId = id
         this.showInUrl('replace')
         this.chats?.setOpen(id)
+        this.watchChat(id)
       }
       void this.chats?.refresh()
       if (reading.stopRequested) void this.requestStop(reading)
@@ -227,15 +239,23 @@ export class ChatController {
     })
   }
 
-  /** Opens a stored chat (undefined: a new, empty one): its messages, and its running answer if any. */
-  private async openChat(id: string | undefined, history: 'push' | 'replace' | 'none'): Promise<void> {
+  /**
+   * Opens a stored chat (undefined: a new, empty one): its messages, and its running answer if any.
+   * `again`: the open chat, loaded anew because its watch told of a turn it does not show; what is
+   * shown stays until the new view replaces it, and nothing changes if the view shows the same.
+   */
+  private async openChat(id: string | undefined, history: 'push' | 'replace' | 'none', again = false): Promise<void> {
     if (this.current) this.detach()
     this.opening?.abort()
     this.opening = undefined
-    this.cancelEdit()
-    this.notice.clear()
-    this.last = undefined
-    this.log.replaceChildren()
+    if (!again) {
+      this.cancelEdit()
+      this.notice.clear()
+      this.last = undefined
+      this.log.replaceChildren()
+      this.shownTurn = 0
+    }
+    if (id !== this.chatId) this.watchChat(undefined)
     this.chatId = id
     if (history !== 'none') this.showInUrl(history)
     this.chats?.setOpen(id)
@@ -260,6 +280,12 @@ export class ChatController {
     }
     if (opening.signal.aborted) return
     if (!view) {
+      this.watchChat(undefined)
+      if (again) {
+        this.cancelEdit()
+        this.last = undefined
+        this.log.replaceChildren()
+      }
       this.chatId = undefined
       this.showInUrl('replace')
       this.chats?.setOpen(undefined)
@@ -267,10 +293,68 @@ export class ChatController {
       this.setBusy(false)
       return
     }
+    if (again && this.showsAlready(view)) {
+      this.log.setAttribute('aria-busy', 'false')
+      this.shownTurn = view.messages.at(-1)?.turn ?? 0
+      return
+    }
+    if (again) {
+      this.cancelEdit()
+      this.notice.clear()
+      this.last = undefined
+      this.log.replaceChildren()
+    }
     const running = this.showMessages(view)
     this.follower.jumpToLatest()
+    // Watched from now: its first message says the state since this view, so no turn slips between.
+    this.watchChat(id)
     if (running && view.running) await this.attach(running, view.running.lastEventId)
-    else this.setBusy(false)
+    else {
+      this.setBusy(false)
+      this.reconcile()
+    }
+  }
+
+  /** Whether the page shows this (finished) view already: a watch message about a turn this page read itself. */
+  private showsAlready(view: ChatView): boolean {
+    const [user, answer] = view.messages.slice(-2)
+    return (
+      view.running === null &&
+      this.log.querySelectorAll('.turn').length === view.messages.length &&
+      user?.role === 'user' &&
+      answer?.role === 'assistant' &&
+      this.last?.user.prompt === user.text &&
+      this.last.answer.markdown === answer.text
+    )
+  }
+
+  /** Watches the open chat (undefined: none) for turns started elsewhere; one socket per page. */
+  private watchChat(id: string | undefined): void {
+    if (this.watch?.id === id) return
+    this.watch?.close()
+    this.watch = undefined
+    this.heard = undefined
+    if (!id) return
+    this.watch = new ChatWatch(id, {
+      win: this.win,
+      onTurn: (message) => {
+        this.heard = message
+        // The turn this page reads now: it shows it already.
+        if (this.current && message.running) this.shownTurn = message.turn
+        this.reconcile()
+      },
+      onGone: () => {
+        if (this.chatId === id && !this.current) void this.openChat(id, 'none', true)
+      },
+    })
+  }
+
+  /** An idle page that heard of a turn it does not show (or of one running) loads the chat again and follows it. */
+  private reconcile(): void {
+    const heard = this.heard
+    const id = this.chatId
+    if (!heard || !id || this.current || this.opening) return
+    if (heard.running || heard.turn !== this.shownTurn) void this.openChat(id, 'none', true)
   }
 
   /** Shows a stored chat's messages; returns the answer still being written, if one is. */
@@ -280,6 +364,7 @@ export class ChatController {
     for (const m of view.messages) {
       if (m.role === 'user') {
         user = new UserTurn(this.log, m.text, this.ctx, (turn) => this.edit(turn))
+        this.shownTurn = m.turn
         continue
       }
       const answer = new AssistantTurn(this.log, this.ctx, () => void this.regenerate(), true)
@@ -339,6 +424,8 @@ export class ChatController {
         this.current = undefined
         this.setBusy(false)
         void this.chats?.refresh()
+        // A turn heard of while this one was read (it ended, another began).
+        this.reconcile()
       }
     }
   }

@@ -1,6 +1,6 @@
 import { errorBody, type ErrorCode } from '../../protocol/events'
 
-export type ErrorStatus = 400 | 401 | 404 | 405 | 408 | 409 | 413 | 415 | 429 | 500 | 502 | 503 | 504
+export type ErrorStatus = 400 | 401 | 404 | 405 | 408 | 409 | 413 | 415 | 426 | 429 | 500 | 502 | 503 | 504
 
 /**
  * An HTTP error as `{"error":{code,message}}`. The body is serialized with JSON.stringify and the

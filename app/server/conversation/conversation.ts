@@ -10,6 +10,8 @@ import { byteLength } from './byte-length'
 import { ConversationStore, FLUSH_EVENTS, type TurnRow } from './store'
 import { compactHistory, type HistoryMessage } from './history'
 import { titleOf } from './title'
+import { Watchers, WATCH_OWNER_HEADER } from './watchers'
+import { errorResponse } from '../errors'
 
 export interface TurnRequest {
   conversationId: string
@@ -72,6 +74,8 @@ interface RunningTurn {
 export class Conversation extends DurableObject<Bindings> {
   private readonly store: ConversationStore
   private readonly fanOut = new FanOut()
+  /** The pages watching between turns (watchers.ts): told when a turn starts or ends. */
+  private readonly watchers: Watchers
   private running: RunningTurn | undefined
   /** True while a turn waits for the upstream's first byte: a second turn then gets its 409 without reaching the agent. */
   private starting = false
@@ -79,6 +83,7 @@ export class Conversation extends DurableObject<Bindings> {
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
     this.store = new ConversationStore(ctx.storage)
+    this.watchers = new Watchers(ctx)
     // A fresh instance never has a turn in memory: one still marked running was cut off by a restart
     // (an eviction, a deploy, a crash). End it in storage so readers get a done and the next turn may start.
     const last = this.store.latestTurn()
@@ -138,6 +143,7 @@ export class Conversation extends DurableObject<Bindings> {
     this.record(run, 'meta', { sessionId: req.conversationId, requestId: req.requestId })
     // No reader yet: the meta event reaches the first one in its replay.
     const stream = this.fanOut.open(this.store.eventsAfter(turn, 0), true)
+    this.watchers.tell({ type: 'turn', turn, running: true })
     void this.pump(run, opened.body)
     return { ok: true, turn, stream }
   }
@@ -198,10 +204,33 @@ export class Conversation extends DurableObject<Bindings> {
     const info = this.store.info()
     if (!info || info.owner !== owner) return notFound()
     if (this.running) await this.endEarly(this.running, 'cancelled')
+    this.watchers.closeAll()
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
     this.store.migrate()
     return { ok: true }
+  }
+
+  /**
+   * GET /api/conversations/:id/watch, forwarded by the Worker (routes.ts) with the caller's owner id:
+   * a WebSocket that hears of every turn that starts or ends (watchers.ts). Only the owner may watch.
+   */
+  async fetch(request: Request): Promise<Response> {
+    const info = this.store.info()
+    const owner = request.headers.get(WATCH_OWNER_HEADER)
+    if (!info || !owner || info.owner !== owner) return errorResponse(404, 'not_found', 'No such conversation.')
+    const latest = this.store.latestTurn()
+    return this.watchers.accept({ type: 'turn', turn: latest?.turn ?? 0, running: this.running !== undefined })
+  }
+
+  /** A watcher's message other than the keepalive (which the runtime answers itself): nothing to do. */
+  webSocketMessage(): void {}
+
+  /** A watcher left: finish the closing handshake (the page reconnects by itself if it did not mean to leave). */
+  webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason)
+    } catch {}
   }
 
   /** Storage figures for tests and benchmarks: write batches so far and bytes stored. */
@@ -304,6 +333,7 @@ export class Conversation extends DurableObject<Bindings> {
     this.flush(run)
     this.store.endTurn(run.turn, stopReason, Date.now())
     this.fanOut.closeAll()
+    this.watchers.tell({ type: 'turn', turn: run.turn, running: false })
     if (this.running === run) this.running = undefined
     this.ctx.storage.deleteAlarm().catch(() => {})
   }
@@ -328,6 +358,7 @@ export class Conversation extends DurableObject<Bindings> {
     this.store.append(turn.turn, 'done', { stopReason: 'error' })
     this.store.flush(turn.turn)
     this.store.endTurn(turn.turn, 'error', Date.now())
+    this.watchers.tell({ type: 'turn', turn: turn.turn, running: false })
   }
 
   /** The path to the agent that the Worker's config chose (UPSTREAM_KIND): the same one the routes use. */

@@ -7,6 +7,7 @@ import { errorResponse } from '../errors'
 import { titleOf } from './title'
 import { readLimits } from './limits'
 import { parseAfter } from './sse'
+import { WATCH_OWNER_HEADER } from './watchers'
 
 type C = Context<AppEnv>
 
@@ -88,6 +89,27 @@ export async function resumeConversation(c: C): Promise<Response> {
   const result = await conversation(c.env, id).events(c.get('owner'), after ?? 0)
   if (!result.ok) return errorResponse(result.status, result.code, result.message)
   return c.body(result.stream, 200, { ...STREAM_HEADERS, [SESSION_HEADER]: id })
+}
+
+/**
+ * GET /api/conversations/:id/watch (a WebSocket upgrade): the page's socket that hears of every turn
+ * of the conversation that starts or ends (protocol/events.ts WatchMessage), from whichever tab or
+ * script started it. The conversation accepts it with the hibernation API (watchers.ts), so an idle
+ * socket does not keep the object in memory. Only the owner may watch; anyone else gets a 404.
+ */
+export async function watchConversation(c: C): Promise<Response> {
+  const id = c.req.param('id')
+  if (!isValidSessionId(id)) return notFound()
+  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+    return errorResponse(426, 'invalid_request', 'This is a WebSocket: send it as an upgrade (Upgrade: websocket).', { Upgrade: 'websocket' })
+  }
+  // A fresh request naming the identified owner: nothing of the client's own headers reaches the object.
+  const res = await conversation(c.env, id).fetch('https://conversation.internal/watch', {
+    headers: { Upgrade: 'websocket', [WATCH_OWNER_HEADER]: c.get('owner') },
+  })
+  if (!res.webSocket) return res.status === 404 ? notFound() : errorResponse(500, 'internal_error', 'The conversation could not be watched.')
+  // A Response of our own (the object's has immutable headers, and the middleware adds some).
+  return new Response(null, { status: 101, webSocket: res.webSocket })
 }
 
 /**
