@@ -275,13 +275,18 @@ export class Conversation extends DurableObject<Bindings> {
       },
     })
     const decoder = new TextDecoder()
-    const reader = body.getReader()
+    const byob = byobReaderOf(body)
+    const reader = byob ?? body.getReader()
+    let buffer = new ArrayBuffer(READ_BYTES)
     try {
       for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
+        const { done, value } = await (byob ? byob.read(new Uint8Array(buffer)) : (reader as ReadableStreamDefaultReader<Uint8Array>).read())
+        if (done || !value) break
+        if (byob) buffer = value.buffer as ArrayBuffer
         parser.feed(decoder.decode(value, STREAMING))
+        // The readers first, then (every FLUSH_EVENTS events) the storage write: it never delays a chunk.
         this.fanOut.flush()
+        this.flushIfFull(run)
         if (run.ended) break
       }
       // The protocol counts a last event that lacks its closing blank line.
@@ -299,7 +304,8 @@ export class Conversation extends DurableObject<Bindings> {
 
   /**
    * Adds one event to the running turn: id, pending storage, the readers' queue (the caller flushes
-   * it, or the next send does). Enforces the byte cap. `json` is `data` as JSON text on one line.
+   * both: the pump after each read, or the next send and the flush timer). Enforces the byte cap.
+   * `json` is `data` as JSON text on one line.
    */
   private record(run: RunningTurn, type: EventType, data: unknown, json = JSON.stringify(data)): void {
     if (run.ended) return
@@ -310,8 +316,12 @@ export class Conversation extends DurableObject<Bindings> {
       return
     }
     this.fanOut.queue(this.store.append(run.turn, type, data, json, bytes))
-    if (this.store.pendingCount() >= FLUSH_EVENTS) this.flush(run)
-    else run.flushTimer ??= setTimeout(() => this.flush(run), FLUSH_MS)
+    run.flushTimer ??= setTimeout(() => this.flush(run), FLUSH_MS)
+  }
+
+  /** Writes the pending events once FLUSH_EVENTS of them wait (the timer writes fewer after FLUSH_MS). */
+  private flushIfFull(run: RunningTurn): void {
+    if (!run.ended && this.store.pendingCount() >= FLUSH_EVENTS) this.flush(run)
   }
 
   private flush(run: RunningTurn): void {
@@ -374,6 +384,23 @@ export class Conversation extends DurableObject<Bindings> {
 }
 
 const STREAMING: TextDecodeOptions = { stream: true }
+
+/** Bytes asked for per read of the upstream body: more than one upstream write (an event) holds. */
+const READ_BYTES = 16 * 1024
+
+/**
+ * A BYOB reader of the upstream body when it is a byte stream (a fetch body), else undefined. The
+ * pump then reads into one buffer, handed back with each result and used again for the next read,
+ * where a default reader allocates a fresh buffer for every chunk. Bodies built in JavaScript (the
+ * WebSocket upstream, the event-stream decoders: app/server/upstream/) are not byte streams.
+ */
+function byobReaderOf(body: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | undefined {
+  try {
+    return body.getReader({ mode: 'byob' })
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * An upstream event of a known type whose data is a JSON object. `json` is the upstream's own text

@@ -3,6 +3,8 @@ import type { StoredEvent } from './store'
 
 interface Reader {
   writer: WritableStreamDefaultWriter<Uint8Array>
+  /** The handler of this reader's failed writes, made once (not a closure per write). */
+  failed: (error: unknown) => void
 }
 
 /**
@@ -34,7 +36,7 @@ export class FanOut {
     // Events queued so far are in `replay` already (the store has them): the readers before this one get them now, this one once.
     this.flush()
     const { readable, writable } = new IdentityTransformStream()
-    const reader: Reader = { writer: writable.getWriter() }
+    const reader: Reader = { writer: writable.getWriter(), failed: (error) => this.left(reader, error) }
     if (replay.length > 0) {
       let text = ''
       for (const e of replay) text += frameText(e)
@@ -75,11 +77,11 @@ export class FanOut {
   }
 
   private write(r: Reader, bytes: Uint8Array): void {
-    r.writer.write(bytes).catch((error: unknown) => this.left(r, error))
+    r.writer.write(bytes).catch(r.failed)
   }
 
   private end(r: Reader): void {
-    r.writer.close().catch((error: unknown) => this.left(r, error))
+    r.writer.close().catch(r.failed)
   }
 
   /**

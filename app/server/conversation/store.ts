@@ -156,7 +156,12 @@ export class ConversationStore {
     this.pending = []
     this.pendingBytes = 0
     this.storage.transactionSync(() => {
-      for (const e of batch) this.sql.exec('INSERT INTO events (id, turn, type, data) VALUES (?, ?, ?, ?)', e.id, e.turn, e.type, e.data)
+      // One statement for the whole batch (rows as one JSON array, spread by SQLite's json_each): a
+      // statement per event cost a storage call per event.
+      this.sql.exec(
+        'INSERT INTO events (id, turn, type, data) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)',
+        JSON.stringify(batch.map((e) => [e.id, e.turn, e.type, e.data])),
+      )
       this.sql.exec('UPDATE turns SET answer = ?, last_event = ? WHERE turn = ?', this.answer, batch[batch.length - 1].id, turn)
       this.sql.exec('UPDATE conversation SET bytes = bytes + ?, writes = writes + 1', bytes)
     })
