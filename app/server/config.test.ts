@@ -37,9 +37,9 @@ describe('readConfig', () => {
   it('refuses a bad or missing value with an error naming each variable at fault, never a silent default', () => {
     const bad = (env: Record<string, string>) => () => readConfig({ ...VALID, ...env })
     expect(bad({ MAX_PROMPT_CHARS: 'lots' })).toThrow(ConfigError)
-    expect(bad({ MAX_PROMPT_CHARS: 'lots' })).toThrow(/MAX_PROMPT_CHARS must be a positive whole number, got "lots"/)
+    expect(bad({ MAX_PROMPT_CHARS: 'lots' })).toThrow(/MAX_PROMPT_CHARS must be an integer >= 1, got "lots"/)
     expect(bad({ MAX_PROMPT_CHARS: '1.5' })).toThrow(/MAX_PROMPT_CHARS/)
-    expect(bad({ UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '0' })).toThrow(/UPSTREAM_FIRST_BYTE_TIMEOUT_MS must be a positive whole number/)
+    expect(bad({ UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '0' })).toThrow(/UPSTREAM_FIRST_BYTE_TIMEOUT_MS must be an integer >= 1, got "0"/)
     expect(bad({ UPSTREAM_URL: 'not a url' })).toThrow(/UPSTREAM_URL must be an http\(s\) URL/)
     expect(bad({ UPSTREAM_CANCEL_URL: 'ftp://c/stop' })).toThrow(/UPSTREAM_CANCEL_URL/)
     expect(bad({ UPSTREAM_API_KEY: '' })).toThrow(/UPSTREAM_API_KEY is not set/)

@@ -8,7 +8,7 @@ export const RATE_LIMIT_RETRY_AFTER_S = 60
 export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000
 export const DEFAULT_REQUEST_BODY_TIMEOUT_MS = 10_000
 
-/** A positive whole number given as a string (wrangler.toml's vars are strings); absent or empty means the default. */
+/** A whole number >= 1 given as a string (wrangler.toml's vars are strings); absent or empty means the default. */
 const positiveInt = (fallback: number) =>
   z
     .string()
@@ -17,7 +17,7 @@ const positiveInt = (fallback: number) =>
       if (s === undefined || s.trim() === '') return fallback
       const n = Number(s)
       if (Number.isInteger(n) && n > 0) return n
-      ctx.addIssue({ code: 'custom', message: `must be a positive whole number, got "${s}"` })
+      ctx.addIssue({ code: 'custom', message: `must be an integer >= 1, got "${s}"` })
       return z.NEVER
     })
 
