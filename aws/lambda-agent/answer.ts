@@ -16,13 +16,12 @@ import type { Model } from '@strands-agents/sdk'
 import { SESSION_HEADER, type StopReason } from '../../protocol/events'
 import { createConversationAgent } from '../agent/agent-factory'
 import { startTurn, type Conversation } from '../agent/turn'
-import { startHeartbeat } from '../lambda/heartbeat'
+import { guardAnswer } from '../lambda/answer-guards'
 import type { Transport } from '../lambda/incoming'
-import { DEADLINE_RESERVE_MS, startDeadline } from '../lambda/invoke'
 import type { Logger } from '../lambda/log'
 import { openEventStream } from '../lambda/response'
 import type { LambdaAgentConfig } from './config'
-import type { UpstreamInvokeRequest } from '../../protocol/request'
+import { countChars, type UpstreamInvokeRequest } from '../../protocol/request'
 import { seedHistory } from '../agent/seed-history'
 
 export async function streamAnswer(
@@ -44,16 +43,8 @@ export async function streamAnswer(
   // The Worker's history already leaves out an exchange that `replaces` names
   // (app/server/conversation/conversation.ts), so there is nothing here to drop.
   const events = await startTurn(conversation, prompt, { error: (obj, msg) => log.error(msg, { ...obj }) }, undefined)
-  out.onGone(() => {
-    log.warn('client_gone', { ms: Date.now() - started })
-    conversation.turn?.cancel()
-  })
-  const deadline = startDeadline(context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS, () => {
-    log.warn('deadline_reached', { ms: Date.now() - started })
-    conversation.turn?.cancel()
-  })
-  const heartbeat = startHeartbeat(config.heartbeatMs, () => void out.ping())
-  log.info('invoke_start', { promptChars: prompt.length, historyMessages: seeded, ...(config.logPrompts ? { prompt } : {}) })
+  const guard = guardAnswer(out, context, log, config.heartbeatMs, () => conversation.turn?.cancel())
+  log.info('invoke_start', { promptChars: countChars(prompt), historyMessages: seeded, ...(config.logPrompts ? { prompt } : {}) })
 
   let stopReason: StopReason = 'end_turn'
   let textEvents = 0
@@ -64,20 +55,19 @@ export async function streamAnswer(
       if (e.event === 'text' && textEvents++ === 0) firstTextMs = Date.now() - started
       if (e.event === 'done') {
         stopReason = e.data.stopReason
-        if (deadline.reached && stopReason === 'cancelled') {
+        if (guard.outOfTime && stopReason === 'cancelled') {
           stopReason = 'error'
           await out.write('error', { code: 'upstream_timeout', message: 'The answer took longer than this service allows.', retryable: false })
         }
         await out.write('done', { stopReason })
         break
       }
-      heartbeat.touch()
+      guard.touch()
       await out.write(e.event, e.data)
       if (out.gone) break
     }
   } finally {
-    heartbeat.stop()
-    deadline.clear()
+    guard.clear()
     // Leaving the loop early (the client went) cancels the turn (aws/agent/turn.ts); wait for it to unwind.
     await events.return(undefined)
     await conversation.turn?.finished

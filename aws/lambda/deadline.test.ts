@@ -3,7 +3,7 @@
  * upstream_timeout, then done) and cancels the agent's session, so the stream still ends with `done`.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { DEADLINE_RESERVE_MS } from './invoke'
+import { DEADLINE_RESERVE_MS } from './answer-guards'
 import { proxyEvent } from './test/proxy-event'
 import { collect } from './test/read-function-response'
 import { startProxy, type RunningProxy } from './test/start-proxy'

@@ -6,19 +6,16 @@
 import type { Writable } from 'node:stream'
 import type { Context } from 'aws-lambda'
 import { SESSION_HEADER, type EventMap, type EventType, type StopReason } from '../../protocol/events'
-import type { UpstreamInvokeRequest } from '../../protocol/request'
+import { countChars, type UpstreamInvokeRequest } from '../../protocol/request'
 import { agentFailureEvent } from './agent-errors'
 import { invokeAgent, type AgentResponse } from './agentcore'
 import { createAgentStreamNormalizer, type AgentStreamNormalizer } from './agent-stream'
 import { cancelSession } from './cancel'
 import type { LambdaConfig } from './config'
-import { startHeartbeat } from './heartbeat'
+import { guardAnswer } from './answer-guards'
 import type { Transport } from './incoming'
 import type { Logger } from './log'
 import { openEventStream, type EventStream } from './response'
-
-/** Time kept back before the function timeout to end the stream properly (error + done) and cancel. */
-export const DEADLINE_RESERVE_MS = 2_500
 
 type Emit = <K extends EventType>(type: K, data: EventMap[K]) => Promise<void>
 
@@ -34,25 +31,16 @@ export async function relayAnswer(
   const started = Date.now()
   const out = openEventStream(responseStream, { [SESSION_HEADER]: sessionId, 'X-Request-Id': context.awsRequestId }, transport)
   const agent = agentStopper(config, sessionId, log)
-  out.onGone(() => {
-    // The response connection broke: stop reading, and stop the agent (it would keep running and billing).
-    log.warn('client_gone', { ms: Date.now() - started })
-    agent.stop()
-  })
-  // Lambda kills the function at its timeout, mid-stream and without `done`: end the answer a little before.
-  const deadline = startDeadline(context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS, () => {
-    log.warn('deadline_reached', { ms: Date.now() - started })
-    agent.stop()
-  })
+  // The client gone or the time up: stop reading, and stop the agent (it would keep running and billing).
+  const guard = guardAnswer(out, context, log, config.heartbeatMs, () => agent.stop())
   const stats = eventStats(started)
-  const heartbeat = startHeartbeat(config.heartbeatMs, () => void out.ping())
   const emit: Emit = async (type, data) => {
-    heartbeat.touch()
+    guard.touch()
     stats.count(type)
     await out.write(type, data)
   }
 
-  log.info('invoke_start', { promptChars: prompt.length, historyMessages: request.history?.length ?? 0, ...(config.logPrompts ? { prompt } : {}) })
+  log.info('invoke_start', { promptChars: countChars(prompt), historyMessages: request.history?.length ?? 0, ...(config.logPrompts ? { prompt } : {}) })
   await emit('meta', { sessionId, requestId: context.awsRequestId })
   const skipped = new Set<string>()
   const normalizer = createAgentStreamNormalizer((shape) => {
@@ -63,10 +51,9 @@ export async function relayAnswer(
   try {
     stopReason = await relayAgent(config, request, agent.signal, normalizer, emit, out)
   } catch (err) {
-    stopReason = await reportFailure(err, { gone: out.gone, outOfTime: deadline.reached }, emit, log)
+    stopReason = await reportFailure(err, { gone: out.gone, outOfTime: guard.outOfTime }, emit, log)
   } finally {
-    heartbeat.stop()
-    deadline.clear()
+    guard.clear()
   }
   await emit('done', { stopReason })
   await out.end()
@@ -151,21 +138,6 @@ function agentStopper(config: LambdaConfig, sessionId: string, log: Logger) {
     get stopped(): Promise<unknown> {
       return cancelling ?? Promise.resolve()
     },
-  }
-}
-
-/** Calls `onDeadline` once `inMs` have passed (at once when none are left); `reached` says whether it did. */
-export function startDeadline(inMs: number, onDeadline: () => void) {
-  let reached = false
-  const timer = setTimeout(() => {
-    reached = true
-    onDeadline()
-  }, Math.max(0, inMs))
-  return {
-    get reached() {
-      return reached
-    },
-    clear: () => clearTimeout(timer),
   }
 }
 
