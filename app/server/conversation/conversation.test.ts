@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test'
+import { env, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { SESSION_HEADER, type ErrorBody } from '../../../protocol/events'
 import { newSessionId } from '../../../protocol/request'
@@ -76,6 +76,24 @@ describe('a turn through the conversation', () => {
     expect(view.running).toBeNull()
   })
 
+  it('GET /api/conversations/:id of a running turn: the answer so far (stopReason null) and running.lastEventId, the id to resume after', async () => {
+    const v = new Visitor()
+    const m = marker()
+    const res = await v.invoke(`gated:${m} so far rest`)
+    const id = res.headers.get(SESSION_HEADER)!
+    await release(m)
+    const first = await readSome(res, 4) // meta, the upstream's meta, "so", " far"
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    expect(view.running).toEqual({ turn: 1, lastEventId: first.at(-1)!.id })
+    expect(view.messages[1]).toEqual({ role: 'assistant', turn: 1, text: 'so far', stopReason: null })
+    // Resuming after it gives the rest and nothing of what the view already had.
+    const rest = collect(await v.events(id, view.running!.lastEventId))
+    await release(m)
+    const after = await rest
+    expect(after[0].id).toBe(view.running!.lastEventId + 1)
+    expect(textOf(after)).toBe(' rest')
+  })
+
   it('fans out: two readers of a running turn see the same events as it grows', async () => {
     const v = new Visitor()
     const m = marker()
@@ -127,6 +145,22 @@ describe('a turn through the conversation', () => {
     const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
     expect(view.messages[1]).toEqual({ role: 'assistant', turn: 1, text: 'kept', stopReason: 'cancelled' })
     expect(await (await v.stop(id)).json()).toEqual({ stopped: false })
+  })
+
+  it('keeps its state in the Durable Object’s own SQLite database (wrangler.toml new_sqlite_classes)', async () => {
+    const v = new Visitor()
+    const res = await v.invoke(`answer:${marker()} stored`)
+    const id = res.headers.get(SESSION_HEADER)!
+    await collect(res)
+    await runInDurableObject(stub(id), (_instance, state) => {
+      const tables = state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .toArray()
+        .map((r) => r.name)
+      expect(tables).toEqual(expect.arrayContaining(['conversation', 'events', 'turns']))
+      expect(state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n).toBeGreaterThan(0)
+      expect(state.storage.sql.databaseSize).toBeGreaterThan(0)
+    })
   })
 
   it('stores events in batches: far fewer writes than events, and every event is there', async () => {
@@ -219,9 +253,12 @@ describe('limits of a conversation', () => {
     expect(events.at(-2)).toMatchObject({ type: 'error', data: { code: 'conversation_full' } })
     expect(events.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'error' } })
     const m = marker()
+    const before = await stub(id).view('owner-limits')
     const next = await turn(id, `answer:${m} more`, { maxBytes: 600, create: false })
     expect(next).toMatchObject({ ok: false, status: 413, code: 'conversation_full' })
     expect(await seenWith(m)).toEqual([])
+    // Nothing half-written: the refused turn left no trace.
+    expect(await stub(id).view('owner-limits')).toEqual(before)
   })
 
   it('a conversation that does not exist, or is another owner’s, is not found and never reaches the upstream', async () => {
