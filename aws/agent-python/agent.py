@@ -18,6 +18,11 @@ CancelOnDisconnect for why the framework alone does not.
 
 Run: `python agent.py` (AGENT_HOST, PORT as for the TypeScript agent; PORT=0 picks a free port). It
 prints one JSON line {"event":"agent_ready","url":...} when it accepts requests.
+
+Locally only (aws/local/python/agent.ts sets AGENT_LOCAL_CONTROL=stdin): the AgentCore emulator's
+StopRuntimeSession ends a session's microVM by writing {"forget": "<session id>"} to stdin; the agent
+drops that session (as the microVM's end would) and prints {"event":"session_forgotten",...}. See
+follow_local_control.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import socket
 import sys
+import threading
 from collections import OrderedDict
 from importlib.metadata import version
 from typing import Any, AsyncGenerator, Callable, Optional
@@ -88,6 +95,16 @@ class Conversations:
                 break
             del self._agents[oldest]
         return agent
+
+    def forget(self, session_id: str) -> bool:
+        """Drops the session as the end of its microVM would (its running turn is cancelled); the next
+        invocation with that id starts fresh. False when there was no such session."""
+        agent = self._agents.pop(session_id, None)
+        if agent is None:
+            return False
+        if session_id in self._running:
+            agent.cancel()
+        return True
 
     def running(self, session_id: str) -> bool:
         return session_id in self._running
@@ -204,8 +221,34 @@ def create_app(config: AgentConfig, model: Optional[Model] = None) -> tuple[Bedr
 LOG_LEVELS = {"trace": logging.DEBUG, "debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING, "error": logging.ERROR, "fatal": logging.CRITICAL, "silent": logging.CRITICAL + 10}
 
 
+def follow_local_control(loop: asyncio.AbstractEventLoop, conversations: Conversations) -> None:
+    """The local emulation's side channel (stdin, one JSON object a line): {"forget": session id} is
+    what StopRuntimeSession does to a session in AWS, where every session has a microVM of its own and
+    the stop ends it. Here one process serves every session, so the AgentCore emulator says which one
+    goes (aws/local/agentcore/server.ts, forgetSession). Never on in the container: nothing sets
+    AGENT_LOCAL_CONTROL there, and its stdin is not a pipe."""
+
+    def forget(session_id: str) -> None:
+        forgotten = conversations.forget(session_id)
+        print(json.dumps({"event": "session_forgotten", "sessionId": session_id, "had": forgotten}), flush=True)
+
+    def read() -> None:
+        for line in sys.stdin:
+            try:
+                command = json.loads(line)
+            except ValueError:
+                continue
+            session_id = command.get("forget") if isinstance(command, dict) else None
+            if isinstance(session_id, str):
+                loop.call_soon_threadsafe(forget, session_id)
+
+    threading.Thread(target=read, name="local-control", daemon=True).start()
+
+
 async def serve(config: AgentConfig) -> None:
-    app, _ = create_app(config)
+    app, conversations = create_app(config)
+    if os.environ.get("AGENT_LOCAL_CONTROL") == "stdin":
+        follow_local_control(asyncio.get_running_loop(), conversations)
     # BedrockAgentCoreApp sets its logger to INFO when it is created: the level is applied after.
     logging.getLogger("bedrock_agentcore.app").setLevel(LOG_LEVELS.get(config.log_level, logging.INFO))
     # A socket of our own rather than app.run(): with PORT=0 the caller learns the port from the ready line.

@@ -186,8 +186,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port: ports.agentCore ?? 0,
       region: LOCAL_REGION,
       behaviour: options.agentCoreBehaviour,
-      // A terminated session's memory goes with its microVM; the Python agent's store is out of reach.
-      runtimes: { [LOCAL_AGENT_RUNTIME_ARN]: { url: agent.url, ...('sessions' in agent && { forgetSession: (id: string) => void agent.sessions.forget(id) }) } },
+      // A terminated session's memory goes with its microVM: the TypeScript agent's store is in this
+      // process, the Python agent is told over its local control channel (./python/agent.ts).
+      runtimes: {
+        [LOCAL_AGENT_RUNTIME_ARN]: { url: agent.url, forgetSession: 'sessions' in agent ? (id: string) => void agent.sessions.forget(id) : (id: string) => agent.forgetSession(id) },
+      },
       log: (l) => log('agentcore', l),
     })
     stops.push(() => agentCore.stop())

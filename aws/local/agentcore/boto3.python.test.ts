@@ -21,7 +21,8 @@ let agentCore: AgentCore
 
 beforeAll(async () => {
   agent = await startPythonAgent({ config: { offline: { firstTokenMs: 50, tokensPerSecond: 200 } } })
-  agentCore = await startAgentCore({ runtimes: { [LOCAL_AGENT_RUNTIME_ARN]: { url: agent.url } } })
+  // StopRuntimeSession ends the session at the agent as the microVM's end does (as in the local cloud: aws/local/cloud.ts).
+  agentCore = await startAgentCore({ runtimes: { [LOCAL_AGENT_RUNTIME_ARN]: { url: agent.url, forgetSession: (id) => agent.forgetSession(id) } } })
 })
 afterAll(async () => {
   await agentCore?.stop()
@@ -100,13 +101,16 @@ describe('boto3 bedrock-agentcore client → AgentCore emulator → Python agent
     const lines = await boto3(invokeArgs(id, { prompt: 'Tell me everything words:3000' }, '--stop-after-bytes', '2000'))
     expect(lines.find((l) => l.stop)?.stop).toEqual({ runtimeSessionId: id, statusCode: 200 })
     expect(lines.at(-1)?.end).toMatch(/^(complete|error)$/)
-    // forgotten: false — the Python agent runs in a process of its own, whose sessions the emulator
-    // cannot clear (it can for the TypeScript agent it runs in process: aws/local/agentcore/server.ts).
-    expect(agentCore.events).toContainEqual({ type: 'stop-session', sessionId: id, inFlight: 1, forgotten: false })
+    // The session ended with its (emulated) microVM: the Python agent confirms it dropped it.
+    expect(agentCore.events).toContainEqual({ type: 'stop-session', sessionId: id, inFlight: 1, forgotten: true })
+    await expect.poll(() => agent.forgotten).toContain(id)
     expect(agentCore.events).toContainEqual(expect.objectContaining({ type: 'invoke-end', sessionId: id, how: 'session-stopped' }))
     const { text } = answerOf(lines)
     expect(text.length).toBeLessThan(composeAnswer({ prompt: 'Tell me everything words:3000', earlier: [] }).length)
     await expect.poll(ping, { timeout: 10_000 }).toBe('Healthy')
+    // The same session id afterwards is a new session: nothing of the stopped turn is in its context.
+    const next = await boto3(invokeArgs(id, { prompt: 'Are you there?' }))
+    expect(answerOf(next).text).toBe(composeAnswer({ prompt: 'Are you there?', earlier: [] }))
   })
 
   it('a boto3 caller that closes the stream: the emulator drops the agent request and the agent ends its turn', async () => {

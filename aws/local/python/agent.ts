@@ -28,6 +28,14 @@ export interface RunningPythonAgent {
   /** Package versions the agent runs with (bedrock-agentcore, strands-agents, ...). */
   versions: Record<string, string>
   process: ChildProcess
+  /**
+   * Ends a session as StopRuntimeSession ends its microVM in AWS (the AgentCore emulator's
+   * forgetSession): the agent drops it and its running turn, over the agent's local control channel
+   * (stdin; agent.py follow_local_control).
+   */
+  forgetSession(sessionId: string): void
+  /** The sessions the agent has confirmed it forgot, oldest first. */
+  forgotten: string[]
   close(): Promise<void>
 }
 
@@ -55,7 +63,8 @@ export async function startPythonAgent(options: PythonAgentOptions = {}): Promis
   const log = options.log ?? (() => {})
   const child = spawn(venvPython(), ['agent.py'], {
     cwd: PYTHON_AGENT_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin: the local control channel (forgetSession below).
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       // Only what the agent needs: PATH and locale from here, never this process's AWS credentials.
       PATH: process.env.PATH ?? '',
@@ -65,6 +74,7 @@ export async function startPythonAgent(options: PythonAgentOptions = {}): Promis
       AGENT_HOST: LOCAL_HOST,
       PORT: String(options.port ?? 0),
       AGENT_MODEL_ID: 'offline',
+      AGENT_LOCAL_CONTROL: 'stdin',
       ...agentEnv(options.config ?? {}),
       ...options.env,
     },
@@ -79,12 +89,16 @@ export async function startPythonAgent(options: PythonAgentOptions = {}): Promis
     }),
   )
   createInterface({ input: child.stderr! }).on('line', log)
+  // A write after the agent exited must not take this process down.
+  child.stdin!.on('error', () => {})
+  const forgotten: string[] = []
   const ready = new Promise<{ url: string; model: string; versions: Record<string, string> }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! })
     lines.on('line', (line) => {
       try {
-        const parsed = JSON.parse(line) as { event?: string; url: string; model: string; versions: Record<string, string> }
+        const parsed = JSON.parse(line) as { event?: string; url: string; model: string; versions: Record<string, string>; sessionId?: string }
         if (parsed.event === 'agent_ready') return resolve(parsed)
+        if (parsed.event === 'session_forgotten' && typeof parsed.sessionId === 'string') return void forgotten.push(parsed.sessionId)
       } catch {
         // Not the ready line: ordinary output.
       }
@@ -105,6 +119,10 @@ export async function startPythonAgent(options: PythonAgentOptions = {}): Promis
     ...info,
     port: Number(new URL(info.url).port),
     process: child,
+    forgotten,
+    forgetSession(sessionId) {
+      if (child.stdin?.writable) child.stdin.write(JSON.stringify({ forget: sessionId }) + '\n')
+    },
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return
       child.kill('SIGTERM')
