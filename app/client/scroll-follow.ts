@@ -3,10 +3,18 @@
  * undisturbed once they scroll up: following stops, and the "jump to latest" button appears until
  * they are back at the bottom (by scrolling or by the button). Reads the layout and scrolls at most
  * once per frame, however many chunks arrive in it.
+ *
+ * Where the browser has ResizeObserver, the page's growth itself is what it follows: the observer
+ * runs in the frame that laid the new content out, after layout and before paint, so the frame is
+ * painted once, already scrolled. Following from an animation frame callback instead was a frame
+ * late whenever the answer rendered after that callback (render-markdown.ts renders in its own
+ * animation frame callback): the frame painted the new text below the fold and the next frame
+ * scrolled and painted again (npm run bench -- --only=page).
  */
 export class ScrollFollower {
   private following = true
   private frame = 0
+  private readonly resizes: ResizeObserver | undefined
   /** Where our own last scroll left the page: only a scroll above it is the reader leaving. */
   private lastTop = 0
   private readonly onScroll = () => this.update()
@@ -20,10 +28,16 @@ export class ScrollFollower {
     win.addEventListener('scroll', this.onScroll, { passive: true })
     jump.addEventListener('click', () => this.jumpToLatest())
     this.showJump(false)
+    const Observer = (win as Window & { ResizeObserver?: typeof ResizeObserver }).ResizeObserver
+    if (Observer) {
+      this.resizes = new Observer(() => this.follow())
+      this.resizes.observe(win.document.body)
+    }
   }
 
   dispose(): void {
     this.win.removeEventListener('scroll', this.onScroll)
+    this.resizes?.disconnect()
     if (this.frame) this.win.cancelAnimationFrame(this.frame)
   }
 
@@ -35,14 +49,20 @@ export class ScrollFollower {
    * The content grew: follow it if the reader is following; otherwise offer the jump. Both read the
    * page's layout, so they wait for the next frame: done per chunk, each read forced a layout of
    * the page the chunk had just changed (see render-markdown.ts, which renders in that frame too).
+   * With the resize observer watching the page, there is nothing to do here: a change that moves
+   * the bottom of the page resizes the body.
    */
   contentChanged(): void {
-    if (this.frame) return
+    if (this.resizes || this.frame) return
     this.frame = this.win.requestAnimationFrame(() => {
       this.frame = 0
-      if (this.following) this.scrollToBottom()
-      else this.showJump(!this.atBottom())
+      this.follow()
     })
+  }
+
+  private follow(): void {
+    if (this.following) this.scrollToBottom()
+    else this.showJump(!this.atBottom())
   }
 
   /** Follow again from now on (a new prompt was sent, or the reader asked for it). */
