@@ -13,15 +13,23 @@ function fakeClock() {
   }
   return {
     clock,
-    /** Moves time on, firing the timers due, then runs one frame. */
+    /** Time passes inside the running callback (a render's work). */
+    spend(ms: number) {
+      now += ms
+    },
+    /** Moves time on, firing the timers due, then runs one frame, then the tasks it posted that are due (as a browser runs them after the frame). */
     advance(ms: number) {
       now += ms
-      const due = timers.filter((t) => t.at <= now)
-      timers = timers.filter((t) => t.at > now)
-      due.forEach((t) => t.run())
+      const fire = () => {
+        const due = timers.filter((t) => t.at <= now)
+        timers = timers.filter((t) => t.at > now)
+        due.forEach((t) => t.run())
+      }
+      fire()
       const run = frames
       frames = []
       run.forEach((f) => f())
+      fire()
     },
   }
 }
@@ -49,5 +57,48 @@ describe('frameSchedule', () => {
     schedule(render)
     advance(16)
     expect(renders).toEqual([16, 74, 590])
+  })
+
+  it('spaces renders by what they cost: a slow render and its frame wait longer, up to 200 ms', () => {
+    const { clock, advance, spend } = fakeClock()
+    const schedule = frameSchedule(clock)
+    const renders: number[] = []
+    let cost = 1
+    const render = () => {
+      renders.push(clock.performance.now())
+      spend(cost)
+    }
+    /** Text arrives every 4 ms for `ms`: the view asks for a render whenever it has none pending. */
+    let pending = false
+    const stream = (ms: number) => {
+      for (let t = 0; t < ms; t += 4) {
+        if (!pending) {
+          pending = true
+          schedule(() => {
+            pending = false
+            render()
+          })
+        }
+        advance(4)
+      }
+    }
+    // Cheap renders (1 ms: a 5% share would allow one every 20 ms): the 50 ms floor holds.
+    stream(400)
+    const gaps = (from: number) => renders.slice(from + 1).map((t, i) => t - renders[from + i])
+    expect(Math.min(...gaps(1))).toBeGreaterThanOrEqual(50)
+    expect(Math.max(...gaps(1))).toBeLessThan(60)
+    // Renders of 6 ms: once the smoothed cost has caught up, they come about 120 ms apart.
+    cost = 6
+    const from = renders.length
+    stream(3000)
+    const slow = gaps(from + 10)
+    expect(Math.min(...slow)).toBeGreaterThanOrEqual(115)
+    expect(Math.max(...slow)).toBeLessThan(135)
+    // Renders of 20 ms would call for 400 ms: capped at 200.
+    cost = 20
+    const capped = renders.length
+    stream(4000)
+    expect(Math.max(...gaps(capped + 5))).toBeLessThan(215)
+    expect(Math.min(...gaps(capped + 5))).toBeGreaterThanOrEqual(200)
   })
 })

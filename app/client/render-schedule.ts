@@ -1,9 +1,12 @@
 /**
- * When a streamed answer is rendered: in the next animation frame, and no sooner than
- * `minIntervalMs` after the previous render. Every render costs the browser a frame of style,
- * layout and paint whatever the chunk's size, so chunks that arrive faster than that are rendered
- * together (npm run bench -- --only=page: the streamed figures). 50 ms is 20 updates a second,
- * smooth for reading text; the first text after a pause still shows in the next frame.
+ * When a streamed answer is rendered: in the next animation frame, and no sooner than an interval
+ * after the previous render. Every render costs the browser a frame of style, layout and paint
+ * whatever the chunk's size, so chunks that arrive faster than that are rendered together (npm run
+ * bench -- --only=page: the streamed figures). The interval is 50 ms (20 updates a second, smooth
+ * for reading text) while renders are cheap; where a render and its frame take longer (a slow or
+ * busy device), the interval grows with that cost so that rendering keeps to a share of the main
+ * thread (RENDER_SHARE) instead of taking more of it the slower the device is, up to 200 ms (5
+ * updates a second). The first text after a pause still shows in the next frame.
  */
 export type Schedule = (render: () => void) => void
 
@@ -14,16 +17,30 @@ export interface ScheduleClock {
 }
 
 export const RENDER_INTERVAL_MS = 50
+export const MAX_RENDER_INTERVAL_MS = 200
+/** The share of the main thread that rendering a stream may take: a render that cost 5 ms waits 100 ms for the next. */
+export const RENDER_SHARE = 0.05
 
-export function frameSchedule(win: ScheduleClock, minIntervalMs = RENDER_INTERVAL_MS): Schedule {
+export function frameSchedule(win: ScheduleClock, minIntervalMs = RENDER_INTERVAL_MS, share = RENDER_SHARE, maxIntervalMs = MAX_RENDER_INTERVAL_MS): Schedule {
   let last = -Infinity
+  let interval = minIntervalMs
+  /** What a render costs, smoothed over the last few (one slow frame, a GC say, is not a trend). */
+  let cost: number | undefined
   return (render) => {
     const run = () =>
       win.requestAnimationFrame(() => {
-        last = win.performance.now()
+        const start = win.performance.now()
+        last = start
         render()
+        // The frame's style, layout and paint run after the animation frame callbacks, in the same
+        // task: a task posted now runs when they are done, so the time until then is the render's.
+        win.setTimeout(() => {
+          const spent = win.performance.now() - start
+          cost = cost === undefined ? spent : 0.7 * cost + 0.3 * spent
+          interval = Math.min(maxIntervalMs, Math.max(minIntervalMs, cost / share))
+        }, 0)
       })
-    const wait = last + minIntervalMs - win.performance.now()
+    const wait = last + interval - win.performance.now()
     if (wait > 0) win.setTimeout(run, wait)
     else run()
   }
