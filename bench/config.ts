@@ -58,8 +58,9 @@ export const FULL: BenchConfig = {
   concurrency: { levels: [100, 500, 1_000], stream: { n: 20, size: 100, intervalMs: 100 } },
   lambda: { events: 5_000, rounds: 7, inits: 7 },
   // f99215b: the last commit of the hand-written renderer, before marked's lexer; 205f82d: marked's
-  // lexer, the open block rendered anew on every append, before per-frame rendering (issue 12).
-  page: { chunks: 2_000, bytes: 100_000, runs: 3, intervalMs: 2, before: ['f99215b', '205f82d'] },
+  // lexer, the open block rendered anew on every append, before per-frame rendering (issue 12);
+  // e0969f5: per-frame rendering every 50 ms, following from its own animation frame.
+  page: { chunks: 2_000, bytes: 100_000, runs: 3, intervalMs: 2, before: ['e0969f5', 'f99215b', '205f82d'] },
   disconnect: { waitMs: 2_000 },
   durable: { reconnects: 200, storageAnswers: 5, storageChunks: 1_000, stops: 20, offline: { firstTokenMs: 0, tokensPerSecond: 100 } },
   load: { chainChats: 100, edgeChats: 500, bursts: 3, idleMs: 15_000, prompt: 'Tell me about streams', offline: { firstTokenMs: 300, tokensPerSecond: 40 }, timeoutMs: 180_000 },

@@ -9,7 +9,8 @@
  */
 import { launchBrowser } from '../e2e/browser'
 import { chunked, markdownAnswer } from './markdown-answer'
-import { PAGE, rendererScript } from './suites/page'
+import { chatPage, rendererScript } from './suites/page'
+const PAGE = await chatPage()
 
 const mode = process.argv[2] ?? 'sync' // sync: append + offsetHeight per chunk; frames: chunks every `gap` ms, browser renders per frame
 const gap = Number(process.argv[3] ?? 2)

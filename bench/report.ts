@@ -209,10 +209,11 @@ export function renderMarkdown(report: BenchReport): string {
     const p = r.page
     out.push('## The page', '')
     out.push(
-      `The island's renderer (app/client/render-markdown.ts) in headless Chromium, inside the page's markup and stylesheet: an answer of ${p.bytes} B of markdown (headings, paragraphs, lists, tables, quotes, code) in ${p.chunks} chunks, ${m.config.page.runs} runs. ` +
+      `The island's renderer (app/client/render-markdown.ts) in headless Chromium (1280×720), inside the page: the island's own markup (app/islands/chat.tsx rendered as the Worker renders it) with a user turn and the streaming answer in its log, and the page's stylesheet (an older renderer: its own stylesheet); an answer of ${p.bytes} B of markdown (headings, paragraphs, lists, tables, quotes, code) in ${p.chunks} chunks, ${m.config.page.runs} runs. ` +
         `**One chunk per frame**: each chunk rendered and laid out on its own (append, then a forced style/layout), performance.now() in a cross-origin-isolated page (${p.crossOriginIsolated ? '5 µs' : '100 µs'} resolution), per chunk index the median of the runs: ` +
         `what a chunk costs when chunks arrive further apart than frames. **Streamed**: a chunk every ${p.streamed.intervalMs} ms from timers, the renderer scheduling as on the page, the browser rendering frames; ` +
-        `the view following the answer (one scroll per frame); main-thread CPU time (Chromium's ThreadTime: script, style, layout, paint) per tenth of the answer, less the harness's own with no renderer (${f(p.streamed.floorUs, 0)} µs per chunk: its timers and frames).`,
+        `the view following the answer with the page's own ScrollFollower (app/client/scroll-follow.ts; renderers older than it: a stand-in that scrolls once per frame); the answer's end() and the highlighting it starts inside the last tenth. ` +
+        `Main-thread CPU time (CDP Performance.getMetrics ThreadTime: script, style, layout, paint, everything the page's main thread does) read at each tenth's end, less the same in a floor run right before each run: the same page, timers and test-driver calls with no view and no following (${f(p.streamed.floorUs, 0)} µs per chunk), so the test driver's own event dispatch is not counted; the median of the runs' differences.`,
       '',
     )
     const pages: [string, PageFigures][] = [['app/client/render-markdown.ts', p], ...(p.before ?? []).map((b) => [`the same at ${b.commit}`, b] as [string, PageFigures])]

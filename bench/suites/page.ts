@@ -5,19 +5,19 @@
  *   style/layout), timed with performance.now() in a cross-origin-isolated page (5 µs resolution
  *   instead of 100 µs). What a chunk costs when chunks come further apart than frames.
  * - Streamed: a chunk every `intervalMs` from timers, the renderer scheduling as it does on the page,
- *   the view following the answer (one scroll per frame) and the browser rendering frames as it
- *   does; main-thread time is the main thread's CPU time (CDP Performance.getMetrics ThreadTime:
- *   script, style, layout, paint, everything, and CPU rather than wall time, which a loaded machine
- *   stretches), read before and after each tenth of the answer, less the same harness's time with
- *   no renderer (its timers and frames).
+ *   the page's ScrollFollower following the answer and the browser rendering frames as it does;
+ *   main-thread time is the main thread's CPU time (CDP Performance.getMetrics ThreadTime: script,
+ *   style, layout, paint, everything, and CPU rather than wall time, which a loaded machine
+ *   stretches), read at each tenth's end, less a floor run right before it (the same timers and
+ *   test-driver calls, no view): the page's cost, not the test driver's.
  * The question besides the cost is whether it grows with the answer so far: the first tenth (or
  * quarter) against the last, and the least-squares slope of cost over answer length.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import type { Browser, Page } from 'playwright-core'
 import type { BenchConfig } from '../config'
@@ -27,18 +27,37 @@ import { median, slope, summarize, type Summary } from '../stats'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 /**
- * The chat page's skeleton around one streaming answer (the markup app/islands/chat.tsx and
- * ChatController build) with the page's own stylesheet, so layout costs what it costs there.
+ * The chat page around one streaming answer: the island's own markup (app/islands/chat.tsx rendered
+ * as the Worker renders it, inside the route's <main>), the page's stylesheet, and the two turns
+ * app/client/turns.ts adds to the log, so the answer is laid out at the width and in the boxes it
+ * has on the page. (A hand-made copy of the markup fell behind once: after the chats column came, it
+ * put the answer into that 14rem column, four times the lines of the real page.)
  */
-export const PAGE = `<!doctype html><html><head><meta charset="utf-8"><style>${readFileSync(`${ROOT}public/static/style.css`, 'utf8')}</style></head>
-<body><div class="app"><header class="bar"><h1>Agent chat</h1></header><section class="chat"><ol class="log">
-<li class="turn user"><div class="who">You</div><div class="body">Explain streaming.</div></li>
-<li class="turn assistant streaming"><div class="who">Agent</div><div class="body answer"></div></li>
-</ol><form class="composer"><textarea rows="3"></textarea><div class="actions"><button class="send">Send</button></div></form></section></div></body></html>`
+let island: Promise<string> | undefined
+/** The page, with the stylesheet of the tree at `root` (an older renderer is measured with its own). */
+export async function chatPage(root: string = ROOT): Promise<string> {
+  island ??= (async () => {
+    const { jsx } = await import('hono/jsx')
+    // Loaded by path at run time (tsx compiles it): the bench's type-check program leaves the page's code to its own.
+    const chat = await import(pathToFileURL(`${ROOT}app/islands/chat.tsx`).href)
+    const html = (await jsx(chat.default, { lang: 'en', maxPromptChars: 4000 }).toString())
+      .replace('<div class="welcome">', '<div class="welcome" hidden="">')
+      .replace(
+        /(<ol class="log"[^>]*>)(<\/ol>)/,
+        '$1<li class="turn user" role="article"><div class="who">You</div><div class="body">Explain streaming.</div></li>' +
+          '<li class="turn assistant streaming" role="article"><div class="who">Agent</div><div class="body answer"></div></li>$2',
+      )
+    if (!html.includes('class="body answer"')) throw new Error('the island has no <ol class="log"> to hold the answer')
+    return html
+  })()
+  const css = readFileSync(join(root, 'public/static/style.css'), 'utf8')
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1.0"><style>${css}</style></head>
+<body><main class="app"><header class="bar"><h1>Agent chat</h1></header><honox-island>${await island}</honox-island></main></body></html>`
+}
 
 export interface StreamedFigures {
   intervalMs: number
-  /** The harness alone (timers, frames, scrolling, no renderer): main-thread CPU µs per chunk, subtracted from the figures below. */
+  /** The floor: the same page, timers and test-driver calls with no view and no following; main-thread CPU µs per chunk, subtracted from the figures below. */
   floorUs: number
   /** The renderer's main-thread CPU µs per chunk over the whole answer, median of the runs. */
   perChunkUs: number
@@ -82,7 +101,10 @@ export interface PageFigures {
 export async function rendererScript(root: string = ROOT): Promise<string> {
   const out = await build({
     stdin: {
-      contents: `import { MarkdownView } from './app/client/render-markdown'; globalThis.MarkdownView = MarkdownView; globalThis.renderNow = (render) => render()`,
+      contents:
+        `import { MarkdownView } from './app/client/render-markdown'; globalThis.MarkdownView = MarkdownView; globalThis.renderNow = (render) => render();` +
+        // The page's scroll following, where the tree has it (older trees: the harness stands in, see streamRun).
+        (existsSync(join(root, 'app/client/scroll-follow.ts')) ? `import { ScrollFollower } from './app/client/scroll-follow'; globalThis.ScrollFollower = ScrollFollower;` : ''),
       resolveDir: root,
       loader: 'ts',
     },
@@ -103,18 +125,16 @@ export async function pageSuite(config: BenchConfig, log: (m: string) => void): 
   const { launchBrowser } = await import('../../e2e/browser')
   const browser = await launchBrowser()
   try {
-    const floor = await withPage(browser, (page) => streamTenths(page, config, undefined))
-    log(`page: the harness alone costs ${floor.perChunkUs.toFixed(0)} µs per chunk streamed`)
-    const current = await measure(browser, config, log, await rendererScript(), floor)
+    const current = await measure(browser, config, log)
     const before: Array<PageFigures & { commit: string }> = []
     for (const commit of config.page.before ?? []) {
-      // The older renderer's sources, as they were at that commit (git archive: no checkout needed).
+      // The older renderer's sources and stylesheet, as they were at that commit (git archive: no checkout needed).
       const tree = mkdtempSync(join(tmpdir(), 'page-before-'))
       try {
-        const archive = execFileSync('git', ['archive', commit, 'app/client'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 })
+        const archive = execFileSync('git', ['archive', commit, 'app/client', 'public/static/style.css'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 })
         execFileSync('tar', ['-x', '-C', tree], { input: archive })
         log(`page: the renderer of ${commit}`)
-        before.push({ ...(await measure(browser, config, log, await rendererScript(tree), floor)), commit })
+        before.push({ ...(await measure(browser, config, log, tree)), commit })
       } finally {
         rmSync(tree, { recursive: true, force: true })
       }
@@ -125,9 +145,10 @@ export async function pageSuite(config: BenchConfig, log: (m: string) => void): 
   }
 }
 
-/** A page at http://127.0.0.1/bench holding PAGE, for `use`. */
-async function withPage<T>(browser: Browser, use: (page: Page) => Promise<T>): Promise<T> {
+/** A page at http://127.0.0.1/bench holding chatPage(root), for `use`. */
+async function withPage<T>(browser: Browser, root: string, use: (page: Page) => Promise<T>): Promise<T> {
   const page = await browser.newPage()
+  const body = await chatPage(root)
   try {
     // Served by the test itself (no server, no network): COOP+COEP make the page cross-origin
     // isolated, which is what gives performance.now() its fine resolution.
@@ -139,7 +160,7 @@ async function withPage<T>(browser: Browser, use: (page: Page) => Promise<T>): P
           'cross-origin-opener-policy': 'same-origin',
           'cross-origin-embedder-policy': 'require-corp',
         },
-        body: PAGE,
+        body,
       }),
     )
     return await use(page)
@@ -150,8 +171,9 @@ async function withPage<T>(browser: Browser, use: (page: Page) => Promise<T>): P
 
 const chunksOf = (config: BenchConfig) => chunked(markdownAnswer(config.page.bytes), config.page.chunks)
 
-async function measure(browser: Browser, config: BenchConfig, log: (m: string) => void, script: string, floor: Tenths): Promise<PageFigures> {
-  return withPage(browser, async (page) => {
+async function measure(browser: Browser, config: BenchConfig, log: (m: string) => void, root: string = ROOT): Promise<PageFigures> {
+  const script = await rendererScript(root)
+  return withPage(browser, root, async (page) => {
     const text = markdownAnswer(config.page.bytes)
     const chunks = chunksOf(config)
     const runs: { layout: number[]; append: number[]; isolated: boolean; sizes: number[]; highlightMs?: number }[] = []
@@ -192,14 +214,14 @@ async function measure(browser: Browser, config: BenchConfig, log: (m: string) =
       log(`page run ${r + 1}/${config.page.runs}`)
     }
     const tenths = await streamTenths(page, config, script)
-    log(`page streamed: ${tenths.perChunkUs.toFixed(0)} µs per chunk before the harness's own`)
+    log(`page streamed: ${tenths.perChunkUs.toFixed(0)} µs per chunk (the floor, its own runs: ${tenths.floorUs.toFixed(0)})`)
     const streamed: StreamedFigures = {
       intervalMs: config.page.intervalMs,
-      floorUs: floor.perChunkUs,
-      perChunkUs: tenths.perChunkUs - floor.perChunkUs,
-      first10Us: tenths.first - floor.first,
-      last10Us: tenths.last - floor.last,
-      growth: (tenths.last - floor.last) / (tenths.first - floor.first),
+      floorUs: tenths.floorUs,
+      perChunkUs: tenths.perChunkUs,
+      first10Us: tenths.first,
+      last10Us: tenths.last,
+      growth: tenths.last / tenths.first,
       chunksPerRender: tenths.chunksPerRender,
     }
     // Per chunk index, the median over runs: one GC pause in one run does not make a trend.
@@ -233,86 +255,123 @@ async function measure(browser: Browser, config: BenchConfig, log: (m: string) =
 }
 
 interface Tenths {
-  /** Main-thread CPU µs per chunk: the whole answer, its first and its last tenth (medians of the runs). */
+  /** Main-thread CPU µs per chunk less the floor's: the whole answer (its end included), its first and its last tenth (medians of the runs). */
   perChunkUs: number
   first: number
   last: number
+  /** The floor's own µs per chunk (median of its runs). */
+  floorUs: number
   chunksPerRender: number
 }
 
 /**
- * The answer's chunks from timers `intervalMs` apart (scheduled all at once, so Chromium does not
- * clamp nested timeouts), into a view made as the page makes it (its default scheduling; without a
- * `script`, no view: the harness alone), in tenths: the main thread's CPU time read before and after
- * each tenth, which ends two frames after its last chunk so that its renders are inside.
+ * The streamed figures: `runs` pairs of runs, the floor (the same timers and page, no view) right
+ * before the renderer, so that both see the same load of a shared machine; each tenth's cost is the
+ * renderer's less its floor's.
  */
-async function streamTenths(page: Page, config: BenchConfig, script: string | undefined): Promise<Tenths> {
+async function streamTenths(page: Page, config: BenchConfig, script: string): Promise<Tenths> {
+  const n = chunksOf(config).length
+  const pairs: { floor: Awaited<ReturnType<typeof streamRun>>; page: Awaited<ReturnType<typeof streamRun>> }[] = []
+  for (let r = 0; r < config.page.runs; r++) {
+    const floor = await streamRun(page, config, undefined)
+    pairs.push({ floor, page: await streamRun(page, config, script) })
+  }
+  const less = (pick: (tenths: number[]) => number) => median(pairs.map((p) => pick(p.page.tenths) - pick(p.floor.tenths)))
+  const renders = median(pairs.map((p) => p.page.renders))
+  return {
+    perChunkUs: median(pairs.map((p) => (p.page.totalUs - p.floor.totalUs) / n)),
+    first: less((t) => t[0]),
+    last: less((t) => t[t.length - 1]),
+    floorUs: median(pairs.map((p) => p.floor.totalUs / n)),
+    chunksPerRender: renders > 0 ? n / renders : 1,
+  }
+}
+
+/**
+ * One run: the answer's chunks from timers `intervalMs` apart (scheduled a tenth at a time, all at
+ * once, so Chromium does not clamp nested timeouts), into a view made as the page makes it (its
+ * default scheduling), with the page's ScrollFollower (app/client/scroll-follow.ts) told of each
+ * chunk as ChatController tells it; a tree without one gets a stand-in that scrolls to the bottom
+ * once per frame. Without a `script`, no view and no following: the floor, the test driver's own
+ * timers and calls. Each tenth's main-thread CPU time (CDP Performance.getMetrics ThreadTime) is
+ * read before and after it; a tenth ends two frames after its last chunk. The view's end() (and the
+ * highlighting it starts) is a window of its own after the last tenth: in the whole answer's cost,
+ * not in the tenths compared for growth.
+ */
+async function streamRun(page: Page, config: BenchConfig, script: string | undefined): Promise<{ tenths: number[]; totalUs: number; renders: number }> {
   const chunks = chunksOf(config)
-  const cdp = await page.context().newCDPSession(page)
-  await cdp.send('Performance.enable')
-  const threadSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')!.value
   const n = chunks.length
-  const runs: { tenths: number[]; renders: number }[] = []
+  await page.goto('http://127.0.0.1/bench')
+  if (script) await page.addScriptTag({ content: script })
+  const cdp = await page.context().newCDPSession(page)
   try {
-    for (let r = 0; r < config.page.runs; r++) {
-      await page.goto('http://127.0.0.1/bench')
-      if (script) await page.addScriptTag({ content: script })
-      await page.evaluate((chunks) => {
-        const g = globalThis as any
-        const labels = { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }
-        const view = g.MarkdownView ? new g.MarkdownView(document.querySelector('.answer'), { labels }) : { append() {} }
-        g.bench = { view, chunks, renders: 0, frame: 0 }
-        // Counts renders where the renderer has a render of its own (per-frame rendering); older ones render per append.
-        if (typeof view.flush === 'function') {
-          const flush = view.flush
-          view.flush = () => {
-            g.bench.renders++
-            return flush.call(view)
+    await cdp.send('Performance.enable')
+    const threadSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')!.value
+    await page.evaluate((chunks) => {
+      const g = globalThis as any
+      const labels = { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }
+      const follower = g.ScrollFollower
+        ? new g.ScrollFollower(window, document.querySelector('button.jump'))
+        : g.MarkdownView && {
+            frame: 0,
+            contentChanged() {
+              this.frame ||= requestAnimationFrame(() => {
+                this.frame = 0
+                scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' })
+              })
+            },
           }
+      const view = g.MarkdownView ? new g.MarkdownView(document.querySelector('.answer'), { labels }) : undefined
+      g.bench = { view, follower, chunks, renders: 0 }
+      // Counts renders where the renderer has a render of its own (per-frame rendering); older ones render per append.
+      if (typeof view?.flush === 'function') {
+        const flush = view.flush
+        view.flush = () => {
+          g.bench.renders++
+          return flush.call(view)
         }
-      }, chunks)
-      const tenths: number[] = []
-      for (let t = 0; t < 10; t++) {
-        const from = Math.floor((n * t) / 10)
-        const to = Math.floor((n * (t + 1)) / 10)
-        if (to <= from) continue
-        const before = await threadSeconds()
-        await page.evaluate(
-          ([from, to, interval]) =>
-            new Promise<void>((resolve) => {
-              const bench = (globalThis as any).bench
-              const { view, chunks } = bench
-              for (let i = from; i < to; i++) {
-                setTimeout(() => {
-                  view.append(chunks[i])
-                  // The view follows the answer, as app/client/scroll-follow.ts does: one scroll per frame.
-                  bench.frame ||= requestAnimationFrame(() => {
-                    bench.frame = 0
-                    scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' })
-                  })
-                  if (i === to - 1) requestAnimationFrame(() => requestAnimationFrame(() => resolve()))
-                }, (i - from) * interval)
-              }
-            }),
-          [from, to, config.page.intervalMs] as const,
-        )
-        tenths.push((((await threadSeconds()) - before) * 1e6) / (to - from))
       }
-      const renders = await page.evaluate(() => {
-        const { view, renders } = (globalThis as any).bench
-        view.end?.()
-        return renders
-      })
-      runs.push({ tenths, renders })
+    }, chunks)
+    // One reading at each tenth's end, the next tenth's start: no work falls between two windows
+    // (a render waiting for its interval runs in whichever tenth it falls in).
+    const readings = [await threadSeconds()]
+    const counted: number[] = []
+    for (let t = 0; t < 10; t++) {
+      const from = Math.floor((n * t) / 10)
+      const to = Math.floor((n * (t + 1)) / 10)
+      if (to <= from) continue
+      await page.evaluate(
+        ([from, to, interval]) =>
+          new Promise<void>((resolve) => {
+            const { view, follower, chunks } = (globalThis as any).bench
+            for (let i = from; i < to; i++) {
+              setTimeout(() => {
+                // What ChatController does with a text event: the answer grows, the follower is told.
+                view?.append(chunks[i])
+                follower?.contentChanged()
+                if (i === to - 1) requestAnimationFrame(() => requestAnimationFrame(() => resolve()))
+              }, (i - from) * interval)
+            }
+          }),
+        [from, to, config.page.intervalMs] as const,
+      )
+      readings.push(await threadSeconds())
+      counted.push(to - from)
     }
+    // The answer's end (its done event): what is left rendered, its last code highlighted. Counted
+    // in the answer's cost, apart from the tenths (it is paid once, not a sign of growth).
+    await page.evaluate(async () => {
+      const { view } = (globalThis as any).bench
+      view?.end?.()
+      await view?.settled?.()
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+    })
+    readings.push(await threadSeconds())
+    const tenths = counted.map((chunks, t) => ((readings[t + 1] - readings[t]) * 1e6) / chunks)
+    const totalUs = (readings[readings.length - 1] - readings[0]) * 1e6
+    const renders = await page.evaluate(() => (globalThis as any).bench.renders)
+    return { tenths, totalUs, renders }
   } finally {
     await cdp.detach().catch(() => {})
-  }
-  const renders = median(runs.map((run) => run.renders))
-  return {
-    perChunkUs: median(runs.map((run) => run.tenths.reduce((a, b) => a + b, 0) / run.tenths.length)),
-    first: median(runs.map((run) => run.tenths[0])),
-    last: median(runs.map((run) => run.tenths[run.tenths.length - 1])),
-    chunksPerRender: renders > 0 ? n / renders : 1,
   }
 }
