@@ -46,6 +46,8 @@ export interface BenchConfig {
   load: { chainChats: number; edgeChats: number; bursts: number; idleMs: number; prompt: string; offline: { firstTokenMs: number; tokensPerSecond: number }; timeoutMs: number }
   /** The streaming paths side by side (bench/suites/paths.ts): `answers` of `words` chunks per path at `tokensPerSecond`; `kinds` picks some. */
   paths: { answers: number; words: number; tokensPerSecond: number; kinds?: UpstreamKind[] }
+  /** The resumable designs measured beside the durable path (bench/durable-refs/suite.ts REFERENCES), with its sizes. */
+  refs: { references: string[] }
 }
 
 export const FULL: BenchConfig = {
@@ -65,6 +67,7 @@ export const FULL: BenchConfig = {
   durable: { reconnects: 200, storageAnswers: 5, storageChunks: 1_000, stops: 20, offline: { firstTokenMs: 0, tokensPerSecond: 100 } },
   load: { chainChats: 100, edgeChats: 500, bursts: 3, idleMs: 15_000, prompt: 'Tell me about streams', offline: { firstTokenMs: 300, tokensPerSecond: 40 }, timeoutMs: 180_000 },
   paths: { answers: 5, words: 1_000, tokensPerSecond: 400 },
+  refs: { references: ['resumable-stream'] },
 }
 
 export const SMOKE: BenchConfig = {
@@ -81,6 +84,7 @@ export const SMOKE: BenchConfig = {
   durable: { reconnects: 2, storageAnswers: 1, storageChunks: 20, stops: 1, offline: { firstTokenMs: 0, tokensPerSecond: 100 } },
   load: { chainChats: 3, edgeChats: 5, bursts: 2, idleMs: 100, prompt: 'Tell me about streams', offline: { firstTokenMs: 20, tokensPerSecond: 0 }, timeoutMs: 60_000 },
   paths: { answers: 1, words: 20, tokensPerSecond: 400 },
+  refs: { references: ['resumable-stream'] },
 }
 
 function merge<T>(base: T, patch: unknown): T {

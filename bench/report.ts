@@ -8,6 +8,8 @@ import type { LatencyFigures, TtfbFigures } from './suites/latency'
 import type { DisconnectFigures } from './suites/disconnect'
 import { renderPaths, type PathFigures } from './suites/paths'
 import type { DurableFigures } from './suites/durable'
+import { refsSection } from './durable-refs/report'
+import type { RefsFigures } from './durable-refs/suite'
 import type { PageFigures } from './suites/page'
 import type { ThroughputFigures } from './suites/throughput'
 import { ratio, type Summary } from './stats'
@@ -40,6 +42,7 @@ export function renderMarkdown(report: BenchReport): string {
     page?: PageFigures
     disconnect?: DisconnectFigures
     durable?: DurableFigures
+    refs?: RefsFigures
     load?: LoadFigures
     paths?: PathFigures
     targets?: Target[]
@@ -263,6 +266,7 @@ export function renderMarkdown(report: BenchReport): string {
   if (r.load) out.push(...loadSection(r.load, m), '')
   if (r.paths) out.push(...renderPaths(r.paths))
   if (r.durable) out.push(...durableSection(r.durable), '')
+  if (r.refs) out.push(...refsSection(r.refs, r.durable), '')
   out.push('## Method', '')
   out.push(
     [

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: one run, one machine, every figure of issue 5; writes bench/report.md and
  * bench/report.json. Flags: --smoke (tiny sizes; writes under bench/results/tmp/ unless --out),
- * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page,disconnect,load,paths,durable, --variants=direct,floor,relay-floor,reference,project,
+ * --only=latency,ttfb,cpu,throughput,concurrency,lambda,page,disconnect,load,paths,durable,refs, --variants=direct,floor,relay-floor,reference,project,
  * --out=<dir>, --no-build (use the existing dist/ build of the project's Worker), --project=api (bundle
  * the HonoX routes of app/routes/api instead of building), --no-priority (by default the bench and its workerd processes
  * run at nice −10 where permitted, so a shared machine's other work disturbs the figures less).
@@ -18,6 +18,7 @@ import { concurrencySuite } from './suites/concurrency'
 import { cpuSuite } from './suites/cpu'
 import { disconnectSuite } from './suites/disconnect'
 import { durableSuite } from './suites/durable'
+import { durableRefsSuite } from './durable-refs/suite'
 import { lambdaSuite } from './suites/lambda'
 import { loadSuite } from './suites/load'
 import { latencySuite, ttfbSuite } from './suites/latency'
@@ -29,7 +30,7 @@ import { setProcessPriority } from './proc'
 import { checkTargets } from './targets'
 import { startVariant, workerdVersion, type ProjectOptions, type Variant, type VariantName } from './variants'
 
-export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect', 'load', 'paths', 'durable'] as const
+export const SUITES = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'lambda', 'page', 'disconnect', 'load', 'paths', 'durable', 'refs'] as const
 
 export type SuiteName = (typeof SUITES)[number]
 
@@ -67,7 +68,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   if (opts.priority) setProcessPriority(process.pid, -10)
   meta.priority = opts.priority ? 'nice -10 (bench process and workerd processes)' : 'default'
   const results: BenchReport['results'] = {}
-  const needsStreams = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'durable'].some((s) => only.has(s as SuiteName))
+  const needsStreams = ['latency', 'ttfb', 'cpu', 'throughput', 'concurrency', 'durable', 'refs'].some((s) => only.has(s as SuiteName))
   let projectBuild: string | undefined
 
   if (needsStreams) {
@@ -90,6 +91,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       if (only.has('concurrency')) results.concurrency = await concurrencySuite(ctx)
       // The durable path beside the floors: takes this run's cpu and latency figures when they ran.
       if (only.has('durable')) results.durable = await durableSuite(ctx, results as Parameters<typeof durableSuite>[1], { source: opts.projectSource ?? 'build', log })
+      // The resumable designs people compare it with, in the same run (bench/durable-refs/): with `durable`, or alone as `refs`.
+      if ((only.has('durable') || only.has('refs')) && config.refs.references.length) results.refs = await durableRefsSuite(ctx, config.refs.references)
     } finally {
       agent.destroy()
       for (const v of variants) await v.stop().catch(() => {})
