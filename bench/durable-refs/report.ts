@@ -32,7 +32,7 @@ export function refsSection(r: RefsFigures, durable: DurableFigures | undefined)
     'Measured in the same run as the durable path (bench/durable-refs/), against the same synthetic upstream and the same client: ' +
       'added latency per chunk paired with the direct path in the same rotated rounds (the latency suite\'s answer); CPU per ' +
       `${r.cpuChunks}-chunk answer from each design's own processes (workerd for ours; the Node server plus redis-server for resumable-stream), so it is the whole design's cost, not one process's; ` +
-      'resume: an answer of 300 chunks 5 ms apart runs, the reader leaves after 2–9 text events and comes back (ours: `?after=<last id>`, the durable suite\'s reconnect figure above; resumable-stream: `resumeExistingStream(id, skipCharacters)`); ' +
+      'resume: an answer of 300 chunks 5 ms apart runs, the reader leaves after 2–9 text events and comes back (ours: `?after=<last id>`, the durable suite\'s reconnect figure of the same run; resumable-stream: `resumeExistingStream(id, skipCharacters)`); ' +
       '"exact" counts resumes whose first event was the one after the last seen; "to the first missed event" is the time until the first event the reader had not seen.',
     '',
     table(

@@ -74,6 +74,8 @@ export async function startResumableStream(up: Upstream, agent: Agent): Promise<
         return { ms, toMissedMs: ms, exact: seqOf(next) === last + 1 }
       },
       async storage(spec) {
+        // Earlier answers' last commands first (a cancelled answer's producer finishes after its reader left).
+        await new Promise((r) => setTimeout(r, 300))
         const before = await redis.commandCalls()
         await (await post(spec)).text()
         // The producer's last commands (the DONE sentinel, the unsubscribe) follow the end of the response.
