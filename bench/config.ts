@@ -67,7 +67,7 @@ export const FULL: BenchConfig = {
   durable: { reconnects: 200, storageAnswers: 5, storageChunks: 1_000, stops: 20, offline: { firstTokenMs: 0, tokensPerSecond: 100 } },
   load: { chainChats: 100, edgeChats: 500, bursts: 3, idleMs: 15_000, prompt: 'Tell me about streams', offline: { firstTokenMs: 300, tokensPerSecond: 40 }, timeoutMs: 180_000 },
   paths: { answers: 5, words: 1_000, tokensPerSecond: 400 },
-  refs: { references: ['resumable-stream'] },
+  refs: { references: ['resumable-stream', 'agents'] },
 }
 
 export const SMOKE: BenchConfig = {
@@ -84,7 +84,7 @@ export const SMOKE: BenchConfig = {
   durable: { reconnects: 2, storageAnswers: 1, storageChunks: 20, stops: 1, offline: { firstTokenMs: 0, tokensPerSecond: 100 } },
   load: { chainChats: 3, edgeChats: 5, bursts: 2, idleMs: 100, prompt: 'Tell me about streams', offline: { firstTokenMs: 20, tokensPerSecond: 0 }, timeoutMs: 60_000 },
   paths: { answers: 1, words: 20, tokensPerSecond: 400 },
-  refs: { references: ['resumable-stream'] },
+  refs: { references: ['resumable-stream', 'agents'] },
 }
 
 function merge<T>(base: T, patch: unknown): T {

@@ -17,9 +17,10 @@ import { summarize, type Summary } from '../stats'
 import { pairedDelays } from '../suites/latency'
 import type { StreamSpec } from '../upstream'
 import type { Reference } from './reference'
+import { startAgentsChat } from './agents-chat'
 import { startResumableStream } from './resumable-stream'
 
-export const REFERENCES = ['resumable-stream'] as const
+export const REFERENCES = ['resumable-stream', 'agents'] as const
 export type ReferenceName = (typeof REFERENCES)[number]
 
 export interface ContenderFigures {
@@ -55,6 +56,7 @@ export async function durableRefsSuite(ctx: BenchContext, names: readonly string
   const refs: Reference[] = []
   const starters: Record<string, () => Promise<Reference | { notRun: string }>> = {
     'resumable-stream': () => startResumableStream(upstream, ctx.agent),
+    agents: () => startAgentsChat(upstream),
   }
   for (const name of names) {
     try {
@@ -62,7 +64,7 @@ export async function durableRefsSuite(ctx: BenchContext, names: readonly string
       if ('notRun' in r) notRun[name] = r.notRun
       else refs.push(r)
     } catch (e) {
-      notRun[name] = `failed to start: ${(e as Error).message}`
+      notRun[name] = `failed to start: ${(e as Error).message.replace(/\s+/g, ' ')}`
     }
   }
   const ours: Contender = { name: 'project', describe: 'this project: the conversation Durable Object (SQLite) in workerd', pids: [project.pid], stream: (spec) => runStream(project, spec, ctx.agent) }
