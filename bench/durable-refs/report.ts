@@ -42,5 +42,7 @@ export function refsSection(r: RefsFigures, durable: DurableFigures | undefined)
   ]
   const notRun = Object.entries(r.notRun)
   if (notRun.length) out.push('', ...notRun.map(([name, why]) => `- ${name}: not run: ${why}`))
+  const failed = Object.entries(r.contenders).filter(([, c]) => c.failed)
+  if (failed.length) out.push('', ...failed.map(([name, c]) => `- ${name}: measurement failed: ${c.failed}`))
   return out
 }

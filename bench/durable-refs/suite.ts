@@ -33,6 +33,8 @@ export interface ContenderFigures {
   /** Resume → first event (ms), resumes whose first event was the one after the last seen, resume → first event the reader had not seen. */
   resume?: Summary & { exact: number; toMissed: Summary }
   storage?: { writesPerAnswer: number; what: string; chunks: number }
+  /** Why the resume or storage measurement stopped short, when it did. */
+  failed?: string
 }
 
 export interface RefsFigures {
@@ -121,22 +123,27 @@ export async function durableRefsSuite(ctx: BenchContext, names: readonly string
 
     // Resume → first event, and the store's writes per answer: the references (ours: the durable suite's figures).
     for (const r of refs) {
-      const ms: number[] = []
-      const toMissed: number[] = []
-      let exact = 0
-      const resumes = config.durable.reconnects
-      for (let i = -2; i < resumes; i++) {
-        const one = await r.resume(RESUME_SPEC, 2 + (((i % 8) + 8) % 8))
-        if (i < 0) continue
-        ms.push(one.ms)
-        toMissed.push(one.toMissedMs)
-        if (one.exact) exact++
+      try {
+        const ms: number[] = []
+        const toMissed: number[] = []
+        let exact = 0
+        const resumes = config.durable.reconnects
+        for (let i = -2; i < resumes; i++) {
+          const one = await r.resume(RESUME_SPEC, 2 + (((i % 8) + 8) % 8))
+          if (i < 0) continue
+          ms.push(one.ms)
+          toMissed.push(one.toMissedMs)
+          if (one.exact) exact++
+        }
+        figures[r.name].resume = { ...summarize(ms), exact, toMissed: summarize(toMissed) }
+        log(`refs ${r.name}: ${resumes} resumes`)
+        const spec = { n: config.durable.storageChunks, size: 100, intervalMs: 0 }
+        const s = await r.storage(spec)
+        figures[r.name].storage = { writesPerAnswer: s.writes, what: s.what, chunks: spec.n }
+      } catch (e) {
+        // Reported beside its other figures, never a crash of the whole run.
+        figures[r.name].failed = (e as Error).message.replace(/\s+/g, ' ')
       }
-      figures[r.name].resume = { ...summarize(ms), exact, toMissed: summarize(toMissed) }
-      log(`refs ${r.name}: ${resumes} resumes`)
-      const spec = { n: config.durable.storageChunks, size: 100, intervalMs: 0 }
-      const s = await r.storage(spec)
-      figures[r.name].storage = { writesPerAnswer: s.writes, what: s.what, chunks: spec.n }
     }
     return { cpuChunks: cpuStream.n, contenders: figures, notRun }
   } finally {
