@@ -30,10 +30,12 @@ export function refsSection(r: RefsFigures, durable: DurableFigures | undefined)
     '## The durable path beside the resumable designs people compare it with',
     '',
     'Measured in the same run as the durable path (bench/durable-refs/), against the same synthetic upstream and the same client: ' +
-      'added latency per chunk paired with the direct path in the same rotated rounds (the latency suite\'s answer); CPU per ' +
-      `${r.cpuChunks}-chunk answer from each design's own processes (workerd for ours; the Node server plus redis-server for resumable-stream), so it is the whole design's cost, not one process's; ` +
-      'resume: an answer of 300 chunks 5 ms apart runs, the reader leaves after 2–9 text events and comes back (ours: `?after=<last id>`, the durable suite\'s reconnect figure of the same run; resumable-stream: `resumeExistingStream(id, skipCharacters)`); ' +
-      '"exact" counts resumes whose first event was the one after the last seen; "to the first missed event" is the time until the first event the reader had not seen.',
+      "added latency per chunk paired with the direct path in the same rotated rounds (the latency suite's answer); CPU per " +
+      `${r.cpuChunks}-chunk answer from each design's own processes (ours and agents: their workerd; resumable-stream: its Node server plus redis-server), so it is the whole design's cost; ` +
+      'resume: an answer of 300 chunks 5 ms apart runs, the reader leaves after 2–9 text events and comes back, timed from the resume request (ours: `GET …/events?after=<last id>`, the durable suite\'s reconnect figure of the same run; ' +
+      'resumable-stream: `resumeExistingStream(id, skipCharacters)` over HTTP; agents: a new WebSocket to the same agent, which announces `cf_agent_stream_resuming`, the client acks, the agent replays its stored chunks, then the live rest). ' +
+      '"exact" counts resumes whose first event was the one after the last seen; "resume → first missed event" is the time until the first event the reader had not seen. ' +
+      "Store writes: ours, the conversation's SQLite write transactions; resumable-stream, every Redis command the answer caused (`INFO commandstats`); agents, the SQLite write statements of the agent's object over its whole life (its `ctx.storage.sql.exec` wrapped).",
     '',
     table(
       ['design', 'runs as', 'added latency per chunk, median ms', 'p99 ms', `CPU ms per ${r.cpuChunks}-chunk answer`, 'resume → first event, median / p99 ms', 'exact', 'resume → first missed event, median / p99 ms', 'store writes per answer', 'answers intact'],
