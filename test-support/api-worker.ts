@@ -5,6 +5,8 @@
  * `project` variant (bench/variants.ts) uses the same entry.
  */
 import { readdirSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -60,8 +62,12 @@ export const apiDurableObjects = {
 /** The identity cookie's signing key for a test or bench Worker (a Wrangler secret when deployed). */
 export const TEST_OWNER_COOKIE_SECRET = 'test-cookie-secret-not-a-secret'
 
-/** The /api routes in their own workerd, with wrangler.toml's compatibility settings and vars, then `bindings`. */
-export async function startApiWorker(bindings: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * The /api routes in their own workerd, with wrangler.toml's compatibility settings and vars, then
+ * `bindings`. `onLog` gets workerd's own output, line by line, with --verbose (as the edge test pool
+ * runs it): what the runtime reports, such as a promise rejection nobody handled.
+ */
+export async function startApiWorker(bindings: Record<string, string>, options: { onLog?: (line: string) => void } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const out = await build({
     ...apiBuildOptions,
     stdin: { ...apiBuildOptions.stdin, contents: apiEntry() },
@@ -84,6 +90,12 @@ export async function startApiWorker(bindings: Record<string, string>): Promise<
     bindings: { ...(config.vars as Record<string, string>), OWNER_COOKIE_SECRET: TEST_OWNER_COOKIE_SECRET, ...bindings },
     durableObjects: apiDurableObjects,
     ratelimits: { RATE_LIMITER: { simple: { limit: 1_000, period: 60 } } },
+    ...(options.onLog && {
+      verbose: true,
+      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+        for (const stream of [stdout, stderr]) createInterface({ input: stream }).on('line', options.onLog!)
+      },
+    }),
   })
   const base = await mf.ready
   return { url: base.origin, stop: () => mf.dispose() }
