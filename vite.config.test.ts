@@ -16,6 +16,7 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url))
 const id = `${process.pid}-${Date.now()}`
 const dir = mkdtempSync(join(tmpdir(), 'vite-dev-'))
 let server: ViteDevServer
+const nodeEnv = process.env.NODE_ENV
 let base: string
 
 // Files the dev server must not serve, made for this test (a developer's own may or may not exist):
@@ -28,6 +29,10 @@ beforeAll(async () => {
   // Nothing listens on port 1: no request of this test may reach an upstream.
   writeFileSync(vars, 'UPSTREAM_URL=http://127.0.0.1:1/v1/invoke\nUPSTREAM_API_KEY=k\nUPSTREAM_AWS_ACCESS_KEY_ID=AKID\nUPSTREAM_AWS_SECRET_ACCESS_KEY=s\nOWNER_COOKIE_SECRET=dev-server-test-secret\n')
   process.env.EDGE_DEV_VARS_FILES = vars
+  // As `npm run dev` runs it (vitest sets NODE_ENV=test): Vite's dependency cache (node_modules/.vite)
+  // keys on NODE_ENV, and a dev server that finds it made under another re-optimizes at start, while
+  // the Cloudflare plugin loads the Worker, which can fail that start.
+  process.env.NODE_ENV = 'development'
   mkdirSync(join(ROOT, folder))
   for (const name of secrets) writeFileSync(join(ROOT, name), 'SECRET=do-not-serve\n')
   server = await createServer({ configFile: join(ROOT, 'vite.config.ts'), root: ROOT, logLevel: 'silent', server: { port: 0, strictPort: false } })
@@ -41,6 +46,8 @@ afterAll(async () => {
   rmSync(join(ROOT, folder), { recursive: true, force: true })
   rmSync(dir, { recursive: true, force: true })
   delete process.env.EDGE_DEV_VARS_FILES
+  if (nodeEnv === undefined) delete process.env.NODE_ENV
+  else process.env.NODE_ENV = nodeEnv
 })
 
 describe('the dev server', () => {

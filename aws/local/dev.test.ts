@@ -31,7 +31,10 @@ function startDev(env: Record<string, string>, args: string[] = []) {
   // loaded machine. A terminal's Ctrl-C reaches dev.ts itself; so does this test's SIGINT.
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'aws/local/dev.ts'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // Without vitest's NODE_ENV=test, as a user runs it: Vite's dependency cache (node_modules/.vite)
+    // keys on NODE_ENV, and a start that finds it made under another re-optimizes while the
+    // Cloudflare plugin loads the Worker, which can fail that start.
+    env: { ...process.env, NODE_ENV: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
