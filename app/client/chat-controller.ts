@@ -57,6 +57,8 @@ export class ChatController {
   private current: Reading | undefined
   /** Loading a chat's stored messages (a reload, the sidebar): a newer open cancels it. */
   private opening: AbortController | undefined
+  /** The load in `opening` is the open chat's again (its watch told of a turn): sending cancels it rather than wait. */
+  private openingAgain = false
   private last: Exchange | undefined
   /** The open chat's watch socket, and the latest turn it told of. */
   private watch: ChatWatch | undefined
@@ -154,7 +156,7 @@ export class ChatController {
 
   /** Sends what the composer holds (as a new prompt, or as the edit of the last one). */
   private async submit(prompt: string): Promise<void> {
-    if (this.current || this.opening) return
+    if (this.current || this.stillOpening()) return
     const editing = this.editing
     this.cancelEdit()
     if (editing && this.last?.user === editing) {
@@ -180,7 +182,7 @@ export class ChatController {
    */
   async send(prompt: string, { replaces }: { replaces?: string }): Promise<void> {
     // While a chat's stored messages load, a new turn would land before them.
-    if (this.current || this.opening) return
+    if (this.current || this.stillOpening()) return
     this.notice.clear()
     this.composer.clear()
     const user = new UserTurn(this.log, prompt, this.ctx, (turn) => this.edit(turn))
@@ -266,6 +268,7 @@ export class ChatController {
     }
     const opening = new AbortController()
     this.opening = opening
+    this.openingAgain = again
     this.log.setAttribute('aria-busy', 'true')
     let view: ChatView | undefined
     try {
@@ -313,6 +316,19 @@ export class ChatController {
       this.setBusy(false)
       this.reconcile()
     }
+  }
+
+  /**
+   * Whether a chat is being opened. A load of the open chat again (its watch heard of a turn) does
+   * not hold up a prompt: it is cancelled, and the prompt goes (a turn running elsewhere then
+   * answers 409 conversation_busy, shown as such).
+   */
+  private stillOpening(): boolean {
+    if (!this.opening) return false
+    if (!this.openingAgain) return true
+    this.opening.abort()
+    this.opening = undefined
+    return false
   }
 
   /** Whether the page shows this (finished) view already: a watch message about a turn this page read itself. */
@@ -424,7 +440,9 @@ export class ChatController {
         this.current = undefined
         this.setBusy(false)
         void this.chats?.refresh()
-        // A turn heard of while this one was read (it ended, another began).
+        // This page read its turn to the end: a start heard for it is over, whatever the watch says next.
+        if (this.heard?.running && this.heard.turn === this.shownTurn) this.heard = { ...this.heard, running: false }
+        // A turn heard of while this one was read (another tab's, after it).
         this.reconcile()
       }
     }
