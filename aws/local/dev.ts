@@ -6,6 +6,8 @@
  * the TypeScript one; its environment is set up on first use (./python/env.ts).
  * `--upstream <kind>` (protocol/upstream-kinds.ts; default rest) points the Worker at the local cloud
  * over that streaming path (./worker-vars.ts), and the start says which one.
+ * `--sign-in` turns on the Worker's OIDC sign-in against a local issuer (./sign-in-issuer.ts, offline)
+ * and prints a token to send as `Authorization: Bearer`; the page itself stays anonymous (cookie).
  *
  * - The Worker finds the local API Gateway through .dev.vars (UPSTREAM_URL, UPSTREAM_API_KEY, and
  *   UPSTREAM_AWS_* keys it signs with), written here when absent. An existing file is respected
@@ -34,9 +36,11 @@ import { startReaper } from './reaper'
 import { ensurePythonEnv, PythonSetupError } from './python/env'
 import { isUpstreamKind, UPSTREAM_KINDS, type UpstreamKind } from '../../protocol/upstream-kinds'
 import { LOCAL_PATHS, PATH_LABELS, workerVarsFor, writeWorkerVarsFile } from './worker-vars'
+import { startLocalIssuer, type LocalIssuer } from './sign-in-issuer'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const preview = process.argv.includes('--preview')
+const signIn = process.argv.includes('--sign-in')
 const AGENT_LABELS: Record<AgentRuntimeKind, string> = { typescript: 'TypeScript agent (aws/agent)', python: 'Python agent (aws/agent-python)' }
 
 /** `--agent python`, `--agent=typescript`; default typescript. */
@@ -142,6 +146,15 @@ async function main(): Promise<number> {
   const localVars = upstream === 'rest' ? writeLocalUpstreamVars(cloud) : writeWorkerVarsFile({ ...workerVarsFor(cloud, upstream), UPSTREAM_CANCEL_URL: '' })
   const workerVarsFiles = devVars.local ? [devVarsPath, localVars] : [devVarsPath]
   if (workerVarsFiles[1]) process.once('exit', () => rmSync(dirname(workerVarsFiles[1]!), { recursive: true, force: true }))
+  let issuer: LocalIssuer | undefined
+  if (signIn) {
+    issuer = await startLocalIssuer()
+    const signInVars = writeWorkerVarsFile(issuer.workerVars())
+    workerVarsFiles.push(signInVars)
+    process.once('exit', () => rmSync(dirname(signInVars), { recursive: true, force: true }))
+    say(`    sign-in      local issuer ${issuer.issuer}, JWKS ${issuer.jwksUrl}, audience ${issuer.audience}`)
+    say(`                 curl -H 'Authorization: Bearer ${await issuer.token('dev-user')}' …   (user dev-user, 12 h)`)
+  }
   if (devVars.local && devVars.upstreamUrl !== cloud.invokeUrl) say(`  .dev.vars names ${devVars.upstreamUrl}; the app uses this run's ${cloud.invokeUrl}`)
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -191,7 +204,7 @@ async function main(): Promise<number> {
     // The first reason wins; later ones (the web server exiting because we stopped it) wait for it.
     if (!stopping) {
       say(`\n${why}: stopping…`)
-      stopping = Promise.all([stopChild(web), cloud.stop()]).then(() => {
+      stopping = Promise.all([stopChild(web), cloud.stop(), issuer?.stop()]).then(() => {
         reaper.dismiss()
         say('stopped.')
       })
