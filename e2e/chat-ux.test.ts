@@ -130,6 +130,35 @@ describe('scrolling', () => {
   })
 })
 
+describe('the composer', () => {
+  it('grows with its text and counts its characters; keeps the focus after Send; Esc stops the answer, which reads as a stop', async () => {
+    const { context, page } = await open()
+    const input = page.locator('#prompt')
+    const height = () => input.evaluate((el) => el.getBoundingClientRect().height)
+    await input.fill('one line')
+    const oneLine = await height()
+    expect(await page.locator('.count').textContent()).toBe('8 / 16,000')
+    await input.fill('a\nb\nc\nd\ne\nf')
+    expect(await height()).toBeGreaterThan(oneLine * 1.8)
+    expect(await page.locator('.count').textContent()).toBe('11 / 16,000')
+
+    await input.fill('Tell me something long words:2000')
+    await input.press('Enter')
+    await page.locator('button.stop').waitFor()
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt')
+    expect(await height()).toBeLessThan(oneLine * 1.5)
+    await expect.poll(async () => (await lastAnswer(page).locator('.answer').textContent())?.length ?? 0, { timeout: 20_000 }).toBeGreaterThan(100)
+    await input.press('Escape')
+    await page.locator('.notice.stopped').waitFor()
+    expect(await page.locator('.notice.error').count()).toBe(0)
+    expect(await lastAnswer(page).locator('.turn-note.stopped').count()).toBe(1)
+    expect(await lastAnswer(page).locator('.turn-note.failed').count()).toBe(0)
+    expect(await page.locator('button.stop').isVisible()).toBe(false)
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt')
+    await context.close()
+  })
+})
+
 describe('edit, regenerate and copy', () => {
   it('edits the last prompt in place of its exchange, regenerates an answer, and copies it as markdown', async () => {
     const { context, page } = await open()
