@@ -6,6 +6,9 @@
  * the HonoX routes of app/routes/api instead of building), --no-priority (by default the bench and its workerd processes
  * run at nice −10 where permitted, so a shared machine's other work disturbs the figures less).
  * BENCH_CONFIG='{"latency":{"runs":3}}' overrides any size (see config.ts).
+ * `durable` (or `refs` alone) also measures the resumable designs of bench/durable-refs/ in the same run:
+ * resumable-stream needs redis-server on PATH, the agents reference `npm run bench:refs-setup`; each says
+ * "not run" and why when it cannot run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'

@@ -8,8 +8,8 @@
  * `cf_agent_chat_request_cancel` (the frames the package's own client sends: agents/chat's WebSocket
  * transport). Node 20 has no global WebSocket: the `ws` package is the client.
  *
- * The packages live in bench/durable-refs/agents-app/ with their own lockfile (about 180 packages,
- * 110 MB: the agents package brings babel, rolldown and the MCP SDKs), installed on request by
+ * The packages live in bench/durable-refs/agents-app/ with their own lockfile (about 95 packages,
+ * 105 MB: the agents package brings babel, rolldown and the MCP SDKs), installed on request by
  * `npm run bench:refs-setup`, so the project's own install stays as it is; without them the bench
  * reports this reference as not run and says how to install them.
  */
