@@ -160,7 +160,7 @@ describe('the composer', () => {
 })
 
 describe('edit, regenerate and copy', () => {
-  it('edits the last prompt in place of its exchange, regenerates an answer, and copies it as markdown', async () => {
+  it('edits the last prompt in place of its exchange, regenerates an answer, copies it as markdown, and copies a code block', async () => {
     const { context, page } = await open()
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: edge.url })
     await ask(page, 'first question')
@@ -188,6 +188,11 @@ describe('edit, regenerate and copy', () => {
     const copied = await page.evaluate(() => navigator.clipboard.readText())
     expect(copied.startsWith('**Offline model** — you asked:\n\n> edited question\n')).toBe(true)
     expect(copied).toContain('```json\n')
+    // A code block's own copy button copies its code, as text.
+    const block = lastAnswer(page).locator('.code-block').first()
+    await block.locator('button.copy').click()
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(await block.locator('code').textContent())
+    expect(copied).toContain(await block.locator('code').textContent())
     await context.close()
   })
 
