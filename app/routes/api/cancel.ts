@@ -16,9 +16,4 @@ export const POST = createRoute(rateLimit, receiveBody, limitBody(4096), validBo
   stopConversation(c, c.req.valid('json').sessionId),
 )
 
-const notAllowed = methodNotAllowed('POST')
-export const GET = notAllowed
-export const PUT = notAllowed
-export const DELETE = notAllowed
-export const PATCH = notAllowed
-export const OPTIONS = notAllowed
+export const { GET, PUT, DELETE, PATCH, OPTIONS } = methodNotAllowed('POST')

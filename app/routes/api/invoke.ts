@@ -26,9 +26,4 @@ export const POST = createRoute(
   (c) => invokeTurn(c, c.req.valid('json')),
 )
 
-const notAllowed = methodNotAllowed('POST')
-export const GET = notAllowed
-export const PUT = notAllowed
-export const DELETE = notAllowed
-export const PATCH = notAllowed
-export const OPTIONS = notAllowed
+export const { GET, PUT, DELETE, PATCH, OPTIONS } = methodNotAllowed('POST')

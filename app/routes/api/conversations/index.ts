@@ -6,9 +6,4 @@ import { methodNotAllowed } from '../../../server/method-not-allowed'
 /** GET /api/conversations: the caller's conversations (id, title, created, updated), newest first. */
 export const GET = createRoute(identify, listConversations)
 
-const notAllowed = methodNotAllowed('GET')
-export const POST = notAllowed
-export const PUT = notAllowed
-export const DELETE = notAllowed
-export const PATCH = notAllowed
-export const OPTIONS = notAllowed
+export const { POST, PUT, DELETE, PATCH, OPTIONS } = methodNotAllowed('GET')

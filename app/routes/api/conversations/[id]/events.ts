@@ -9,9 +9,4 @@ import { methodNotAllowed } from '../../../../server/method-not-allowed'
  */
 export const GET = createRoute(identify, resumeConversation)
 
-const notAllowed = methodNotAllowed('GET')
-export const POST = notAllowed
-export const PUT = notAllowed
-export const DELETE = notAllowed
-export const PATCH = notAllowed
-export const OPTIONS = notAllowed
+export const { POST, PUT, DELETE, PATCH, OPTIONS } = methodNotAllowed('GET')

@@ -9,8 +9,4 @@ export const GET = createRoute(identify, readConversation)
 /** DELETE /api/conversations/:id: stops a running turn and deletes the conversation. */
 export const DELETE = createRoute(identify, deleteConversation)
 
-const notAllowed = methodNotAllowed('GET, DELETE')
-export const POST = notAllowed
-export const PUT = notAllowed
-export const PATCH = notAllowed
-export const OPTIONS = notAllowed
+export const { POST, PUT, PATCH, OPTIONS } = methodNotAllowed('GET', 'DELETE')

@@ -7,9 +7,4 @@ import { rateLimit } from '../../../../server/rate-limit'
 /** POST /api/conversations/:id/stop: ends the running turn as cancelled; the upstream is told to cancel. */
 export const POST = createRoute(rateLimit, identify, (c) => stopConversation(c))
 
-const notAllowed = methodNotAllowed('POST')
-export const GET = notAllowed
-export const PUT = notAllowed
-export const DELETE = notAllowed
-export const PATCH = notAllowed
-export const OPTIONS = notAllowed
+export const { GET, PUT, DELETE, PATCH, OPTIONS } = methodNotAllowed('POST')
