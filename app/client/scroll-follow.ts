@@ -17,7 +17,19 @@ export class ScrollFollower {
   private readonly resizes: ResizeObserver | undefined
   /** Where our own last scroll left the page: only a scroll above it is the reader leaving. */
   private lastTop = 0
-  private readonly onScroll = () => this.update()
+  /** A scroll event not yet looked at (see onScroll). */
+  private scrolled = false
+  private readonly onScroll = () => {
+    // Scroll events fire at the start of a frame, before the answer renders in it, and reading the
+    // scroll position or the page's height there made the browser lay out the page early whenever it
+    // had changed since the last frame (npm run bench -- --only=page: a forced layout in this handler,
+    // ~17 µs per chunk). The scroll is looked at where the layout is clean instead: in the resize
+    // observer's callback when the frame resizes the page (before it follows, so a reader who scrolled
+    // up is not pulled back down), else in a task after the frame.
+    if (this.scrolled) return
+    this.scrolled = true
+    this.win.setTimeout(() => this.update(), 0)
+  }
 
   constructor(
     private readonly win: Window,
@@ -61,6 +73,7 @@ export class ScrollFollower {
   }
 
   private follow(): void {
+    this.update()
     if (this.following) this.scrollToBottom()
     else this.showJump(!this.atBottom())
   }
@@ -73,6 +86,8 @@ export class ScrollFollower {
   }
 
   private update(): void {
+    if (!this.scrolled) return
+    this.scrolled = false
     // The scroll event comes a frame after our scroll, when more text may have arrived: not being at
     // the bottom then is no sign of the reader. Moving up from where we left the page is.
     if (this.atBottom()) {
@@ -93,6 +108,7 @@ export class ScrollFollower {
   }
 
   private showJump(show: boolean): void {
-    this.jump.hidden = !show
+    // Only a change is written: writing the attribute marks the page's style as changed even when the value is the same.
+    if (this.jump.hidden !== !show) this.jump.hidden = !show
   }
 }
