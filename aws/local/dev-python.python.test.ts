@@ -6,14 +6,14 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createParser } from 'eventsource-parser'
 import { afterAll, describe, expect, it } from 'vitest'
 import { composeAnswer } from '../agent/offline-answer'
-import { assertPortFree, close, listen } from './listen'
+import { freePort } from '../../test-support/free-port'
+import { assertPortFree } from './listen'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'dev-python-test-'))
@@ -21,12 +21,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 // The versions the fixtures were recorded with are the lock's (aws/lambda/python-fixtures.test.ts checks that).
 const locked = JSON.parse(readFileSync(join(ROOT, 'aws/lambda/fixtures/python-bedrock-agentcore/manifest.json'), 'utf8')) as { versions: Record<string, string> }
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  const port = await listen(s, 0, 'probe')
-  await close(s)
-  return port
-}
 
 function startDev(env: Record<string, string>, args: string[]) {
   // tsx as a loader, not its CLI (aws/local/dev.test.ts says why).

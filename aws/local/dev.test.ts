@@ -12,18 +12,13 @@ import { parseEnv } from 'node:util'
 import { AwsClient } from 'aws4fetch'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { ensureCookieSecret, planDevVars } from './dev-vars'
+import { freePort } from '../../test-support/free-port'
 import { assertPortFree, close, listen } from './listen'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'dev-test-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  const port = await listen(s, 0, 'probe')
-  await close(s)
-  return port
-}
 
 function startDev(env: Record<string, string>, args: string[] = []) {
   // tsx as a loader, not its CLI: the CLI is a parent process that relays a signal sent to it alone, and
