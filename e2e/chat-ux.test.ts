@@ -193,6 +193,12 @@ describe('edit, regenerate and copy', () => {
     await block.locator('button.copy').click()
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(await block.locator('code').textContent())
     expect(copied).toContain(await block.locator('code').textContent())
+    // Its code is highlighted by the highlighting Worker (app/client/highlight.ts), allowed by the
+    // page's CSP: the Worker's module was loaded and the highlighter's own chunk (its fallback on the page) was not.
+    await expect.poll(() => block.locator('code.hljs span[class^="hljs-"]').count()).toBeGreaterThan(0)
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname))
+    expect(scripts.some((path) => /\/highlight-worker[-.]/.test(path))).toBe(true)
+    expect(scripts.some((path) => /\/highlighter[-.]/.test(path))).toBe(false)
     await context.close()
   })
 

@@ -97,6 +97,16 @@ export interface PageFigures {
   before?: Array<PageFigures & { commit: string }>
 }
 
+const HIGHLIGHT_MODULE_URL = 'http://127.0.0.1/app/client/highlight.ts'
+
+/** The highlighting Worker's module of the tree at `root` (trees from before it: none), bundled as Vite bundles it for the page. */
+async function highlightWorkerScript(root: string): Promise<string | undefined> {
+  const entry = join(root, 'app/client/highlight-worker.ts')
+  if (!existsSync(entry)) return undefined
+  const out = await build({ entryPoints: [entry], nodePaths: [join(ROOT, 'node_modules')], bundle: true, format: 'esm', target: 'es2022', write: false, logLevel: 'silent' })
+  return out.outputFiles[0].text
+}
+
 /** The renderer of the tree at `root` (the work tree, or an older commit's app/client) bundled for the page. */
 export async function rendererScript(root: string = ROOT): Promise<string> {
   const out = await build({
@@ -112,7 +122,9 @@ export async function rendererScript(root: string = ROOT): Promise<string> {
     nodePaths: [join(ROOT, 'node_modules')],
     bundle: true,
     // highlight.ts leaves the highlighter out of the Worker's build through this flag (Vite sets it).
-    define: { 'import.meta.env.SSR': 'false' },
+    // import.meta.url: where highlight.ts would be served, so its highlighting Worker's URL
+    // (highlight-worker.ts beside it) is one the bench page serves (withPage), as Vite serves it on the page.
+    define: { 'import.meta.env.SSR': 'false', 'import.meta.url': JSON.stringify(HIGHLIGHT_MODULE_URL) },
     format: 'iife',
     target: 'es2022',
     write: false,
@@ -149,7 +161,14 @@ export async function pageSuite(config: BenchConfig, log: (m: string) => void): 
 async function withPage<T>(browser: Browser, root: string, use: (page: Page) => Promise<T>): Promise<T> {
   const page = await browser.newPage()
   const body = await chatPage(root)
+  const worker = await highlightWorkerScript(root)
   try {
+    const isolated = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+    if (worker) {
+      await page.route(new URL('highlight-worker.ts', HIGHLIGHT_MODULE_URL).href, (route) =>
+        route.fulfill({ status: 200, headers: { 'content-type': 'text/javascript', ...isolated }, body: worker }),
+      )
+    }
     // Served by the test itself (no server, no network): COOP+COEP make the page cross-origin
     // isolated, which is what gives performance.now() its fine resolution.
     await page.route('http://127.0.0.1/bench', (route) =>
