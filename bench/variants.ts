@@ -12,7 +12,7 @@ import { build, type BuildOptions } from 'esbuild'
 import { Miniflare, type WorkerOptions } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { buildEdgeApp } from '../e2e/edge-server'
-import { apiBuildOptions, apiDurableObjects, apiEntry, TEST_OWNER_COOKIE_SECRET } from '../test-support/api-worker'
+import { apiBuildOptions, apiDurableObjects, apiEntry, TEST_OWNER_COOKIE_SECRET, workerdBundle } from '../test-support/api-worker'
 import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from '../test-support/test-credentials'
 import { childPids } from './proc'
 import type { Upstream } from './upstream'
@@ -47,18 +47,7 @@ export function projectCompat(): { compatibilityDate?: string; compatibilityFlag
 
 /** One ES module for workerd: `options` (an entry point or stdin) bundled with everything it imports. */
 async function bundle(path: string, options: BuildOptions): Promise<NonNullable<WorkerOptions['modules']>> {
-  const out = await build({
-    ...options,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  })
+  const out = await build({ ...options, ...workerdBundle, minify: true })
   return [{ type: 'ESModule', path, contents: out.outputFiles[0].text }]
 }
 

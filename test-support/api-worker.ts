@@ -44,6 +44,18 @@ export function apiEntry(): string {
   ].join('\n')
 }
 
+/** esbuild options for any single ES module workerd runs (with its own entry and externals). */
+export const workerdBundle = {
+  bundle: true,
+  format: 'esm' as const,
+  platform: 'neutral' as const,
+  target: 'es2022',
+  conditions: ['workerd', 'worker', 'browser'],
+  mainFields: ['module', 'main'],
+  write: false as const,
+  logLevel: 'silent' as const,
+}
+
 /** esbuild options that bundle `apiEntry()` for workerd. */
 export const apiBuildOptions = {
   stdin: { contents: '', resolveDir: ROOT, loader: 'ts' as const },
@@ -71,14 +83,7 @@ export async function startApiWorker(bindings: Record<string, string>, options: 
   const out = await build({
     ...apiBuildOptions,
     stdin: { ...apiBuildOptions.stdin, contents: apiEntry() },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    write: false,
-    logLevel: 'silent',
+    ...workerdBundle,
   })
   const config = unstable_readConfig({ config: join(ROOT, 'wrangler.toml') })
   const mf = new Miniflare({

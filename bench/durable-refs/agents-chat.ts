@@ -22,6 +22,7 @@ import WebSocket from 'ws'
 import type { StreamResult } from '../client'
 import { promptFor, STAMP, type StreamSpec, type Upstream } from '../upstream'
 import { projectCompat, startWorkerd } from '../variants'
+import { workerdBundle } from '../../test-support/api-worker'
 import type { Reference } from './reference'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -122,17 +123,10 @@ export async function startAgentsChat(up: Upstream): Promise<Reference | { notRu
   if (!existsSync(`${APP}node_modules/@cloudflare/ai-chat/package.json`)) return { notRun: 'its packages are not installed (npm run bench:refs-setup installs them into bench/durable-refs/agents-app/)' }
   const out = await build({
     entryPoints: [ENTRY],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
+    ...workerdBundle,
     // workerd provides these: node built-ins through nodejs_compat (the package's mail helpers import `path` bare).
     external: ['cloudflare:*', 'node:*', ...builtinModules],
     minify: true,
-    write: false,
-    logLevel: 'silent',
   })
   const { compatibilityDate } = projectCompat()
   const worker = await startWorkerd('agents', {
