@@ -9,12 +9,12 @@
  * aws-lambda-ric → AgentCore emulator → the TypeScript agent on the offline model.
  */
 import { BedrockAgentCoreClient, StopRuntimeSessionCommand } from '@aws-sdk/client-bedrock-agentcore'
-import { createParser } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compactHistory } from '../../app/server/conversation/history'
 import type { HistoryMessage } from '../../protocol/request'
 import { LOCAL_REGION, startLocalCloud, type LocalCloud } from './cloud'
 import { LOCAL_PROXY_CREDENTIAL } from './proxy-env'
+import { upstreamTurn } from './upstream-turn'
 
 let cloud: LocalCloud
 let agentCore: BedrockAgentCoreClient
@@ -32,22 +32,7 @@ afterAll(async () => {
 const session = (name: string) => `session-loss-${name}-${crypto.randomUUID()}`
 const USER = 'anon_6f0d3c1e-8b2a-4d57-9c1e-2a7b5e9f4d30'
 
-/** One turn as the edge sends it upstream (app/server/conversation/conversation.ts); resolves with the answer's text. */
-async function turn(body: { prompt: string; sessionId: string; userId?: string; history?: HistoryMessage[] }): Promise<string> {
-  const res = await cloud.workerFetch(cloud.invokeUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify(body),
-  })
-  expect(res.status).toBe(200)
-  const events: Array<{ type: string; data: { text?: string; stopReason?: string } }> = []
-  createParser({ onEvent: (e) => events.push({ type: e.event ?? 'message', data: JSON.parse(e.data) }) }).feed(await res.text())
-  expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
-  return events
-    .filter((e) => e.type === 'text')
-    .map((e) => e.data.text)
-    .join('')
-}
+const turn = (body: Parameters<typeof upstreamTurn>[1]) => upstreamTurn(cloud, body)
 
 /** The edge's history after one finished turn, built by the edge's own code. */
 function historyAfter(prompt: string, answer: string): HistoryMessage[] {

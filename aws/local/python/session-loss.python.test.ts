@@ -11,13 +11,13 @@
  * context ("Earlier you asked: “…” — this is turn N").
  */
 import { BedrockAgentCoreClient, StopRuntimeSessionCommand } from '@aws-sdk/client-bedrock-agentcore'
-import { createParser } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compactHistory } from '../../../app/server/conversation/history'
 import type { HistoryMessage } from '../../../protocol/request'
 import type { AgentConfig } from '../../agent/config'
 import { LOCAL_REGION, startLocalCloud, type LocalCloud } from '../cloud'
 import { LOCAL_PROXY_CREDENTIAL } from '../proxy-env'
+import { upstreamTurn } from '../upstream-turn'
 import { startPythonAgent, type RunningPythonAgent } from './agent'
 
 const agentConfig: Partial<AgentConfig> = { offline: { firstTokenMs: 0, tokensPerSecond: 2000 } }
@@ -35,22 +35,7 @@ afterAll(async () => {
 
 const session = (name: string) => `py-session-loss-${name}-${crypto.randomUUID()}`
 
-/** One turn as the edge sends it upstream (app/server/conversation/conversation.ts); resolves with the answer's text. */
-async function turn(body: { prompt: string; sessionId: string; history?: HistoryMessage[] }): Promise<string> {
-  const res = await cloud.workerFetch(cloud.invokeUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify(body),
-  })
-  expect(res.status).toBe(200)
-  const events: Array<{ type: string; data: { text?: string; stopReason?: string } }> = []
-  createParser({ onEvent: (e) => events.push({ type: e.event ?? 'message', data: JSON.parse(e.data) }) }).feed(await res.text())
-  expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
-  return events
-    .filter((e) => e.type === 'text')
-    .map((e) => e.data.text)
-    .join('')
-}
+const turn = (body: Parameters<typeof upstreamTurn>[1]) => upstreamTurn(cloud, body)
 
 /** Kills the running Python agent (every session it held goes with it) and starts a new one on its port. */
 async function crashAndReplaceAgent(): Promise<void> {
