@@ -4,14 +4,13 @@
  * the Python agent (aws/agent-python) behind it. Whatever boto3 rejects or misreads here is an
  * emulator bug. The client is ./boto3_client.py, run in the agent's venv (boto3 is in its lock).
  */
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { composeAnswer } from '../../agent/offline-answer'
 import { createAgentStreamNormalizer } from '../../lambda/agent-stream'
 import { LOCAL_AGENT_RUNTIME_ARN } from '../cloud'
 import { startPythonAgent, type RunningPythonAgent } from '../python/agent'
-import { venvPython } from '../python/env'
+import { runBoto3Script } from '../python/boto3-script'
 import { startAgentCore, type AgentCore } from './server'
 
 const CLIENT = fileURLToPath(new URL('./boto3_client.py', import.meta.url))
@@ -40,29 +39,8 @@ type Line = {
 
 /** Runs boto3_client.py and returns its JSON lines. */
 function boto3(args: string[]): Promise<Line[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(venvPython(), [CLIENT, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PYTHONIOENCODING: 'utf-8',
-        // Local credentials only: the emulator checks the signature's shape, nothing reaches AWS.
-        AWS_ACCESS_KEY_ID: 'LOCALACCESSKEY000000',
-        AWS_SECRET_ACCESS_KEY: 'local-secret-access-key',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-    })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-    child.once('error', reject)
-    child.once('exit', (code) => {
-      if (code !== 0 && code !== 2) return reject(new Error(`boto3_client.py exited ${code}: ${err}`))
-      resolve(out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line))
-    })
-  })
+  // Local credentials only: the emulator checks the signature's shape, nothing reaches AWS.
+  return runBoto3Script<Line>(CLIENT, args, { accessKeyId: 'LOCALACCESSKEY000000', secretAccessKey: 'local-secret-access-key' })
 }
 
 const session = (name: string) => `boto3-${name}-`.padEnd(40, 'z')

@@ -6,14 +6,13 @@
  * event-stream frames with its own parser, so whatever it rejects or misreads is an emulator bug. The
  * client is ./boto3_lambda_client.py, run in the Python agent's venv.
  */
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createParser } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { composeAnswer } from '../../agent/offline-answer'
 import { startLocalCloud, type LocalCloud } from '../cloud'
 import type { RunningPythonAgent } from '../python/agent'
-import { venvPython } from '../python/env'
+import { runBoto3Script } from '../python/boto3-script'
 
 const CLIENT = fileURLToPath(new URL('./boto3_lambda_client.py', import.meta.url))
 let cloud: LocalCloud<RunningPythonAgent>
@@ -35,28 +34,7 @@ type Line = {
 
 /** Runs boto3_lambda_client.py with the given keys (default: the Worker's, which may invoke both functions). */
 function boto3(args: string[], keys = cloud.workerKeys): Promise<Line[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(venvPython(), [CLIENT, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PYTHONIOENCODING: 'utf-8',
-        AWS_ACCESS_KEY_ID: keys.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-    })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-    child.once('error', reject)
-    child.once('exit', (code) => {
-      if (code !== 0 && code !== 2) return reject(new Error(`boto3_lambda_client.py exited ${code}: ${err}`))
-      resolve(out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line))
-    })
-  })
+  return runBoto3Script<Line>(CLIENT, args, keys)
 }
 
 const session = (name: string) => `boto3-lambda-${name}-`.padEnd(40, 'l')
