@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { composeAnswer } from '../agent/offline-answer'
-import { createAgentStreamNormalizer } from '../lambda/agent-stream'
 import { startPythonAgent, type RunningPythonAgent } from '../local/python/agent'
+import { askAgent } from '../local/python/ask-agent'
 
 let agent: RunningPythonAgent
 
@@ -18,22 +18,7 @@ afterAll(async () => {
   await agent?.close()
 })
 
-async function ask(sessionId: string, body: object): Promise<{ status: number; text: string; tools: string[]; raw: string }> {
-  const res = await fetch(`${agent.url}/invocations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-amzn-bedrock-agentcore-runtime-session-id': sessionId },
-    body: JSON.stringify(body),
-  })
-  const bytes = new Uint8Array(await res.arrayBuffer())
-  const n = createAgentStreamNormalizer()
-  const events = [...n.push(bytes), ...n.end()]
-  return {
-    status: res.status,
-    text: events.flatMap((e) => (e.type === 'text' ? [e.data.text] : [])).join(''),
-    tools: events.flatMap((e) => (e.type === 'tool' && e.data.status === 'start' ? [e.data.name] : [])),
-    raw: new TextDecoder().decode(bytes),
-  }
-}
+const ask = (sessionId: string, body: object) => askAgent(agent.url, sessionId, body)
 
 describe('the Python agent: replaces (edit, regenerate and retry)', () => {
   it('drops the last exchange named by `replaces` (with its tool calls), and nothing when the last prompt is another', async () => {

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { composeAnswer } from '../agent/offline-answer'
-import { createAgentStreamNormalizer } from '../lambda/agent-stream'
 import { startPythonAgent, type RunningPythonAgent } from '../local/python/agent'
+import { askAgent } from '../local/python/ask-agent'
 
 let agent: RunningPythonAgent
 
@@ -21,21 +21,7 @@ afterAll(async () => {
 
 const session = (name: string) => `python-history-${name}-`.padEnd(40, 'h')
 
-async function ask(sessionId: string, body: object): Promise<{ text: string; stopReason?: string; raw: string }> {
-  const res = await fetch(`${agent.url}/invocations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-amzn-bedrock-agentcore-runtime-session-id': sessionId },
-    body: JSON.stringify(body),
-  })
-  const bytes = new Uint8Array(await res.arrayBuffer())
-  const n = createAgentStreamNormalizer()
-  const events = [...n.push(bytes), ...n.end()]
-  return {
-    text: events.flatMap((e) => (e.type === 'text' ? [e.data.text] : [])).join(''),
-    stopReason: n.mapper.stopReason,
-    raw: new TextDecoder().decode(bytes),
-  }
-}
+const ask = (sessionId: string, body: object) => askAgent(agent.url, sessionId, body)
 
 describe('the Python agent: the edge’s history seeds a fresh session', () => {
   it('a fresh session answers with the earlier turns of the history in context', async () => {
