@@ -308,6 +308,51 @@ describe('a reopened answer', () => {
   })
 })
 
+describe('a reopened answer’s usage line', () => {
+  /** The usage line's parts by kind (app/client/usage-view.ts), as shown. */
+  const usage = (p: Page) =>
+    p.locator('.turn.assistant .usage').last().evaluate((line) => Object.fromEntries([...line.querySelectorAll('span')].map((s) => [s.className.replace('usage-', ''), s.textContent])))
+
+  it('shows first token, speed, tokens and cost after a reload and from the sidebar, as the live answer did; the edge time only live', async () => {
+    const page = await open(visitor)
+    const id = await sendPrompt(page, 'calculate 2^10')
+    await expect.poll(() => finished(page), { timeout: 30_000 }).toBe(1)
+    const live = await usage(page)
+    expect(Object.keys(live)).toEqual(['ttft', 'speed', 'tokens', 'cost', 'edge'])
+
+    await page.reload()
+    await page.waitForSelector('form.composer[data-ready="true"]')
+    await expect.poll(() => finished(page)).toBe(1)
+    const reopened = await usage(page)
+    // The Worker's own time comes with the live response's Server-Timing header only.
+    expect(Object.keys(reopened)).toEqual(['ttft', 'speed', 'tokens', 'cost'])
+    expect(reopened.ttft).toMatch(/^first token \d+\.\d\d s$/)
+    expect(reopened.speed).toMatch(/^[\d,.]+ tokens\/s$/)
+    // The same usage event as live: tokens and cost read the same.
+    expect(reopened.tokens).toBe(live.tokens)
+    expect(reopened.cost).toBe(live.cost)
+
+    await page.locator('nav.chats button.start-chat').click()
+    await page.locator(`nav.chats a.open-chat[data-id="${id}"]`).click()
+    await expect.poll(() => finished(page)).toBe(1)
+    expect(await usage(page)).toEqual(reopened)
+    await page.close()
+  })
+
+  it('an answer reloaded in the middle gets its whole line when it ends: first token, speed, tokens and cost', async () => {
+    const page = await open(visitor)
+    await sendPrompt(page, 'Tell me something long words:2000')
+    await expect.poll(async () => (await answer(page).textContent())?.length ?? 0, { timeout: 20_000 }).toBeGreaterThan(50)
+    await page.reload()
+    await page.waitForSelector('form.composer[data-ready="true"]')
+    await expect.poll(() => finished(page), { timeout: 60_000 }).toBe(1)
+    const line = await usage(page)
+    expect(Object.keys(line)).toEqual(['ttft', 'speed', 'tokens', 'cost'])
+    expect(line.tokens).toMatch(/^[\d,]+ in \/ [\d,]+ out tokens$/)
+    await page.close()
+  })
+})
+
 describe('the chats sidebar', () => {
   it('lists the chats after a reload, marks the open one, opens another, starts a new one and deletes one', async () => {
     const page = await open(visitor)

@@ -311,7 +311,7 @@ export class ChatController {
     this.follower.jumpToLatest()
     // Watched from now: its first message says the state since this view, so no turn slips between.
     this.watchChat(id)
-    if (running && view.running) await this.attach(running, view.running.lastEventId)
+    if (running && view.running) await this.attach(running, view.running)
     else {
       this.setBusy(false)
       this.reconcile()
@@ -389,9 +389,12 @@ export class ChatController {
       answer.append(m.text)
       if (user) this.last = { user, answer }
       if (m.stopReason === null && view.running?.turn === m.turn) {
+        // Its speed and usage are known once it ends (attach loads them then).
+        answer.restoreStats(undefined, m.timing && { firstTextMs: m.timing.firstTextMs })
         running = answer
         continue
       }
+      answer.restoreStats(m.usage, m.timing)
       this.noteEnding(answer, m.stopReason ?? 'end_turn')
       answer.finish()
     }
@@ -399,14 +402,27 @@ export class ChatController {
   }
 
   /** Reads a running turn of the open chat after the events already shown. */
-  private async attach(answer: AssistantTurn, after: number): Promise<void> {
+  private async attach(answer: AssistantTurn, running: { turn: number; lastEventId: number }): Promise<void> {
     const id = this.chatId
     if (!id || this.current) return
+    const after = running.lastEventId
     const reading = this.startReading(answer)
     await this.read(reading, async () => {
       const res = await chatEvents(id, after, reading.abort.signal)
       await this.follow(reading, res, after)
+      if (!reading.detached) await this.loadStats(id, running.turn, reading)
     })
+  }
+
+  /**
+   * The usage line of an answer this page did not see start (it re-attached after a reload): once it
+   * ended, its timing and usage as the conversation stored them. Without them the line says less.
+   */
+  private async loadStats(id: string, turn: number, reading: Reading): Promise<void> {
+    try {
+      const stored = (await loadChat(id, reading.abort.signal))?.messages.find((m) => m.role === 'assistant' && m.turn === turn)
+      if (stored) reading.answer.restoreStats(stored.usage, stored.timing)
+    } catch {}
   }
 
   private startReading(answer: AssistantTurn): Reading {

@@ -1,4 +1,4 @@
-import type { StopReason, ToolEvent } from '../../protocol/events'
+import type { StopReason, ToolEvent, UsageEvent } from '../../protocol/events'
 
 /**
  * The page's side of the conversation routes (app/routes/api/conversations/). The shapes are the
@@ -20,6 +20,15 @@ export interface ChatMessage {
   stopReason?: StopReason | null
   /** Assistant messages with tool calls: the turn's `tool` events, in the order they streamed. */
   tools?: ToolEvent[]
+  /** Assistant messages whose turn sent one: its usage event. */
+  usage?: UsageEvent
+  /** Assistant messages with text: ms from the turn being asked for to its first text, and from its first text to its last, as the server saw them. */
+  timing?: StoredTiming
+}
+
+export interface StoredTiming {
+  firstTextMs: number
+  streamedMs: number
 }
 
 export interface ChatView extends ChatSummary {

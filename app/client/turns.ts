@@ -1,6 +1,7 @@
 import type { ToolEvent, UsageEvent } from '../../protocol/events'
 import type { Strings } from '../i18n/en'
 import { copyText, flashLabel } from './clipboard'
+import type { StoredTiming } from './conversations-api'
 import { append } from './dom'
 import { labelled } from './i18n-dom'
 import { MarkdownView } from './render-markdown'
@@ -107,6 +108,19 @@ export class AssistantTurn {
 
   setUsage(usage: UsageEvent): void {
     this.usage = usage
+  }
+
+  /**
+   * A stored answer's usage and timing (GET /api/conversations/:id), for the same usage line a live
+   * one gets: the times the server measured stand in for the page's own clock.
+   */
+  restoreStats(usage: UsageEvent | undefined, timing: Partial<StoredTiming> & Pick<StoredTiming, 'firstTextMs'> | undefined): void {
+    if (usage) this.usage = usage
+    if (!timing) return
+    this.timing.sentAt = 0
+    this.timing.firstTextAt = timing.firstTextMs
+    // Without streamedMs (an answer still running) there is no speed yet: the line leaves it out.
+    this.timing.lastTextAt = timing.streamedMs === undefined ? undefined : timing.firstTextMs + timing.streamedMs
   }
 
   /** A short line in the turn itself (how it ended), kept in the conversation's history. */

@@ -4,10 +4,12 @@ import { SESSION_HEADER, type ErrorBody } from '../../../protocol/events'
 import { newSessionId } from '../../../protocol/request'
 import { marker, release, seenWith } from '../../test/upstream-client'
 import { collect, readSome, textOf, Visitor } from '../../test/visitor'
-import type { ConversationView } from './conversation'
-import { FLUSH_EVENTS } from './store'
+import { Conversation, type ConversationView } from './conversation'
+import { ConversationStore, FLUSH_EVENTS } from './store'
 
 const stub = (id: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id))
+/** A stored answer's timing (conversation.ts AnswerTiming): the conversation's own measures, never negative. */
+const TIMING = { firstTextMs: expect.toSatisfy((n: number) => n >= 0), streamedMs: expect.toSatisfy((n: number) => n >= 0) }
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ')
 
 describe('a turn through the conversation', () => {
@@ -71,7 +73,7 @@ describe('a turn through the conversation', () => {
     const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
     expect(view.messages).toEqual([
       { role: 'user', turn: 1, text: `gated:${m} a b c d e` },
-      { role: 'assistant', turn: 1, text: 'a b c d e', stopReason: 'end_turn' },
+      { role: 'assistant', turn: 1, text: 'a b c d e', stopReason: 'end_turn', timing: TIMING },
     ])
     expect(view.running).toBeNull()
   })
@@ -85,7 +87,7 @@ describe('a turn through the conversation', () => {
     const first = await readSome(res, 4) // meta, the upstream's meta, "so", " far"
     const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
     expect(view.running).toEqual({ turn: 1, lastEventId: first.at(-1)!.id })
-    expect(view.messages[1]).toEqual({ role: 'assistant', turn: 1, text: 'so far', stopReason: null })
+    expect(view.messages[1]).toEqual({ role: 'assistant', turn: 1, text: 'so far', stopReason: null, timing: TIMING })
     // Resuming after it gives the rest and nothing of what the view already had.
     const rest = collect(await v.events(id, view.running!.lastEventId))
     await release(m)
@@ -143,7 +145,7 @@ describe('a turn through the conversation', () => {
     expect(seen.filter((r) => r.path === '/v1/cancel').map((r) => r.sessionId)).toEqual([id])
     expect(seen.find((r) => r.path === '/v1/invoke')?.aborted).toBe(true)
     const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
-    expect(view.messages[1]).toEqual({ role: 'assistant', turn: 1, text: 'kept', stopReason: 'cancelled' })
+    expect(view.messages[1]).toEqual({ role: 'assistant', turn: 1, text: 'kept', stopReason: 'cancelled', timing: TIMING })
     expect(await (await v.stop(id)).json()).toEqual({ stopped: false })
   })
 
@@ -190,6 +192,7 @@ describe('a turn through the conversation', () => {
       turn: 1,
       text: 'six times seven',
       stopReason: 'end_turn',
+      timing: TIMING,
       tools: [
         { name: 'calculator', status: 'start', id: 't1', input: { expression: '6 * 7' } },
         { name: 'calculator', status: 'end', id: 't1', result: '{"result":"42"}' },
@@ -197,7 +200,56 @@ describe('a turn through the conversation', () => {
     })
     // Exactly what streamed live, and nothing on an answer that called no tool.
     expect(view.messages[1].tools).toEqual(live)
-    expect(view.messages[3]).toEqual({ role: 'assistant', turn: 2, text: 'no tools here', stopReason: 'end_turn' })
+    expect(view.messages[3]).toEqual({ role: 'assistant', turn: 2, text: 'no tools here', stopReason: 'end_turn', timing: TIMING })
+  })
+
+  it('keeps an answer’s usage and timing: GET /api/conversations/:id gives each assistant message its usage event and when its text came', async () => {
+    const v = new Visitor()
+    // paced: a word every 50 ms, then the usage event (3 in, 3 out) and done.
+    const res = await v.invoke(`paced:${marker()}:50 one two three`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const live = (await collect(res)).filter((e) => e.type === 'usage').map((e) => e.data)
+    expect(live).toEqual([{ inputTokens: 3, outputTokens: 3 }])
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    const answer = view.messages[1]
+    expect(answer).toMatchObject({ role: 'assistant', text: 'one two three', usage: live[0], timing: TIMING })
+    // The first and last words came 100 ms apart, in separate reads: a span the page turns into tokens per second.
+    expect(answer.timing!.streamedMs).toBeGreaterThan(0)
+  })
+
+  it('a turn left running by an instance that is gone (a restart) ends as an error, keeping its partial answer and timing', async () => {
+    const v = new Visitor()
+    const res = await v.invoke(`answer:${marker()} first`)
+    const id = res.headers.get(SESSION_HEADER)!
+    await collect(res)
+    await runInDurableObject(stub(id), (_instance, state) => {
+      // What a running turn's instance had flushed when it went away.
+      const store = new ConversationStore(state.storage)
+      const turn = store.startTurn('cut off', 1_000, 900)
+      store.append(turn, 'text', { text: 'partial ' })
+      store.append(turn, 'text', { text: 'answer' })
+      store.flush(turn)
+      // A fresh instance on the same storage finds it running.
+      new Conversation(state, env)
+      const after = new ConversationStore(state.storage).latestTurn()!
+      expect(after).toMatchObject({ turn, status: 'done', stopReason: 'error', answer: 'partial answer', started: 900 })
+      expect(after.firstText).not.toBeNull()
+      expect(after.lastText).toBeGreaterThanOrEqual(after.firstText!)
+    })
+  })
+
+  it('a database stored before the text times gets their columns, and its old answers show no timing', async () => {
+    const id = newSessionId()
+    await runInDurableObject(stub(id), (_instance, state) => {
+      const sql = state.storage.sql
+      sql.exec('DROP TABLE turns')
+      sql.exec(`CREATE TABLE turns (
+        turn INTEGER PRIMARY KEY, prompt TEXT NOT NULL, answer TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,
+        stop_reason TEXT, first_event INTEGER NOT NULL, last_event INTEGER NOT NULL, started INTEGER NOT NULL, ended INTEGER)`)
+      sql.exec("INSERT INTO turns VALUES (1, 'old', 'old answer', 'done', 'end_turn', 1, 2, 100, 200)")
+      const store = new ConversationStore(state.storage)
+      expect(store.latestTurn()).toMatchObject({ answer: 'old answer', firstText: null, lastText: null })
+    })
   })
 
   it('sends the earlier turns upstream (compact history) and the owner as userId', async () => {

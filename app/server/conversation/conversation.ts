@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
-import { EVENT_TYPES, type ErrorCode, type EventType, type StopReason, type ToolEvent } from '../../../protocol/events'
+import { EVENT_TYPES, type ErrorCode, type EventType, type StopReason, type ToolEvent, type UsageEvent } from '../../../protocol/events'
 import type { Bindings } from '../../global'
 import { configOf } from '../config'
 import type { ErrorStatus } from '../errors'
@@ -37,6 +37,21 @@ export interface Message {
   stopReason?: StopReason | null
   /** Assistant messages with tool calls: the turn's `tool` events in order, as they streamed (the page applies them as it did live). */
   tools?: ToolEvent[]
+  /** Assistant messages whose turn sent one: its (last) `usage` event, as it streamed. */
+  usage?: UsageEvent
+  /** Assistant messages with text: the turn's timing as the conversation saw it (see AnswerTiming). */
+  timing?: AnswerTiming
+}
+
+/**
+ * When a turn's text came, measured by the conversation (Date.now(), ms): `firstTextMs` from the
+ * turn being asked for (the request reaching the conversation) to its first text event, `streamedMs`
+ * from the first text event to the last (so far, while it runs). A reopened answer's usage line is
+ * worked out from these and its usage event, as a live one is from the page's own clock.
+ */
+export interface AnswerTiming {
+  firstTextMs: number
+  streamedMs: number
 }
 
 export interface ConversationView {
@@ -96,6 +111,7 @@ export class Conversation extends DurableObject<Bindings> {
     if (!info && !req.create) return notFound()
     if (info && info.owner !== req.owner) return notFound()
     if (this.running || this.starting) return busy()
+    const asked = Date.now()
     if (this.store.bytes() + byteLength(req.prompt) > req.maxBytes) {
       return fail(413, 'conversation_full', 'This conversation holds as much as it may. Start a new conversation.')
     }
@@ -129,7 +145,7 @@ export class Conversation extends DurableObject<Bindings> {
     const now = Date.now()
     if (replaced) this.store.dropLatestTurn()
     if (!this.store.info()) this.store.create(req.conversationId, req.owner, titleOf(req.prompt), now)
-    const turn = this.store.startTurn(req.prompt, now)
+    const turn = this.store.startTurn(req.prompt, now, asked)
     const run: RunningTurn = {
       turn,
       upstream,
@@ -176,17 +192,22 @@ export class Conversation extends DurableObject<Bindings> {
     const info = this.store.info()
     if (!info || info.owner !== owner) return notFound()
     const messages: Message[] = []
-    const tools = this.store.toolEvents()
+    const tools = this.store.eventsOfType('tool')
+    const usages = this.store.eventsOfType('usage')
     for (const t of this.store.turns()) {
       const running = this.running?.turn === t.turn
       messages.push({ role: 'user', turn: t.turn, text: t.prompt })
       const calls = tools.get(t.turn)
+      const usage = usages.get(t.turn)?.at(-1)
+      const timing = timingOf(t.started, running ? this.store.runningTextTimes() : t)
       messages.push({
         role: 'assistant',
         turn: t.turn,
         text: running ? this.store.runningAnswer() : t.answer,
         stopReason: running ? null : t.stopReason,
         ...(calls && { tools: calls.map((json) => JSON.parse(json) as ToolEvent) }),
+        ...(usage && { usage: JSON.parse(usage) as UsageEvent }),
+        ...(timing && { timing }),
       })
     }
     return {
@@ -364,6 +385,7 @@ export class Conversation extends DurableObject<Bindings> {
 
   /** A turn found running by a fresh instance: it ended with the instance that ran it. */
   private closeInterrupted(turn: TurnRow): void {
+    this.store.adoptTurn(turn)
     this.store.append(turn.turn, 'error', { code: 'stream_interrupted', message: 'The answer was cut off when the edge restarted.', retryable: true })
     this.store.append(turn.turn, 'done', { stopReason: 'error' })
     this.store.flush(turn.turn)
@@ -381,6 +403,12 @@ export class Conversation extends DurableObject<Bindings> {
     const turns = this.store.turns()
     return compactHistory(withoutLatest ? turns.slice(0, -1) : turns)
   }
+}
+
+/** A turn's stored text times as AnswerTiming; undefined before any text came. */
+function timingOf(started: number, times: { firstText: number | null; lastText: number | null }): AnswerTiming | undefined {
+  if (times.firstText === null || times.lastText === null) return undefined
+  return { firstTextMs: Math.max(0, times.firstText - started), streamedMs: Math.max(0, times.lastText - times.firstText) }
 }
 
 const STREAMING: TextDecodeOptions = { stream: true }

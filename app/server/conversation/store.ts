@@ -28,8 +28,12 @@ export interface TurnRow {
   stopReason: StopReason | null
   firstEvent: number
   lastEvent: number
+  /** When the turn was asked for (the request reached the conversation, before the upstream opened): time to first token counts from here. */
   started: number
   ended: number | null
+  /** When the conversation got the turn's first and (so far) last text event (Date.now(), ms); null before any text. */
+  firstText: number | null
+  lastText: number | null
 }
 
 /** How many events may wait in memory before they are written (besides the timer in Conversation). */
@@ -51,6 +55,9 @@ export class ConversationStore {
   private pendingBytes = 0
   /** `conversation.bytes` as stored, kept here too: the byte cap is checked on every event, without a query each time. */
   private storedBytes = 0
+  /** When the running turn's first and latest text events came (ms), written with the next flush: a reopened answer's timing. */
+  private firstTextAt: number | null = null
+  private lastTextAt: number | null = null
 
   private readonly sql: SqlStorage
 
@@ -66,14 +73,26 @@ export class ConversationStore {
       created INTEGER NOT NULL, updated INTEGER NOT NULL, bytes INTEGER NOT NULL DEFAULT 0, writes INTEGER NOT NULL DEFAULT 0)`)
     this.sql.exec(`CREATE TABLE IF NOT EXISTS turns (
       turn INTEGER PRIMARY KEY, prompt TEXT NOT NULL, answer TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,
-      stop_reason TEXT, first_event INTEGER NOT NULL, last_event INTEGER NOT NULL, started INTEGER NOT NULL, ended INTEGER)`)
+      stop_reason TEXT, first_event INTEGER NOT NULL, last_event INTEGER NOT NULL, started INTEGER NOT NULL, ended INTEGER,
+      first_text INTEGER, last_text INTEGER)`)
     this.sql.exec(`CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, turn INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)`)
+    this.addTextTimes()
     const last = this.sql.exec<{ id: number | null }>('SELECT max(id) AS id FROM events').one().id
     this.nextId = (last ?? 0) + 1
     this.pending = []
     this.answer = ''
     this.pendingBytes = 0
     this.storedBytes = this.info()?.bytes ?? 0
+  }
+
+  /**
+   * The turns' text times came after the first conversations were stored: a database made before
+   * them gets the two columns (empty for its old turns, whose reopened answers show no timing line).
+   */
+  private addTextTimes(): void {
+    const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('turns')").toArray().map((c) => c.name)
+    if (!columns.includes('first_text')) this.sql.exec('ALTER TABLE turns ADD COLUMN first_text INTEGER')
+    if (!columns.includes('last_text')) this.sql.exec('ALTER TABLE turns ADD COLUMN last_text INTEGER')
   }
 
   info(): ConversationInfo | undefined {
@@ -98,8 +117,11 @@ export class ConversationStore {
     return this.sql.exec('SELECT * FROM turns ORDER BY turn').toArray().map(toTurn)
   }
 
-  /** Starts a turn: its row is written at once (a reload must find it), with the prompt's bytes counted. */
-  startTurn(prompt: string, now: number): number {
+  /**
+   * Starts a turn: its row is written at once (a reload must find it), with the prompt's bytes
+   * counted. `asked`: when the turn was asked for, if before `now` (the upstream's opening in between).
+   */
+  startTurn(prompt: string, now: number, asked = now): number {
     const turn = (this.latestTurn()?.turn ?? 0) + 1
     this.sql.exec(
       'INSERT INTO turns (turn, prompt, status, first_event, last_event, started) VALUES (?, ?, ?, ?, ?, ?)',
@@ -108,13 +130,24 @@ export class ConversationStore {
       'running',
       this.nextId,
       this.nextId - 1,
-      now,
+      asked,
     )
     const bytes = byteLength(prompt)
     this.sql.exec('UPDATE conversation SET updated = ?, bytes = bytes + ?, writes = writes + 1', now, bytes)
     this.storedBytes += bytes
     this.answer = ''
+    this.firstTextAt = this.lastTextAt = null
     return turn
+  }
+
+  /**
+   * Takes up a turn left running by an instance that is gone (a restart): its answer and text times
+   * as stored, so that ending it (append, flush, endTurn) keeps them rather than writing empty ones.
+   */
+  adoptTurn(turn: TurnRow): void {
+    this.answer = turn.answer
+    this.firstTextAt = turn.firstText
+    this.lastTextAt = turn.lastText
   }
 
   /** Deletes the latest (finished) turn and its events: an edit or regenerate replaces it. Event ids go on counting up. */
@@ -136,7 +169,11 @@ export class ConversationStore {
     const event: StoredEvent = { id: this.nextId++, turn, type, data: json }
     this.pending.push(event)
     this.pendingBytes += bytes
-    if (type === 'text') this.answer += (data as { text: string }).text
+    if (type === 'text') {
+      this.answer += (data as { text: string }).text
+      this.lastTextAt = Date.now()
+      this.firstTextAt ??= this.lastTextAt
+    }
     return event
   }
 
@@ -162,7 +199,14 @@ export class ConversationStore {
         'INSERT INTO events (id, turn, type, data) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)',
         JSON.stringify(batch.map((e) => [e.id, e.turn, e.type, e.data])),
       )
-      this.sql.exec('UPDATE turns SET answer = ?, last_event = ? WHERE turn = ?', this.answer, batch[batch.length - 1].id, turn)
+      this.sql.exec(
+        'UPDATE turns SET answer = ?, last_event = ?, first_text = ?, last_text = ? WHERE turn = ?',
+        this.answer,
+        batch[batch.length - 1].id,
+        this.firstTextAt,
+        this.lastTextAt,
+        turn,
+      )
       this.sql.exec('UPDATE conversation SET bytes = bytes + ?, writes = writes + 1', bytes)
     })
     this.storedBytes += bytes
@@ -182,20 +226,26 @@ export class ConversationStore {
     return [...stored, ...this.pending.filter((e) => e.turn === turn && e.id > after)]
   }
 
+  /** The running turn's text times so far (pending ones included): see TurnRow.firstText. */
+  runningTextTimes(): { firstText: number | null; lastText: number | null } {
+    return { firstText: this.firstTextAt, lastText: this.lastTextAt }
+  }
+
   /**
-   * The tool events of every turn (stored, then pending), by turn, as their JSON text: a reopened
-   * answer shows its tool calls as they were shown live. A scan of the events (no index): it runs when
-   * a chat is opened, never per chunk, and the conversation's byte cap bounds it.
+   * The events of one type (`tool`, `usage`) of every turn (stored, then pending), by turn, as their
+   * JSON text: a reopened answer shows its tool calls and usage as they were shown live. A scan of
+   * the events (no index): it runs when a chat is opened, never per chunk, and the conversation's
+   * byte cap bounds it.
    */
-  toolEvents(): Map<number, string[]> {
+  eventsOfType(type: 'tool' | 'usage'): Map<number, string[]> {
     const byTurn = new Map<number, string[]>()
     const add = (turn: number, data: string) => {
       const list = byTurn.get(turn)
       if (list) list.push(data)
       else byTurn.set(turn, [data])
     }
-    for (const row of this.sql.exec<{ turn: number; data: string }>("SELECT turn, data FROM events WHERE type = 'tool' ORDER BY id")) add(row.turn, row.data)
-    for (const e of this.pending) if (e.type === 'tool') add(e.turn, e.data)
+    for (const row of this.sql.exec<{ turn: number; data: string }>('SELECT turn, data FROM events WHERE type = ? ORDER BY id', type)) add(row.turn, row.data)
+    for (const e of this.pending) if (e.type === type) add(e.turn, e.data)
     return byTurn
   }
 
@@ -215,5 +265,7 @@ function toTurn(row: Record<string, SqlStorageValue>): TurnRow {
     lastEvent: row.last_event as number,
     started: row.started as number,
     ended: (row.ended as number | null) ?? null,
+    firstText: (row.first_text as number | null) ?? null,
+    lastText: (row.last_text as number | null) ?? null,
   }
 }
