@@ -1,102 +1,175 @@
 /**
  * Where the page's time per chunk goes: the bench page suite's answer through the renderer, with a
  * Chromium trace (main-thread self time per trace event, CPU time where the trace has it) and a JS
- * CPU profile (inclusive time of the renderer's functions). Not part of `npm run bench`.
+ * CPU profile (self time per function, inclusive time of the renderer's functions). Not part of
+ * `npm run bench`. The page is the bench's (bench/suites/page.ts withPage: the island's markup, the
+ * stylesheet, the highlighting Worker's module served beside it).
  *   npx tsx bench/page-profile.ts sync            each chunk rendered and laid out at once
- *   npx tsx bench/page-profile.ts frames 2        a chunk every 2 ms, rendered as on the page
+ *   npx tsx bench/page-profile.ts stream 2        a chunk every 2 ms as the bench's streamed run does
+ *                                                 it (timers, the page's render schedule, the page's
+ *                                                 ScrollFollower told of each chunk), then end()
  * Env: TRACE=devtools.timeline,disabled-by-default-devtools.timeline (trace categories; none by
- * default), FOLLOW=1 (scroll to the bottom once per frame), CSS='…' (extra page CSS, to try a rule).
+ * default), CSS='…' (extra page CSS, to try a rule), NOVIEW=1 (the bench's floor: timers only),
+ * INTERVAL=ms (render every ms instead of the page's adaptive interval), HL=0 (no highlighting),
+ * WARM=1 (the renderer run once on the answer before, off the page: a warm JIT), SAMPLE_US (JS profile's interval),
+ * JS=0 (no JS profile: its sampling costs the page time too), TRACE_OUT=file.json (the trace, for
+ * chrome://tracing or Perfetto).
  */
+import { writeFileSync } from 'node:fs'
 import { launchBrowser } from '../e2e/browser'
 import { chunked, markdownAnswer } from './markdown-answer'
-import { chatPage, rendererScript } from './suites/page'
-const PAGE = await chatPage()
+import { rendererScript, withPage } from './suites/page'
 
-const mode = process.argv[2] ?? 'sync' // sync: append + offsetHeight per chunk; frames: chunks every `gap` ms, browser renders per frame
+const mode = process.argv[2] ?? 'sync'
 const gap = Number(process.argv[3] ?? 2)
-const browser = await launchBrowser()
-const page = await browser.newPage()
-await page.route('http://127.0.0.1/bench', (r) => r.fulfill({ status: 200, headers: { 'content-type': 'text/html', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }, body: PAGE.replace('</head>', `<style>${process.env.CSS ?? ''}</style></head>`) }))
-await page.goto('http://127.0.0.1/bench')
-await page.addScriptTag({ content: await rendererScript() })
 const chunks = chunked(markdownAnswer(100_000), 2000)
-const cdp = await page.context().newCDPSession(page)
-const events: any[] = []
-cdp.on('Tracing.dataCollected', (e: any) => events.push(...e.value))
-const done = new Promise<void>((res) => cdp.once('Tracing.tracingComplete', () => res()))
-await cdp.send('Profiler.enable')
-await cdp.send('Profiler.setSamplingInterval', { interval: 1000 })
-await cdp.send('Tracing.start', { categories: process.env.TRACE ?? '-*', transferMode: 'ReportEvents' })
-await cdp.send('Profiler.start')
-const t = await page.evaluate(
-  async ({ chunks, mode, gap, follow }) => {
-    const root = document.querySelector('.answer') as HTMLElement
-    const view = new (globalThis as any).MarkdownView(root, { labels: { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }, ...(mode === 'sync' ? { schedule: (globalThis as any).renderNow } : {}) })
-    const t0 = performance.now()
-    let frame = 0
-    for (const c of chunks) {
-      view.append(c)
-      if (mode === 'sync') void root.offsetHeight
-      else {
-        if (follow && !frame) frame = requestAnimationFrame(() => { frame = 0; scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' }) })
-        await new Promise((r) => setTimeout(r, gap))
-      }
-    }
-    if (mode !== 'sync') await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
-    {
-    }
-    view.end?.()
-    await view.settled?.()
-    return performance.now() - t0
-  },
-  { chunks, mode, gap, follow: !!process.env.FOLLOW },
-)
-const { profile } = (await cdp.send('Profiler.stop')) as any
-await cdp.send('Tracing.end')
-await done
-await browser.close()
+// TREE=dir: the renderer and stylesheet of another tree (e.g. `git archive <commit> app/client public/static | tar -x -C dir`), to compare.
+const tree = process.env.TREE ? process.env.TREE.replace(/\/?$/, '/') : process.cwd() + '/'
+const script = await rendererScript(tree)
+const browser = await launchBrowser()
+try {
+  await withPage(
+    browser,
+    tree,
+    async (page) => {
+      await page.goto('http://127.0.0.1/bench')
+      await page.addScriptTag({ content: script })
+      // (A script tag, not a function in evaluate: tsx would wrap a named function in a helper the page lacks.)
+      await page.addScriptTag({ content: 'globalThis.fixedSchedule = (ms) => (render) => setTimeout(() => requestAnimationFrame(render), ms)' })
+      const cdp = await page.context().newCDPSession(page)
+      const events: any[] = []
+      cdp.on('Tracing.dataCollected', (e: any) => events.push(...e.value))
+      const done = new Promise<void>((res) => cdp.once('Tracing.tracingComplete', () => res()))
+      await cdp.send('Performance.enable')
+      const threadSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')!.value
+      const jsProfile = process.env.JS !== '0'
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.setSamplingInterval', { interval: Number(process.env.SAMPLE_US ?? 200) })
+      await cdp.send('Tracing.start', { categories: process.env.TRACE ?? '-*', transferMode: 'ReportEvents' })
+      if (jsProfile) await cdp.send('Profiler.start')
+      const cpu0 = await threadSeconds()
+      const t = await page.evaluate(
+        async ({ chunks, mode, gap, noView, interval, hl, warm }) => {
+          const g = globalThis as any
+          const root = document.querySelector('.answer') as HTMLElement
+          const labels = { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }
+          // A fixed render interval instead of the page's adaptive one (to see what a render costs at each).
+          const fixed = interval ? { schedule: g.fixedSchedule(interval) } : {}
+          const view = noView ? undefined : new g.MarkdownView(root, { labels, highlight: hl, ...(mode === 'sync' ? { schedule: g.renderNow } : fixed) })
+          const follower = noView || mode === 'sync' ? undefined : new g.ScrollFollower(window, document.querySelector('button.jump'))
+          let renders = 0
+          let flushMs = 0
+          if (view) {
+            const flush = view.flush
+            view.flush = () => {
+              renders++
+              const start = performance.now()
+              flush.call(view)
+              flushMs += performance.now() - start
+            }
+          }
+          // WARM=1: the renderer's code run once on the whole answer first (off the page), so the
+          // measured run is not the first: what the JIT's warm-up costs a fresh page's first answer.
+          if (warm) {
+            const w = new g.MarkdownView(document.createElement('div'), { labels, highlight: false, schedule: g.renderNow })
+            for (const c of chunks) w.append(c)
+            w.end()
+          }
+          const t0 = performance.now()
+          if (mode === 'sync') {
+            for (const c of chunks) {
+              view.append(c)
+              void root.offsetHeight
+            }
+          } else {
+            // As bench/suites/page.ts streamRun: a tenth's timers scheduled at once.
+            const n = chunks.length
+            for (let t = 0; t < 10; t++) {
+              const from = Math.floor((n * t) / 10)
+              const to = Math.floor((n * (t + 1)) / 10)
+              await new Promise<void>((resolve) => {
+                for (let i = from; i < to; i++) {
+                  setTimeout(() => {
+                    view?.append(chunks[i])
+                    follower?.contentChanged()
+                    if (i === to - 1) requestAnimationFrame(() => requestAnimationFrame(() => resolve()))
+                  }, (i - from) * gap)
+                }
+              })
+            }
+          }
+          view?.end()
+          await view?.settled()
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+          return { ms: performance.now() - t0, renders, flushMs }
+        },
+        { chunks, mode, gap, noView: !!process.env.NOVIEW, interval: Number(process.env.INTERVAL ?? 0), hl: process.env.HL !== '0', warm: !!process.env.WARM },
+      )
+      const cpu1 = await threadSeconds()
+      const { profile } = jsProfile ? ((await cdp.send('Profiler.stop')) as any) : { profile: undefined }
+      await cdp.send('Tracing.end')
+      await done
+      if (process.env.TRACE_OUT) writeFileSync(process.env.TRACE_OUT, JSON.stringify({ traceEvents: events }))
+      report(events, profile, t, (cpu1 - cpu0) * 1e6)
+    },
+    process.env.CSS ?? '',
+  )
+} finally {
+  await browser.close()
+}
 
-// Self time per trace event name on the renderer's main thread.
-const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain') ?? { pid: -1, tid: -1 }
-const xs = events.filter((e) => e.ph === 'X' && e.pid === main.pid && e.tid === main.tid && e.dur !== undefined).map((e) => ({ ...e, c: e.tdur ?? e.dur })).sort((a, b) => a.ts - b.ts || b.dur - a.dur)
-const self = new Map<string, number>()
-const stack: any[] = []
-let busy = 0
-for (const e of xs) {
-  while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop()
-  const parent = stack[stack.length - 1]
-  if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.c)
-  else busy += e.c
-  self.set(e.name, (self.get(e.name) ?? 0) + e.c)
-  stack.push(e)
+function report(events: any[], profile: any, t: { ms: number; renders: number; flushMs: number }, cpuUs: number) {
+  const per = (us: number) => `${(us / 1000).toFixed(1)} ms  ${(us / chunks.length).toFixed(1)} µs/chunk`
+  console.log(`mode ${mode} wall ${t.ms.toFixed(0)} ms, ${t.renders} renders (flush: ${per(t.flushMs * 1000)}), main-thread CPU (ThreadTime, profiler on) ${per(cpuUs)}`)
+  // Self time per trace event name on the renderer's main thread.
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain') ?? { pid: -1, tid: -1 }
+  const xs = events
+    .filter((e) => e.ph === 'X' && e.pid === main.pid && e.tid === main.tid && e.dur !== undefined)
+    .map((e) => ({ ...e, c: e.tdur ?? e.dur }))
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur)
+  const self = new Map<string, number>()
+  const stack: any[] = []
+  let busy = 0
+  for (const e of xs) {
+    while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop()
+    const parent = stack[stack.length - 1]
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.c)
+    else busy += e.c
+    self.set(e.name, (self.get(e.name) ?? 0) + e.c)
+    stack.push(e)
+  }
+  if (xs.length) {
+    console.log(`trace: main-thread busy ${per(busy)}`)
+    for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${name.padEnd(40)} ${per(us)}`)
+  }
+  if (!profile) return
+  // JS self time by function (from the CPU profile).
+  const dt = new Map<number, number>()
+  profile.samples.forEach((id: number, i: number) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)))
+  const byFn = new Map<string, number>()
+  for (const n of profile.nodes) {
+    const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.lineNumber}`
+    byFn.set(k, (byFn.get(k) ?? 0) + (dt.get(n.id) ?? 0))
+  }
+  // Inclusive time per function name (a recursive function counted once per stack).
+  const kids = new Map<number, number[]>(profile.nodes.map((n: any) => [n.id, n.children ?? []]))
+  const nodeById = new Map<number, any>(profile.nodes.map((n: any) => [n.id, n]))
+  const incl = new Map<string, number>()
+  const walk = (id: number, seen: Set<string>): number => {
+    const n = nodeById.get(id)
+    const name = n.callFrame.functionName || '(anon)'
+    const first = !seen.has(name)
+    const s2 = new Set(seen)
+    s2.add(name)
+    let sum = dt.get(id) ?? 0
+    for (const c of kids.get(id)!) sum += walk(c, s2)
+    if (first) incl.set(name, (incl.get(name) ?? 0) + sum)
+    return sum
+  }
+  walk(profile.nodes[0].id, new Set())
+  console.log('JS inclusive:')
+  for (const name of (process.env.FNS ?? 'append,flush,splitFrozen,lex,renderBlocks,patchChildren,freeze,contentChanged,follow,update,applyTree,highlightCode,end').split(','))
+    console.log(`  ${name.padEnd(20)} ${per(incl.get(name) ?? 0)}`)
+  console.log('JS self time:')
+  for (const [name, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${name.padEnd(40)} ${per(us)}`)
 }
-console.log(`mode ${mode} wall ${t.toFixed(0)} ms, main-thread busy ${(busy / 1000).toFixed(1)} ms = ${(busy / chunks.length).toFixed(0)} µs/chunk`)
-for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 18)) console.log(`  ${name.padEnd(40)} ${(us / 1000).toFixed(1)} ms  ${(us / chunks.length).toFixed(0)} µs/chunk`)
-
-// JS self time by function (from the CPU profile).
-const byFn = new Map<string, number>()
-const dt = new Map<number, number>()
-profile.samples.forEach((id: number, i: number) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)))
-for (const n of profile.nodes) {
-  const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url ? '' : ''}${n.callFrame.lineNumber}`
-  byFn.set(k, (byFn.get(k) ?? 0) + (dt.get(n.id) ?? 0))
-}
-// Inclusive time per function name.
-const kids = new Map<number, number[]>(profile.nodes.map((n: any) => [n.id, n.children ?? []]))
-const nodeById = new Map<number, any>(profile.nodes.map((n: any) => [n.id, n]))
-const incl = new Map<string, number>()
-const walk = (id: number, seen: Set<string>): number => {
-  const n = nodeById.get(id)
-  const name = n.callFrame.functionName || '(anon)'
-  const first = !seen.has(name)
-  const s2 = new Set(seen); s2.add(name)
-  let t = dt.get(id) ?? 0
-  for (const c of kids.get(id)!) t += walk(c, s2)
-  if (first) incl.set(name, (incl.get(name) ?? 0) + t)
-  return t
-}
-walk(profile.nodes[0].id, new Set())
-console.log('JS inclusive:')
-for (const name of ['flush', 'splitFrozen', 'lex', 'renderBlocks', 'patchChildren', 'freeze', 'replaceChildren', 'collectLinks', 'appendData', 'inlineTokens', 'blockTokens']) console.log(`  ${name.padEnd(20)} ${((incl.get(name) ?? 0) / 1000).toFixed(1)} ms ${((incl.get(name) ?? 0) / chunks.length).toFixed(0)} µs/chunk`)
-console.log('JS self time:')
-for (const [name, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${name.padEnd(40)} ${(us / 1000).toFixed(1)} ms`)

@@ -11,8 +11,31 @@ import type { HighlightRequest } from './highlight-worker'
  * a code block, so a page whose answers hold no code never downloads it.
  */
 export interface Highlighter {
-  /** Resolves to whether `code` was highlighted (unknown languages stay plain). */
-  highlightCode(code: HTMLElement, lang: string): Promise<boolean>
+  /**
+   * Resolves to whether `code` was highlighted (unknown languages stay plain), once the highlighted
+   * nodes are in `code`. `write` says when they go in: it is handed the change and must make it, now
+   * or later (render-markdown.ts makes it in its next render, so that a block's colours cost no frame
+   * of their own); by default, at once.
+   */
+  highlightCode(code: HTMLElement, lang: string, write?: Write): Promise<boolean>
+}
+
+export type Write = (change: () => void) => void
+
+const atOnce: Write = (change) => change()
+
+/** Writes `tree` into `code` through `write`; resolves when it is written. */
+function writeTree(code: HTMLElement, tree: TreeNode[], write: Write): Promise<boolean> {
+  return new Promise((resolve, reject) =>
+    write(() => {
+      try {
+        applyTree(code, tree)
+        resolve(true)
+      } catch (error) {
+        reject(error)
+      }
+    }),
+  )
 }
 
 let loading: Promise<Highlighter> | undefined
@@ -27,10 +50,9 @@ export function loadHighlighter(): Promise<Highlighter> {
 
 function pageHighlighter(): Promise<Highlighter> {
   return import('./highlighter').then((h) => ({
-    highlightCode: async (code, lang) => {
+    highlightCode: async (code, lang, write = atOnce) => {
       const tree = h.highlightTree(lang, code.textContent ?? '')
-      if (tree) applyTree(code, tree)
-      return !!tree
+      return tree ? writeTree(code, tree, write) : false
     },
   }))
 }
@@ -44,30 +66,29 @@ function workerHighlighter(): Highlighter | undefined {
   } catch {
     return undefined
   }
-  const waiting = new Map<number, { code: HTMLElement; lang: string; done: (highlighted: Promise<boolean>) => void }>()
+  const waiting = new Map<number, { code: HTMLElement; lang: string; write: Write; done: (highlighted: Promise<boolean>) => void }>()
   let nextId = 0
   let fallback: Promise<Highlighter> | undefined
-  const onPage = (code: HTMLElement, lang: string) => (fallback ??= pageHighlighter()).then((h) => h.highlightCode(code, lang))
+  const onPage = (code: HTMLElement, lang: string, write: Write) => (fallback ??= pageHighlighter()).then((h) => h.highlightCode(code, lang, write))
   // The Worker could not load (a blocked or failed chunk): every block waiting, and every later one, is highlighted on the page.
   worker.addEventListener('error', () => {
     worker.terminate()
     fallback ??= pageHighlighter()
-    for (const { code, lang, done } of waiting.values()) done(onPage(code, lang))
+    for (const { code, lang, write, done } of waiting.values()) done(onPage(code, lang, write))
     waiting.clear()
   })
   worker.addEventListener('message', ({ data }: MessageEvent<{ id: number; tree?: TreeNode[] }>) => {
     const job = waiting.get(data.id)
     if (!job) return
     waiting.delete(data.id)
-    if (data.tree) applyTree(job.code, data.tree)
-    job.done(Promise.resolve(!!data.tree))
+    job.done(data.tree ? writeTree(job.code, data.tree, job.write) : Promise.resolve(false))
   })
   return {
-    highlightCode(code, lang) {
-      if (fallback) return onPage(code, lang)
+    highlightCode(code, lang, write = atOnce) {
+      if (fallback) return onPage(code, lang, write)
       return new Promise<boolean>((resolve, reject) => {
         const id = nextId++
-        waiting.set(id, { code, lang, done: (highlighted) => highlighted.then(resolve, reject) })
+        waiting.set(id, { code, lang, write, done: (highlighted) => highlighted.then(resolve, reject) })
         worker.postMessage({ id, lang, text: code.textContent ?? '' } satisfies HighlightRequest)
       })
     },

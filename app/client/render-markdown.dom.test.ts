@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { en } from '../i18n/en'
 import { CORPUS } from './markdown-corpus'
 import { MarkdownView } from './render-markdown'
@@ -201,5 +201,23 @@ describe('MarkdownView: what it renders', () => {
     expect(code.classList.contains('hljs')).toBe(true)
     expect([...code.querySelectorAll('.hljs-keyword')].map((k) => k.textContent)).toEqual(['def', 'for', 'in', 'yield'])
     expect(code.textContent).toBe('def handler(event, context):\n    for chunk in agent.stream(event["prompt"]):\n\n        yield chunk')
+  })
+
+  it("writes a block's highlighting in the view's next render, not when it comes back", async () => {
+    const root = document.createElement('div')
+    const frames: Array<() => void> = []
+    const view = new MarkdownView(root, { labels: en, highlight: true, schedule: (render) => frames.push(render) })
+    view.append('```python\ndef f():\n    return 1\n```\n')
+    view.end()
+    expect(frames).toHaveLength(1)
+    frames.shift()!()
+    const code = root.querySelector('code[data-lang="python"]')!
+    // The highlighted tree is back: it asked for a render and waits for it.
+    await vi.waitFor(() => expect(frames).toHaveLength(1))
+    expect(code.querySelector('.hljs-keyword')).toBeNull()
+    frames.shift()!()
+    await view.settled()
+    expect([...code.querySelectorAll('.hljs-keyword')].map((k) => k.textContent)).toEqual(['def', 'return'])
+    expect(code.textContent).toBe('def f():\n    return 1')
   })
 })

@@ -42,6 +42,8 @@ export class MarkdownView {
   private group: HTMLElement | undefined
   private groupBlocks = 0
   private readonly highlights: Array<Promise<unknown>> = []
+  /** Highlighted code that came back since the last render, written in the next (see highlight). */
+  private readonly writes: Array<() => void> = []
   private readonly frozenCtx: RenderContext
   private readonly openCtx: RenderContext
 
@@ -77,7 +79,11 @@ export class MarkdownView {
     if (!chunk) return
     this.source += chunk
     this.unrendered += this.newlines(chunk)
-    if (!this.unrendered || this.scheduled) return
+    if (this.unrendered) this.requestRender()
+  }
+
+  private requestRender(): void {
+    if (this.scheduled) return
     this.scheduled = true
     this.schedule(() => this.flush())
   }
@@ -85,6 +91,7 @@ export class MarkdownView {
   /** Renders what was appended since the last render, now (a scheduled render then finds nothing to do). */
   flush(): void {
     this.scheduled = false
+    for (const write of this.writes.splice(0)) write()
     if (!this.unrendered) return
     const source = this.pending + this.unrendered
     this.unrendered = ''
@@ -151,11 +158,21 @@ export class MarkdownView {
     }
   }
 
+  /**
+   * A finished code block is highlighted off the page's thread (highlight.ts), and its colours are
+   * written in the view's next render rather than when they come back: written at once, they cost
+   * the browser a frame of its own (style, layout, pre-paint, paint) a few ms after each render that
+   * finished a block (npm run bench -- --only=page).
+   */
   private highlight(code: HTMLElement, lang: string): void {
     if (!lang) return
+    const write = (change: () => void) => {
+      this.writes.push(change)
+      this.requestRender()
+    }
     this.highlights.push(
       loadHighlighter()
-        .then((h) => h.highlightCode(code, lang))
+        .then((h) => h.highlightCode(code, lang, write))
         // Without the highlighter (a failed chunk load) the code stays plain text: still correct.
         .catch(() => false),
     )

@@ -157,10 +157,13 @@ export async function pageSuite(config: BenchConfig, log: (m: string) => void): 
   }
 }
 
-/** A page at http://127.0.0.1/bench holding chatPage(root), for `use`. */
-async function withPage<T>(browser: Browser, root: string, use: (page: Page) => Promise<T>): Promise<T> {
+/**
+ * A page at http://127.0.0.1/bench holding chatPage(root) (with `extraCss`), and the highlighting
+ * Worker's module beside it as Vite serves it, for `use` (bench/page-profile.ts uses it too).
+ */
+export async function withPage<T>(browser: Browser, root: string, use: (page: Page) => Promise<T>, extraCss = ''): Promise<T> {
   const page = await browser.newPage()
-  const body = await chatPage(root)
+  const body = extraCss ? (await chatPage(root)).replace('</head>', `<style>${extraCss}</style></head>`) : await chatPage(root)
   const worker = await highlightWorkerScript(root)
   try {
     const isolated = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
