@@ -1,7 +1,7 @@
 /**
  * The stream protocol: one vocabulary for every hop (agent → Lambda → API Gateway → Worker → browser).
  *
- * On the wire each event is `event: <type>\ndata: <json>\n\n`; `: ping\n\n` comments are heartbeats.
+ * On the wire each event is `event: <type>\ndata: <json>\n\n`; `: ping …\n\n` comments (PING) are heartbeats.
  * The JSON is always produced by JSON.stringify (see `formatEvent`), never by interpolation.
  */
 
@@ -102,8 +102,19 @@ export function encodeEvent<K extends EventType>(type: K, data: EventMap[K]): Ui
   return encoder.encode(formatEvent(type, data))
 }
 
-/** The heartbeat comment sent while the agent is silent. Parsers ignore it. */
-export const PING = ': ping\n\n'
+/**
+ * The heartbeat comment sent while the agent is silent. Parsers ignore it. Its text is padded so that
+ * it is not shorter than MIN_FRAME_BYTES, like every event.
+ */
+export const PING = ': ping (the answer is still running)\n\n'
+
+/**
+ * No event or comment on the wire is shorter than this: the smallest is a `text` event with empty text
+ * (31 bytes); `usage` always carries a figure (aws/lambda/agent-events.ts, aws/agent/turn.ts); PING is
+ * padded. The conversation's reader of the upstream (app/server/conversation/conversation.ts) asks for
+ * at least this many bytes when it stands between two events, which cannot hold back a whole one.
+ */
+export const MIN_FRAME_BYTES = 29
 
 /** The JSON body of every HTTP error response: `{"error":{"code","message"}}`. */
 export interface ErrorBody {

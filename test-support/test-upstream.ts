@@ -10,6 +10,7 @@
  *   slow       like answer, one event every SLOW_MS (for the browser test)
  *   paced      like slow, one event every N ms: `paced:<marker>:<N>` (default 20)
  *   gated      one text event per release (POST /__release?marker=…), so tests need no clocks
+ *   pinged     a heartbeat (PING) alone, then after a release the text events and done
  *   forever    a text event every 50 ms until the request is aborted
  *   hang       never answers (first-byte timeout)
  *   status403 | status500 | status503 | status504   that HTTP error (500 carries fake internals)
@@ -21,7 +22,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { buffer } from 'node:stream/consumers'
 import { verifySigV4 } from '../aws/local/sigv4/verify'
-import { formatEvent } from '../protocol/events'
+import { formatEvent, PING } from '../protocol/events'
 import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from './test-credentials'
 
 export const TEST_API_KEY = 'test-upstream-key-not-a-secret'
@@ -172,6 +173,19 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
           }
           send(formatEvent('text', { text: words[i] }))
         }
+        send(formatEvent('done', { stopReason: 'end_turn' }))
+        return res.end()
+      }
+      case 'pinged': {
+        // The heartbeat alone, as the Lambda sends it while the agent is silent; the rest waits for a release.
+        send(PING)
+        while (!released.get(marker) && !res.destroyed) {
+          await new Promise<void>((wake) => {
+            gates.set(marker, [...(gates.get(marker) ?? []), wake])
+            res.once('close', wake)
+          })
+        }
+        for (const w of words) send(formatEvent('text', { text: w }))
         send(formatEvent('done', { stopReason: 'end_turn' }))
         return res.end()
       }

@@ -5,6 +5,7 @@
 import { arrayBuffer } from 'node:stream/consumers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LambdaPool } from '../local/lambda-runtime'
+import { PING } from '../../protocol/events'
 import { AGENT_ERROR_MESSAGE } from './agent-events'
 import { proxyEvent } from './test/proxy-event'
 import { collect, readFunctionResponse, readResponse } from './test/read-function-response'
@@ -52,7 +53,7 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
       'event: text\ndata: {"text":"Hi"}\n\n' +
       'event: done\ndata: {"stopReason":"end_turn"}\n\n'
     // Heartbeats (every 100 ms of silence here) may fall anywhere after meta; everything else is exact.
-    expect(new TextDecoder().decode(bytes).replaceAll(': ping\n\n', '')).toBe(expected)
+    expect(new TextDecoder().decode(bytes).replaceAll(PING, '')).toBe(expected)
     expect(await res.outcome).toEqual({ ok: true })
     const call = agent.calls.find((c) => c.op === 'invoke' && (c.body as { prompt: string }).prompt === 'prelude')
     expect(call).toMatchObject({ arn: TEST_AGENT_RUNTIME_ARN, qualifier: 'DEFAULT', sessionId: SESSION, body: { prompt: 'prelude' } })

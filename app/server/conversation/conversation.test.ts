@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { SESSION_HEADER, type ErrorBody } from '../../../protocol/events'
+import { PING, SESSION_HEADER, type ErrorBody } from '../../../protocol/events'
 import { newSessionId } from '../../../protocol/request'
 import { marker, release, seenWith } from '../../test/upstream-client'
 import { collect, readSome, textOf, Visitor } from '../../test/visitor'
@@ -36,6 +36,30 @@ describe('a turn through the conversation', () => {
     expect(cookie).toMatch(/Secure/)
     expect(cookie).toMatch(/SameSite=Lax/)
     expect(await res.json()).toEqual({ conversations: [] })
+  })
+
+  it('relays a heartbeat that comes alone before anything follows it (a read never waits for a later frame)', async () => {
+    const v = new Visitor()
+    const m = marker()
+    const res = await v.invoke(`pinged:${m} a b`)
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    // The upstream sends nothing after the heartbeat until the release below: held back, it would never arrive.
+    while (!text.includes(PING)) {
+      const { done, value } = await reader.read()
+      if (done) break
+      text += decoder.decode(value, { stream: true })
+    }
+    expect(text).toContain(PING)
+    expect(text).not.toContain('event: text')
+    await release(m)
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      text += decoder.decode(value, { stream: true })
+    }
+    expect(text.slice(text.indexOf(PING))).toMatch(/^: ping[^\n]*\n\nid: \d+\nevent: text\ndata: \{"text":"a"\}\n\nid: \d+\nevent: text\ndata: \{"text":" b"\}\n\nid: \d+\nevent: done\n/)
   })
 
   it('replays from any event id: after=k gives exactly the events after k, with Last-Event-ID too', async () => {

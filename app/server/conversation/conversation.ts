@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
-import { EVENT_TYPES, type ErrorCode, type EventType, type StopReason, type ToolEvent, type UsageEvent } from '../../../protocol/events'
+import { EVENT_TYPES, MIN_FRAME_BYTES, type ErrorCode, type EventType, type StopReason, type ToolEvent, type UsageEvent } from '../../../protocol/events'
 import type { Bindings } from '../../global'
 import { configOf } from '../config'
 import type { ErrorStatus } from '../errors'
@@ -299,11 +299,18 @@ export class Conversation extends DurableObject<Bindings> {
     const byob = byobReaderOf(body)
     const reader = byob ?? body.getReader()
     let buffer = new ArrayBuffer(READ_BYTES)
+    // Between two events a read waits for MIN_FRAME_BYTES (see byobReaderOf); within one, for any byte.
+    let betweenEvents = true
     try {
       for (;;) {
-        const { done, value } = await (byob ? byob.read(new Uint8Array(buffer)) : (reader as ReadableStreamDefaultReader<Uint8Array>).read())
+        const { done, value } = await (byob
+          ? byob.read(new Uint8Array(buffer), { min: betweenEvents ? MIN_FRAME_BYTES : 1 })
+          : (reader as ReadableStreamDefaultReader<Uint8Array>).read())
         if (done || !value) break
-        if (byob) buffer = value.buffer as ArrayBuffer
+        if (byob) {
+          buffer = value.buffer as ArrayBuffer
+          betweenEvents = endsWithBlankLine(value)
+        }
         parser.feed(decoder.decode(value, STREAMING))
         // The readers first, then (every FLUSH_EVENTS events) the storage write: it never delays a chunk.
         this.fanOut.flush()
@@ -413,6 +420,20 @@ function timingOf(started: number, times: { firstText: number | null; lastText: 
 
 const STREAMING: TextDecodeOptions = { stream: true }
 
+/** A BYOB reader with the Streams standard's `min` read option, which workerd implements (TypeScript's DOM types lack it). */
+interface MinByobReader {
+  read(view: Uint8Array, options: { min: number }): Promise<ReadableStreamReadResult<Uint8Array>>
+  cancel(reason?: unknown): Promise<void>
+}
+
+/** The read ended with an empty line (LF LF): an event or comment ended there and no next one has begun. */
+function endsWithBlankLine(bytes: Uint8Array): boolean {
+  const n = bytes.byteLength
+  return n >= 2 && bytes[n - 1] === LF && bytes[n - 2] === LF
+}
+
+const LF = 0x0a
+
 /** Bytes asked for per read of the upstream body: more than one upstream write (an event) holds. */
 const READ_BYTES = 16 * 1024
 
@@ -421,10 +442,20 @@ const READ_BYTES = 16 * 1024
  * pump then reads into one buffer, handed back with each result and used again for the next read,
  * where a default reader allocates a fresh buffer for every chunk. Bodies built in JavaScript (the
  * WebSocket upstream, the event-stream decoders: app/server/upstream/) are not byte streams.
+ *
+ * It also lets a read ask for at least a number of bytes. workerd's HTTP client reads each chunk of a
+ * chunked body with its header in a read of at most 32 bytes and hands out those first bytes of the
+ * chunk on their own (kj's HttpInputStreamImpl: MAX_CHUNK_HEADER_SIZE; strace of workerd shows
+ * `read(fd, "83\r\nevent: text…", 32) = 32`, then `read(fd, …, 103)`): an event of 131 bytes in one
+ * upstream write reached this loop in two reads, 28 + 103 bytes, so in two wake-ups. Between two
+ * events (the last read ended with a blank line) the pump asks for MIN_FRAME_BYTES, more than those
+ * 28: the event then comes in one read. No whole event or heartbeat is shorter (protocol/events.ts),
+ * so this never holds one back; within an event any byte will do, as the rest may be short. At the
+ * body's end the read returns what there is.
  */
-function byobReaderOf(body: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | undefined {
+function byobReaderOf(body: ReadableStream<Uint8Array>): MinByobReader | undefined {
   try {
-    return body.getReader({ mode: 'byob' })
+    return body.getReader({ mode: 'byob' }) as unknown as MinByobReader
   } catch {
     return undefined
   }
