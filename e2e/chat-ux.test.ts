@@ -207,20 +207,26 @@ describe('edit, regenerate and copy', () => {
     await context.close()
   })
 
-  it('keeps a prompt the server refuses as too long in the composer, with no Retry', async () => {
-    const { context, page } = await open()
-    const tooLong = 'x'.repeat(16_001)
-    await page.locator('#prompt').fill(tooLong)
-    expect(await page.locator('.count').getAttribute('class')).toBe('count over')
-    await page.locator('#prompt').press('Enter')
-    const notice = page.locator('.notice.error')
-    await notice.waitFor()
-    expect(await notice.textContent()).toContain('limited to 16000 characters')
-    expect(await notice.locator('button.retry').count()).toBe(0)
-    expect(await page.locator('#prompt').inputValue()).toBe(tooLong)
-    expect(await page.locator('.log .turn').count()).toBe(0)
-    await context.close()
-  })
+  for (const [locale, says] of [
+    ['en-US', 'The message is longer than the limit of 16,000 characters: shorten it and send it again.'],
+    // The page's own words in Japanese (app/client/error-text.ts), not the server's English message.
+    ['ja-JP', 'メッセージが上限の 16,000 文字を超えています。短くしてから送信してください。'],
+  ] as const) {
+    it(`keeps a prompt the server refuses as too long in the composer, with no Retry, and says why in the page's language (${locale})`, async () => {
+      const { context, page } = await open({ locale })
+      const tooLong = 'x'.repeat(16_001)
+      await page.locator('#prompt').fill(tooLong)
+      expect(await page.locator('.count').getAttribute('class')).toBe('count over')
+      await page.locator('#prompt').press('Enter')
+      const notice = page.locator('.notice.error')
+      await notice.waitFor()
+      expect(await notice.locator('.notice-text').textContent()).toBe(says)
+      expect(await notice.locator('button.retry').count()).toBe(0)
+      expect(await page.locator('#prompt').inputValue()).toBe(tooLong)
+      expect(await page.locator('.log .turn').count()).toBe(0)
+      await context.close()
+    })
+  }
 })
 
 describe('languages', () => {

@@ -4,6 +4,7 @@ import { fill } from '../i18n/format'
 import { ChatList } from './chat-list'
 import { Composer } from './composer'
 import { chatEvents, deleteChat, loadChat, stopChat, type ChatSummary, type ChatView } from './conversations-api'
+import { errorText } from './error-text'
 import { followTurn } from './follow-turn'
 import { applyStrings } from './i18n-dom'
 import { Notice } from './notice'
@@ -67,6 +68,7 @@ export class ChatController {
   private shownTurn = 0
   private editing: UserTurn | undefined
   private lang: Lang
+  private readonly maxPromptChars: number
   private readonly log: HTMLElement
   private readonly composer: Composer
   private readonly notice: Notice
@@ -91,6 +93,7 @@ export class ChatController {
     // The casts: the Worker's types (HTMLRewriter's Element) clash with the DOM's in this program.
     const $ = <T,>(selector: string) => root.querySelector(selector) as T
     this.lang = options.lang
+    this.maxPromptChars = options.maxPromptChars
     this.log = $('.log')
     this.el = {
       send: $('button.send'),
@@ -145,6 +148,11 @@ export class ChatController {
 
   private get strings(): Strings {
     return STRINGS[this.lang]
+  }
+
+  /** The figures the error texts name (error-text.ts), in the page's language. */
+  private errorValues(): { max: string } {
+    return { max: this.maxPromptChars.toLocaleString(this.lang) }
   }
 
   dispose(): void {
@@ -209,7 +217,7 @@ export class ChatController {
       }
       answer.timing.edgeMs = serverTimingTotal(res.headers.get('server-timing'))
       if (!res.ok || !res.body) {
-        const refused = await refusal(res, this.strings)
+        const refused = await refusal(res, this.strings, this.errorValues())
         if (!refused.retryable && res.status < 500) {
           // The server refused this prompt as it is (too long, invalid): it goes back to the
           // composer to be changed, and the exchange that never started leaves the conversation.
@@ -542,9 +550,11 @@ export class ChatController {
       case 'usage':
         answer.setUsage(event.data)
         return undefined
-      case 'error':
-        this.fail(answer, typeof event.data.message === 'string' ? event.data.message : this.strings.agentFailed, event.data.retryable === true)
+      case 'error': {
+        const message = typeof event.data.message === 'string' ? event.data.message : this.strings.agentFailed
+        this.fail(answer, errorText(event.data.code, message, this.strings, this.errorValues()), event.data.retryable === true)
         return undefined
+      }
       case 'done':
         return event.data.stopReason ?? 'end_turn'
       default:
@@ -693,14 +703,15 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   })
 }
 
-/** What an HTTP error response says: its message, and whether trying again unchanged can help. */
-async function refusal(res: Response, strings: Strings): Promise<{ message: string; retryable: boolean }> {
+/** What an HTTP error response says (in the page's words where it has them), and whether trying again unchanged can help. */
+async function refusal(res: Response, strings: Strings, values: { max: string }): Promise<{ message: string; retryable: boolean }> {
   let body: ErrorBody | undefined
   try {
     body = (await res.json()) as ErrorBody
   } catch {}
   const code = body?.error?.code
-  const message = typeof body?.error?.message === 'string' ? body.error.message : fill(strings.serverAnswered, { status: res.status })
+  const served = typeof body?.error?.message === 'string' ? body.error.message : fill(strings.serverAnswered, { status: res.status })
+  const message = errorText(code, served, strings, values)
   const retryable = code ? RETRYABLE.has(code) : res.status >= 500 || res.status === 429 || res.status === 408
   return { message, retryable }
 }

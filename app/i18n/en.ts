@@ -56,6 +56,20 @@ export const en = {
   deleteChatNamed: 'Delete “{title}”',
   deleteConfirm: 'Delete the chat “{title}”? This cannot be undone.',
   deleteFailed: 'The chat could not be deleted.',
+  errorPromptTooLarge: 'The message is longer than the limit of {max} characters: shorten it and send it again.',
+  errorRateLimited: 'Too many requests just now: wait a moment and try again.',
+  errorConversationBusy: 'An answer is still running in this chat: wait for it or stop it first.',
+  errorConversationLimit: 'You have as many chats as allowed: delete one to start another.',
+  errorConversationFull: 'This chat holds as much as it may: start a new chat.',
+  errorAgentBusy: 'The agent is busy or unavailable: try again in a moment.',
+  errorUpstreamUnreachable: 'The agent service could not be reached.',
+  errorUpstreamTimeout: 'The agent did not answer in time.',
+  errorUpstreamFailed: 'The agent service failed.',
+  errorUpstreamAuth: 'The agent service refused the edge’s credentials.',
+  errorInterrupted: 'The answer was cut off before it finished.',
+  errorTurnTimeout: 'The answer took longer than the maximum time for one answer.',
+  errorInternal: 'Something went wrong on the server: try again.',
+  errorUnauthorized: 'Who you are could not be verified: your sign-in or its cookie is not valid.',
 }
 
 export type Strings = typeof en
