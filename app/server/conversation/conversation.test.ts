@@ -276,6 +276,31 @@ describe('a turn through the conversation', () => {
     })
   })
 
+  it('an edit of the first and only prompt retitles the conversation (its view and the list); an edit of a later one does not', async () => {
+    const v = new Visitor()
+    const replace = (prompt: string, replaces: string, sessionId: string) =>
+      v.fetch('/api/invoke', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt, replaces, sessionId }) })
+    const titles = async (id: string) => {
+      const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+      const list = await (await v.fetch('/api/conversations')).json<{ conversations: Array<{ id: string; title: string }> }>()
+      return [view.title, list.conversations.find((c) => c.id === id)?.title]
+    }
+    const first = `answer:${marker()} one`
+    const res = await v.invoke(first)
+    const id = res.headers.get(SESSION_HEADER)!
+    await collect(res)
+    const edited = `answer:${marker()} the edited first prompt`
+    await collect(await replace(edited, first, id))
+    await expect.poll(() => titles(id)).toEqual([edited, edited])
+
+    await collect(await v.invoke(`answer:${marker()} two`, id))
+    const [second] = (await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()).messages.slice(2)
+    await collect(await replace(`answer:${marker()} the second, edited`, second.text, id))
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    expect(view.messages.filter((m) => m.role === 'user').map((m) => m.text)).toEqual([edited, expect.stringContaining('the second, edited')])
+    expect(await titles(id)).toEqual([edited, edited])
+  })
+
   it('sends the earlier turns upstream (compact history) and the owner as userId', async () => {
     const v = new Visitor()
     const m1 = marker()

@@ -27,7 +27,8 @@ export interface TurnRequest {
 }
 
 export type Failure = { ok: false; status: ErrorStatus; code: ErrorCode; message: string; retryable?: boolean; retryAfter?: string }
-export type StreamResult = { ok: true; turn: number; stream: ReadableStream<Uint8Array> } | Failure
+/** `title`: the conversation's new title, when this turn changed it (an edit of its first and only prompt). */
+export type StreamResult = { ok: true; turn: number; stream: ReadableStream<Uint8Array>; title?: string } | Failure
 
 export interface Message {
   role: 'user' | 'assistant'
@@ -144,7 +145,14 @@ export class Conversation extends DurableObject<Bindings> {
 
     const now = Date.now()
     if (replaced) this.store.dropLatestTurn()
-    if (!this.store.info()) this.store.create(req.conversationId, req.owner, titleOf(req.prompt), now)
+    // The title is the first prompt's: an edit of the only prompt gives the conversation a new one.
+    let title: string | undefined
+    const kept = this.store.info()
+    if (!kept) this.store.create(req.conversationId, req.owner, titleOf(req.prompt), now)
+    else if (replaced && !this.store.latestTurn() && titleOf(req.prompt) !== kept.title) {
+      title = titleOf(req.prompt)
+      this.store.setTitle(title)
+    }
     const turn = this.store.startTurn(req.prompt, now, asked)
     const run: RunningTurn = {
       turn,
@@ -161,7 +169,7 @@ export class Conversation extends DurableObject<Bindings> {
     const stream = this.fanOut.open(this.store.eventsAfter(turn, 0), true)
     this.watchers.tell({ type: 'turn', turn, running: true })
     void this.pump(run, opened.body)
-    return { ok: true, turn, stream }
+    return { ok: true, turn, stream, ...(title !== undefined && { title }) }
   }
 
   /**

@@ -31,8 +31,9 @@ export class OwnerIndex extends DurableObject<Bindings> {
     return 'ok'
   }
 
-  touch(id: string, now: number): void {
-    this.sql.exec('UPDATE conversations SET updated = ? WHERE id = ?', now, id)
+  /** A turn of the conversation started: it moves to the top, with its new title if the turn gave it one. */
+  touch(id: string, now: number, title?: string): void {
+    this.sql.exec('UPDATE conversations SET updated = ?, title = coalesce(?, title) WHERE id = ?', now, title ?? null, id)
   }
 
   remove(id: string): void {

@@ -58,7 +58,7 @@ export async function invokeTurn(c: C, input: { prompt: string; sessionId?: stri
     if (result.retryAfter) headers['Retry-After'] = result.retryAfter
     return errorResponse(result.status, result.code, result.message, headers, result.retryable)
   }
-  if (existing) waitUntil(c, owners.touch(id, Date.now()))
+  if (existing) waitUntil(c, owners.touch(id, Date.now(), result.title))
   return c.body(result.stream, 200, { ...STREAM_HEADERS, [SESSION_HEADER]: id })
 }
 

@@ -99,6 +99,11 @@ export class ConversationStore {
     return this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM conversation LIMIT 1').toArray()[0] as unknown as ConversationInfo | undefined
   }
 
+  /** A new title: the first prompt was edited (the turn that replaced the only one). */
+  setTitle(title: string): void {
+    this.sql.exec('UPDATE conversation SET title = ?', title)
+  }
+
   create(id: string, owner: string, title: string, now: number): void {
     this.sql.exec('INSERT INTO conversation (id, owner, title, created, updated) VALUES (?, ?, ?, ?, ?)', id, owner, title, now, now)
   }
