@@ -172,6 +172,14 @@ describe('edit, regenerate and copy', () => {
     await ask(page, 'second question')
     expect(await page.locator('.turn.user button.edit:visible').count()).toBe(1)
 
+    // Cancel gives the composer back what it held before the edit (a draft), not the prompt to edit.
+    await page.locator('#prompt').fill('a draft')
+    await page.locator('.turn.user').last().locator('button.edit').click()
+    expect(await page.locator('#prompt').inputValue()).toBe('second question')
+    await page.locator('.editing button.cancel-edit').click()
+    expect(await page.locator('.editing').isVisible()).toBe(false)
+    expect(await page.locator('#prompt').inputValue()).toBe('a draft')
+
     await page.locator('.turn.user').last().locator('button.edit').click()
     expect(await page.locator('#prompt').inputValue()).toBe('second question')
     expect(await page.locator('.editing').isVisible()).toBe(true)

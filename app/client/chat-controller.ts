@@ -67,6 +67,8 @@ export class ChatController {
   /** The latest turn this page shows (from the stored chat, or heard while reading its answer). */
   private shownTurn = 0
   private editing: UserTurn | undefined
+  /** What the composer held when an edit began: Cancel puts it back. */
+  private draftBeforeEdit: string | undefined
   private lang: Lang
   private readonly maxPromptChars: number
   private readonly log: HTMLElement
@@ -130,7 +132,12 @@ export class ChatController {
 
     this.listen(this.el.stop, 'click', () => this.stop())
     this.listen(this.el.newChat, 'click', () => this.newChat())
-    this.listen($('.editing button.cancel-edit'), 'click', () => this.cancelEdit())
+    this.listen($('.editing button.cancel-edit'), 'click', () => {
+      // The composer gets back what it held before the edit: the prompt put there to edit is not a draft.
+      const draft = this.draftBeforeEdit
+      this.cancelEdit()
+      if (draft !== undefined) this.composer.set(draft)
+    })
     this.listen(this.el.langSwitch, 'change', () => this.setLang(this.el.langSwitch.value as Lang))
     for (const example of root.querySelectorAll<HTMLButtonElement>('.welcome button.example')) {
       this.listen(example, 'click', () => void this.submit(example.textContent ?? ''))
@@ -582,6 +589,7 @@ export class ChatController {
 
   private edit(turn: UserTurn): void {
     if (this.current || this.last?.user !== turn) return
+    if (!this.editing) this.draftBeforeEdit = this.composer.value
     this.editing = turn
     turn.li.classList.add('being-edited')
     this.el.editing.hidden = false
@@ -591,6 +599,7 @@ export class ChatController {
   private cancelEdit(): void {
     this.editing?.li.classList.remove('being-edited')
     this.editing = undefined
+    this.draftBeforeEdit = undefined
     this.el.editing.hidden = true
   }
 
