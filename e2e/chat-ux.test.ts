@@ -169,6 +169,9 @@ describe('edit, regenerate and copy', () => {
     const { context, page } = await open()
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: edge.url })
     await ask(page, 'first question')
+    // The answer's own list is a top-level list (discs), though the answer sits in the log's list item.
+    const bullets = await lastAnswer(page).locator('.answer ul').first().evaluate((ul) => getComputedStyle(ul).listStyleType)
+    expect(bullets).toBe('disc')
     await ask(page, 'second question')
     expect(await page.locator('.turn.user button.edit:visible').count()).toBe(1)
 
