@@ -64,8 +64,9 @@ try {
             view.flush = () => {
               renders++
               const start = performance.now()
-              flush.call(view)
+              const more = flush.call(view)
               flushMs += performance.now() - start
+              return more
             }
           }
           // WARM=1: the renderer's code run once on the whole answer first (off the page), so the

@@ -2,7 +2,8 @@ import type { Token } from 'marked'
 import { copyText, flashLabel } from './clipboard'
 import { append, insertBefore } from './dom'
 import { loadHighlighter } from './highlight'
-import { collectLinks, splitFrozen, type Links } from './markdown'
+import { tailLexing, type TailLexing } from './lex-worker'
+import { TailLexer, type Lexed } from './markdown-lexer'
 import { renderBlocks, type CodeLabels, type RenderContext } from './markdown-dom'
 import { patchChildren } from './patch-dom'
 import { frameSchedule, type Schedule } from './render-schedule'
@@ -21,23 +22,33 @@ export interface MarkdownViewOptions {
    * append. The DOM ends the same either way.
    */
   schedule?: Schedule
+  /**
+   * Lex the open tail in the page's lexing Worker (lex-worker.ts) where it runs: a render then sends
+   * the new text and builds the DOM when the tokens come back (the schedule told what that cost).
+   * Default true; false lexes on the page, each render complete when it returns.
+   */
+  lexInWorker?: boolean
 }
 
 /**
  * Renders a growing markdown answer into `root`, with DOM nodes only (createElement/textContent,
  * never innerHTML: model text is never HTML). Finished blocks are rendered once and frozen; each
- * append re-lexes and re-renders only the open tail, so the cost of a chunk does not grow with the
- * answer. Code blocks are highlighted once they are finished (never re-highlighted per chunk).
+ * render re-lexes and re-renders only the open tail, so the cost of a chunk does not grow with the
+ * answer. The lexing runs in the page's lexing Worker where it can (lex-worker.ts; the page's main
+ * thread then only builds the DOM from the tokens), else here. Code blocks are highlighted once
+ * they are finished (never re-highlighted per chunk).
  */
 export class MarkdownView {
   private source = ''
-  private pending = ''
-  /** Appended text not yet rendered (line ends already made LF). */
+  /** Appended text not yet sent to the lexer (line ends already made LF). */
   private unrendered = ''
+  private readonly tail: TailLexing
+  /** The lexing Worker's answer to the last push, while it is awaited (the next push waits for it). */
+  private lexing: Promise<number> | undefined
+  private ended = false
   private scheduled = false
   private readonly schedule: Schedule
   private carriageReturn = false
-  private readonly links: Links = {}
   private readonly open: HTMLElement
   private group: HTMLElement | undefined
   private groupBlocks = 0
@@ -57,6 +68,7 @@ export class MarkdownView {
     append(root, this.open)
     const win = doc.defaultView
     this.schedule = options.schedule ?? (win?.requestAnimationFrame ? frameSchedule(win) : (render) => render())
+    this.tail = options.lexInWorker === false ? new TailLexer() : tailLexing()
     const highlight = options.highlight !== false
     this.frozenCtx = { doc, labels: options.labels, onCode: highlight ? (code, lang) => this.highlight(code, lang) : undefined }
     // An open code block starts loading the highlighter, so it is there when the block finishes.
@@ -88,35 +100,46 @@ export class MarkdownView {
     this.schedule(() => this.flush())
   }
 
-  /** Renders what was appended since the last render, now (a scheduled render then finds nothing to do). */
-  flush(): void {
+  /**
+   * Renders what was appended since the last render (a scheduled render then finds nothing to do):
+   * now, where the tail is lexed on the page; where the Worker lexes it, the text is sent and the
+   * returned promise resolves, with the ms the DOM work took, once the tokens are rendered (while a
+   * push is awaited, the new text waits for the render its answer asks for).
+   */
+  flush(): void | Promise<number> {
     this.scheduled = false
-    for (const write of this.writes.splice(0)) write()
-    if (!this.unrendered) return
-    const source = this.pending + this.unrendered
+    if (!this.unrendered || this.lexing) return this.write()
+    const text = this.unrendered
     this.unrendered = ''
-    const split = splitFrozen(source, this.links)
-    if (split.frozen.length) {
-      collectLinks(split.frozen, this.links)
-      this.freeze(split.frozen)
-      this.pending = source.slice(split.frozenSource.length)
-    } else {
-      this.pending = source
-    }
-    // The open blocks changed by the new text only: the nodes that still match are kept (patch-dom.ts).
-    patchChildren(this.open, renderBlocks(this.openCtx, split.tokens.slice(split.frozen.length)))
+    const lexed = this.tail.push(text)
+    if (!('then' in lexed)) return this.apply(lexed, false)
+    const lexing = lexed
+      .then((tokens) => {
+        // An answer that ended meanwhile was rendered to its end already (see end).
+        if (this.ended) return 0
+        const start = performance.now()
+        this.apply(tokens, false)
+        return performance.now() - start
+      })
+      .finally(() => {
+        this.lexing = undefined
+        if (this.unrendered) this.requestRender()
+      })
+    this.lexing = lexing
+    return lexing
   }
 
-  /** The answer is complete: its last blocks are frozen too (and their code highlighted). */
-  end(): void {
-    this.flush()
-    if (this.carriageReturn) this.pending += '\n'
-    this.carriageReturn = false
-    if (!this.pending) return
-    const { tokens } = splitFrozen(this.pending, this.links)
-    this.pending = ''
-    this.open.replaceChildren()
-    this.freeze(tokens)
+  /** Highlighting that came back since the last render: written with the render's own DOM changes, so laid out in the same frame. */
+  private write(): void {
+    for (const write of this.writes.splice(0)) write()
+  }
+
+  private apply({ frozen, open }: Lexed, end: boolean): void {
+    this.write()
+    if (frozen.length) this.freeze(frozen)
+    // The open blocks changed by the new text only: the nodes that still match are kept (patch-dom.ts).
+    if (end) this.open.replaceChildren()
+    else patchChildren(this.open, renderBlocks(this.openCtx, open))
   }
 
   /**
@@ -129,6 +152,19 @@ export class MarkdownView {
     this.carriageReturn = text.endsWith('\r')
     if (this.carriageReturn) text = text.slice(0, -1)
     return text.replace(/\r\n?/g, '\n')
+  }
+
+  /**
+   * The answer is complete: its last blocks are frozen too (and their code highlighted), lexed on
+   * the page at once (lex-worker.ts), so the whole answer is in the DOM when this returns.
+   */
+  end(): void {
+    this.scheduled = false
+    this.ended = true
+    const text = this.unrendered + (this.carriageReturn ? '\n' : '')
+    this.unrendered = ''
+    this.carriageReturn = false
+    this.apply(this.tail.finish(text), true)
   }
 
   /** Resolves when every highlight started so far has been applied (for tests). */

@@ -39,7 +39,7 @@ describe('frameSchedule', () => {
     const { clock, advance } = fakeClock()
     const schedule = frameSchedule(clock, 50)
     const renders: number[] = []
-    const render = () => renders.push(clock.performance.now())
+    const render = () => void renders.push(clock.performance.now())
     schedule(render)
     expect(renders).toEqual([])
     advance(16)
@@ -100,5 +100,45 @@ describe('frameSchedule', () => {
     stream(4000)
     expect(Math.max(...gaps(capped + 5))).toBeLessThan(215)
     expect(Math.min(...gaps(capped + 5))).toBeGreaterThanOrEqual(200)
+  })
+
+  it('charges a render that goes on later (the lexing Worker) for its work and its frame, not for the wait', async () => {
+    const { clock, advance, spend } = fakeClock()
+    const schedule = frameSchedule(clock)
+    const renders: number[] = []
+    let reply: { at: number; answer: () => void } | undefined
+    let pending = false
+    for (let t = 0; t < 3000; t += 4) {
+      if (!pending) {
+        pending = true
+        schedule(() => {
+          pending = false
+          renders.push(clock.performance.now())
+          spend(0.5)
+          // The tokens come back 20 ms later; building their DOM then costs 5.5 ms.
+          return new Promise<number>((resolve) => {
+            reply = {
+              at: clock.performance.now() + 20,
+              answer: () => {
+                spend(5.5)
+                resolve(5.5)
+              },
+            }
+          })
+        })
+      }
+      advance(4)
+      if (reply && clock.performance.now() >= reply.at) {
+        reply.answer()
+        reply = undefined
+      }
+      // The promise's callbacks (the schedule asks for the frame after the DOM work) run now.
+      await Promise.resolve()
+      await Promise.resolve()
+    }
+    // 0.5 + 5.5 ms a render: one about every 120 ms (the 20 ms waits counted too would make it 200).
+    const gaps = renders.slice(11).map((at, i) => at - renders[10 + i])
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(115)
+    expect(Math.max(...gaps)).toBeLessThan(135)
   })
 })

@@ -8,7 +8,13 @@
  * thread (RENDER_SHARE) instead of taking more of it the slower the device is, up to 200 ms (5
  * updates a second). The first text after a pause still shows in the next frame.
  */
-export type Schedule = (render: () => void) => void
+export type Schedule = (render: Render) => void
+/**
+ * A render: its work is done when it returns, or, when it returns a promise, it goes on until the
+ * promise resolves with the ms of main-thread work it did then (render-markdown.ts: the DOM built
+ * from tokens the lexing Worker sent back), which the browser's next frame then lays out.
+ */
+export type Render = () => void | Promise<number>
 
 export interface ScheduleClock {
   requestAnimationFrame(callback: () => void): unknown
@@ -31,15 +37,24 @@ export function frameSchedule(win: ScheduleClock, minIntervalMs = RENDER_INTERVA
       win.requestAnimationFrame(() => {
         const start = win.performance.now()
         last = start
-        render()
-        // The frame's style, layout and paint run after the animation frame callbacks, in the same
-        // task: a task posted now runs when they are done, so the time until then is the render's.
-        win.setTimeout(() => {
-          const spent = win.performance.now() - start
-          cost = cost === undefined ? spent : 0.7 * cost + 0.3 * spent
-          interval = Math.min(maxIntervalMs, Math.max(minIntervalMs, cost / share))
-        }, 0)
+        const more = render()
+        if (typeof more?.then !== 'function') return measureFrame(start, 0)
+        // The render goes on later (its DOM work when the Worker's tokens are back): its cost is what
+        // it did now, what it did then and the frame after that; the waiting in between is not.
+        const now = win.performance.now() - start
+        more.then(
+          (later) => win.requestAnimationFrame(() => measureFrame(win.performance.now(), now + later)),
+          () => {},
+        )
       })
+    // The frame's style, layout and paint run after the animation frame callbacks, in the same
+    // task: a task posted now runs when they are done, so the time until then is the render's.
+    const measureFrame = (from: number, before: number) =>
+      win.setTimeout(() => {
+        const spent = before + win.performance.now() - from
+        cost = cost === undefined ? spent : 0.7 * cost + 0.3 * spent
+        interval = Math.min(maxIntervalMs, Math.max(minIntervalMs, cost / share))
+      }, 0)
     const wait = last + interval - win.performance.now()
     if (wait > 0) win.setTimeout(run, wait)
     else run()

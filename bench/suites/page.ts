@@ -99,9 +99,9 @@ export interface PageFigures {
 
 const HIGHLIGHT_MODULE_URL = 'http://127.0.0.1/app/client/highlight.ts'
 
-/** The highlighting Worker's module of the tree at `root` (trees from before it: none), bundled as Vite bundles it for the page. */
-async function highlightWorkerScript(root: string): Promise<string | undefined> {
-  const entry = join(root, 'app/client/highlight-worker.ts')
+/** A Worker's module of the tree at `root` (trees from before it: none), bundled as Vite bundles it for the page. */
+async function workerScript(root: string, name: string): Promise<string | undefined> {
+  const entry = join(root, 'app/client', name)
   if (!existsSync(entry)) return undefined
   const out = await build({ entryPoints: [entry], nodePaths: [join(ROOT, 'node_modules')], bundle: true, format: 'esm', target: 'es2022', write: false, logLevel: 'silent' })
   return out.outputFiles[0].text
@@ -164,11 +164,13 @@ export async function pageSuite(config: BenchConfig, log: (m: string) => void): 
 export async function withPage<T>(browser: Browser, root: string, use: (page: Page) => Promise<T>, extraCss = ''): Promise<T> {
   const page = await browser.newPage()
   const body = extraCss ? (await chatPage(root)).replace('</head>', `<style>${extraCss}</style></head>`) : await chatPage(root)
-  const worker = await highlightWorkerScript(root)
   try {
     const isolated = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
-    if (worker) {
-      await page.route(new URL('highlight-worker.ts', HIGHLIGHT_MODULE_URL).href, (route) =>
+    // The page's Workers (highlighting, lexing), served beside the module that starts them.
+    for (const name of ['highlight-worker.ts', 'markdown-worker.ts']) {
+      const worker = await workerScript(root, name)
+      if (!worker) continue
+      await page.route(new URL(name, HIGHLIGHT_MODULE_URL).href, (route) =>
         route.fulfill({ status: 200, headers: { 'content-type': 'text/javascript', ...isolated }, body: worker }),
       )
     }
@@ -207,7 +209,8 @@ async function measure(browser: Browser, config: BenchConfig, log: (m: string) =
           const root = document.querySelector('.answer') as HTMLElement
           // Highlighting on, as on the page: a finished code block is highlighted once, off the chunk's path.
           // Rendering on every append (renderers older than per-frame rendering ignore the option and always do).
-          const view = new (globalThis as any).MarkdownView(root, { labels: { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }, schedule: (globalThis as any).renderNow })
+          // Lexed on the page (lexInWorker: false), so that each chunk's DOM is there when append returns.
+          const view = new (globalThis as any).MarkdownView(root, { labels: { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }, schedule: (globalThis as any).renderNow, lexInWorker: false })
           const append: number[] = []
           const layout: number[] = []
           const sizes: number[] = []

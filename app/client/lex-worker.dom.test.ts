@@ -1,0 +1,174 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { en } from '../i18n/en'
+import { CORPUS } from './markdown-corpus'
+import { TailLexer } from './markdown-lexer'
+import type { LexRequest } from './markdown-worker'
+import { MarkdownView } from './render-markdown'
+
+// Runs in happy-dom, which has no Worker: the browser's Worker is replaced here (vi.stubGlobal) by
+// one that answers as app/client/markdown-worker.ts does (a TailLexer per answer, the reply a
+// structured clone, in a later task), or that fails to load or fails mid-answer as a Worker whose
+// script is blocked or crashes does (an `error` event). The bench (npm run bench -- --only=page) and
+// e2e/chat-ux.test.ts run the real Worker in Chromium.
+
+class LexingWorker extends EventTarget {
+  static made = 0
+  /** Requests answered before the Worker fails (an `error` event); Infinity: never fails. */
+  static failAfter = Infinity
+  private readonly tails = new Map<number, TailLexer>()
+  private answered = 0
+  constructor() {
+    super()
+    LexingWorker.made++
+  }
+  postMessage({ view, id, text, drop }: LexRequest): void {
+    setTimeout(() => {
+      if (this.answered++ >= LexingWorker.failAfter) return void this.dispatchEvent(new Event('error'))
+      if (drop) this.tails.delete(view)
+      let tail = this.tails.get(view)
+      if (!tail) this.tails.set(view, (tail = new TailLexer()))
+      const lexed = drop ? { frozen: [], open: [], frozenLength: 0 } : tail.push(text)
+      if (drop) this.tails.delete(view)
+      this.dispatchEvent(new MessageEvent('message', { data: structuredClone({ view, id, lexed }) }))
+    }, 0)
+  }
+  terminate(): void {}
+}
+
+class FailingWorker extends EventTarget {
+  constructor() {
+    super()
+    setTimeout(() => this.dispatchEvent(new Event('error')), 0)
+  }
+  postMessage(): void {}
+  terminate(): void {}
+}
+
+/** MarkdownView from a fresh module graph, so that it starts its own Worker (lex-worker.ts keeps one per page). */
+async function freshView(): Promise<typeof MarkdownView> {
+  vi.resetModules()
+  return (await import('./render-markdown')).MarkdownView
+}
+
+/** The answer rendered whole, lexed on the page: what every other way must give. */
+function whole(answer: string): string {
+  const root = document.createElement('div')
+  const view = new MarkdownView(root, { labels: en, highlight: false, schedule: (render) => render(), lexInWorker: false })
+  view.append(answer)
+  view.end()
+  return root.innerHTML
+}
+
+/** Chunk sizes from a fixed seed (a small LCG): repeatable, and unlike any one regular size. */
+function randomChunks(text: string, seed: number, max: number): string[] {
+  const out: string[] = []
+  let s = seed
+  for (let i = 0; i < text.length; ) {
+    s = (s * 1103515245 + 12345) % 2 ** 31
+    out.push(text.slice(i, i + 1 + (s % max)))
+    i += out[out.length - 1].length
+  }
+  return out
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+/**
+ * Streams `chunks` into a view whose renders are queued as frames; after some chunks (seeded) the
+ * frames run, after others the Worker's replies arrive (a task passes): renders find a push in
+ * flight, text arrives while one is, the end comes while one is.
+ */
+async function streamed(View: typeof MarkdownView, chunks: readonly string[], seed: number): Promise<HTMLElement> {
+  const root = document.createElement('div')
+  const frames: Array<() => void> = []
+  const view = new View(root, { labels: en, highlight: false, schedule: (render) => void frames.push(render) })
+  let s = seed
+  for (const chunk of chunks) {
+    view.append(chunk)
+    s = (s * 1103515245 + 12345) % 2 ** 31
+    if (s % 3 === 0) for (const render of frames.splice(0)) render()
+    if (s % 5 === 0) await tick()
+  }
+  view.end()
+  await view.settled()
+  for (const render of frames.splice(0)) render()
+  return root
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  LexingWorker.failAfter = Infinity
+})
+
+describe('MarkdownView with the lexing Worker', () => {
+  for (const [name, answer] of Object.entries(CORPUS)) {
+    it(`${name}: random chunks and frames, lexed in the Worker, end as the whole answer lexed on the page`, async () => {
+      vi.stubGlobal('Worker', LexingWorker)
+      const View = await freshView()
+      for (const seed of [1, 2, 3]) expect((await streamed(View, randomChunks(answer, seed, 24), seed)).innerHTML, `seed ${seed}`).toBe(whole(answer))
+    })
+  }
+
+  it('one Worker for every answer on the page, each answer with its own tail', async () => {
+    vi.stubGlobal('Worker', LexingWorker)
+    LexingWorker.made = 0
+    const View = await freshView()
+    const [a, b] = await Promise.all([streamed(View, randomChunks(CORPUS.english, 4, 30), 4), streamed(View, randomChunks(CORPUS.japanese, 5, 30), 5)])
+    expect(a.innerHTML).toBe(whole(CORPUS.english))
+    expect(b.innerHTML).toBe(whole(CORPUS.japanese))
+    expect(LexingWorker.made).toBe(1)
+  })
+
+  it('renders the tokens when they are back, and text that came meanwhile in the render they ask for', async () => {
+    vi.stubGlobal('Worker', LexingWorker)
+    const View = await freshView()
+    const root = document.createElement('div')
+    const frames: Array<() => void | Promise<number>> = []
+    const view = new View(root, { labels: en, highlight: false, schedule: (render) => void frames.push(render) })
+    view.append('first paragraph\n\nsec')
+    const sent = frames.shift()!()
+    expect(sent).toBeInstanceOf(Promise)
+    expect(root.textContent).toBe('')
+    view.append('ond')
+    expect(frames).toHaveLength(1)
+    // A render while the push is in flight sends nothing: the text waits for the answer.
+    expect(frames.shift()!()).toBeUndefined()
+    expect(typeof (await sent)).toBe('number')
+    expect(root.querySelector('.md-done p')?.textContent).toBe('first paragraph')
+    expect(root.querySelector('.md-open')!.textContent).toBe('sec')
+    expect(frames).toHaveLength(1)
+    await frames.shift()!()
+    expect(root.querySelector('.md-open')!.textContent).toBe('second')
+    view.end()
+    await view.settled()
+    expect(root.innerHTML).toBe(whole('first paragraph\n\nsecond'))
+  })
+
+  it('ends at once, also with a push in flight: the whole answer is in the DOM when end() returns, the late tokens dropped', async () => {
+    vi.stubGlobal('Worker', LexingWorker)
+    const View = await freshView()
+    const root = document.createElement('div')
+    const frames: Array<() => void | Promise<number>> = []
+    const view = new View(root, { labels: en, highlight: false, schedule: (render) => void frames.push(render) })
+    const answer = 'first paragraph\n\nsecond grows\n\n- a list\n- with [a link][x]\n\n[x]: https://example.com/'
+    view.append(answer.slice(0, 25))
+    const sent = frames.shift()!()
+    expect(sent).toBeInstanceOf(Promise)
+    view.append(answer.slice(25))
+    view.end()
+    expect(root.innerHTML).toBe(whole(answer))
+    await sent
+    for (const render of frames.splice(0)) render()
+    expect(root.innerHTML).toBe(whole(answer))
+    expect(root.querySelector('a')?.getAttribute('href')).toBe('https://example.com/')
+  })
+
+  for (const failAfter of [0, 3]) {
+    it(`lexes on the page when the Worker fails ${failAfter ? 'mid-answer' : 'to load'}: no text lost or repeated`, async () => {
+      vi.stubGlobal('Worker', failAfter ? LexingWorker : FailingWorker)
+      LexingWorker.failAfter = failAfter
+      const View = await freshView()
+      for (const [name, answer] of Object.entries(CORPUS)) expect((await streamed(View, randomChunks(answer, 7, 20), 7)).innerHTML, name).toBe(whole(answer))
+    })
+  }
+})

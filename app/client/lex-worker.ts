@@ -1,0 +1,135 @@
+import { collectLinks, type Links } from './markdown'
+import { TailLexer, type Lexed } from './markdown-lexer'
+import type { LexRequest } from './markdown-worker'
+
+/**
+ * Where an answer's open tail is lexed: in a module Worker (markdown-worker.ts) shared by the page's
+ * answers, so marked's lexing takes no time from the page's main thread (npm run bench --
+ * --only=page: lexing was the largest part of the page's own script per chunk, most of it the JIT's
+ * warm-up on a fresh page); the page only builds the returned tokens into DOM nodes. Where Workers
+ * are unavailable, or the Worker fails to load or to lex, the tail is lexed on the page
+ * (markdown-lexer.ts TailLexer) from where the Worker had got to, so no text is lost or repeated.
+ * An answer's end is lexed on the page, at once: the answer is complete in the DOM when end()
+ * returns (a finished turn, a reopened answer), and what is left of it then is short.
+ */
+export interface TailLexing {
+  /** Lexes the tail with `text`: at once (on the page) or later (a Worker); the caller waits for one push before the next. */
+  push(text: string): Lexed | Promise<Lexed>
+  /** The answer is complete with `text`: every block is final, at once (a push still awaited is superseded: its answer is to be dropped). */
+  finish(text: string): Lexed
+}
+
+interface LexReply {
+  view: number
+  id: number
+  lexed?: Lexed
+  error?: string
+}
+
+class SharedWorker {
+  private readonly waiting = new Map<number, { done: (lexed: Lexed) => void; fail: () => void }>()
+  private nextId = 0
+  private nextView = 0
+  failed = false
+
+  constructor(private readonly worker: Worker) {
+    // The Worker could not load (a blocked or failed chunk): every push waiting is lexed on the page.
+    worker.addEventListener('error', () => this.fail())
+    worker.addEventListener('message', ({ data }: MessageEvent<LexReply>) => {
+      const job = this.waiting.get(data.id)
+      if (!job) return
+      this.waiting.delete(data.id)
+      if (data.lexed) job.done(data.lexed)
+      else job.fail()
+    })
+  }
+
+  view(): number {
+    return this.nextView++
+  }
+
+  request(request: Omit<LexRequest, 'id'>, done: (lexed: Lexed) => void, fail: () => void): void {
+    if (this.failed) return fail()
+    const id = this.nextId++
+    this.waiting.set(id, { done, fail })
+    this.worker.postMessage({ ...request, id } satisfies LexRequest)
+  }
+
+  private fail(): void {
+    if (this.failed) return
+    this.failed = true
+    this.worker.terminate()
+    const jobs = [...this.waiting.values()]
+    this.waiting.clear()
+    for (const job of jobs) job.fail()
+  }
+}
+
+/** One answer's tail in the shared Worker; what the Worker holds is mirrored here for the fallback. */
+class WorkerTail implements TailLexing {
+  /** The Worker's tail (text not yet frozen) before the push in flight, and that push's text. */
+  private tail = ''
+  private sent = ''
+  private finished = false
+  private readonly links: Links = {}
+  private onPage: TailLexer | undefined
+  private readonly view: number
+
+  constructor(private readonly shared: SharedWorker) {
+    this.view = shared.view()
+  }
+
+  push(text: string): Lexed | Promise<Lexed> {
+    if (this.onPage) return this.onPage.push(text)
+    this.sent = text
+    return new Promise<Lexed>((resolve, reject) =>
+      this.shared.request(
+        { view: this.view, text },
+        (lexed) => {
+          if (this.finished) return resolve({ frozen: [], open: [], frozenLength: 0 })
+          this.tail = (this.tail + text).slice(lexed.frozenLength)
+          this.sent = ''
+          collectLinks(lexed.frozen, this.links)
+          resolve(lexed)
+        },
+        () => {
+          if (this.finished) return resolve({ frozen: [], open: [], frozenLength: 0 })
+          this.onPage = new TailLexer(this.tail, this.links)
+          this.sent = ''
+          try {
+            resolve(this.onPage.push(text))
+          } catch (error) {
+            reject(error)
+          }
+        },
+      ),
+    )
+  }
+
+  finish(text: string): Lexed {
+    if (this.onPage) return this.onPage.finish(text)
+    this.finished = true
+    // The Worker drops this answer's tail (its answer is not needed).
+    this.shared.request({ view: this.view, text: '', drop: true }, () => {}, () => {})
+    return new TailLexer(this.tail + this.sent, this.links).finish(text)
+  }
+}
+
+let shared: SharedWorker | null | undefined
+
+/** A new answer's lexing: in the page's lexing Worker where it runs, else on the page. */
+export function tailLexing(): TailLexing {
+  shared ??= startWorker()
+  return shared && !shared.failed ? new WorkerTail(shared) : new TailLexer()
+}
+
+function startWorker(): SharedWorker | null {
+  // The Worker's build (the island's server render) never streams an answer: no Worker to bundle there.
+  if (import.meta.env.SSR || typeof Worker === 'undefined') return null
+  try {
+    // Written out in full for Vite, which bundles the Worker's module from this expression.
+    return new SharedWorker(new Worker(new URL('./markdown-worker.ts', import.meta.url), { type: 'module' }))
+  } catch {
+    return null
+  }
+}
