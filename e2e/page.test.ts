@@ -132,6 +132,23 @@ describe('the chat page', () => {
     await page.close()
   })
 
+  it('a failed answer says why after a reload too, as it did live (not just that it failed)', async () => {
+    const page = await open()
+    // break: a word, then the upstream's connection breaks: the conversation ends the turn with stream_interrupted.
+    await page.locator('#prompt').fill('break:why1')
+    await page.locator('#prompt').press('Enter')
+    await expect.poll(() => page.locator('.turn.assistant:not(.streaming)').count(), { timeout: 20_000 }).toBe(1)
+    const note = page.locator('.turn.assistant .turn-note.failed')
+    const live = await note.allTextContents()
+    expect(live).toEqual(['The answer was cut off before it finished.'])
+    await page.reload()
+    await page.waitForSelector('form.composer[data-ready="true"]')
+    await expect.poll(() => page.locator('.turn.assistant:not(.streaming)').count(), { timeout: 20_000 }).toBe(1)
+    expect(await note.allTextContents()).toEqual(live)
+    expect(await page.locator('.turn.assistant .answer').textContent()).toBe('partial')
+    await page.close()
+  })
+
   it('keeps the composer disabled until the island runs, so nothing typed early is lost', async () => {
     // Without JavaScript the page is the server's markup: the island's first client render would
     // replace it (losing typed text), and a native form post would show raw SSE.

@@ -410,7 +410,9 @@ export class ChatController {
         continue
       }
       answer.restoreStats(m.usage, m.timing)
-      this.noteEnding(answer, m.stopReason ?? 'end_turn')
+      // A failed answer says why, as it did live (in the page's words for its code).
+      if (m.error) answer.noteText(errorText(m.error.code, m.error.message, this.strings, this.errorValues()))
+      else this.noteEnding(answer, m.stopReason ?? 'end_turn')
       answer.finish()
     }
     return running

@@ -1,4 +1,4 @@
-import type { StopReason, ToolEvent, UsageEvent } from '../../protocol/events'
+import type { ErrorEvent, StopReason, ToolEvent, UsageEvent } from '../../protocol/events'
 
 /**
  * The page's side of the conversation routes (app/routes/api/conversations/). The shapes are the
@@ -24,6 +24,8 @@ export interface ChatMessage {
   usage?: UsageEvent
   /** Assistant messages with text: ms from the turn being asked for to its first text, and from its first text to its last, as the server saw them. */
   timing?: StoredTiming
+  /** Assistant messages of a turn that ended in an error: its error event. */
+  error?: ErrorEvent
 }
 
 export interface StoredTiming {

@@ -241,6 +241,17 @@ describe('a turn through the conversation', () => {
     expect(answer.timing!.streamedMs).toBeGreaterThan(0)
   })
 
+  it('keeps why an answer failed: GET /api/conversations/:id gives its error event, as it streamed', async () => {
+    const v = new Visitor()
+    // break: a word, then the upstream's connection breaks mid-event.
+    const res = await v.invoke(`break:${marker()}`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const live = (await collect(res)).filter((e) => e.type === 'error').map((e) => e.data)
+    expect(live).toEqual([expect.objectContaining({ code: 'stream_interrupted', retryable: true })])
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    expect(view.messages[1]).toMatchObject({ text: 'partial', stopReason: 'error', error: live[0] })
+  })
+
   it('a turn left running by an instance that is gone (a restart) ends as an error, keeping its partial answer and timing', async () => {
     const v = new Visitor()
     const res = await v.invoke(`answer:${marker()} first`)

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
-import { EVENT_TYPES, MIN_FRAME_BYTES, type ErrorCode, type EventType, type StopReason, type ToolEvent, type UsageEvent } from '../../../protocol/events'
+import { EVENT_TYPES, MIN_FRAME_BYTES, type ErrorCode, type ErrorEvent, type EventType, type StopReason, type ToolEvent, type UsageEvent } from '../../../protocol/events'
 import type { Bindings } from '../../global'
 import { configOf } from '../config'
 import type { ErrorStatus } from '../errors'
@@ -42,6 +42,8 @@ export interface Message {
   usage?: UsageEvent
   /** Assistant messages with text: the turn's timing as the conversation saw it (see AnswerTiming). */
   timing?: AnswerTiming
+  /** Assistant messages of a turn that ended in an error: its (last) `error` event, the reason the page showed live. */
+  error?: ErrorEvent
 }
 
 /**
@@ -202,11 +204,13 @@ export class Conversation extends DurableObject<Bindings> {
     const messages: Message[] = []
     const tools = this.store.eventsOfType('tool')
     const usages = this.store.eventsOfType('usage')
+    const errors = this.store.eventsOfType('error')
     for (const t of this.store.turns()) {
       const running = this.running?.turn === t.turn
       messages.push({ role: 'user', turn: t.turn, text: t.prompt })
       const calls = tools.get(t.turn)
       const usage = usages.get(t.turn)?.at(-1)
+      const error = errors.get(t.turn)?.at(-1)
       const timing = timingOf(t.started, running ? this.store.runningTextTimes() : t)
       messages.push({
         role: 'assistant',
@@ -216,6 +220,7 @@ export class Conversation extends DurableObject<Bindings> {
         ...(calls && { tools: calls.map((json) => JSON.parse(json) as ToolEvent) }),
         ...(usage && { usage: JSON.parse(usage) as UsageEvent }),
         ...(timing && { timing }),
+        ...(error && { error: JSON.parse(error) as ErrorEvent }),
       })
     }
     return {

@@ -237,12 +237,12 @@ export class ConversationStore {
   }
 
   /**
-   * The events of one type (`tool`, `usage`) of every turn (stored, then pending), by turn, as their
-   * JSON text: a reopened answer shows its tool calls and usage as they were shown live. A scan of
+   * The events of one type (`tool`, `usage`, `error`) of every turn (stored, then pending), by turn,
+   * as their JSON text: a reopened answer shows its tool calls, usage and error as they were shown live. A scan of
    * the events (no index): it runs when a chat is opened, never per chunk, and the conversation's
    * byte cap bounds it.
    */
-  eventsOfType(type: 'tool' | 'usage'): Map<number, string[]> {
+  eventsOfType(type: 'tool' | 'usage' | 'error'): Map<number, string[]> {
     const byTurn = new Map<number, string[]>()
     const add = (turn: number, data: string) => {
       const list = byTurn.get(turn)
