@@ -528,12 +528,17 @@ export class ChatController {
     if (!told && this.current === reading) reading.abort.abort()
   }
 
-  /** Leaves the answer being read to run on without this page (another chat is opened). */
+  /**
+   * Leaves the answer being read to run on without this page (another chat is opened, a new one,
+   * the open chat deleted, the island gone): its view is dropped unfinished, so the lexing Worker
+   * lets go of its text (render-markdown.ts drop). Every caller clears the log or the page after.
+   */
   private detach(): void {
     const reading = this.current
     if (!reading) return
     reading.detached = true
     reading.abort.abort()
+    reading.answer.drop()
     this.current = undefined
     this.setBusy(false)
   }

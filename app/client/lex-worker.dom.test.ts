@@ -4,6 +4,7 @@ import { CORPUS } from './markdown-corpus'
 import { TailLexer } from './markdown-lexer'
 import type { LexRequest } from './markdown-worker'
 import { MarkdownView } from './render-markdown'
+import type { AssistantTurn as Turn } from './turns'
 
 // Runs in happy-dom, which has no Worker: the browser's Worker is replaced here (vi.stubGlobal) by
 // one that answers as app/client/markdown-worker.ts does (a TailLexer per answer, the reply a
@@ -15,11 +16,15 @@ class LexingWorker extends EventTarget {
   static made = 0
   /** Requests answered before the Worker fails (an `error` event); Infinity: never fails. */
   static failAfter = Infinity
-  private readonly tails = new Map<number, TailLexer>()
+  /** The last Worker made: what it holds is looked at by the tests of dropped answers. */
+  static last: LexingWorker | undefined
+  /** Each answer's tail, as markdown-worker.ts keeps them. */
+  readonly tails = new Map<number, TailLexer>()
   private answered = 0
   constructor() {
     super()
     LexingWorker.made++
+    LexingWorker.last = this
   }
   postMessage({ view, id, text, drop }: LexRequest): void {
     setTimeout(() => {
@@ -171,4 +176,69 @@ describe('MarkdownView with the lexing Worker', () => {
       for (const [name, answer] of Object.entries(CORPUS)) expect((await streamed(View, randomChunks(answer, 7, 20), 7)).innerHTML, name).toBe(whole(answer))
     })
   }
+
+  it('an answer the page drops unfinished is let go in the Worker, also with a push in flight, and no late reply or frame changes its DOM', async () => {
+    vi.stubGlobal('Worker', LexingWorker)
+    const View = await freshView()
+    const frames: Array<() => void | Promise<number>> = []
+    const schedule = (render: () => void | Promise<number>) => void frames.push(render)
+    const dropped = document.createElement('div')
+    const kept = document.createElement('div')
+    const a = new View(dropped, { labels: en, highlight: false, schedule })
+    const b = new View(kept, { labels: en, highlight: false, schedule })
+    const chunks = randomChunks(CORPUS.english, 8, 40)
+    const half = Math.floor(chunks.length / 2)
+    for (const chunk of chunks.slice(0, half)) {
+      a.append(chunk)
+      b.append(chunk)
+      for (const render of frames.splice(0)) await render()
+    }
+    expect(LexingWorker.last!.tails.size).toBe(2)
+    // A's push is in flight when the page drops it, and text and a frame still come after.
+    a.append(chunks[half])
+    b.append(chunks[half])
+    const inFlight = frames.splice(0).map((render) => render())
+    const shown = dropped.innerHTML
+    a.drop()
+    a.append('more text after the drop')
+    for (const render of frames.splice(0)) await render()
+    await Promise.all(inFlight)
+    await tick()
+    expect(dropped.innerHTML).toBe(shown)
+    // The Worker holds the other answer's tail only, and that answer goes on to its end.
+    expect([...LexingWorker.last!.tails.keys()]).toHaveLength(1)
+    for (const chunk of chunks.slice(half + 1)) b.append(chunk)
+    for (const render of frames.splice(0)) await render()
+    b.end()
+    await tick()
+    expect(kept.innerHTML).toBe(whole(CORPUS.english))
+    expect(LexingWorker.last!.tails.size).toBe(0)
+  })
+
+  it('an AssistantTurn dropped mid-answer (ChatController detach) lets go of its tail in the Worker; one that finishes does too', async () => {
+    vi.stubGlobal('Worker', LexingWorker)
+    LexingWorker.made = 0
+    vi.resetModules()
+    const { AssistantTurn } = (await import('./turns')) as { AssistantTurn: typeof Turn }
+    const ctx = { doc: document, strings: () => en, locale: () => 'en' }
+    const log = document.createElement('ol')
+    const left = new AssistantTurn(log, ctx, () => {})
+    const finished = new AssistantTurn(log, ctx, () => {})
+    // No code blocks: the highlighting Worker (also a Worker, so this stub) would start too.
+    const answer = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} with **some** words, and a [link](https://example.com/${i}).`).join('\n\n')
+    for (const chunk of randomChunks(answer, 9, 40)) {
+      left.append(chunk)
+      finished.append(chunk)
+      // The turns' renders are the window's animation frames; the Worker answers in a task.
+      await new Promise((resolve) => requestAnimationFrame(resolve))
+      await tick()
+    }
+    expect(LexingWorker.last!.tails.size).toBe(2)
+    left.drop()
+    finished.finish()
+    await tick()
+    expect(LexingWorker.last!.tails.size).toBe(0)
+    expect(LexingWorker.made).toBe(1)
+    expect(finished.li.textContent).toContain('Paragraph 29')
+  })
 })

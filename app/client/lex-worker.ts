@@ -17,6 +17,8 @@ export interface TailLexing {
   push(text: string): Lexed | Promise<Lexed>
   /** The answer is complete with `text`: every block is final, at once (a push still awaited is superseded: its answer is to be dropped). */
   finish(text: string): Lexed
+  /** The page dropped the answer unfinished (another chat opened, the chat deleted): what is held for it is let go. */
+  drop(): void
 }
 
 interface LexReply {
@@ -80,6 +82,8 @@ class WorkerTail implements TailLexing {
   }
 
   push(text: string): Lexed | Promise<Lexed> {
+    // A dropped answer asks nothing more of the Worker (that would start its tail again there).
+    if (this.finished) return { frozen: [], open: [], frozenLength: 0 }
     if (this.onPage) return this.onPage.push(text)
     this.sent = text
     return new Promise<Lexed>((resolve, reject) =>
@@ -108,10 +112,18 @@ class WorkerTail implements TailLexing {
 
   finish(text: string): Lexed {
     if (this.onPage) return this.onPage.finish(text)
+    const tail = this.tail + this.sent
+    this.drop()
+    return new TailLexer(tail, this.links).finish(text)
+  }
+
+  drop(): void {
+    if (this.finished) return
     this.finished = true
-    // The Worker drops this answer's tail (its answer is not needed).
+    this.tail = this.sent = ''
+    this.onPage = undefined
+    // The Worker drops this answer's tail: its replies are not needed any more (a push in flight resolves empty).
     this.shared.request({ view: this.view, text: '', drop: true }, () => {}, () => {})
-    return new TailLexer(this.tail + this.sent, this.links).finish(text)
   }
 }
 

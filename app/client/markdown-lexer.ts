@@ -38,4 +38,9 @@ export class TailLexer {
   finish(text: string): Lexed {
     return this.push(text, true)
   }
+
+  /** The answer was dropped unfinished: its tail is let go. */
+  drop(): void {
+    this.pending = ''
+  }
 }

@@ -4,7 +4,7 @@ import { TailLexer } from './markdown-lexer'
  * The lexing Worker (started by lex-worker.ts): marked's lexing of each streamed answer's open tail
  * runs here, off the page's main thread; the page builds the tokens it sends back into DOM nodes.
  * Message in: { view, id, text } (the answer `view`'s new text) or { view, id, drop: true } (the
- * answer ended: the page lexed its end itself); out: { view, id, lexed } (markdown-lexer.ts Lexed;
+ * answer ended: the page lexed its end itself; or the page dropped it unfinished, lex-worker.ts drop); out: { view, id, lexed } (markdown-lexer.ts Lexed;
  * nothing lexed for a drop), or { view, id, error } when lexing threw. Each answer on the page has
  * its own tail here.
  */

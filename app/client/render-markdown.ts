@@ -46,6 +46,8 @@ export class MarkdownView {
   /** The lexing Worker's answer to the last push, while it is awaited (the next push waits for it). */
   private lexing: Promise<number> | undefined
   private ended = false
+  /** The page dropped the answer unfinished (drop): nothing more is rendered or lexed for it. */
+  private dropped = false
   private scheduled = false
   private readonly schedule: Schedule
   private carriageReturn = false
@@ -88,7 +90,7 @@ export class MarkdownView {
   }
 
   append(chunk: string): void {
-    if (!chunk) return
+    if (!chunk || this.dropped) return
     this.source += chunk
     this.unrendered += this.newlines(chunk)
     if (this.unrendered) this.requestRender()
@@ -108,6 +110,7 @@ export class MarkdownView {
    */
   flush(): void | Promise<number> {
     this.scheduled = false
+    if (this.dropped) return
     if (!this.unrendered || this.lexing) return this.write()
     const text = this.unrendered
     this.unrendered = ''
@@ -165,6 +168,20 @@ export class MarkdownView {
     this.unrendered = ''
     this.carriageReturn = false
     this.apply(this.tail.finish(text), true)
+  }
+
+  /**
+   * The page drops the answer unfinished (it opened another chat, the chat was deleted, the island
+   * went away): the lexing Worker lets go of its open tail, which it would otherwise keep until the
+   * page closes, and no render or reply still on its way changes the DOM. A no-op after end().
+   */
+  drop(): void {
+    if (this.ended) return
+    this.ended = this.dropped = true
+    this.scheduled = false
+    this.unrendered = ''
+    this.writes.length = 0
+    this.tail.drop()
   }
 
   /** Resolves when every highlight started so far has been applied (for tests). */

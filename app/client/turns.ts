@@ -163,4 +163,11 @@ export class AssistantTurn {
   remove(): void {
     this.li.remove()
   }
+
+  /** The page leaves this answer unfinished (ChatController detach: another chat opened, the chat deleted): its view lets go of its lexing. */
+  drop(): void {
+    if (this.ended) return
+    this.ended = true
+    this.view.drop()
+  }
 }
