@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
+import { composeAnswer, tokenize } from '../../aws/agent/offline-answer'
 import { en } from '../i18n/en'
+import { ja } from '../i18n/ja'
 import { CORPUS } from './markdown-corpus'
 import { MarkdownView } from './render-markdown'
 
@@ -105,6 +107,40 @@ describe('MarkdownView: what it renders', () => {
     expect(root.querySelector('blockquote strong')?.textContent).toBe('Note:')
     expect(root.querySelector('blockquote br')).not.toBeNull()
     expect(root.querySelector('hr')).not.toBeNull()
+  })
+
+  it("the offline model's answer to the welcome page's table example has a <table> of the prompt's words, streamed or whole", () => {
+    const cellsOf = (root: HTMLElement) => [...root.querySelectorAll('table tr')].map((tr) => [...tr.children].map((c) => [c.tagName, c.textContent]))
+    const answer = composeAnswer({ prompt: en.example4, earlier: [] })
+    // Chunked as the offline model streams it (aws/agent/offline-model.ts).
+    const { root } = render(tokenize(answer))
+    expect(root.innerHTML).toBe(html([answer]))
+    expect(root.querySelectorAll('table')).toHaveLength(1)
+    expect(cellsOf(root)).toEqual([
+      [['TH', '#'], ['TH', 'Word'], ['TH', 'Characters']],
+      [['TD', '1'], ['TD', 'Explain'], ['TD', '7']],
+      [['TD', '2'], ['TD', 'streaming'], ['TD', '9']],
+      [['TD', '3'], ['TD', 'from'], ['TD', '4']],
+      [['TD', '4'], ['TD', 'the'], ['TD', '3']],
+      [['TD', '5'], ['TD', 'edge'], ['TD', '4']],
+    ])
+    expect([...root.querySelectorAll('th')].map((th) => th.className)).toEqual(['align-right', 'align-left', 'align-right'])
+    // The table sits between the list and the code block.
+    const wrap = root.querySelector('.table-wrap')!
+    expect(wrap.previousElementSibling?.textContent).toBe("Your prompt's first words, in a table:")
+    expect(wrap.previousElementSibling?.previousElementSibling?.tagName).toBe('UL')
+    expect(wrap.nextElementSibling?.classList.contains('code-block')).toBe(true)
+    const jaRoot = render(tokenize(composeAnswer({ prompt: ja.example4, earlier: [] }))).root
+    expect(cellsOf(jaRoot)[1]).toEqual([['TD', '1'], ['TD', ja.example4], ['TD', '25']])
+  })
+
+  it("keeps the offline model's table whole when the prompt holds |, backslashes, backticks and other markdown", () => {
+    const words = ['a|b', '`x\\|y`', '||', '\\', '*not*_em_<b>[x](y)']
+    const { root } = render(tokenize(composeAnswer({ prompt: `table ${words.join(' ')}`, earlier: [] })))
+    const rows = [...root.querySelectorAll('tbody tr')]
+    expect(rows.map((tr) => tr.children.length)).toEqual([3, 3, 3, 3, 3])
+    expect(rows.map((tr) => tr.children[1].textContent)).toEqual(['table', ...words.slice(0, 4)])
+    expect(root.querySelector('table code, table em, table a, table b')).toBeNull()
   })
 
   it('a fence right after text, holding a blank line, is one code block after the paragraph', () => {

@@ -7,7 +7,9 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { composeAnswer, tokenize, type AnswerInput } from '../agent/offline-answer'
+import { en } from '../../app/i18n/en'
+import { ja } from '../../app/i18n/ja'
+import { asksForTable, composeAnswer, tokenize, type AnswerInput } from '../agent/offline-answer'
 import { answerFromTool, planToolCall, type ToolCall } from '../agent/offline-tool-use'
 import { convertUnits, evaluateExpression } from '../agent/tool-math'
 import { venvPython } from '../local/python/env'
@@ -28,9 +30,10 @@ async function python(cases: AnswerInput[]): Promise<Array<{ answer: string; tok
   return JSON.parse((await child).stdout)
 }
 
-// A seeded generator of awkward prompts: mixed scripts, whitespace of every kind, markers, backticks.
+// A seeded generator of awkward prompts: mixed scripts, whitespace of every kind, markers, backticks,
+// the words that ask for a table and what its cells must escape.
 function randomPrompts(count: number): string[] {
-  const pieces = ['river', '日本語', '🎉', '👨‍👩‍👧', 'words:17', 'long', '```', '``', '"quoted"', '\\', '\t', '\n', ' ', '\u3000', '\u00a0', '\ufeff', '\u2028', '\u0085', '\u001c', 'é', 'x'.repeat(70), '—', '<b>']
+  const pieces = ['river', '日本語', '🎉', '👨‍👩‍👧', 'words:17', 'long', '```', '``', '"quoted"', '\\', '\t', '\n', ' ', '\u3000', '\u00a0', '\ufeff', '\u2028', '\u0085', '\u001c', 'é', 'x'.repeat(70), '—', '<b>', ' table ', 'TABLES', '表', '表示', '|', '\\|', '`|`']
   let seed = 7
   const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
   return Array.from({ length: count }, () => Array.from({ length: 1 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join(''))
@@ -38,8 +41,20 @@ function randomPrompts(count: number): string[] {
 
 describe('the offline models of the two agents', () => {
   it('give byte-identical answers and tokens for the same conversations', async () => {
-    const prompts = ['How do streams work?', 'words:300 please', 'a long answer', '  spaced   out  ', 'x'.repeat(600), ...randomPrompts(60)]
+    const prompts = [
+      'How do streams work?',
+      'words:300 please',
+      'a long answer',
+      '  spaced   out  ',
+      'x'.repeat(600),
+      // The welcome page's example prompts that ask for a table (app/i18n/en.ts, ja.ts example4).
+      en.example4,
+      ja.example4,
+      `table ${'z'.repeat(50)} a|b !"#$%&'()*+,-./:;<=>?@[]^_{}~ \`x\\|y\` || \\`,
+      ...randomPrompts(60),
+    ]
     const cases: AnswerInput[] = prompts.map((prompt, i) => ({ prompt, earlier: prompts.slice(Math.max(0, i - 2), i) }))
+    expect(cases.filter((c) => asksForTable(c.prompt)).length).toBeGreaterThan(10)
     const fromPython = await python(cases)
     expect(fromPython).toHaveLength(cases.length)
     cases.forEach((c, i) => {

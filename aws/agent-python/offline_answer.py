@@ -1,8 +1,9 @@
 """The offline model's text, ported from aws/agent/offline-answer.ts so both agents give the same
 answer to the same conversation, byte for byte (offline_answer_test.py compares them).
 
-Shape: a quote of the prompt, a line recalling the previous prompt, a paragraph, a list, a fenced
-code block, then filler. `words:N` in the prompt asks for N words of filler, the word `long` for 600.
+Shape: a quote of the prompt, a line recalling the previous prompt, a paragraph, a list, a table of
+the prompt's first words when it asks for one (`table`, `tables`, 表), a fenced code block, then
+filler. `words:N` in the prompt asks for N words of filler, the word `long` for 600.
 
 The seeded parts (FNV-1a over UTF-16 code units, mulberry32) are done in unsigned 32-bit arithmetic
 so they give JavaScript's numbers exactly.
@@ -17,6 +18,7 @@ from typing import Callable, Sequence
 DEFAULT_FILLER_WORDS = 40
 LONG_FILLER_WORDS = 600
 MAX_FILLER_WORDS = 20_000
+TABLE_ROWS = 5
 
 _U32 = 0xFFFFFFFF
 # JavaScript's \s (and what String.prototype.trim removes): not Python's, which also counts \x1c-\x1f
@@ -27,6 +29,10 @@ _NOT_S = "[^" + re.escape(_JS_SPACE) + "]"
 # JavaScript's \b and \d are ASCII-only.
 _WORDS_MARKER = re.compile(r"\bwords:([0-9]+)\b", re.IGNORECASE | re.ASCII)
 _LONG_MARKER = re.compile(r"\blong\b", re.IGNORECASE | re.ASCII)
+_TABLE_WORD = re.compile(r"\btables?\b", re.IGNORECASE | re.ASCII)
+_TABLE_JA = re.compile("表(?![示現])")
+# CommonMark lets every ASCII punctuation character be backslash-escaped.
+_ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 _TOKEN = re.compile(f"{_NOT_S}+{_S}*|{_S}+")
 
 
@@ -48,9 +54,11 @@ def compose_answer(prompt: str, earlier: Sequence[str]) -> str:
                     "- Set `AGENT_MODEL_ID` to a Bedrock model id for real answers.",
                 ]
             ),
-            _code_block("json", json.dumps({"prompt": _shorten(prompt, 500), "turn": turn}, indent=2, ensure_ascii=False)),
         ]
     )
+    if asks_for_table(prompt):
+        parts.extend(["Your prompt's first words, in a table:", _word_table(words)])
+    parts.append(_code_block("json", json.dumps({"prompt": _shorten(prompt, 500), "turn": turn}, indent=2, ensure_ascii=False)))
     seed = _fnv1a("\u0000".join([*earlier, prompt]))
     parts.extend(_filler(requested_filler_words(prompt), seed))
     return "\n\n".join(parts) + "\n"
@@ -61,6 +69,21 @@ def requested_filler_words(prompt: str) -> int:
     if match:
         return min(int(match.group(1)), MAX_FILLER_WORDS)
     return LONG_FILLER_WORDS if _LONG_MARKER.search(prompt) else DEFAULT_FILLER_WORDS
+
+
+def asks_for_table(prompt: str) -> bool:
+    """`table(s)` as an ASCII word in any case, or 表 outside 表示 and 表現 (offline-answer.ts asksForTable)."""
+    return bool(_TABLE_WORD.search(prompt) or _TABLE_JA.search(prompt))
+
+
+def _word_table(words: Sequence[str]) -> str:
+    """The prompt's first words and their lengths; cells escaped so a `|` cannot end one early."""
+    rows = [f"| {i + 1} | {_table_cell(_shorten(word, 40))} | {len(word)} |" for i, word in enumerate(words[:TABLE_ROWS])]
+    return "\n".join(["| # | Word | Characters |", "| ---: | :--- | ---: |", *rows])
+
+
+def _table_cell(text: str) -> str:
+    return _ASCII_PUNCTUATION.sub(lambda m: "\\" + m.group(0), text)
 
 
 def tokenize(text: str) -> list[str]:

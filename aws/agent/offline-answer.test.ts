@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { composeAnswer, DEFAULT_FILLER_WORDS, LONG_FILLER_WORDS, MAX_FILLER_WORDS, requestedFillerWords, tokenize } from './offline-answer'
+import { en } from '../../app/i18n/en'
+import { ja } from '../../app/i18n/ja'
+import { asksForTable, composeAnswer, DEFAULT_FILLER_WORDS, LONG_FILLER_WORDS, MAX_FILLER_WORDS, requestedFillerWords, tokenize } from './offline-answer'
 
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length
 
@@ -21,6 +23,54 @@ describe('composeAnswer', () => {
     const code = /^```json\n([\s\S]+?)\n```$/m.exec(answer)
     expect(JSON.parse(code?.[1] ?? 'null')).toEqual({ prompt: 'Explain the edge worker', turn: 1 })
     expect(answer).not.toContain('Earlier you asked')
+  })
+
+  it('adds a table of the prompt\'s first words, before the code block, when the prompt asks for a table', () => {
+    const answer = composeAnswer({ prompt: 'Explain streaming from the edge in a table and a code example', earlier: [] })
+    const blocks = answer.trim().split('\n\n')
+    const table = blocks.findIndex((b) => b.startsWith('| # |'))
+    expect(blocks[table - 1]).toBe("Your prompt's first words, in a table:")
+    expect(blocks[table]).toBe(
+      [
+        '| # | Word | Characters |',
+        '| ---: | :--- | ---: |',
+        '| 1 | Explain | 7 |',
+        '| 2 | streaming | 9 |',
+        '| 3 | from | 4 |',
+        '| 4 | the | 3 |',
+        '| 5 | edge | 4 |',
+      ].join('\n'),
+    )
+    expect(blocks[table + 1]).toMatch(/^```json\n/)
+    expect(blocks[table - 2]).toMatch(/^- Your prompt has 12 words/)
+    // The Japanese example prompt (app/i18n/ja.ts example4) is one whitespace-separated word.
+    const ja = composeAnswer({ prompt: 'エッジからのストリーミングを表とコード例で説明して', earlier: [] })
+    expect(ja).toContain('| # | Word | Characters |\n| ---: | :--- | ---: |\n| 1 | エッジからのストリーミングを表とコード例で説明して | 25 |\n\n```json\n')
+  })
+
+  it('asks for a table on the word table(s) or 表, not inside other words or in 表示 and 表現', () => {
+    for (const prompt of [en.example4, ja.example4, 'a table', 'TABLES please', 'table, then code', '表にまとめて', '一覧表で', '表']) expect(asksForTable(prompt), prompt).toBe(true)
+    for (const prompt of ['timetable', 'tabled', 'table_x', 'stable', '結果を表示して', '別の表現で', 'How do streams work?']) {
+      expect(asksForTable(prompt), prompt).toBe(false)
+    }
+  })
+
+  it('leaves an answer that asks for no table exactly as before (no table block, the list then the code block)', () => {
+    // The answer to this prompt as it was before tables existed, byte for byte (recorded from main at f69e0d2).
+    expect(composeAnswer({ prompt: 'Explain streaming with a list and code', earlier: ['hi'] })).toBe(BEFORE_TABLES)
+    for (const prompt of ['How do streams work?', 'stable timetable words:10', '結果を表示して']) {
+      const answer = composeAnswer({ prompt, earlier: [] })
+      expect(answer, prompt).not.toMatch(/^\|/m)
+      expect(answer, prompt).toMatch(/Bedrock model id for real answers\.\n\n```json\n/)
+    }
+  })
+
+  it('escapes the cells, so a prompt with | or backticks cannot break the table or open a code span', () => {
+    const answer = composeAnswer({ prompt: 'a|b table `x\\|y` || \\', earlier: [] })
+    const rows = answer.split('\n').filter((line) => line.startsWith('| '))
+    expect(rows.slice(2)).toEqual(['| 1 | a\\|b | 3 |', '| 2 | table | 5 |', '| 3 | \\`x\\\\\\|y\\` | 6 |', '| 4 | \\|\\| | 2 |', '| 5 | \\\\ | 1 |'])
+    // Each row has exactly four unescaped pipes: the three columns hold.
+    for (const row of rows) expect(row.replace(/\\./g, '').split('|'), row).toHaveLength(5)
   })
 
   it('recalls the previous prompt from the second turn on', () => {
@@ -68,3 +118,27 @@ describe('tokenize', () => {
     expect(tokenize(answer).join('')).toBe(answer)
   })
 })
+
+const BEFORE_TABLES = `**Offline model** — you asked:
+
+> Explain streaming with a list and code
+
+Earlier you asked: “hi” — this is turn 2 of our conversation.
+
+This answer comes from the embedded offline model: it is deterministic and streams at a fixed pace, so the page, the tests and the benchmarks see the same thing every time.
+
+- Your prompt has 7 words and 38 characters.
+- Its longest word is “streaming”.
+- Set \`AGENT_MODEL_ID\` to a Bedrock model id for real answers.
+
+\`\`\`json
+{
+  "prompt": "Explain streaming with a list and code",
+  "turn": 2
+}
+\`\`\`
+
+Frame signal ends early edge worker runtime useful render reads response steady runtime honest simple reads. Steady late signal model runtime steady gateway buffer steady small. Clear stream runtime starts signal island writes request edge shows.
+
+Reads signal simple careful.
+`

@@ -3,7 +3,9 @@
  * conversation always produces the same answer (tests and benchmarks compare runs byte for byte).
  *
  * Shape: a quote of the prompt, a line recalling the previous prompt (multi-turn memory is visible
- * end to end), a paragraph, a list, a fenced code block, then optional filler paragraphs.
+ * end to end), a paragraph, a list, a table of the prompt's first words when the prompt asks for a
+ * table (`table`, `tables` or the Japanese 表), a fenced code block, then optional filler paragraphs.
+ * Prompts that ask for no table get exactly the answer they got before tables existed.
  * Length: `words:N` in the prompt adds N words of filler (at most MAX_FILLER_WORDS); the word `long`
  * means `words:600`; otherwise a short paragraph of filler follows.
  */
@@ -11,6 +13,8 @@
 export const DEFAULT_FILLER_WORDS = 40
 export const LONG_FILLER_WORDS = 600
 export const MAX_FILLER_WORDS = 20_000
+/** Rows in the table of the prompt's words (see wordTable). */
+export const TABLE_ROWS = 5
 
 export interface AnswerInput {
   prompt: string
@@ -33,6 +37,9 @@ export function composeAnswer({ prompt, earlier }: AnswerInput): string {
       `- Its longest word is “${longestWord(words)}”.`,
       `- Set \`AGENT_MODEL_ID\` to a Bedrock model id for real answers.`,
     ].join('\n'),
+  )
+  if (asksForTable(prompt)) parts.push("Your prompt's first words, in a table:", wordTable(words))
+  parts.push(
     codeBlock('json', JSON.stringify({ prompt: shorten(prompt, 500), turn }, null, 2)),
   )
   const seed = hash([...earlier, prompt].join('\u0000'))
@@ -45,6 +52,29 @@ export function requestedFillerWords(prompt: string): number {
   const match = /\bwords:(\d+)\b/i.exec(prompt)
   if (match) return Math.min(Number(match[1]), MAX_FILLER_WORDS)
   return /\blong\b/i.test(prompt) ? LONG_FILLER_WORDS : DEFAULT_FILLER_WORDS
+}
+
+/**
+ * Whether the prompt asks for a table: the word `table(s)` in any case (ASCII word boundaries, as the
+ * Python twin's re.ASCII sees them), or 表 outside 表示 ("show") and 表現 ("expression"), the two
+ * everyday words that hold it without meaning a table.
+ */
+export function asksForTable(prompt: string): boolean {
+  return /\btables?\b/i.test(prompt) || /表(?![示現])/.test(prompt)
+}
+
+/**
+ * A GFM table of the prompt's first words with their length in characters. Every cell's ASCII
+ * punctuation is backslash-escaped (CommonMark allows that for all of it), so a word shows as typed:
+ * a `|` cannot end its cell, a backtick cannot open a code span that would keep `\|` as written.
+ */
+function wordTable(words: readonly string[]): string {
+  const rows = words.slice(0, TABLE_ROWS).map((word, i) => `| ${i + 1} | ${tableCell(shorten(word, 40))} | ${[...word].length} |`)
+  return ['| # | Word | Characters |', '| ---: | :--- | ---: |', ...rows].join('\n')
+}
+
+function tableCell(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&')
 }
 
 /**
