@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { en } from '../app/i18n/en'
 import { startLocalCloud, type LocalCloud } from '../aws/local/cloud'
 import { workerVarsFor } from '../aws/local/worker-vars'
 import { launchBrowser } from './browser'
@@ -299,11 +300,16 @@ describe('accessibility and layout', () => {
         })
       }
       expect(await audit(), 'welcome state').toEqual([])
+      // A new user's first click: the welcome example that asks for a table and a code example
+      // (app/i18n/en.ts example4); the offline model answers it with both (aws/agent/offline-answer.ts).
+      await page.getByRole('button', { name: en.example4 }).click()
+      await expect.poll(() => page.locator('.turn.assistant:not(.streaming)').count(), { timeout: 30_000 }).toBe(1)
+      expect(await lastAnswer(page).locator('table th').allTextContents()).toEqual(['#', 'Word', 'Characters'])
+      expect(await lastAnswer(page).locator('table tbody td:nth-child(2)').allTextContents()).toEqual(['Explain', 'streaming', 'from', 'the', 'edge'])
       await ask(page, 'What time is it in Tokyo?')
-      await ask(page, 'Explain streaming with a list and code')
       await page.locator('.tool-call summary').first().click()
       await page.waitForFunction(() => document.querySelectorAll('code.hljs').length > 0)
-      expect(await audit(), 'a conversation with a tool call, code, quotes and lists').toEqual([])
+      expect(await audit(), 'a conversation with a tool call, code, quotes, lists and a table').toEqual([])
       await context.close()
     })
   }
