@@ -30,7 +30,7 @@ export function patchChildren(parent: Node, next: readonly Node[]): void {
 }
 
 /** Makes `old` equal `next` in place; false when it cannot (another kind of node). */
-function patchNode(old: Node, next: Node): boolean {
+export function patchNode(old: Node, next: Node): boolean {
   if (old.nodeType !== next.nodeType) return false
   if (old.nodeType === 3 /* TEXT_NODE */) {
     const text = old as Text

@@ -54,6 +54,11 @@ function framed(chunks: readonly string[], seed: number): { root: HTMLElement; f
   return { root, frames }
 }
 
+/** The open block's node: the open blocks are the last group's last children (render-markdown.ts place). */
+function openBlock(root: HTMLElement): ChildNode {
+  return root.lastElementChild!.lastChild!
+}
+
 describe('MarkdownView: every split gives the same DOM as the whole answer', () => {
   for (const [name, answer] of Object.entries(CORPUS)) {
     it(`${name}: split in two at every position`, () => {
@@ -191,30 +196,47 @@ describe('MarkdownView: what it renders', () => {
     expect(root.textContent).toBe('')
     frames.shift()!()
     expect(root.querySelector('.md-done p')?.textContent).toBe('first paragraph')
-    expect(root.querySelector('.md-open')!.textContent).toBe('second')
+    expect(openBlock(root).textContent).toBe('second')
     view.append(' grows')
     expect(frames).toHaveLength(1)
     frames.shift()!()
-    expect(root.querySelector('.md-open')!.textContent).toBe('second grows')
+    expect(openBlock(root).textContent).toBe('second grows')
   })
 
   it('keeps the open block\'s nodes while it grows: only its text changes', () => {
     const root = document.createElement('div')
     const view = new MarkdownView(root, { labels: en, highlight: false, schedule: now })
     view.append('a paragraph with **bold** and')
-    const p = root.querySelector('.md-open p')!
+    const p = openBlock(root) as Element
     const strong = p.querySelector('strong')!
     const tail = p.lastChild!
     view.append(' more text')
-    expect(root.querySelector('.md-open p')).toBe(p)
+    expect(openBlock(root)).toBe(p)
     expect(p.querySelector('strong')).toBe(strong)
     expect(p.lastChild).toBe(tail)
     expect(tail.textContent).toBe(' and more text')
     view.append('\n```ts\nconst a')
-    const code = root.querySelector('.md-open code')!
+    const code = (openBlock(root) as Element).querySelector('code')!
     view.append(' = 1')
-    expect(root.querySelector('.md-open code')).toBe(code)
+    expect((openBlock(root) as Element).querySelector('code')).toBe(code)
     expect(code.textContent).toBe('const a = 1')
+  })
+
+  it('a block that freezes keeps the nodes it had while open, in place (not built and laid out again), code highlighted on them', async () => {
+    const root = document.createElement('div')
+    const view = new MarkdownView(root, { labels: en, schedule: now })
+    view.append('a paragraph with **bold**\n\n```python\nprint(1)\n')
+    const [p, code] = [root.querySelector('p')!, root.querySelector('code')!]
+    view.append('```\n\nnext')
+    expect(root.querySelector('p')).toBe(p)
+    expect(root.querySelector('code')).toBe(code)
+    expect(openBlock(root).textContent).toBe('next')
+    view.end()
+    await view.settled()
+    view.flush()
+    expect(root.querySelector('code')).toBe(code)
+    expect(code.querySelector('span[class^="hljs-"]')).not.toBeNull()
+    expect(code.textContent).toBe('print(1)')
   })
 
   it('freezes finished blocks: a chunk re-renders only the open block', () => {
@@ -223,10 +245,10 @@ describe('MarkdownView: what it renders', () => {
     view.append('# One\n\nfirst paragraph\n\nsecond')
     const first = root.querySelector('.md-done p')!
     expect(first.textContent).toBe('first paragraph')
-    expect(root.querySelector('.md-open')!.textContent).toBe('second')
+    expect(openBlock(root).textContent).toBe('second')
     view.append(' paragraph grows\n\n- a list')
     expect(root.querySelector('.md-done p')).toBe(first)
-    expect(root.querySelector('.md-open')!.textContent).toBe('a list')
+    expect(openBlock(root).textContent).toBe('a list')
     expect(view.markdown).toBe('# One\n\nfirst paragraph\n\nsecond paragraph grows\n\n- a list')
   })
 

@@ -1,11 +1,10 @@
-import type { Token } from 'marked'
 import { copyText, flashLabel } from './clipboard'
-import { append, insertBefore } from './dom'
+import { append } from './dom'
 import { loadHighlighter } from './highlight'
 import { tailLexing, type TailLexing } from './lex-worker'
 import { TailLexer, type Lexed } from './markdown-lexer'
 import { renderBlocks, type CodeLabels, type RenderContext } from './markdown-dom'
-import { patchChildren } from './patch-dom'
+import { patchNode } from './patch-dom'
 import { frameSchedule, type Schedule } from './render-schedule'
 
 const GROUP_BLOCKS = 32
@@ -51,13 +50,15 @@ export class MarkdownView {
   private scheduled = false
   private readonly schedule: Schedule
   private carriageReturn = false
-  private readonly open: HTMLElement
+  /** The open blocks' nodes: the last children of the last group, after its frozen blocks (see place). */
+  private open: Node[] = []
   private group: HTMLElement | undefined
   private groupBlocks = 0
   private readonly highlights: Array<Promise<unknown>> = []
   /** Highlighted code that came back since the last render, written in the next (see highlight). */
   private readonly writes: Array<() => void> = []
-  private readonly frozenCtx: RenderContext
+  private readonly blockCtx: RenderContext
+  private readonly highlighting: boolean
   private readonly openCtx: RenderContext
 
   constructor(
@@ -65,14 +66,13 @@ export class MarkdownView {
     private readonly options: MarkdownViewOptions,
   ) {
     const doc = root.ownerDocument
-    this.open = doc.createElement('div')
-    this.open.className = 'md-open'
-    append(root, this.open)
     const win = doc.defaultView
     this.schedule = options.schedule ?? (win?.requestAnimationFrame ? frameSchedule(win) : (render) => render())
     this.tail = options.lexInWorker === false ? new TailLexer() : tailLexing()
     const highlight = options.highlight !== false
-    this.frozenCtx = { doc, labels: options.labels, onCode: highlight ? (code, lang) => this.highlight(code, lang) : undefined }
+    this.highlighting = highlight
+    // Frozen blocks are highlighted once placed (frozenNode), on the nodes that stay in the DOM.
+    this.blockCtx = { doc, labels: options.labels }
     // An open code block starts loading the highlighter, so it is there when the block finishes.
     this.openCtx = { doc, labels: options.labels, onCode: highlight ? (_, lang) => lang && void loadHighlighter().catch(() => {}) : undefined }
     // One listener for every code block's copy button, frozen or open.
@@ -139,10 +139,7 @@ export class MarkdownView {
 
   private apply({ frozen, open }: Lexed, end: boolean): void {
     this.write()
-    if (frozen.length) this.freeze(frozen)
-    // The open blocks changed by the new text only: the nodes that still match are kept (patch-dom.ts).
-    if (end) this.open.replaceChildren()
-    else patchChildren(this.open, renderBlocks(this.openCtx, open))
+    this.place(renderBlocks(this.blockCtx, frozen), end ? [] : renderBlocks(this.openCtx, open))
   }
 
   /**
@@ -195,20 +192,57 @@ export class MarkdownView {
    * that walk — and so each chunk's cost — grew with the answer (npm run bench, "The page": the last
    * quarter of a 100 KB answer cost ~2× the first). A group has no box of its own (no padding or
    * border), so the blocks' margins collapse through it and the answer looks the same.
+   *
+   * The open blocks sit in the last group after its frozen ones, and a block that freezes keeps the
+   * nodes it had while open where they match (patch-dom.ts patchNode): they stay in place, so the
+   * browser does not build and lay out the block a second time when it freezes (a node moved or
+   * replaced gets new layout objects). Only where a group fills do the open nodes move to the next.
    */
-  private freeze(tokens: readonly Token[]): void {
-    for (const token of tokens) {
-      const nodes = renderBlocks(this.frozenCtx, [token])
-      if (!nodes.length) continue
-      if (!this.group || this.groupBlocks >= GROUP_BLOCKS) {
+  private place(frozen: readonly Node[], open: readonly Node[]): void {
+    const old = this.open
+    let i = 0
+    const placed: Node[] = []
+    const next = [...frozen, ...open]
+    for (let k = 0; k < next.length; k++) {
+      const isFrozen = k < frozen.length
+      if (!this.group || (isFrozen && this.groupBlocks >= GROUP_BLOCKS)) {
         this.group = this.root.ownerDocument.createElement('div')
         this.group.className = 'md-done'
-        insertBefore(this.open, this.group)
+        append(this.root, this.group)
         this.groupBlocks = 0
       }
-      append(this.group, ...nodes)
-      this.groupBlocks++
+      const group = this.group
+      const was = old[i++] as ChildNode | undefined
+      let node: Node = next[k]
+      if (was && patchNode(was, node)) {
+        node = was
+        // A group that filled: the kept open nodes go on in the next one (in order, so appended).
+        if (was.parentNode !== group) group.appendChild(was)
+      } else {
+        if (was?.parentNode === group) group.insertBefore(node, was)
+        else group.appendChild(node)
+        was?.remove()
+      }
+      if (isFrozen) {
+        this.groupBlocks++
+        this.frozenNode(node)
+      } else placed.push(node)
     }
+    for (; i < old.length; i++) (old[i] as ChildNode).remove()
+    this.open = placed
+    // A first group left with nothing (the open blocks rendered nothing in the end).
+    if (this.group && !this.group.firstChild) {
+      this.group.remove()
+      this.group = undefined
+    }
+  }
+
+  /** A block just frozen: its code is highlighted (render-markdown's own hook, on the nodes kept in the DOM). */
+  private frozenNode(node: Node): void {
+    if (!this.highlighting || node.nodeType !== 1) return
+    const el = node as Element
+    const codes = el.matches('.code-block') ? el.querySelectorAll('code') : el.querySelectorAll('.code-block code')
+    for (const code of codes) this.highlight(code as HTMLElement, (code as HTMLElement).dataset.lang ?? '')
   }
 
   /**
