@@ -133,6 +133,21 @@ describe('scrolling', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt')
     await context.close()
   })
+
+  it('opens a reloaded chat at its latest answer on a phone, with no "jump to latest" on offer', async () => {
+    const { context, page } = await open({ viewport: { width: 390, height: 844 } })
+    const atBottom = () => page.evaluate(() => Math.abs(scrollY + innerHeight - document.documentElement.scrollHeight) < 60)
+    await ask(page, 'Explain streaming from the edge in a table and a code example')
+    await expect.poll(atBottom).toBe(true)
+    // The welcome, still shown while the stored chat was laid out, left after the page had scrolled
+    // to the bottom: the page shrank under the scroll, and the follower took the clamp for the reader.
+    await page.reload()
+    await page.waitForSelector('form.composer[data-ready="true"]')
+    await lastAnswer(page).locator('.usage-ttft').waitFor()
+    await expect.poll(atBottom).toBe(true)
+    expect(await page.locator('button.jump').isVisible()).toBe(false)
+    await context.close()
+  })
 })
 
 describe('the composer', () => {

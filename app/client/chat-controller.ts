@@ -204,6 +204,8 @@ export class ChatController {
     const answer = new AssistantTurn(this.log, this.ctx, () => void this.regenerate())
     this.last = { user, answer }
     const reading = this.startReading(answer)
+    // The welcome leaves before the page scrolls to the bottom (see openChat).
+    this.updateWelcome()
     this.follower.jumpToLatest()
     await this.read(reading, async () => {
       const body = new URLSearchParams({ prompt })
@@ -323,6 +325,10 @@ export class ChatController {
       this.log.replaceChildren()
     }
     const running = this.showMessages(view)
+    // The welcome leaves before the page scrolls to the bottom: hidden after, it shortened the page
+    // under the scroll, the browser clamped the offset, and the follower took that for the reader
+    // scrolling up (a reopened chat on a phone stopped short of its answer behind "jump to latest").
+    this.updateWelcome()
     this.follower.jumpToLatest()
     // Watched from now: its first message says the state since this view, so no turn slips between.
     this.watchChat(id)
