@@ -202,9 +202,7 @@ export class Conversation extends DurableObject<Bindings> {
     const info = this.store.info()
     if (!info || info.owner !== owner) return notFound()
     const messages: Message[] = []
-    const tools = this.store.eventsOfType('tool')
-    const usages = this.store.eventsOfType('usage')
-    const errors = this.store.eventsOfType('error')
+    const { tool: tools, usage: usages, error: errors } = this.store.eventsOfTypes(['tool', 'usage', 'error'])
     for (const t of this.store.turns()) {
       const running = this.running?.turn === t.turn
       messages.push({ role: 'user', turn: t.turn, text: t.prompt })

@@ -237,21 +237,26 @@ export class ConversationStore {
   }
 
   /**
-   * The events of one type (`tool`, `usage`, `error`) of every turn (stored, then pending), by turn,
-   * as their JSON text: a reopened answer shows its tool calls, usage and error as they were shown live. A scan of
-   * the events (no index): it runs when a chat is opened, never per chunk, and the conversation's
-   * byte cap bounds it.
+   * The events of the given types (`tool`, `usage`, `error`) of every turn (stored, then pending), by
+   * type and turn, as their JSON text: a reopened answer shows its tool calls, usage and error as they
+   * were shown live. One scan of the events for all the types (no index): it runs when a chat is
+   * opened, never per chunk, and the conversation's byte cap bounds it.
    */
-  eventsOfType(type: 'tool' | 'usage' | 'error'): Map<number, string[]> {
-    const byTurn = new Map<number, string[]>()
-    const add = (turn: number, data: string) => {
+  eventsOfTypes<T extends 'tool' | 'usage' | 'error'>(types: readonly T[]): Record<T, Map<number, string[]>> {
+    const byType = Object.fromEntries(types.map((type) => [type, new Map<number, string[]>()])) as Record<T, Map<number, string[]>>
+    const add = (type: string, turn: number, data: string) => {
+      const byTurn = byType[type as T]
+      if (!byTurn) return
       const list = byTurn.get(turn)
       if (list) list.push(data)
       else byTurn.set(turn, [data])
     }
-    for (const row of this.sql.exec<{ turn: number; data: string }>('SELECT turn, data FROM events WHERE type = ? ORDER BY id', type)) add(row.turn, row.data)
-    for (const e of this.pending) if (e.type === type) add(e.turn, e.data)
-    return byTurn
+    const placeholders = types.map(() => '?').join(', ')
+    for (const row of this.sql.exec<{ type: string; turn: number; data: string }>(`SELECT type, turn, data FROM events WHERE type IN (${placeholders}) ORDER BY id`, ...types)) {
+      add(row.type, row.turn, row.data)
+    }
+    for (const e of this.pending) add(e.type, e.turn, e.data)
+    return byType
   }
 
   lastEventId(): number {
