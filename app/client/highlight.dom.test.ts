@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { FailingWorker } from './failing-worker'
 import { highlightTree } from './highlighter'
 
 // Runs in happy-dom, which has no Worker: the browser's Worker is replaced here (vi.stubGlobal) by
@@ -17,15 +18,6 @@ class AnsweringWorker extends EventTarget {
   postMessage({ id, lang, text }: { id: number; lang: string; text: string }): void {
     setTimeout(() => this.dispatchEvent(new MessageEvent('message', { data: { id, tree: highlightTree(lang, text) } })), 0)
   }
-  terminate(): void {}
-}
-
-class FailingWorker extends EventTarget {
-  constructor() {
-    super()
-    setTimeout(() => this.dispatchEvent(new Event('error')), 0)
-  }
-  postMessage(): void {}
   terminate(): void {}
 }
 

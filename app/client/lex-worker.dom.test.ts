@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { en } from '../i18n/en'
+import { FailingWorker } from './failing-worker'
 import { CORPUS } from './markdown-corpus'
 import { TailLexer } from './markdown-lexer'
 import type { LexRequest } from './markdown-worker'
@@ -37,15 +38,6 @@ class LexingWorker extends EventTarget {
       this.dispatchEvent(new MessageEvent('message', { data: structuredClone({ view, id, lexed }) }))
     }, 0)
   }
-  terminate(): void {}
-}
-
-class FailingWorker extends EventTarget {
-  constructor() {
-    super()
-    setTimeout(() => this.dispatchEvent(new Event('error')), 0)
-  }
-  postMessage(): void {}
   terminate(): void {}
 }
 
