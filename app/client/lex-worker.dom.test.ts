@@ -5,6 +5,7 @@ import { CORPUS } from './markdown-corpus'
 import { TailLexer } from './markdown-lexer'
 import type { LexRequest } from './markdown-worker'
 import { MarkdownView } from './render-markdown'
+import { MAX_RENDER_INTERVAL_MS } from './render-schedule'
 import type { AssistantTurn as Turn } from './turns'
 
 // Runs in happy-dom, which has no Worker: the browser's Worker is replaced here (vi.stubGlobal) by
@@ -232,5 +233,12 @@ describe('MarkdownView with the lexing Worker', () => {
     expect(LexingWorker.last!.tails.size).toBe(0)
     expect(LexingWorker.made).toBe(1)
     expect(finished.li.textContent).toContain('Paragraph 29')
+    // Each turn's frame schedule may still hold a render for after the interval (a no-op now that
+    // the answer ended or was dropped): let it run here, while the window is still there, rather
+    // than after the file's environment is torn down (an unhandled "requestAnimationFrame is not a
+    // function" that fails the run).
+    await new Promise((resolve) => setTimeout(resolve, MAX_RENDER_INTERVAL_MS))
+    await new Promise((resolve) => requestAnimationFrame(resolve))
+    await tick()
   })
 })
