@@ -13,12 +13,13 @@
  * INTERVAL=ms (render every ms instead of the page's adaptive interval), HL=0 (no highlighting),
  * WARM=1 (the renderer run once on the answer before, off the page: a warm JIT), SAMPLE_US (JS profile's interval),
  * JS=0 (no JS profile: its sampling costs the page time too), TRACE_OUT=file.json (the trace, for
- * chrome://tracing or Perfetto).
+ * chrome://tracing or Perfetto), TEXT=1 (the bench's browser floor instead of the renderer: the text
+ * alone as paragraphs, bench/page-text-view.ts, rendered every INTERVAL ms, 165 by default).
  */
 import { writeFileSync } from 'node:fs'
 import { launchBrowser } from '../e2e/browser'
 import { chunked, markdownAnswer } from './markdown-answer'
-import { rendererScript, withPage } from './suites/page'
+import { rendererScript, textViewScript, withPage } from './suites/page'
 
 const mode = process.argv[2] ?? 'sync'
 const gap = Number(process.argv[3] ?? 2)
@@ -34,6 +35,7 @@ try {
     async (page) => {
       await page.goto('http://127.0.0.1/bench')
       await page.addScriptTag({ content: script })
+      if (process.env.TEXT === '1') await page.addScriptTag({ content: await textViewScript() })
       // (A script tag, not a function in evaluate: tsx would wrap a named function in a helper the page lacks.)
       await page.addScriptTag({ content: 'globalThis.fixedSchedule = (ms) => (render) => setTimeout(() => requestAnimationFrame(render), ms)' })
       const cdp = await page.context().newCDPSession(page)
@@ -49,13 +51,17 @@ try {
       if (jsProfile) await cdp.send('Profiler.start')
       const cpu0 = await threadSeconds()
       const t = await page.evaluate(
-        async ({ chunks, mode, gap, noView, interval, hl, warm }) => {
+        async ({ chunks, mode, gap, noView, interval, hl, warm, text }) => {
           const g = globalThis as any
           const root = document.querySelector('.answer') as HTMLElement
           const labels = { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }
           // A fixed render interval instead of the page's adaptive one (to see what a render costs at each).
           const fixed = interval ? { schedule: g.fixedSchedule(interval) } : {}
-          const view = noView ? undefined : new g.MarkdownView(root, { labels, highlight: hl, ...(mode === 'sync' ? { schedule: g.renderNow } : fixed) })
+          const view = noView
+            ? undefined
+            : text
+              ? new g.TextView(root, interval || 165)
+              : new g.MarkdownView(root, { labels, highlight: hl, ...(mode === 'sync' ? { schedule: g.renderNow } : fixed) })
           const follower = noView || mode === 'sync' ? undefined : new g.ScrollFollower(window, document.querySelector('button.jump'))
           let renders = 0
           let flushMs = 0
@@ -104,7 +110,7 @@ try {
           await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
           return { ms: performance.now() - t0, renders, flushMs }
         },
-        { chunks, mode, gap, noView: !!process.env.NOVIEW, interval: Number(process.env.INTERVAL ?? 0), hl: process.env.HL !== '0', warm: !!process.env.WARM },
+        { chunks, mode, gap, noView: !!process.env.NOVIEW, interval: Number(process.env.INTERVAL ?? 0), hl: process.env.HL !== '0', warm: !!process.env.WARM, text: process.env.TEXT === '1' },
       )
       const cpu1 = await threadSeconds()
       const { profile } = jsProfile ? ((await cdp.send('Profiler.stop')) as any) : { profile: undefined }

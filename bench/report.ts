@@ -216,7 +216,8 @@ export function renderMarkdown(report: BenchReport): string {
         `**One chunk per frame**: each chunk rendered and laid out on its own (append, then a forced style/layout), performance.now() in a cross-origin-isolated page (${p.crossOriginIsolated ? '5 µs' : '100 µs'} resolution), per chunk index the median of the runs: ` +
         `what a chunk costs when chunks arrive further apart than frames. **Streamed**: a chunk every ${p.streamed.intervalMs} ms from timers, the renderer scheduling as on the page, the browser rendering frames; ` +
         `the view following the answer with the page's own ScrollFollower (app/client/scroll-follow.ts; renderers older than it: a stand-in that scrolls once per frame); the answer's end() and the highlighting it starts in the whole answer's figure, not in the tenths. ` +
-        `Main-thread CPU time (CDP Performance.getMetrics ThreadTime: script, style, layout, paint, everything the page's main thread does) read at each tenth's end, less the same in a floor run right before each run: the same page, timers and test-driver calls with no view and no following (${f(p.streamed.floorUs, 0)} µs per chunk), so the test driver's own event dispatch is not counted; the median of the runs' differences.`,
+        `Main-thread CPU time (CDP Performance.getMetrics ThreadTime: script, style, layout, paint, everything the page's main thread does) read at each tenth's end, less the same in a floor run right before each run: the same page, timers and test-driver calls with no view and no following (${f(p.streamed.floorUs, 0)} µs per chunk), so the test driver's own event dispatch is not counted; the median of the runs' differences. ` +
+        `**Browser floor** (its own row): in each run, right after the renderer's, the same answer's text with no markup parsed, one <p> per line of its source (bench/page-text-view.ts), rendered as often as the renderer was and followed the same way, less the same floor: what the browser needs to style, lay out and paint this much text on the page, which no renderer can go below.`,
       '',
     )
     const pages: [string, PageFigures][] = [['app/client/render-markdown.ts', p], ...(p.before ?? []).map((b) => [`the same at ${b.commit}`, b] as [string, PageFigures])]
@@ -241,7 +242,12 @@ export function renderMarkdown(report: BenchReport): string {
           f(v.slopeUsPer10KB, 1),
           f(v.totalMs.median, 0),
           v.highlightMs === undefined ? '–' : f(v.highlightMs, 0),
-        ]),
+        ]).concat(
+          // The browser floor of the same run: what the text alone costs the page (bench/page-text-view.ts).
+          p.streamed.textOnlyUs === undefined
+            ? []
+            : [['browser floor: the same text as plain paragraphs, rendered as often', f(p.streamed.textOnlyUs, 0), ...Array<string>(15).fill('–')]],
+        ),
       ),
       '',
     )

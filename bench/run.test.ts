@@ -106,6 +106,8 @@ describe('npm run bench -- --smoke', () => {
     expect(Number.isFinite(page.streamed.perChunkUs)).toBe(true)
     expect(page.streamed.floorUs).toBeGreaterThan(0)
     expect(page.streamed.chunksPerRender).toBeGreaterThanOrEqual(1)
+    // The browser floor (the text alone as paragraphs) measured in the same runs.
+    expect(Number.isFinite(page.streamed.textOnlyUs)).toBe(true)
   })
 
   it('probes what a Worker learns when its client leaves, both ways (figures only: what workerd does is the report\'s)', () => {

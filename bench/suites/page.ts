@@ -68,6 +68,12 @@ export interface StreamedFigures {
   growth: number
   /** Chunks per render (renderers that render on every append: 1). */
   chunksPerRender: number
+  /**
+   * The browser floor, measured in the same runs: the same answer's text as plain paragraphs (one
+   * per line, bench/page-text-view.ts), rendered as often as the renderer rendered and followed the
+   * same way; main-thread CPU µs per chunk less the same floor. Only for the work tree's renderer.
+   */
+  textOnlyUs?: number
 }
 
 export interface PageFigures {
@@ -125,6 +131,19 @@ export async function rendererScript(root: string = ROOT): Promise<string> {
     // import.meta.url: where highlight.ts would be served, so its highlighting Worker's URL
     // (highlight-worker.ts beside it) is one the bench page serves (withPage), as Vite serves it on the page.
     define: { 'import.meta.env.SSR': 'false', 'import.meta.url': JSON.stringify(HIGHLIGHT_MODULE_URL) },
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  })
+  return out.outputFiles[0].text
+}
+
+/** The browser floor's text view (bench/page-text-view.ts) bundled for the page. */
+export async function textViewScript(): Promise<string> {
+  const out = await build({
+    stdin: { contents: `import { TextView } from './bench/page-text-view'; globalThis.TextView = TextView;`, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
     format: 'iife',
     target: 'es2022',
     write: false,
@@ -238,8 +257,11 @@ async function measure(browser: Browser, config: BenchConfig, log: (m: string) =
       )
       log(`page run ${r + 1}/${config.page.runs}`)
     }
-    const tenths = await streamTenths(page, config, script)
-    log(`page streamed: ${tenths.perChunkUs.toFixed(0)} µs per chunk (the floor, its own runs: ${tenths.floorUs.toFixed(0)})`)
+    const tenths = await streamTenths(page, config, script, root === ROOT ? await textViewScript() : undefined)
+    log(
+      `page streamed: ${tenths.perChunkUs.toFixed(0)} µs per chunk (the floor, its own runs: ${tenths.floorUs.toFixed(0)}` +
+        (tenths.textOnlyUs === undefined ? ')' : `; the text alone as paragraphs: ${tenths.textOnlyUs.toFixed(0)})`),
+    )
     const streamed: StreamedFigures = {
       intervalMs: config.page.intervalMs,
       floorUs: tenths.floorUs,
@@ -248,6 +270,7 @@ async function measure(browser: Browser, config: BenchConfig, log: (m: string) =
       last10Us: tenths.last,
       growth: tenths.last / tenths.first,
       chunksPerRender: tenths.chunksPerRender,
+      ...(tenths.textOnlyUs !== undefined && { textOnlyUs: tenths.textOnlyUs }),
     }
     // Per chunk index, the median over runs: one GC pause in one run does not make a trend.
     const n = chunks.length
@@ -287,6 +310,8 @@ interface Tenths {
   /** The floor's own µs per chunk (median of its runs). */
   floorUs: number
   chunksPerRender: number
+  /** The text alone as paragraphs (see StreamedFigures.textOnlyUs), less the floor; where it was measured. */
+  textOnlyUs?: number
 }
 
 /**
@@ -294,12 +319,16 @@ interface Tenths {
  * before the renderer, so that both see the same load of a shared machine; each tenth's cost is the
  * renderer's less its floor's.
  */
-async function streamTenths(page: Page, config: BenchConfig, script: string): Promise<Tenths> {
+async function streamTenths(page: Page, config: BenchConfig, script: string, textScript?: string): Promise<Tenths> {
   const n = chunksOf(config).length
-  const pairs: { floor: Awaited<ReturnType<typeof streamRun>>; page: Awaited<ReturnType<typeof streamRun>> }[] = []
+  type Run = Awaited<ReturnType<typeof streamRun>>
+  const pairs: { floor: Run; page: Run; text?: Run }[] = []
   for (let r = 0; r < config.page.runs; r++) {
     const floor = await streamRun(page, config, undefined)
-    pairs.push({ floor, page: await streamRun(page, config, script) })
+    const rendered = await streamRun(page, config, script)
+    // The text alone, rendered as often as the renderer just was (its mean interval between renders).
+    const every = (n * config.page.intervalMs) / Math.max(1, rendered.renders)
+    pairs.push({ floor, page: rendered, text: textScript ? await streamRun(page, config, script, { script: textScript, intervalMs: every }) : undefined })
   }
   const less = (pick: (tenths: number[]) => number) => median(pairs.map((p) => pick(p.page.tenths) - pick(p.floor.tenths)))
   const renders = median(pairs.map((p) => p.page.renders))
@@ -309,6 +338,7 @@ async function streamTenths(page: Page, config: BenchConfig, script: string): Pr
     last: less((t) => t[t.length - 1]),
     floorUs: median(pairs.map((p) => p.floor.totalUs / n)),
     chunksPerRender: renders > 0 ? n / renders : 1,
+    ...(textScript && { textOnlyUs: median(pairs.map((p) => (p.text!.totalUs - p.floor.totalUs) / n)) }),
   }
 }
 
@@ -323,16 +353,23 @@ async function streamTenths(page: Page, config: BenchConfig, script: string): Pr
  * highlighting it starts) is a window of its own after the last tenth: in the whole answer's cost,
  * not in the tenths compared for growth.
  */
-async function streamRun(page: Page, config: BenchConfig, script: string | undefined): Promise<{ tenths: number[]; totalUs: number; renders: number }> {
+async function streamRun(
+  page: Page,
+  config: BenchConfig,
+  script: string | undefined,
+  /** In place of the renderer, the text alone as paragraphs (bench/page-text-view.ts), rendered every `intervalMs` at most; `script` still brings the ScrollFollower. */
+  text?: { script: string; intervalMs: number },
+): Promise<{ tenths: number[]; totalUs: number; renders: number }> {
   const chunks = chunksOf(config)
   const n = chunks.length
   await page.goto('http://127.0.0.1/bench')
   if (script) await page.addScriptTag({ content: script })
+  if (text) await page.addScriptTag({ content: text.script })
   const cdp = await page.context().newCDPSession(page)
   try {
     await cdp.send('Performance.enable')
     const threadSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')!.value
-    await page.evaluate((chunks) => {
+    await page.evaluate(([chunks, textInterval]) => {
       const g = globalThis as any
       const labels = { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }
       const follower = g.ScrollFollower
@@ -346,7 +383,8 @@ async function streamRun(page: Page, config: BenchConfig, script: string | undef
               })
             },
           }
-      const view = g.MarkdownView ? new g.MarkdownView(document.querySelector('.answer'), { labels }) : undefined
+      const answer = document.querySelector('.answer')
+      const view = textInterval ? new g.TextView(answer, textInterval) : g.MarkdownView ? new g.MarkdownView(answer, { labels }) : undefined
       g.bench = { view, follower, chunks, renders: 0 }
       // Counts renders where the renderer has a render of its own (per-frame rendering); older ones render per append.
       if (typeof view?.flush === 'function') {
@@ -356,7 +394,7 @@ async function streamRun(page: Page, config: BenchConfig, script: string | undef
           return flush.call(view)
         }
       }
-    }, chunks)
+    }, [chunks, text?.intervalMs ?? 0] as const)
     // One reading at each tenth's end, the next tenth's start: no work falls between two windows
     // (a render waiting for its interval runs in whichever tenth it falls in).
     const readings = [await threadSeconds()]
