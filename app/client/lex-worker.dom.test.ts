@@ -22,20 +22,23 @@ class LexingWorker extends EventTarget {
   static last: LexingWorker | undefined
   /** Each answer's tail, as markdown-worker.ts keeps them. */
   readonly tails = new Map<number, TailLexer>()
+  /** Every request, in order (what was lexed where). */
+  readonly requests: LexRequest[] = []
   private answered = 0
   constructor() {
     super()
     LexingWorker.made++
     LexingWorker.last = this
   }
-  postMessage({ view, id, text, drop }: LexRequest): void {
+  postMessage({ view, id, text, end, drop }: LexRequest): void {
+    this.requests.push({ view, id, text, end, drop })
     setTimeout(() => {
       if (this.answered++ >= LexingWorker.failAfter) return void this.dispatchEvent(new Event('error'))
       if (drop) this.tails.delete(view)
       let tail = this.tails.get(view)
       if (!tail) this.tails.set(view, (tail = new TailLexer()))
-      const lexed = drop ? { frozen: [], open: [], frozenLength: 0 } : tail.push(text)
-      if (drop) this.tails.delete(view)
+      const lexed = drop ? { frozen: [], open: [], frozenLength: 0 } : tail.push(text, end)
+      if (drop || end) this.tails.delete(view)
       this.dispatchEvent(new MessageEvent('message', { data: structuredClone({ view, id, lexed }) }))
     }, 0)
   }
@@ -142,7 +145,7 @@ describe('MarkdownView with the lexing Worker', () => {
     expect(root.innerHTML).toBe(whole('first paragraph\n\nsecond'))
   })
 
-  it('ends at once, also with a push in flight: the whole answer is in the DOM when end() returns, the late tokens dropped', async () => {
+  it('lexes a streamed answer\'s end in the Worker after the push in flight: whole once settled, nothing lost or repeated, the tail let go', async () => {
     vi.stubGlobal('Worker', LexingWorker)
     const View = await freshView()
     const root = document.createElement('div')
@@ -154,11 +157,53 @@ describe('MarkdownView with the lexing Worker', () => {
     expect(sent).toBeInstanceOf(Promise)
     view.append(answer.slice(25))
     view.end()
-    expect(root.innerHTML).toBe(whole(answer))
+    // Nothing lexed on the page: the end went to the Worker, behind the push.
+    expect(LexingWorker.last!.requests.map((r) => [r.text, !!r.end])).toEqual([
+      [answer.slice(0, 25), false],
+      [answer.slice(25), true],
+    ])
+    await view.settled()
     await sent
     for (const render of frames.splice(0)) render()
     expect(root.innerHTML).toBe(whole(answer))
     expect(root.querySelector('a')?.getAttribute('href')).toBe('https://example.com/')
+    expect(LexingWorker.last!.tails.size).toBe(0)
+  })
+
+  it('ends at once where nothing reached the Worker (a reopened answer, appended whole): the whole answer is in the DOM when end() returns', async () => {
+    vi.stubGlobal('Worker', LexingWorker)
+    const View = await freshView()
+    const root = document.createElement('div')
+    const frames: Array<() => void | Promise<number>> = []
+    const view = new View(root, { labels: en, highlight: false, schedule: (render) => void frames.push(render) })
+    view.append(CORPUS.english)
+    view.end()
+    expect(root.innerHTML).toBe(whole(CORPUS.english))
+    for (const render of frames.splice(0)) await render()
+    expect(root.innerHTML).toBe(whole(CORPUS.english))
+  })
+
+  it('lexes the end on the page when the Worker fails on it, also with a push in flight: nothing lost or repeated', async () => {
+    const answer = CORPUS.english
+    for (const inFlight of [false, true]) {
+      vi.stubGlobal('Worker', LexingWorker)
+      // The Worker answers the first push, then fails: on the second push (in flight at the end) or on the end itself.
+      LexingWorker.failAfter = 1
+      const View = await freshView()
+      const root = document.createElement('div')
+      const frames: Array<() => void | Promise<number>> = []
+      const view = new View(root, { labels: en, highlight: false, schedule: (render) => void frames.push(render) })
+      view.append(answer.slice(0, 200))
+      await frames.shift()!()
+      view.append(answer.slice(200, 400))
+      const pending = inFlight ? frames.shift()!() : undefined
+      view.append(answer.slice(400))
+      view.end()
+      await view.settled()
+      await pending
+      for (const render of frames.splice(0)) await render()
+      expect(root.innerHTML, inFlight ? 'a push in flight' : 'no push in flight').toBe(whole(answer))
+    }
   })
 
   for (const failAfter of [0, 3]) {

@@ -9,14 +9,20 @@ import type { LexRequest } from './markdown-worker'
  * warm-up on a fresh page); the page only builds the returned tokens into DOM nodes. Where Workers
  * are unavailable, or the Worker fails to load or to lex, the tail is lexed on the page
  * (markdown-lexer.ts TailLexer) from where the Worker had got to, so no text is lost or repeated.
- * An answer's end is lexed on the page, at once: the answer is complete in the DOM when end()
- * returns (a finished turn, a reopened answer), and what is left of it then is short.
+ * A streamed answer's end is lexed in the Worker too, after any push still in flight: lexed on the
+ * page, the page's first end ran marked there cold (~20 ms of the JIT's warm-up in one task at the
+ * end of a fresh page's first answer, npm run bench -- --only=page). An answer that never reached
+ * the Worker (a reopened one, appended whole and ended at once) is lexed on the page, at once, so
+ * it is complete in the DOM when end() returns.
  */
 export interface TailLexing {
   /** Lexes the tail with `text`: at once (on the page) or later (a Worker); the caller waits for one push before the next. */
   push(text: string): Lexed | Promise<Lexed>
-  /** The answer is complete with `text`: every block is final, at once (a push still awaited is superseded: its answer is to be dropped). */
-  finish(text: string): Lexed
+  /**
+   * The answer is complete with `text`: every block is final. At once where nothing was sent to the
+   * Worker (or the page lexes the answer), else when the Worker answers, after the push still awaited.
+   */
+  finish(text: string): Lexed | Promise<Lexed>
   /** The page dropped the answer unfinished (another chat opened, the chat deleted): what is held for it is let go. */
   drop(): void
 }
@@ -73,6 +79,8 @@ class WorkerTail implements TailLexing {
   private tail = ''
   private sent = ''
   private finished = false
+  /** Text was sent to the Worker: it holds a tail for this answer. */
+  private pushed = false
   private readonly links: Links = {}
   private onPage: TailLexer | undefined
   private readonly view: number
@@ -86,6 +94,7 @@ class WorkerTail implements TailLexing {
     if (this.finished) return { frozen: [], open: [], frozenLength: 0 }
     if (this.onPage) return this.onPage.push(text)
     this.sent = text
+    this.pushed = true
     return new Promise<Lexed>((resolve, reject) =>
       this.shared.request(
         { view: this.view, text },
@@ -110,11 +119,36 @@ class WorkerTail implements TailLexing {
     )
   }
 
-  finish(text: string): Lexed {
+  finish(text: string): Lexed | Promise<Lexed> {
     if (this.onPage) return this.onPage.finish(text)
-    const tail = this.tail + this.sent
-    this.drop()
-    return new TailLexer(tail, this.links).finish(text)
+    if (!this.pushed || this.finished) {
+      const tail = this.tail + this.sent
+      this.drop()
+      return new TailLexer(tail, this.links).finish(text)
+    }
+    // The Worker answers in order: a push still in flight is answered (and rendered) first.
+    return new Promise<Lexed>((resolve, reject) =>
+      this.shared.request(
+        { view: this.view, text, end: true },
+        (lexed) => {
+          this.finished = true
+          this.tail = this.sent = ''
+          resolve(lexed)
+        },
+        () => {
+          // The Worker failed: a push in flight failed before this (its text then went to the page's lexer).
+          const lexer = this.onPage ?? new TailLexer(this.tail + this.sent, this.links)
+          this.finished = true
+          this.tail = this.sent = ''
+          this.onPage = undefined
+          try {
+            resolve(lexer.finish(text))
+          } catch (error) {
+            reject(error)
+          }
+        },
+      ),
+    )
   }
 
   drop(): void {

@@ -45,6 +45,10 @@ export class MarkdownView {
   /** The lexing Worker's answer to the last push, while it is awaited (the next push waits for it). */
   private lexing: Promise<number> | undefined
   private ended = false
+  /** The end's blocks are in the DOM: a reply to an earlier push that comes later is stale. */
+  private endApplied = false
+  /** An end lexed in the Worker, until its blocks are in the DOM (see end). */
+  private ending: Promise<void> | undefined
   /** The page dropped the answer unfinished (drop): nothing more is rendered or lexed for it. */
   private dropped = false
   private scheduled = false
@@ -118,8 +122,9 @@ export class MarkdownView {
     if (!('then' in lexed)) return this.apply(lexed, false)
     const lexing = lexed
       .then((tokens) => {
-        // An answer that ended meanwhile was rendered to its end already (see end).
-        if (this.ended) return 0
+        // A dropped answer changes no more; one whose end was rendered meanwhile is whole already (see
+        // end); one whose end is still in the Worker needs this push's blocks first (the Worker answers in order).
+        if (this.dropped || this.endApplied) return 0
         const start = performance.now()
         this.apply(tokens, false)
         return performance.now() - start
@@ -155,8 +160,10 @@ export class MarkdownView {
   }
 
   /**
-   * The answer is complete: its last blocks are frozen too (and their code highlighted), lexed on
-   * the page at once (lex-worker.ts), so the whole answer is in the DOM when this returns.
+   * The answer is complete: its last blocks are frozen too (and their code highlighted). A streamed
+   * answer's end is lexed in the lexing Worker, its last blocks placed when the tokens are back
+   * (settled() waits for them); an answer that never reached the Worker (a reopened one, or lexed on
+   * the page) is lexed at once, whole in the DOM when this returns (lex-worker.ts).
    */
   end(): void {
     this.scheduled = false
@@ -164,7 +171,14 @@ export class MarkdownView {
     const text = this.unrendered + (this.carriageReturn ? '\n' : '')
     this.unrendered = ''
     this.carriageReturn = false
-    this.apply(this.tail.finish(text), true)
+    const lexed = this.tail.finish(text)
+    if (!('then' in lexed)) return this.applyEnd(lexed)
+    this.ending = lexed.then((tokens) => this.applyEnd(tokens))
+  }
+
+  private applyEnd(lexed: Lexed): void {
+    this.endApplied = true
+    this.apply(lexed, true)
   }
 
   /**
@@ -181,8 +195,10 @@ export class MarkdownView {
     this.tail.drop()
   }
 
-  /** Resolves when every highlight started so far has been applied (for tests). */
+  /** Resolves when the end's blocks are in the DOM and every highlight started so far has been applied. */
   async settled(): Promise<void> {
+    // An end lexed in the Worker: its blocks (and the highlights they start) come first.
+    await this.ending
     await Promise.all(this.highlights)
   }
 
