@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks'
 import { buffer } from 'node:stream/consumers'
 import { composeAnswer, tokenize } from '../aws/agent/offline-answer'
 import { drained } from '../aws/node/write-or-wait'
-import { encodeEvent, formatEvent, SSE_HEADERS } from '../protocol/events'
+import { FIRST_EVENT_ID_HEADER, formatEvent, formatIdentifiedEvent, SSE_HEADERS, type EventMap, type EventType } from '../protocol/events'
 
 export interface StreamSpec {
   /** Number of text events. */
@@ -63,11 +63,26 @@ export interface Upstream {
   stop(): Promise<void>
 }
 
-/** One client's side of a stream: its response and whether it has ended. */
+/** One client's side of a stream: its response, whether it has ended, and its next event id when it asked for ids. */
 interface Listener {
   res: ServerResponse
   sessionId: string
   ended: boolean
+  nextId?: number
+}
+
+/** The id a request asked its events to be numbered from (the Lambda's `firstEventId`), if valid. */
+function firstEventIdOf(body: { firstEventId?: unknown }): number | undefined {
+  const id = body?.firstEventId
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined
+}
+
+/** The response headers: with ids, FIRST_EVENT_ID_HEADER says from which one, as the Lambda says it (aws/lambda/response.ts). */
+const headersFor = (nextId: number | undefined) => (nextId === undefined ? SSE_HEADERS : { ...SSE_HEADERS, [FIRST_EVENT_ID_HEADER]: String(nextId) })
+
+/** One event's SSE text for a listener: with its next id when it asked for ids. */
+function frameFor<K extends EventType>(l: { nextId?: number }, type: K, data: EventMap[K]): string {
+  return l.nextId === undefined ? formatEvent(type, data) : formatIdentifiedEvent(l.nextId++, type, data)
 }
 
 /**
@@ -107,7 +122,7 @@ export async function startUpstream(apiKey = 'bench-key', options: { offline?: O
     const spec = parsePrompt(body?.prompt)
     if (!spec && options.offline && typeof body?.prompt === 'string') return offlineAnswer(res, body, options.offline)
     if (!spec) return json(res, 400, { error: { code: 'invalid_request', message: 'Not a bench prompt.' } })
-    const me: Listener = { res, sessionId: typeof body.sessionId === 'string' ? body.sessionId : crypto.randomUUID(), ended: false }
+    const me: Listener = { res, sessionId: typeof body.sessionId === 'string' ? body.sessionId : crypto.randomUUID(), ended: false, nextId: firstEventIdOf(body) }
     if (spec.pair === undefined) return stream([me], spec)
     const twin = waiting.get(spec.pair)
     if (!twin) {
@@ -130,11 +145,11 @@ export async function startUpstream(apiKey = 'bench-key', options: { offline?: O
       if (listeners.every((x) => x.ended)) clearTimeout(timer)
     }
     for (const l of listeners) {
-      l.res.writeHead(200, SSE_HEADERS)
-      l.res.write(encodeEvent('meta', { sessionId: l.sessionId, requestId: `up-${++requestSeq}` }))
+      l.res.writeHead(200, headersFor(l.nextId))
+      l.res.write(frameFor(l, 'meta', { sessionId: l.sessionId, requestId: `up-${++requestSeq}` }))
       live.set(l.sessionId, () => {
         if (l.ended) return
-        l.res.end(formatEvent('done', { stopReason: 'cancelled' }))
+        l.res.end(frameFor(l, 'done', { stopReason: 'cancelled' }))
         finish(l)
       })
       l.res.on('close', () => finish(l))
@@ -145,14 +160,14 @@ export async function startUpstream(apiKey = 'bench-key', options: { offline?: O
       if (!open.length) return
       if (seq === spec.n) {
         for (const l of open) {
-          l.res.end(formatEvent('done', { stopReason: 'end_turn' }))
+          l.res.end(frameFor(l, 'done', { stopReason: 'end_turn' }))
           finish(l)
         }
         return
       }
       // One write per event and listener, stamped as late as possible (once: twins share the stamp).
-      const event = formatEvent('text', { text: stampedText(seq, performance.now(), spec.size) })
-      const full = open.filter((l) => !l.res.write(event))
+      const data = { text: stampedText(seq, performance.now(), spec.size) }
+      const full = open.filter((l) => !l.res.write(frameFor(l, 'text', data)))
       seq++
       if (spec.intervalMs === 0) {
         if (!full.length) setImmediate(next)
@@ -165,8 +180,9 @@ export async function startUpstream(apiKey = 'bench-key', options: { offline?: O
     next()
   }
 
-  function offlineAnswer(res: ServerResponse, body: { prompt: string; sessionId?: unknown }, pace: OfflinePace) {
+  function offlineAnswer(res: ServerResponse, body: { prompt: string; sessionId?: unknown; firstEventId?: unknown }, pace: OfflinePace) {
     const sessionId = typeof body.sessionId === 'string' ? body.sessionId : crypto.randomUUID()
+    const ids = { nextId: firstEventIdOf(body) }
     const tokens = tokenize(composeAnswer({ prompt: body.prompt, earlier: [] }))
     const started = performance.now()
     let i = 0
@@ -174,10 +190,10 @@ export async function startUpstream(apiKey = 'bench-key', options: { offline?: O
     const end = (stopReason: 'end_turn' | 'cancelled') => {
       clearTimeout(timer)
       live.delete(sessionId)
-      if (!res.writableEnded) res.end(formatEvent('done', { stopReason }))
+      if (!res.writableEnded) res.end(frameFor(ids, 'done', { stopReason }))
     }
-    res.writeHead(200, SSE_HEADERS)
-    res.write(encodeEvent('meta', { sessionId, requestId: `up-${++requestSeq}` }))
+    res.writeHead(200, headersFor(ids.nextId))
+    res.write(frameFor(ids, 'meta', { sessionId, requestId: `up-${++requestSeq}` }))
     live.set(sessionId, () => end('cancelled'))
     res.on('close', () => {
       clearTimeout(timer)
@@ -186,10 +202,10 @@ export async function startUpstream(apiKey = 'bench-key', options: { offline?: O
     const next = () => {
       if (res.writableEnded || res.destroyed) return
       if (i === tokens.length) {
-        res.write(formatEvent('usage', { inputTokens: tokenize(body.prompt).length, outputTokens: tokens.length, latencyMs: Math.round(performance.now() - started), modelId: 'offline' }))
+        res.write(frameFor(ids, 'usage', { inputTokens: tokenize(body.prompt).length, outputTokens: tokens.length, latencyMs: Math.round(performance.now() - started), modelId: 'offline' }))
         return end('end_turn')
       }
-      res.write(formatEvent('text', { text: tokens[i++] }))
+      res.write(frameFor(ids, 'text', { text: tokens[i++] }))
       // An absolute schedule, as the offline model paces its tokens.
       const at = started + pace.firstTokenMs + (pace.tokensPerSecond > 0 ? (i * 1000) / pace.tokensPerSecond : 0)
       timer = setTimeout(next, Math.max(0, at - performance.now()))

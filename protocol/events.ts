@@ -154,3 +154,18 @@ export const WATCH_CLOSE_DELETED = 4404
 
 /** The response header that carries the session id (also in the first `meta` event). */
 export const SESSION_HEADER = 'X-Session-Id'
+
+/**
+ * Event ids given by the upstream. The conversation (app/server/conversation/conversation.ts) sends
+ * `firstEventId` in the invoke body (protocol/request.ts); an upstream that honours it writes every
+ * event of its stream with an `id:` line, counting up from that id by one per event (heartbeat
+ * comments get none), and says so with this response header, whose value is that first id. The
+ * conversation can then relay the body to its first reader as it comes, natively, without reading
+ * each event in JavaScript first. An upstream without the header is numbered by the conversation.
+ */
+export const FIRST_EVENT_ID_HEADER = 'X-First-Event-Id'
+
+/** One event's SSE text with an id line first (`formatEvent` for a stream the upstream numbers). */
+export function formatIdentifiedEvent<K extends EventType>(id: number, type: K, data: EventMap[K]): string {
+  return `id: ${id}\n${formatEvent(type, data)}`
+}

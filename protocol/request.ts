@@ -62,6 +62,12 @@ export interface UpstreamInvokeRequest extends InvokeRequest {
   userId?: string
   /** The earlier turns, compact: the agent seeds a fresh session with them (aws/agent/seed-history.ts). */
   history?: HistoryMessage[]
+  /**
+   * The id the conversation gives the first event of this answer: an upstream that numbers its events
+   * writes each with an `id:` line from this one on and answers with FIRST_EVENT_ID_HEADER
+   * (protocol/events.ts). Absent: the events go out without ids.
+   */
+  firstEventId?: number
 }
 
 /**
@@ -142,6 +148,7 @@ export function invokeRequestSchema(maxPromptChars: number = DEFAULT_MAX_PROMPT_
 }
 
 const USER_ID_MESSAGE = '"userId" must be 1–128 visible ASCII characters.'
+const FIRST_EVENT_ID_MESSAGE = '"firstEventId" must be a positive whole number.'
 const HISTORY_MESSAGE = `"history" must be a list of at most ${MAX_HISTORY_MESSAGES} {"role": "user"|"assistant", "text"} messages of at most ${MAX_HISTORY_CHARS} characters in all.`
 
 export const historySchema = z
@@ -154,6 +161,7 @@ export function upstreamInvokeRequestSchema(maxPromptChars: number = DEFAULT_MAX
   return invokeRequestSchema(maxPromptChars).extend({
     userId: z.string({ error: USER_ID_MESSAGE }).regex(USER_ID_PATTERN, { error: USER_ID_MESSAGE }).optional(),
     history: historySchema.optional(),
+    firstEventId: z.number({ error: FIRST_EVENT_ID_MESSAGE }).int({ error: FIRST_EVENT_ID_MESSAGE }).min(1, { error: FIRST_EVENT_ID_MESSAGE }).max(Number.MAX_SAFE_INTEGER, { error: FIRST_EVENT_ID_MESSAGE }).optional(),
   })
 }
 

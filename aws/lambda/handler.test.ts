@@ -59,6 +59,21 @@ describe('the Lambda proxy under aws-lambda-ric', () => {
     expect(call).toMatchObject({ arn: TEST_AGENT_RUNTIME_ARN, qualifier: 'DEFAULT', sessionId: SESSION, body: { prompt: 'prelude' } })
   })
 
+  it('numbers every event from the conversation’s firstEventId, says so in X-First-Event-Id, and leaves heartbeats without ids', async () => {
+    agent.scripts.set('numbered', { steps: [{ send: event('text', { text: 'Hi' }) }, { wait: 250 }, { send: event('done', { stopReason: 'end_turn' }) }] })
+    const res = await invoke({ prompt: 'numbered', sessionId: SESSION, firstEventId: 41 })
+    const text = new TextDecoder().decode(new Uint8Array(await arrayBuffer(res.body)))
+    const [prelude, body] = text.split('\0'.repeat(8))
+    expect(JSON.parse(prelude).headers).toMatchObject({ 'X-First-Event-Id': '41' })
+    // 250 ms of silence at HEARTBEAT_MS=100: pings came, none numbered.
+    expect(body).toContain(PING)
+    expect(body.replaceAll(PING, '')).toBe(
+      `id: 41\nevent: meta\ndata: ${JSON.stringify({ sessionId: SESSION, requestId: res.requestId })}\n\n` +
+        'id: 42\nevent: text\ndata: {"text":"Hi"}\n\n' +
+        'id: 43\nevent: done\ndata: {"stopReason":"end_turn"}\n\n',
+    )
+  })
+
   it('answers bad input with a real status and a JSON error body', async () => {
     const cases: Array<[Parameters<typeof proxyEvent>[0], number, string]> = [
       [{ body: '{oops' }, 400, 'invalid_json'],

@@ -29,7 +29,7 @@ export async function relayAnswer(
 ): Promise<void> {
   const { sessionId, prompt } = request
   const started = Date.now()
-  const out = openEventStream(responseStream, { [SESSION_HEADER]: sessionId, 'X-Request-Id': context.awsRequestId }, transport)
+  const out = openEventStream(responseStream, { [SESSION_HEADER]: sessionId, 'X-Request-Id': context.awsRequestId }, transport, request.firstEventId)
   const agent = agentStopper(config, sessionId, log)
   // The client gone or the time up: stop reading, and stop the agent (it would keep running and billing).
   const guard = guardAnswer(out, context, log, config.heartbeatMs, () => agent.stop())

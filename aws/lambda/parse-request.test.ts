@@ -63,6 +63,13 @@ describe('POST /invoke bodies', () => {
     expect(parseInvoke(proxyEvent({ body }), LIMIT)).toMatchObject({ ok: true })
   })
 
+  it('takes the conversation’s firstEventId (a positive whole number) and refuses anything else', () => {
+    expect(parseInvoke(proxyEvent({ json: { prompt: 'hi', firstEventId: 42 } }), LIMIT)).toEqual({ ok: true, value: { prompt: 'hi', firstEventId: 42 } })
+    for (const firstEventId of [0, -1, 1.5, '42', null, Number.MAX_SAFE_INTEGER + 2]) {
+      expect(parseInvoke(proxyEvent({ json: { prompt: 'hi', firstEventId } }), LIMIT)).toMatchObject({ ok: false, status: 400, code: 'invalid_request' })
+    }
+  })
+
   it('a lower prompt limit (MAX_PROMPT_CHARS) narrows it, counted in characters', () => {
     expect(parseInvoke(proxyEvent({ json: { prompt: '123456' } }), 5)).toMatchObject({ status: 413, code: 'prompt_too_large' })
     expect(parseInvoke(proxyEvent({ json: { prompt: '👋👋👋👋👋' } }), 5)).toMatchObject({ ok: true })

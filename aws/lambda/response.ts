@@ -4,7 +4,7 @@
  * A direct invocation (transport `raw`, ./incoming.ts) has no HTTP: only the content type and the bytes.
  */
 import type { Writable } from 'node:stream'
-import { encodeEvent, errorBody, PING, SSE_HEADERS, type ErrorCode, type EventMap, type EventType } from '../../protocol/events'
+import { encodeEvent, errorBody, FIRST_EVENT_ID_HEADER, formatIdentifiedEvent, PING, SSE_HEADERS, type ErrorCode, type EventMap, type EventType } from '../../protocol/events'
 import { writeOrWait } from '../node/write-or-wait'
 import type { Incoming, Transport } from './incoming'
 import type { Logger } from './log'
@@ -68,10 +68,19 @@ export interface EventStream {
   onGone(fn: () => void): void
 }
 
-/** Opens the 200 text/event-stream response. */
-export function openEventStream(responseStream: Writable, headers: Record<string, string>, transport: Transport = 'http'): EventStream {
+/**
+ * Opens the 200 text/event-stream response. With `firstEventId` (the conversation asked for it:
+ * protocol/request.ts) every event goes out with an `id:` line, counting up from it, and the
+ * FIRST_EVENT_ID_HEADER says so; heartbeats stay comments without an id.
+ */
+export function openEventStream(responseStream: Writable, headers: Record<string, string>, transport: Transport = 'http', firstEventId?: number): EventStream {
   installRuntimeConnectionGuard()
-  const stream = responseBody(responseStream, transport, 200, { ...SSE_HEADERS, ...headers })
+  let nextId = firstEventId
+  const stream = responseBody(responseStream, transport, 200, {
+    ...SSE_HEADERS,
+    ...headers,
+    ...(firstEventId !== undefined && { [FIRST_EVENT_ID_HEADER]: String(firstEventId) }),
+  })
   let ended = false
   let gone = false
   const goneListeners: Array<() => void> = []
@@ -93,7 +102,7 @@ export function openEventStream(responseStream: Writable, headers: Record<string
     await writeOrWait(stream, bytes)
   }
   return {
-    write: (type, data) => write(encodeEvent(type, data)),
+    write: (type, data) => write(nextId === undefined ? encodeEvent(type, data) : formatIdentifiedEvent(nextId++, type, data)),
     ping: () => write(PING),
     async end() {
       if (gone || ended) return

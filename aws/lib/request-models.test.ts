@@ -62,6 +62,11 @@ const invokeBodies: unknown[] = [
   { prompt: 'hi', history: [{ role: 'user', text: '😀'.repeat(MAX_HISTORY_CHARS) }] },
   { prompt: 'hi', history: [{ role: 'assistant', text: 'x'.repeat(MAX_HISTORY_CHARS + 1) }] },
   { prompt: 'hi', history: 'a' },
+  { prompt: 'hi', firstEventId: 1 },
+  { prompt: 'hi', firstEventId: Number.MAX_SAFE_INTEGER },
+  { prompt: 'hi', firstEventId: 0 },
+  { prompt: 'hi', firstEventId: 2.5 },
+  { prompt: 'hi', firstEventId: '7' },
   ['hi'],
   'hi',
   null,
@@ -84,7 +89,7 @@ describe('request models (API Gateway request validation)', () => {
   })
 
   it('accepts and refuses something in each list (the comparisons above are not vacuous)', () => {
-    expect(invokeBodies.filter((b) => invokeModel(b)).length).toBe(15)
+    expect(invokeBodies.filter((b) => invokeModel(b)).length).toBe(17)
     expect(cancelBodies.filter((b) => cancelModel(b)).length).toBe(2)
   })
 })

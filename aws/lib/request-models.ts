@@ -21,6 +21,7 @@ const OBJECT = 'object' as JsonSchemaType
 const STRING = 'string' as JsonSchemaType
 const NULL = 'null' as JsonSchemaType
 const ARRAY = 'array' as JsonSchemaType
+const INTEGER = 'integer' as JsonSchemaType
 
 export function invokeModelSchema(maxPromptChars: number): JsonSchema {
   return {
@@ -53,6 +54,8 @@ export function invokeModelSchema(maxPromptChars: number): JsonSchema {
           properties: { role: { type: STRING, enum: ['user', 'assistant'] }, text: { type: STRING, maxLength: MAX_HISTORY_CHARS } },
         },
       },
+      // Set by the edge only: the id of the answer's first event, when it asks the Lambda to number them.
+      firstEventId: { type: INTEGER, minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
     },
   }
 }
