@@ -17,12 +17,17 @@
  *   html200    200 with text/html (not an event stream)
  *   break      a text event, half an event, then the socket is destroyed
  *   nodone     text events, then a clean end without done
+ *   badids     like answer, but its event ids do not count up (the second text event repeats an id)
+ *
+ * Like the Lambda (aws/lambda/response.ts), it numbers the events from the request's `firstEventId`
+ * and says so in FIRST_EVENT_ID_HEADER; `plain-<scenario>` (e.g. `plain-gated:<marker>`) plays the
+ * scenario without ids and without the header, as an upstream that does not number its events does.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { buffer } from 'node:stream/consumers'
 import { verifySigV4 } from '../aws/local/sigv4/verify'
-import { formatEvent, PING } from '../protocol/events'
+import { FIRST_EVENT_ID_HEADER, formatEvent, PING, type EventMap, type EventType } from '../protocol/events'
 import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from './test-credentials'
 
 export const TEST_API_KEY = 'test-upstream-key-not-a-secret'
@@ -36,6 +41,8 @@ export interface SeenRequest {
   sessionId?: string
   /** A SigV4-signed request: `valid`, or the error type API Gateway would refuse it with. */
   sigv4?: string
+  /** The invoke body's firstEventId: the events were numbered from it (unless the scenario is `plain-…`). */
+  firstEventId?: number
   /** The client (the Worker) went away before the answer ended. */
   aborted: boolean
   ended: boolean
@@ -71,6 +78,8 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
   const seen: SeenRequest[] = []
   const gates = new Map<string, Array<() => void>>()
   const released = new Map<string, number>()
+  /** The running answers by session: a cancel ends one with done (cancelled), as the Lambda's answer ends when the agent's turn is cancelled (aws/lambda/invoke.ts). */
+  const answers = new Map<string, () => void>()
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -88,9 +97,10 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
     }
     const record: SeenRequest = { path: url.pathname, headers: req.headers, body, aborted: false, ended: false }
     try {
-      const parsed = JSON.parse(body) as { prompt?: string; sessionId?: string }
+      const parsed = JSON.parse(body) as { prompt?: string; sessionId?: string; firstEventId?: number }
       record.prompt = parsed.prompt
       record.sessionId = parsed.sessionId
+      record.firstEventId = parsed.firstEventId
     } catch {}
     seen.push(record)
     // The routes use IAM authorization, as the stack's do: the signature is checked as API Gateway
@@ -121,13 +131,19 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
       if (sid.startsWith('flaky') && seen.filter((r) => r.path === '/v1/cancel' && r.sessionId === sid).length === 1) {
         return json(res, 500, { message: 'Internal server error' })
       }
+      answers.get(sid)?.()
       return json(res, 200, { cancelled: true, method: 'signal' })
     }
     if (url.pathname !== '/v1/invoke') return json(res, 404, { message: 'Not found' })
 
     const prompt = record.prompt ?? ''
     const [head, ...rest] = prompt.split(' ')
-    const [scenario, marker = '', pace = ''] = head.split(':')
+    const [named, marker = '', pace = ''] = head.split(':')
+    const plain = named.startsWith('plain-')
+    const scenario = plain ? named.slice('plain-'.length) : named
+    let nextId = plain || !Number.isSafeInteger(record.firstEventId) ? undefined : record.firstEventId!
+    /** One event's SSE text, with the next id when the events are numbered. */
+    const ev = <K extends EventType>(type: K, data: EventMap[K]) => (nextId === undefined ? '' : `id: ${nextId++}\n`) + formatEvent(type, data)
     const sessionId = record.sessionId ?? ''
     const words = rest.length ? rest.map((w, i) => (i ? ' ' : '') + w) : ['Hello', ' from', ' the', ' test', ' upstream.']
 
@@ -155,80 +171,98 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
         return res.end('<html>oops</html>')
     }
 
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      ...(nextId !== undefined && { [FIRST_EVENT_ID_HEADER]: String(nextId) }),
+    })
     res.flushHeaders()
-    const send = (text: string) => !res.destroyed && res.write(text)
-    send(formatEvent('meta', { sessionId, requestId: 'upstream-1' }))
+    /** The answer is still open: not ended by a cancel (below) nor broken off by the client. */
+    const open = () => !res.destroyed && !res.writableEnded
+    const send = (text: string) => open() && res.write(text)
+    const cancel = () => {
+      if (open()) res.end(ev('done', { stopReason: 'cancelled' }))
+    }
+    answers.set(sessionId, cancel)
+    res.on('close', () => answers.get(sessionId) === cancel && answers.delete(sessionId))
+    send(ev('meta', { sessionId, requestId: 'upstream-1' }))
     const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
     switch (scenario) {
       case 'gated': {
-        for (let i = 0; i < words.length && !res.destroyed; i++) {
+        for (let i = 0; i < words.length && open(); i++) {
           // Event i waits for the i-th release: the test decides when each one may go.
-          while ((released.get(marker) ?? 0) < i && !res.destroyed) {
+          while ((released.get(marker) ?? 0) < i && open()) {
             await new Promise<void>((wake) => {
               gates.set(marker, [...(gates.get(marker) ?? []), wake])
               res.once('close', wake)
             })
           }
-          send(formatEvent('text', { text: words[i] }))
+          send(ev('text', { text: words[i] }))
         }
-        send(formatEvent('done', { stopReason: 'end_turn' }))
+        send(ev('done', { stopReason: 'end_turn' }))
         return res.end()
       }
       case 'pinged': {
         // The heartbeat alone, as the Lambda sends it while the agent is silent; the rest waits for a release.
         send(PING)
-        while (!released.get(marker) && !res.destroyed) {
+        while (!released.get(marker) && open()) {
           await new Promise<void>((wake) => {
             gates.set(marker, [...(gates.get(marker) ?? []), wake])
             res.once('close', wake)
           })
         }
-        for (const w of words) send(formatEvent('text', { text: w }))
-        send(formatEvent('done', { stopReason: 'end_turn' }))
+        for (const w of words) send(ev('text', { text: w }))
+        send(ev('done', { stopReason: 'end_turn' }))
         return res.end()
       }
       case 'forever': {
-        for (let i = 0; !res.destroyed && i < 2000; i++) {
-          send(formatEvent('text', { text: `${i} ` }))
+        for (let i = 0; open() && i < 2000; i++) {
+          send(ev('text', { text: `${i} ` }))
           await wait(50)
         }
         return res.end()
       }
       case 'break': {
-        send(formatEvent('text', { text: 'partial' }))
-        send('event: text\ndata: {"te')
+        send(ev('text', { text: 'partial' }))
+        send((nextId === undefined ? '' : `id: ${nextId}\n`) + 'event: text\ndata: {"te')
         await wait(20)
         return res.destroy()
       }
       case 'tool': {
         // A tool call before the answer, as the Lambda emits it (protocol/events.ts ToolEvent).
-        send(formatEvent('tool', { name: 'calculator', status: 'start', id: 't1', input: { expression: '6 * 7' } }))
-        send(formatEvent('tool', { name: 'calculator', status: 'end', id: 't1', result: '{"result":"42"}' }))
-        for (const w of words) send(formatEvent('text', { text: w }))
-        send(formatEvent('done', { stopReason: 'end_turn' }))
+        send(ev('tool', { name: 'calculator', status: 'start', id: 't1', input: { expression: '6 * 7' } }))
+        send(ev('tool', { name: 'calculator', status: 'end', id: 't1', result: '{"result":"42"}' }))
+        for (const w of words) send(ev('text', { text: w }))
+        send(ev('done', { stopReason: 'end_turn' }))
+        return res.end()
+      }
+      case 'badids': {
+        send(ev('text', { text: words[0] }))
+        if (nextId !== undefined) nextId--
+        for (const w of words.slice(1)) send(ev('text', { text: w }))
+        send(ev('done', { stopReason: 'end_turn' }))
         return res.end()
       }
       case 'nodone': {
-        for (const w of words) send(formatEvent('text', { text: w }))
+        for (const w of words) send(ev('text', { text: w }))
         return res.end()
       }
       case 'slow':
       case 'paced': {
         const ms = scenario === 'slow' ? SLOW_MS : Number(pace) || 20
         for (const w of words) {
-          if (res.destroyed) return
-          send(formatEvent('text', { text: w }))
+          if (!open()) return
+          send(ev('text', { text: w }))
           await wait(ms)
         }
-        send(formatEvent('usage', { inputTokens: 3, outputTokens: words.length }))
-        send(formatEvent('done', { stopReason: 'end_turn' }))
+        send(ev('usage', { inputTokens: 3, outputTokens: words.length }))
+        send(ev('done', { stopReason: 'end_turn' }))
         return res.end()
       }
       default: {
-        for (const w of words) send(formatEvent('text', { text: w }))
-        send(formatEvent('done', { stopReason: 'end_turn' }))
+        for (const w of words) send(ev('text', { text: w }))
+        send(ev('done', { stopReason: 'end_turn' }))
         return res.end()
       }
     }

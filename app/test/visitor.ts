@@ -52,6 +52,21 @@ export async function collect(res: Response): Promise<IdentifiedEvent[]> {
   return out
 }
 
+/**
+ * Every event of a body, then, when it ended without done (a drop), of a resume after its last id, as
+ * the page follows a turn (app/client/follow-turn.ts): `first` what the body gave, `resumed` the rest.
+ */
+export async function collectResuming(v: Visitor, id: string, res: Response): Promise<{ first: IdentifiedEvent[]; resumed: IdentifiedEvent[] }> {
+  const first: IdentifiedEvent[] = []
+  try {
+    for await (const e of readIdentifiedEvents(res.body!)) first.push(e)
+  } catch {
+    // A broken body is a drop like a body that ends without done.
+  }
+  if (first.at(-1)?.type === 'done') return { first, resumed: [] }
+  return { first, resumed: await collect(await v.events(id, first.at(-1)?.id ?? 0)) }
+}
+
 /** Reads events until `count` arrived, then cancels the body (the client goes away). */
 export async function readSome(res: Response, count: number): Promise<IdentifiedEvent[]> {
   const out: IdentifiedEvent[] = []

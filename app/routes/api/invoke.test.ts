@@ -128,7 +128,7 @@ describe('POST /api/invoke forwarding', () => {
     expect(up.headers['accept']).toBe('text/event-stream')
     expect(up.headers['content-type']).toBe('application/json')
     // userId: the conversation's owner, for AgentCore's runtimeUserId (app/server/conversation).
-    expect(JSON.parse(up.body)).toEqual({ prompt: `answer:${m} Hi there`, sessionId, userId: expect.stringMatching(/^anon_/) })
+    expect(JSON.parse(up.body)).toEqual({ prompt: `answer:${m} Hi there`, sessionId, userId: expect.stringMatching(/^anon_/), firstEventId: 2 })
   })
 
   it('continues the caller’s conversation with a form body; a session id that is not one of theirs is 404, never forwarded', async () => {
@@ -270,7 +270,7 @@ describe('POST /api/invoke upstream failures', () => {
 })
 
 describe('stopping', () => {
-  it('a client that disconnects does not stop the answer; POST /api/conversations/:id/stop aborts the upstream request and cancels the session', async () => {
+  it('a client that disconnects does not stop the answer; POST /api/conversations/:id/stop cancels the session, and its answer ends', async () => {
     const m = marker()
     const controller = new AbortController()
     const res = await SELF.fetch('http://edge.test/api/invoke', {
@@ -294,7 +294,8 @@ describe('stopping', () => {
 
     const stop = await SELF.fetch(`http://edge.test/api/conversations/${sessionId}/stop`, { method: 'POST', headers: { cookie, 'cf-connecting-ip': ip() } })
     expect(await stop.json()).toEqual({ stopped: true, upstreamCancelled: true })
-    await expect.poll(async () => (await seenWith(m))[0]?.aborted).toBe(true)
+    // The upstream, told to cancel, ended its answer (conversation.test.ts: Stop of a turn the conversation numbers aborts the read instead).
+    await expect.poll(async () => (await seenWith(m))[0]?.ended).toBe(true)
     const cancels = (await seenWith(sessionId)).filter((x) => x.path === '/v1/cancel')
     expect(cancels).toHaveLength(1)
     expect(JSON.parse(cancels[0].body)).toEqual({ sessionId })

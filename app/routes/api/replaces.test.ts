@@ -20,6 +20,6 @@ describe('POST /api/invoke with replaces (edit, regenerate, retry)', () => {
     await res.text()
     const [up] = await seenWith(m)
     // userId: the conversation's owner (app/server/conversation), for AgentCore's runtimeUserId.
-    expect(Object.keys(JSON.parse(up.body)).sort()).toEqual(['prompt', 'sessionId', 'userId'])
+    expect(Object.keys(JSON.parse(up.body)).sort()).toEqual(['firstEventId', 'prompt', 'sessionId', 'userId'])
   })
 })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { PING, SESSION_HEADER, type ErrorBody } from '../../../protocol/events'
 import { newSessionId } from '../../../protocol/request'
 import { marker, release, seenWith } from '../../test/upstream-client'
-import { collect, readSome, textOf, Visitor } from '../../test/visitor'
+import { collect, collectResuming, readSome, textOf, Visitor } from '../../test/visitor'
 import { Conversation, type ConversationView } from './conversation'
 import { ConversationStore, FLUSH_EVENTS } from './store'
 
@@ -26,6 +26,43 @@ describe('a turn through the conversation', () => {
     expect(textOf(events)).toBe('one two three')
     const [seen] = await seenWith(m)
     expect(seen.sessionId).toBe(id)
+    // The upstream numbered its events from the id after the conversation's meta (protocol/request.ts firstEventId).
+    expect(seen.firstEventId).toBe(2)
+  })
+
+  it('an upstream that does not number its events (no X-First-Event-Id) is numbered by the conversation, the same way', async () => {
+    const v = new Visitor()
+    const m = marker()
+    const res = await v.invoke(`plain-answer:${m} one two three`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const events = await collect(res)
+    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'text', 'text', 'done'])
+    expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6])
+    expect(textOf(events)).toBe('one two three')
+    expect((await seenWith(m))[0].firstEventId).toBe(2)
+    expect(await collect(await v.events(id, 3))).toEqual(events.slice(3))
+  })
+
+  it('the first reader’s events come from the upstream as it numbered them; a reader resuming ahead of what the conversation has read waits for the rest, once each', async () => {
+    const v = new Visitor()
+    const m = marker()
+    const res = await v.invoke(`gated:${m} so far rest more`)
+    const id = res.headers.get(SESSION_HEADER)!
+    await release(m)
+    const first = await readSome(res, 4) // meta 1, the upstream's meta 2, "so" 3, " far" 4
+    expect(first.map((e) => e.id)).toEqual([1, 2, 3, 4])
+    // Resumes after 4 (what the first reader saw: the conversation may not have read it yet) and
+    // after 5 (an event the upstream has not sent yet).
+    const atFour = collect(await v.events(id, 4))
+    const atFive = collect(await v.events(id, 5))
+    for (let i = 0; i < 3; i++) await release(m)
+    const [four, five] = await Promise.all([atFour, atFive])
+    expect(four.map((e) => e.id)).toEqual([5, 6, 7])
+    expect(textOf(four)).toBe(' rest more')
+    expect(five.map((e) => e.id)).toEqual([6, 7])
+    expect(five.map((e) => e.type)).toEqual(['text', 'done'])
+    // What every reader got is what the conversation stored.
+    expect(await collect(await v.events(id, 0))).toEqual([...first, ...four])
   })
 
   it('sets the anonymous identity as a signed, HttpOnly, Secure, SameSite=Lax cookie', async () => {
@@ -105,7 +142,9 @@ describe('a turn through the conversation', () => {
   it('GET /api/conversations/:id of a running turn: the answer so far (stopReason null) and running.lastEventId, the id to resume after', async () => {
     const v = new Visitor()
     const m = marker()
-    const res = await v.invoke(`gated:${m} so far rest`)
+    // plain-: the conversation numbers the events as it reads each one, so its view is as far as the
+    // reader (a natively relayed turn's view may lag by a read: see the test above).
+    const res = await v.invoke(`plain-gated:${m} so far rest`)
     const id = res.headers.get(SESSION_HEADER)!
     await release(m)
     const first = await readSome(res, 4) // meta, the upstream's meta, "so", " far"
@@ -151,11 +190,34 @@ describe('a turn through the conversation', () => {
     expect(textOf(await collect(third))).toBe('next')
   })
 
-  it('Stop ends the running turn cancelled, aborts the upstream read, calls the upstream cancel and keeps the partial answer', async () => {
+  it('Stop ends the running turn cancelled: the upstream, told to cancel, ends its answer with done, which the first reader gets in its stream', async () => {
     const v = new Visitor()
     const m = marker()
     // gated: the first word goes at once, each later one waits for a release (none comes).
     const res = await v.invoke(`gated:${m} kept lost`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const reading = collect(res)
+    await expect.poll(async () => (await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()).messages[1]?.text).toBe('kept')
+    const stop = await v.stop(id)
+    expect(await stop.json()).toEqual({ stopped: true, upstreamCancelled: true })
+    const events = await reading
+    expect(events.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'cancelled' } })
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1))
+    expect(textOf(events)).toBe('kept')
+    const seen = await seenWith(id)
+    expect(seen.filter((r) => r.path === '/v1/cancel').map((r) => r.sessionId)).toEqual([id])
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    expect(view.messages[1]).toEqual({ role: 'assistant', turn: 1, text: 'kept', stopReason: 'cancelled', timing: TIMING })
+    expect(view.running).toBeNull()
+    expect(await collect(await v.events(id, 0))).toEqual(events)
+    expect(await (await v.stop(id)).json()).toEqual({ stopped: false })
+  })
+
+  it('Stop of a turn the conversation numbers ends it cancelled at once, aborts the upstream read, calls the upstream cancel and keeps the partial answer', async () => {
+    const v = new Visitor()
+    const m = marker()
+    // gated: the first word goes at once, each later one waits for a release (none comes).
+    const res = await v.invoke(`plain-gated:${m} kept lost`)
     const id = res.headers.get(SESSION_HEADER)!
     const reading = collect(res)
     await expect.poll(async () => (await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()).messages[1]?.text).toBe('kept')
@@ -229,8 +291,10 @@ describe('a turn through the conversation', () => {
 
   it('keeps an answer’s usage and timing: GET /api/conversations/:id gives each assistant message its usage event and when its text came', async () => {
     const v = new Visitor()
-    // paced: a word every 50 ms, then the usage event (3 in, 3 out) and done.
-    const res = await v.invoke(`paced:${marker()}:50 one two three`)
+    // paced: a word every 50 ms, then the usage event (3 in, 3 out) and done. plain-: the conversation
+    // reads each event as it comes (a natively relayed turn's are read in batches of up to FLUSH_MS,
+    // so its text times are as fine as that).
+    const res = await v.invoke(`plain-paced:${marker()}:50 one two three`)
     const id = res.headers.get(SESSION_HEADER)!
     const live = (await collect(res)).filter((e) => e.type === 'usage').map((e) => e.data)
     expect(live).toEqual([{ inputTokens: 3, outputTokens: 3 }])
@@ -241,10 +305,39 @@ describe('a turn through the conversation', () => {
     expect(answer.timing!.streamedMs).toBeGreaterThan(0)
   })
 
+  it('an upstream that breaks mid-event ends a natively relayed turn with stream_interrupted: the first reader’s stream drops after what it got, its resume gets the error and done', async () => {
+    const v = new Visitor()
+    // break: a word, then half an event, then the upstream's connection breaks.
+    const res = await v.invoke(`break:${marker()}`)
+    const id = res.headers.get(SESSION_HEADER)!
+    const { first, resumed } = await collectResuming(v, id, res)
+    expect(textOf(first)).toBe('partial')
+    expect(first.map((e) => e.type)).not.toContain('done')
+    expect(resumed.map((e) => e.type)).toEqual(['error', 'done'])
+    expect(resumed[0].data).toMatchObject({ code: 'stream_interrupted', retryable: true })
+    // The half event used id 4 (the upstream numbered it) and is dropped by every reader, as its JSON is cut: the next id is 5.
+    expect([...first, ...resumed].map((e) => e.id)).toEqual([1, 2, 3, 5, 6])
+    expect(await collect(await v.events(id, 0))).toEqual([...first, ...resumed])
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    expect(view.messages[1]).toMatchObject({ text: 'partial', stopReason: 'error', error: resumed[0].data })
+  })
+
+  it('an upstream whose ids do not count up ends the turn with upstream_bad_response, nothing stored twice', async () => {
+    const v = new Visitor()
+    const res = await v.invoke(`badids:${marker()} one two three`)
+    const id = res.headers.get(SESSION_HEADER)!
+    await collectResuming(v, id, res)
+    const stored = await collect(await v.events(id, 0))
+    expect(stored.map((e) => e.type)).toEqual(['meta', 'meta', 'text', 'error', 'done'])
+    expect(stored.at(-2)!.data).toMatchObject({ code: 'upstream_bad_response' })
+    expect(stored.map((e) => e.id)).toEqual([1, 2, 3, 4, 5])
+  })
+
   it('keeps why an answer failed: GET /api/conversations/:id gives its error event, as it streamed', async () => {
     const v = new Visitor()
-    // break: a word, then the upstream's connection breaks mid-event.
-    const res = await v.invoke(`break:${marker()}`)
+    // break: a word, then the upstream's connection breaks mid-event. plain-: the conversation reads
+    // each event (no native relay), so the error reaches the first reader's own stream.
+    const res = await v.invoke(`plain-break:${marker()}`)
     const id = res.headers.get(SESSION_HEADER)!
     const live = (await collect(res)).filter((e) => e.type === 'error').map((e) => e.data)
     expect(live).toEqual([expect.objectContaining({ code: 'stream_interrupted', retryable: true })])
@@ -346,10 +439,26 @@ describe('limits of a conversation', () => {
       maxBytes: over.maxBytes ?? 1_000_000,
     })
 
-  it('ends a turn at the maximum turn time, readers or not, and tells the upstream to cancel', async () => {
+  it('ends a natively relayed turn at the maximum turn time: its first reader’s stream drops, a resume gets turn_timeout and done', async () => {
     const id = newSessionId()
     const m = marker()
     const result = await turn(id, `forever:${m}`, { maxTurnMs: 400 })
+    if (!result.ok) throw new Error(result.code)
+    const first = await collect(new Response(result.stream)).catch(() => [])
+    expect(first.map((e) => e.type)).not.toContain('done')
+    const rest = await collect(new Response(((await stub(id).events('owner-limits', first.at(-1)?.id ?? 0)) as { stream: ReadableStream }).stream))
+    expect(rest.at(-2)).toMatchObject({ type: 'error', data: { code: 'turn_timeout' } })
+    expect(rest.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'error' } })
+    const all = [...first, ...rest]
+    // Ids count up, each once; an event the abort cut in half keeps its id unused (no reader shows it).
+    expect(all.every((e, i) => i === 0 || e.id! > all[i - 1].id!)).toBe(true)
+    await expect.poll(async () => (await seenWith(id)).some((r) => r.path === '/v1/cancel')).toBe(true)
+  })
+
+  it('ends a turn at the maximum turn time, readers or not, and tells the upstream to cancel', async () => {
+    const id = newSessionId()
+    const m = marker()
+    const result = await turn(id, `plain-forever:${m}`, { maxTurnMs: 400 })
     if (!result.ok) throw new Error(result.code)
     const events = await collect(new Response(result.stream))
     expect(events.at(-2)).toMatchObject({ type: 'error', data: { code: 'turn_timeout' } })
@@ -357,9 +466,25 @@ describe('limits of a conversation', () => {
     await expect.poll(async () => (await seenWith(id)).some((r) => r.path === '/v1/cancel')).toBe(true)
   })
 
+  it('ends a natively relayed turn past the byte cap with conversation_full, keeping what its first reader got past the cap', async () => {
+    const id = newSessionId()
+    // paced: a word every 20 ms, so the answer is still running when the conversation reads past the cap.
+    const result = await turn(id, `paced:${marker()}:20 ${words(100)}`, { maxBytes: 600 })
+    if (!result.ok) throw new Error(result.code)
+    const first = await collect(new Response(result.stream)).catch(() => [])
+    const all = await collect(new Response(((await stub(id).events('owner-limits', 0)) as { stream: ReadableStream }).stream))
+    // Every event the first reader got is stored (a replay shows what it saw), then the error and done.
+    expect(all.slice(0, first.length)).toEqual(first)
+    expect(all.at(-2)).toMatchObject({ type: 'error', data: { code: 'conversation_full' } })
+    expect(all.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'error' } })
+    // Ids count up, each once; an event the abort cut in half keeps its id unused (no reader shows it).
+    expect(all.every((e, i) => i === 0 || e.id! > all[i - 1].id!)).toBe(true)
+    expect(await turn(id, `answer:${marker()} more`, { maxBytes: 600, create: false })).toMatchObject({ ok: false, status: 413, code: 'conversation_full' })
+  })
+
   it('ends a turn that would pass the byte cap with conversation_full, and refuses the next turn with a 413', async () => {
     const id = newSessionId()
-    const result = await turn(id, `answer:${marker()} ${words(100)}`, { maxBytes: 600 })
+    const result = await turn(id, `plain-answer:${marker()} ${words(100)}`, { maxBytes: 600 })
     if (!result.ok) throw new Error(result.code)
     const events = await collect(new Response(result.stream))
     expect(events.at(-2)).toMatchObject({ type: 'error', data: { code: 'conversation_full' } })

@@ -6,6 +6,8 @@ import { configOf } from '../config'
 import type { ErrorStatus } from '../errors'
 import { upstreamFor, type OpenResult, type Upstream } from '../upstream'
 import { FanOut } from './fan-out'
+import { NativeRelay } from './native-relay'
+import { encodeFrames, frameText } from './sse'
 import { byteLength } from './byte-length'
 import { ConversationStore, FLUSH_EVENTS, type TurnRow } from './store'
 import { compactHistory, type HistoryMessage } from './history'
@@ -69,6 +71,8 @@ export interface ConversationView {
 
 /** Events wait at most this long in memory before a flush writes them (besides FLUSH_EVENTS). */
 export const FLUSH_MS = 100
+/** Stop of a natively relayed turn: how long the upstream has to end its answer before its read is aborted (see endEarly). */
+const STOP_GRACE_MS = 2_000
 /** While a turn runs an alarm fires this often: it keeps the object in memory and enforces the turn's deadline after a restart. */
 const HEARTBEAT_MS = 30_000
 
@@ -80,7 +84,16 @@ interface RunningTurn {
   flushTimer?: ReturnType<typeof setTimeout>
   maxBytes: number
   ended: boolean
+  /** The first reader's native relay, when the upstream numbers its events (see `follow`). */
+  native?: NativeRelay
+  /** Native turns only: why the conversation is ending the turn early; it ends once the upstream's bytes are all read. */
+  ending?: EarlyEnd
+  /** Settles when the turn has ended (finish). */
+  finished: Promise<void>
+  settle: () => void
 }
+
+type EarlyEnd = 'cancelled' | 'timeout' | 'full' | 'bad_ids'
 
 /**
  * One conversation, one Durable Object (named by the conversation id), with its SQLite storage.
@@ -121,6 +134,8 @@ export class Conversation extends DurableObject<Bindings> {
     const replaced = req.replaces !== undefined && this.store.latestTurn()?.prompt === req.replaces
     const history = this.history(replaced)
     const upstream = new AbortController()
+    // The conversation's own meta event takes the next id; the upstream may number its events from the one after (follow).
+    const firstEventId = this.store.lastEventId() + 2
     this.starting = true
     let opened: OpenResult
     try {
@@ -131,6 +146,7 @@ export class Conversation extends DurableObject<Bindings> {
           userId: req.owner,
           ...(req.replaces !== undefined && { replaces: req.replaces }),
           ...(history.length ? { history } : {}),
+          firstEventId,
         },
         upstream.signal,
       )
@@ -156,6 +172,8 @@ export class Conversation extends DurableObject<Bindings> {
       this.store.setTitle(title)
     }
     const turn = this.store.startTurn(req.prompt, now, asked)
+    let settle = () => {}
+    const finished = new Promise<void>((resolve) => (settle = resolve))
     const run: RunningTurn = {
       turn,
       upstream,
@@ -163,14 +181,26 @@ export class Conversation extends DurableObject<Bindings> {
       timer: setTimeout(() => this.endEarly(run, 'timeout'), req.maxTurnMs),
       maxBytes: req.maxBytes,
       ended: false,
+      finished,
+      settle,
     }
     this.running = run
     await this.ctx.storage.setAlarm(Math.min(run.deadline, now + HEARTBEAT_MS))
     this.record(run, 'meta', { sessionId: req.conversationId, requestId: req.requestId })
     // No reader yet: the meta event reaches the first one in its replay.
-    const stream = this.fanOut.open(this.store.eventsAfter(turn, 0), true)
+    const replay = this.store.eventsAfter(turn, 0)
+    let stream: ReadableStream<Uint8Array>
+    if (opened.firstEventId === firstEventId && this.store.lastEventId() === firstEventId - 1 && !run.ended) {
+      // The upstream numbers its events from the id after our meta: the first reader gets its body natively.
+      const relay = new NativeRelay(opened.body, encodeFrames(replay.map(frameText).join('')), FLUSH_MS)
+      run.native = relay
+      stream = relay.stream
+      void this.follow(run, relay)
+    } else {
+      stream = this.fanOut.open(replay, true)
+      void this.pump(run, opened.body)
+    }
     this.watchers.tell({ type: 'turn', turn, running: true })
-    void this.pump(run, opened.body)
     return { ok: true, turn, stream, ...(title !== undefined && { title }) }
   }
 
@@ -185,7 +215,10 @@ export class Conversation extends DurableObject<Bindings> {
     const turn = this.store.latestTurn()
     if (!turn) return { ok: true, turn: 0, stream: this.fanOut.open([], false) }
     const live = this.running?.turn === turn.turn
-    return { ok: true, turn: turn.turn, stream: this.fanOut.open(this.store.eventsAfter(turn.turn, after), live) }
+    // A reader may be ahead of what the conversation has read of a natively relayed turn (its first
+    // reader got events this object reads later, lazily: follow). It waits for them: the fan-out
+    // skips what it already has (ids up to `after`), so nothing is missed or sent twice.
+    return { ok: true, turn: turn.turn, stream: this.fanOut.open(this.store.eventsAfter(turn.turn, after), live, after) }
   }
 
   /** Ends the running turn as cancelled: aborts the upstream read and asks the upstream to cancel. */
@@ -336,9 +369,68 @@ export class Conversation extends DurableObject<Bindings> {
     } finally {
       reader.cancel().catch(() => {})
     }
-    if (!run.ended) {
-      this.finish(run, 'error', undefined, { code: 'stream_interrupted', message: 'The answer was cut off before it finished.', retryable: true })
+    if (!run.ended) this.finish(run, 'error', undefined, INTERRUPTED_ERROR)
+  }
+
+  /**
+   * The conversation's side of a natively relayed turn (NativeRelay): its branch of the upstream body,
+   * read lazily, every event stored (batched: one write per read) with the id the upstream gave it and
+   * sent to the other readers. The first reader got each event already, from the pipe. The turn ends
+   * here, once the body is read to its end: with the upstream's done (already on the first reader's
+   * stream), or with the conversation's own error and done, written after what the pipe relayed. An
+   * early end (Stop, the deadline, the byte cap) aborts the upstream and wakes this loop, which reads
+   * what the upstream sent before it ended: the ids of the conversation's own frames then follow every
+   * id the first reader can have seen.
+   */
+  private async follow(run: RunningTurn, relay: NativeRelay): Promise<void> {
+    let done: { data: Record<string, unknown>; json: string; id: number } | undefined
+    let badIds = false
+    const parser = createParser({
+      onEvent: (message) => {
+        if (done || badIds) return
+        const id = message.id !== undefined && /^\d{1,15}$/.test(message.id) ? Number(message.id) : Number.NaN
+        if (!(id > this.store.lastEventId())) {
+          // Ids that do not count up: the first reader's ids cannot be trusted, so the turn ends.
+          badIds = true
+          void this.endEarly(run, 'bad_ids')
+          return
+        }
+        const event = toEvent(message)
+        // An event of no known type still used its id: the next ones come after it.
+        if (!event) return this.store.skipTo(id + 1)
+        if (event.type === 'done') done = { data: event.data, json: event.json, id }
+        else this.record(run, event.type, event.data, event.json, id)
+      },
+      onComment: () => {
+        if (!run.ended) this.fanOut.ping()
+      },
+    })
+    const decoder = new TextDecoder()
+    try {
+      for (;;) {
+        const bytes = await relay.next()
+        if (!bytes) break
+        parser.feed(decoder.decode(bytes, STREAMING))
+        this.fanOut.flush()
+        this.flush(run)
+        if (done) break
+      }
+    } catch {
+      // The upstream broke, or was aborted by an early end (run.ending says which).
     }
+    // The protocol counts a last event that lacks its closing blank line (the first reader's stream gets that blank line: NativeRelay.end).
+    if (!done) parser.feed(decoder.decode() + '\n\n')
+    // After done the conversation's branch is left as it is, not cancelled: with the first reader's
+    // pipe failing later (the reader leaving), both branches cancelled made workerd cancel the
+    // upstream body and log "Uncaught Error: Network connection lost." (seen in e2e/chain.test.ts).
+    // Nothing follows done, and the body ends right after it.
+    if (done) {
+      this.finish(run, (done.data as { stopReason?: StopReason }).stopReason ?? 'end_turn', done.data, undefined, { id: done.id, json: done.json })
+    } else if (run.ending === 'cancelled') this.finish(run, 'cancelled')
+    else if (run.ending === 'timeout') this.finish(run, 'error', undefined, TIMEOUT_ERROR)
+    else if (run.ending === 'full') this.finish(run, 'error', undefined, FULL_ERROR)
+    else if (run.ending === 'bad_ids') this.finish(run, 'error', undefined, BAD_IDS_ERROR)
+    else this.finish(run, 'error', undefined, INTERRUPTED_ERROR)
   }
 
   /**
@@ -346,15 +438,17 @@ export class Conversation extends DurableObject<Bindings> {
    * both: the pump after each read, or the next send and the flush timer). Enforces the byte cap.
    * `json` is `data` as JSON text on one line.
    */
-  private record(run: RunningTurn, type: EventType, data: unknown, json = JSON.stringify(data)): void {
+  private record(run: RunningTurn, type: EventType, data: unknown, json = JSON.stringify(data), id?: number): void {
     if (run.ended) return
     // The byte cap measures the same text the store keeps and replays.
     const bytes = byteLength(json)
     if (type !== 'meta' && this.store.bytes() + bytes > run.maxBytes) {
       void this.endEarly(run, 'full')
-      return
+      // A natively relayed event past the cap reached the first reader already: it is kept, so that
+      // a replay shows what that reader saw (the cap is passed by at most what came since the last read).
+      if (!run.native) return
     }
-    this.fanOut.queue(this.store.append(run.turn, type, data, json, bytes))
+    this.fanOut.queue(this.store.append(run.turn, type, data, json, bytes, id))
     run.flushTimer ??= setTimeout(() => this.flush(run), FLUSH_MS)
   }
 
@@ -373,31 +467,62 @@ export class Conversation extends DurableObject<Bindings> {
    * Ends the turn: an optional error event, then done, all stored; readers get them and their
    * streams close. `doneData` is the upstream's own done event when it sent one.
    */
-  private finish(run: RunningTurn, stopReason: StopReason, doneData?: unknown, error?: { code: ErrorCode; message: string; retryable: boolean }): void {
+  private finish(
+    run: RunningTurn,
+    stopReason: StopReason,
+    doneData?: unknown,
+    error?: { code: ErrorCode; message: string; retryable: boolean },
+    upstreamDone?: { id: number; json: string },
+  ): void {
     if (run.ended) return
     run.ended = true
     clearTimeout(run.timer)
-    if (error) this.fanOut.send(this.store.append(run.turn, 'error', error))
-    this.fanOut.send(this.store.append(run.turn, 'done', doneData ?? { stopReason }))
+    // What the first reader of a native turn has not got from the pipe: the conversation's own frames.
+    let tail = ''
+    if (error) {
+      const e = this.store.append(run.turn, 'error', error)
+      this.fanOut.send(e)
+      tail += frameText(e)
+    }
+    const done = this.store.append(run.turn, 'done', doneData ?? { stopReason }, upstreamDone?.json, undefined, upstreamDone?.id)
+    this.fanOut.send(done)
+    if (!upstreamDone) tail += frameText(done)
     this.flush(run)
     this.store.endTurn(run.turn, stopReason, Date.now())
     this.fanOut.closeAll()
+    if (run.native) void run.native.end(tail)
+    run.settle()
     this.watchers.tell({ type: 'turn', turn: run.turn, running: false })
     if (this.running === run) this.running = undefined
     this.ctx.storage.deleteAlarm().catch(() => {})
   }
 
   /** Stop, the deadline or the byte cap: end the turn now, abort the upstream read and ask the upstream to cancel. */
-  private endEarly(run: RunningTurn, why: 'cancelled' | 'timeout' | 'full'): Promise<{ cancelled: boolean }> {
-    if (run.ended) return Promise.resolve({ cancelled: false })
-    if (why === 'cancelled') this.finish(run, 'cancelled')
-    else if (why === 'timeout') {
-      this.finish(run, 'error', undefined, { code: 'turn_timeout', message: 'The answer took longer than the maximum turn time.', retryable: true })
-    } else {
-      this.finish(run, 'error', undefined, { code: 'conversation_full', message: 'This conversation holds as much as it may. Start a new conversation.', retryable: false })
-    }
-    run.upstream.abort()
+  private endEarly(run: RunningTurn, why: EarlyEnd): Promise<{ cancelled: boolean }> {
+    if (run.ended || run.ending) return Promise.resolve({ cancelled: false })
     const id = this.store.info()?.id
+    if (run.native) {
+      // The first reader may have got events this object has not read yet (follow reads lazily): the
+      // turn ends once they are read, so that the conversation's own frames come after them.
+      run.ending = why
+      run.native.wake()
+      // Stop: the upstream, told to cancel, ends its answer with done (cancelled), which reaches the
+      // first reader through the pipe like any event. Aborted instead, the pipe would fail the first
+      // reader's stream (workerd errors a pipe's destination when its source fails): that reader
+      // would have to resume to see the end. So the abort waits STOP_GRACE_MS for an upstream that
+      // does not end. The deadline, the byte cap and bad ids abort at once: the first reader resumes
+      // (Last-Event-ID) and gets the error and done from the conversation.
+      if (why === 'cancelled') {
+        const grace = setTimeout(() => run.upstream.abort(), STOP_GRACE_MS)
+        void run.finished.then(() => clearTimeout(grace))
+      } else run.upstream.abort()
+      const cancelled = id ? this.upstream().cancel(id) : Promise.resolve({ cancelled: false })
+      return Promise.all([cancelled, run.finished]).then(([c]) => c)
+    }
+    if (why === 'cancelled') this.finish(run, 'cancelled')
+    else if (why === 'timeout') this.finish(run, 'error', undefined, TIMEOUT_ERROR)
+    else this.finish(run, 'error', undefined, FULL_ERROR)
+    run.upstream.abort()
     return id ? this.upstream().cancel(id) : Promise.resolve({ cancelled: false })
   }
 
@@ -430,6 +555,11 @@ function timingOf(started: number, times: { firstText: number | null; lastText: 
 }
 
 const STREAMING: TextDecodeOptions = { stream: true }
+
+const TIMEOUT_ERROR = { code: 'turn_timeout', message: 'The answer took longer than the maximum turn time.', retryable: true } as const
+const FULL_ERROR = { code: 'conversation_full', message: 'This conversation holds as much as it may. Start a new conversation.', retryable: false } as const
+const INTERRUPTED_ERROR = { code: 'stream_interrupted', message: 'The answer was cut off before it finished.', retryable: true } as const
+const BAD_IDS_ERROR = { code: 'upstream_bad_response', message: 'The agent service gave an unexpected answer.', retryable: true } as const
 
 /** A BYOB reader with the Streams standard's `min` read option, which workerd implements (TypeScript's DOM types lack it). */
 interface MinByobReader {

@@ -3,6 +3,8 @@ import type { StoredEvent } from './store'
 
 interface Reader {
   writer: WritableStreamDefaultWriter<Uint8Array>
+  /** Events up to this id reached the reader before it came (it resumed ahead of the conversation): they are not sent again. */
+  after: number
   /** The handler of this reader's failed writes, made once (not a closure per write). */
   failed: (error: unknown) => void
 }
@@ -26,17 +28,20 @@ export class FanOut {
   private readonly readers = new Set<Reader>()
   /** SSE text of events queued since the last flush. */
   private queued = ''
+  /** The same events, for a reader that has some of them already (`Reader.after`). */
+  private queuedEvents: StoredEvent[] = []
 
   get size(): number {
     return this.readers.size
   }
 
   /** A stream that starts with `replay`, then gets every later event; closed after the replay if `live` is false. */
-  open(replay: StoredEvent[], live: boolean): ReadableStream<Uint8Array> {
+  open(replay: StoredEvent[], live: boolean, after = 0): ReadableStream<Uint8Array> {
     // Events queued so far are in `replay` already (the store has them): the readers before this one get them now, this one once.
     this.flush()
     const { readable, writable } = new IdentityTransformStream()
-    const reader: Reader = { writer: writable.getWriter(), failed: (error) => this.left(reader, error) }
+    const last = replay.at(-1)?.id ?? 0
+    const reader: Reader = { writer: writable.getWriter(), after: last >= after ? 0 : after, failed: (error) => this.left(reader, error) }
     if (replay.length > 0) {
       let text = ''
       for (const e of replay) text += frameText(e)
@@ -49,15 +54,30 @@ export class FanOut {
 
   /** Adds an event to what the next `flush` writes. */
   queue(e: StoredEvent): void {
-    if (this.readers.size > 0) this.queued += frameText(e)
+    if (this.readers.size === 0) return
+    this.queued += frameText(e)
+    this.queuedEvents.push(e)
   }
 
   /** Writes the queued events to every reader: one encode, one write per reader. */
   flush(): void {
     if (this.queued === '') return
     const bytes = encodeFrames(this.queued)
+    const events = this.queuedEvents
     this.queued = ''
-    for (const r of this.readers) this.write(r, bytes)
+    this.queuedEvents = []
+    for (const r of this.readers) {
+      if (r.after === 0) this.write(r, bytes)
+      else this.writeAfter(r, events)
+    }
+  }
+
+  /** A reader ahead of the conversation: only the events above its id, and none of the rest once it has caught up. */
+  private writeAfter(r: Reader, events: StoredEvent[]): void {
+    let text = ''
+    for (const e of events) if (e.id > r.after) text += frameText(e)
+    if (events.at(-1)!.id >= r.after) r.after = 0
+    if (text !== '') this.write(r, encodeFrames(text))
   }
 
   send(e: StoredEvent): void {

@@ -62,5 +62,8 @@ it('readers leave a running answer (the first one and a resumed one): the answer
   // workerd saw both readers go (the writes to them failed: "disconnected"), and nothing was left unhandled.
   await expect.poll(() => log.filter((l) => l.includes('disconnected')).length).toBeGreaterThanOrEqual(2)
   await new Promise((r) => setTimeout(r, 200))
-  expect(log.filter((l) => /uncaught/i.test(l))).toEqual([])
+  // JavaScript's unhandled rejections ("Uncaught (in promise) …"). Not workerd's info line about its
+  // own native pump to a client that left ("info: uncaught exception; … writev … Broken pipe"), which
+  // a first reader relayed natively (native-relay.ts) can cause: no JavaScript holds that write.
+  expect(log.filter((l) => /uncaught/i.test(l) && !/info: uncaught exception; exception = kj\/async-io-unix\.c\+\+:\d+: disconnected: ::writev/.test(l))).toEqual([])
 })

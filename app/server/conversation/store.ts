@@ -170,8 +170,11 @@ export class ConversationStore {
    * Gives the event its id and keeps it pending until the next flush. `json` is `data` already
    * serialized (one line) and `bytes` its UTF-8 length, when the caller has them.
    */
-  append(turn: number, type: EventType, data: unknown, json: string = JSON.stringify(data), bytes = byteLength(json)): StoredEvent {
-    const event: StoredEvent = { id: this.nextId++, turn, type, data: json }
+  append(turn: number, type: EventType, data: unknown, json: string = JSON.stringify(data), bytes = byteLength(json), id = this.nextId): StoredEvent {
+    // An id given by the upstream (a natively relayed turn: Conversation.follow) is above every id so far.
+    if (id < this.nextId) throw new RangeError(`event id ${id} is not above ${this.nextId - 1}`)
+    this.nextId = id + 1
+    const event: StoredEvent = { id, turn, type, data: json }
     this.pending.push(event)
     this.pendingBytes += bytes
     if (type === 'text') {
@@ -180,6 +183,11 @@ export class ConversationStore {
       this.firstTextAt ??= this.lastTextAt
     }
     return event
+  }
+
+  /** The next event gets id `next` at least: the upstream used the ids below it (an event the conversation does not keep). */
+  skipTo(next: number): void {
+    this.nextId = Math.max(this.nextId, next)
   }
 
   pendingCount(): number {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../protocol/events'
+import { FIRST_EVENT_ID_HEADER, type ErrorCode } from '../../../protocol/events'
 import type { ErrorStatus } from '../errors'
 import type { OpenResult } from './types'
 
@@ -31,7 +31,10 @@ export async function fetchFirstByte(
 /** A 200 `text/event-stream` response is the answer; anything else becomes one of our JSON errors (its body never shown). */
 export async function eventStreamOrFailure(response: Response): Promise<OpenResult> {
   const type = response.headers.get('content-type') ?? ''
-  if (response.status === 200 && type.startsWith('text/event-stream') && response.body) return { ok: true, body: response.body }
+  if (response.status === 200 && type.startsWith('text/event-stream') && response.body) {
+    const first = response.headers.get(FIRST_EVENT_ID_HEADER)
+    return first !== null && /^[1-9]\d{0,15}$/.test(first) ? { ok: true, body: response.body, firstEventId: Number(first) } : { ok: true, body: response.body }
+  }
   return failureOf(response)
 }
 

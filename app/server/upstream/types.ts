@@ -17,6 +17,8 @@ export interface InvokePayload {
   replaces?: string
   userId?: string
   history?: Array<{ role: 'user' | 'assistant'; text: string }>
+  /** The id to number the answer's events from, for an upstream that numbers them (protocol/request.ts). */
+  firstEventId?: number
 }
 
 /**
@@ -24,7 +26,12 @@ export interface InvokePayload {
  * browser cannot tell which one served it. A failure before the first byte is one of our JSON errors.
  */
 export type OpenResult =
-  | { ok: true; body: ReadableStream<Uint8Array> }
+  | {
+      ok: true
+      body: ReadableStream<Uint8Array>
+      /** The upstream numbers the events from this id (it sent FIRST_EVENT_ID_HEADER); absent: they come without ids. */
+      firstEventId?: number
+    }
   | {
       ok: false
       status: ErrorStatus
