@@ -274,7 +274,10 @@ describe('MarkdownView with the lexing Worker', () => {
     expect(LexingWorker.last!.tails.size).toBe(2)
     left.drop()
     finished.finish()
+    // Its end is lexed in the Worker: the turn reads as streaming until the last blocks are in.
+    expect(finished.li.classList.contains('streaming')).toBe(true)
     await tick()
+    expect(finished.li.classList.contains('streaming')).toBe(false)
     expect(LexingWorker.last!.tails.size).toBe(0)
     expect(LexingWorker.made).toBe(1)
     expect(finished.li.textContent).toContain('Paragraph 29')

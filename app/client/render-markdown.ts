@@ -162,10 +162,11 @@ export class MarkdownView {
   /**
    * The answer is complete: its last blocks are frozen too (and their code highlighted). A streamed
    * answer's end is lexed in the lexing Worker, its last blocks placed when the tokens are back
-   * (settled() waits for them); an answer that never reached the Worker (a reopened one, or lexed on
-   * the page) is lexed at once, whole in the DOM when this returns (lex-worker.ts).
+   * (settled() waits for them, and so does the promise returned here); an answer that never reached
+   * the Worker (a reopened one, or lexed on the page) is lexed at once, whole in the DOM when this
+   * returns (lex-worker.ts).
    */
-  end(): void {
+  end(): void | Promise<void> {
     this.scheduled = false
     this.ended = true
     const text = this.unrendered + (this.carriageReturn ? '\n' : '')
@@ -174,6 +175,7 @@ export class MarkdownView {
     const lexed = this.tail.finish(text)
     if (!('then' in lexed)) return this.applyEnd(lexed)
     this.ending = lexed.then((tokens) => this.applyEnd(tokens))
+    return this.ending
   }
 
   private applyEnd(lexed: Lexed): void {

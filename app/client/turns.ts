@@ -141,8 +141,11 @@ export class AssistantTurn {
   finish(): void {
     if (this.ended) return
     this.ended = true
-    this.view.end()
-    this.li.classList.remove('streaming')
+    // A streamed answer's end is lexed in the lexing Worker (render-markdown.ts end): the turn reads
+    // as streaming (its cursor shown) until the answer's last blocks are in the DOM.
+    const rendered = this.view.end()
+    if (!rendered) this.li.classList.remove('streaming')
+    else void rendered.catch(() => {}).then(() => this.li.classList.remove('streaming'))
     const { doc } = this.ctx
     const strings = this.ctx.strings()
     if (this.usage || this.timing.firstTextAt !== undefined) append(this.li, renderUsage(doc, answerStats(this.timing, this.usage), strings, this.ctx.locale()))
