@@ -305,6 +305,16 @@ describe('a turn through the conversation', () => {
     expect(answer.timing!.streamedMs).toBeGreaterThan(0)
   })
 
+  it('a natively relayed turn keeps its text times too: the first text is read as it comes, so a reopened answer has a first token and a speed', async () => {
+    const v = new Visitor()
+    const res = await v.invoke(`paced:${marker()}:50 one two three`)
+    const id = res.headers.get(SESSION_HEADER)!
+    await collect(res)
+    const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
+    expect(view.messages[1]).toMatchObject({ text: 'one two three', usage: { inputTokens: 3, outputTokens: 3 }, timing: TIMING })
+    expect(view.messages[1].timing!.streamedMs).toBeGreaterThan(0)
+  })
+
   it('an upstream that breaks mid-event ends a natively relayed turn with stream_interrupted: the first reader’s stream drops after what it got, its resume gets the error and done', async () => {
     const v = new Visitor()
     // break: a word, then half an event, then the upstream's connection breaks.

@@ -408,7 +408,10 @@ export class Conversation extends DurableObject<Bindings> {
     const decoder = new TextDecoder()
     try {
       for (;;) {
-        const bytes = await relay.next()
+        // Until the first text event the branch is read as it comes: the turn's first-text time (the
+        // first token's time of a reopened answer, and the start of its speed) is then the event's
+        // own, where a lazy read could put it up to FLUSH_MS late and a short answer's text in one read.
+        const bytes = await relay.next(this.store.runningTextTimes().firstText !== null)
         if (!bytes) break
         parser.feed(decoder.decode(bytes, STREAMING))
         this.fanOut.flush()

@@ -60,11 +60,11 @@ export class NativeRelay {
 
   /**
    * The next bytes of the upstream body on the conversation's branch, after a pause of `intervalMs`
-   * while the pipe runs; undefined at its end. Throws when the upstream broke (or was aborted), after
+   * while the pipe runs (unless `pause` is false); undefined at its end. Throws when the upstream broke (or was aborted), after
    * the bytes that came before it.
    */
-  async next(): Promise<Uint8Array | undefined> {
-    if (this.piping && !this.woken && !this.full) await this.pause()
+  async next(pause = true): Promise<Uint8Array | undefined> {
+    if (pause && this.piping && !this.woken && !this.full) await this.pause()
     if (!this.byob) {
       const { done, value } = await (this.reader as ReadableStreamDefaultReader<Uint8Array>).read()
       return done ? undefined : value
