@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FIRST_EVENT_ID_HEADER } from '../protocol/events'
 import { makeAgent, runStream } from './client'
 import { parsePrompt, promptFor, startUpstream, type Upstream } from './upstream'
 
@@ -33,6 +34,19 @@ describe('the synthetic upstream', () => {
     expect(a.chunks.map((c) => c.sentAt)).toEqual(b.chunks.map((c) => c.sentAt))
     // Its first event was not sent before the twin was there.
     expect(a.chunks[0].sentAt).toBeGreaterThan(b.startedAt)
+  })
+
+  it('numbers the events from the request’s firstEventId and says so in X-First-Event-Id, as the Lambda does; without it, no ids', async () => {
+    const ask = (body: object) => fetch(up.invokeUrl, { method: 'POST', headers: { 'x-api-key': up.apiKey, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const prompt = promptFor({ n: 2, size: 40, intervalMs: 0 })
+    const numbered = await ask({ prompt, firstEventId: 7 })
+    expect(numbered.headers.get(FIRST_EVENT_ID_HEADER)).toBe('7')
+    const text = await numbered.text()
+    expect([...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([7, 8, 9, 10])
+    expect([...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1])).toEqual(['meta', 'text', 'text', 'done'])
+    const plain = await ask({ prompt })
+    expect(plain.headers.get(FIRST_EVENT_ID_HEADER)).toBeNull()
+    expect(await plain.text()).not.toMatch(/^id:/m)
   })
 
   it('streams unpaired requests on their own schedules', async () => {

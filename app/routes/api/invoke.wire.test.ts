@@ -119,12 +119,52 @@ describe('a body over the byte limit', () => {
 })
 
 describe('an upstream stream that breaks', () => {
-  it("ends the client's stream with stream_interrupted and done, after the partial answer, with nothing of the upstream error", async () => {
-    // The conversation (app/server/conversation) reads the upstream event by event, so it can say the answer was cut off.
+  /** The whole body as text: a break passed on by workerd as a broken body is an end like any other here. */
+  async function textOf(res: Response): Promise<string> {
+    let text = ''
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true })
+    } catch {
+      // workerd passes the upstream's break on as a broken body: also an end without done.
+    }
+    return text
+  }
+
+  async function eventsOf(text: string) {
+    const events = []
+    const parsed = eventStream(new Response(text).body!).getReader()
+    for (let r = await parsed.read(); !r.done; r = await parsed.read()) events.push(r.value)
+    return events
+  }
+
+  it('a turn relayed natively (the upstream numbers its events): the first stream ends after the partial answer without done, and a resume gets stream_interrupted and done, with nothing of the upstream error', async () => {
     const res = await fetch(`${worker.url}/api/invoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt: 'break:wire' }),
+      body: JSON.stringify({ prompt: 'break:wire-native' }),
+    })
+    expect(res.status).toBe(200)
+    const id = res.headers.get('x-session-id')!
+    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const first = await textOf(res)
+    expect((await eventsOf(first)).map((e) => e.type)).toEqual(['meta', 'meta', 'text'])
+    const resumed = await textOf(await fetch(`${worker.url}/api/conversations/${id}/events?after=3`, { headers: { cookie } }))
+    const events = await eventsOf(resumed)
+    expect(events.map((e) => e.type)).toEqual(['error', 'done'])
+    expect(events[0]!.data).toMatchObject({ code: 'stream_interrupted' })
+    expect(events[1]!.data).toEqual({ stopReason: 'error' })
+    expect(first + resumed).not.toMatch(/reset|ECONN/)
+  })
+
+  it("ends the client's stream with stream_interrupted and done, after the partial answer, with nothing of the upstream error", async () => {
+    // plain-: an upstream that does not number its events; the conversation (app/server/conversation)
+    // reads it event by event, so it can say on this same stream that the answer was cut off.
+    const res = await fetch(`${worker.url}/api/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'plain-break:wire' }),
     })
     expect(res.status).toBe(200)
     let text = ''
