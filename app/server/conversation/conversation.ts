@@ -6,6 +6,7 @@ import { configOf } from '../config'
 import type { ErrorStatus } from '../errors'
 import { upstreamFor, type OpenResult, type Upstream } from '../upstream'
 import { FanOut } from './fan-out'
+import { byobReaderOf } from './byob-reader'
 import { NativeRelay } from './native-relay'
 import { encodeFrames, frameText } from './sse'
 import { byteLength } from './byte-length'
@@ -564,12 +565,6 @@ const FULL_ERROR = { code: 'conversation_full', message: 'This conversation hold
 const INTERRUPTED_ERROR = { code: 'stream_interrupted', message: 'The answer was cut off before it finished.', retryable: true } as const
 const BAD_IDS_ERROR = { code: 'upstream_bad_response', message: 'The agent service gave an unexpected answer.', retryable: true } as const
 
-/** A BYOB reader with the Streams standard's `min` read option, which workerd implements (TypeScript's DOM types lack it). */
-interface MinByobReader {
-  read(view: Uint8Array, options: { min: number }): Promise<ReadableStreamReadResult<Uint8Array>>
-  cancel(reason?: unknown): Promise<void>
-}
-
 /** The read ended with an empty line (LF LF): an event or comment ended there and no next one has begun. */
 function endsWithBlankLine(bytes: Uint8Array): boolean {
   const n = bytes.byteLength
@@ -580,30 +575,6 @@ const LF = 0x0a
 
 /** Bytes asked for per read of the upstream body: more than one upstream write (an event) holds. */
 const READ_BYTES = 16 * 1024
-
-/**
- * A BYOB reader of the upstream body when it is a byte stream (a fetch body), else undefined. The
- * pump then reads into one buffer, handed back with each result and used again for the next read,
- * where a default reader allocates a fresh buffer for every chunk. Bodies built in JavaScript (the
- * WebSocket upstream, the event-stream decoders: app/server/upstream/) are not byte streams.
- *
- * It also lets a read ask for at least a number of bytes. workerd's HTTP client reads each chunk of a
- * chunked body with its header in a read of at most 32 bytes and hands out those first bytes of the
- * chunk on their own (kj's HttpInputStreamImpl: MAX_CHUNK_HEADER_SIZE; strace of workerd shows
- * `read(fd, "83\r\nevent: text…", 32) = 32`, then `read(fd, …, 103)`): an event of 131 bytes in one
- * upstream write reached this loop in two reads, 28 + 103 bytes, so in two wake-ups. Between two
- * events (the last read ended with a blank line) the pump asks for MIN_FRAME_BYTES, more than those
- * 28: the event then comes in one read. No whole event or heartbeat is shorter (protocol/events.ts),
- * so this never holds one back; within an event any byte will do, as the rest may be short. At the
- * body's end the read returns what there is.
- */
-function byobReaderOf(body: ReadableStream<Uint8Array>): MinByobReader | undefined {
-  try {
-    return body.getReader({ mode: 'byob' }) as unknown as MinByobReader
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * An upstream event of a known type whose data is a JSON object. `json` is the upstream's own text

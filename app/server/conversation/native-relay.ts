@@ -1,3 +1,4 @@
+import { byobReaderOf, type MinByobReader } from './byob-reader'
 /**
  * The first reader's stream of a turn whose upstream numbers its own events (FIRST_EVENT_ID_HEADER,
  * protocol/events.ts): the upstream body is teed, one branch piped natively into the reader's
@@ -18,7 +19,7 @@ export class NativeRelay {
   /** Settles when the native pipe has ended: the upstream ended or broke, or the reader left. */
   readonly piped: Promise<void>
   private readonly writable: WritableStream<Uint8Array>
-  private readonly reader: ByobReader | ReadableStreamDefaultReader<Uint8Array>
+  private readonly reader: MinByobReader | ReadableStreamDefaultReader<Uint8Array>
   private readonly byob: boolean
   private buffer = new ArrayBuffer(READ_BYTES)
   private piping = true
@@ -48,12 +49,7 @@ export class NativeRelay {
       () => this.pipeEnded(),
       () => this.pipeEnded(),
     )
-    let reader: ByobReader | undefined
-    try {
-      reader = mine.getReader({ mode: 'byob' }) as unknown as ByobReader
-    } catch {
-      reader = undefined
-    }
+    const reader = byobReaderOf(mine)
     this.byob = reader !== undefined
     this.reader = reader ?? mine.getReader()
   }
@@ -69,7 +65,7 @@ export class NativeRelay {
       const { done, value } = await (this.reader as ReadableStreamDefaultReader<Uint8Array>).read()
       return done ? undefined : value
     }
-    const { done, value } = await (this.reader as ByobReader).read(new Uint8Array(this.buffer), { min: 1 })
+    const { done, value } = await (this.reader as MinByobReader).read(new Uint8Array(this.buffer), { min: 1 })
     if (done || !value) return undefined
     this.buffer = value.buffer as ArrayBuffer
     this.full = value.byteLength === READ_BYTES
@@ -118,12 +114,6 @@ export class NativeRelay {
     clearTimeout(nap.timer)
     nap.resolve()
   }
-}
-
-/** A BYOB reader with the Streams standard's `min` read option, which workerd implements (TypeScript's DOM types lack it). */
-interface ByobReader {
-  read(view: Uint8Array, options: { min: number }): Promise<ReadableStreamReadResult<Uint8Array>>
-  cancel(reason?: unknown): Promise<void>
 }
 
 /** Bytes per read of the conversation's branch: one read takes what 100 ms of a fast answer holds. */
