@@ -26,10 +26,8 @@ interface Reader {
  */
 export class FanOut {
   private readonly readers = new Set<Reader>()
-  /** SSE text of events queued since the last flush. */
-  private queued = ''
-  /** The same events, for a reader that has some of them already (`Reader.after`). */
-  private queuedEvents: StoredEvent[] = []
+  /** Events queued since the last flush. */
+  private queued: StoredEvent[] = []
 
   get size(): number {
     return this.readers.size
@@ -55,17 +53,17 @@ export class FanOut {
   /** Adds an event to what the next `flush` writes. */
   queue(e: StoredEvent): void {
     if (this.readers.size === 0) return
-    this.queued += frameText(e)
-    this.queuedEvents.push(e)
+    this.queued.push(e)
   }
 
   /** Writes the queued events to every reader: one encode, one write per reader. */
   flush(): void {
-    if (this.queued === '') return
-    const bytes = encodeFrames(this.queued)
-    const events = this.queuedEvents
-    this.queued = ''
-    this.queuedEvents = []
+    if (this.queued.length === 0) return
+    const events = this.queued
+    this.queued = []
+    let text = ''
+    for (const e of events) text += frameText(e)
+    const bytes = encodeFrames(text)
     for (const r of this.readers) {
       if (r.after === 0) this.write(r, bytes)
       else this.writeAfter(r, events)
