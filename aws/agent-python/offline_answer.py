@@ -1,9 +1,9 @@
 """The offline model's text, ported from aws/agent/offline-answer.ts so both agents give the same
-answer to the same conversation, byte for byte (offline_answer_test.py compares them).
+answer to the same conversation, byte for byte (offline-answer.python.test.ts compares them).
 
 Shape: a quote of the prompt, a line recalling the previous prompt, a paragraph, a list, a table of
-the prompt's first words when it asks for one (`table`, `tables`, 表), a fenced code block, then
-filler. `words:N` in the prompt asks for N words of filler, the word `long` for 600.
+the prompt's first words when it asks for one (`table`, `tables`, 表; Japanese split into words by
+script), a fenced code block, then filler. `words:N` in the prompt asks for N words of filler, the word `long` for 600.
 
 The seeded parts (FNV-1a over UTF-16 code units, mulberry32) are done in unsigned 32-bit arithmetic
 so they give JavaScript's numbers exactly.
@@ -23,9 +23,9 @@ TABLE_ROWS = 5
 _U32 = 0xFFFFFFFF
 # JavaScript's \s (and what String.prototype.trim removes): not Python's, which also counts \x1c-\x1f
 # and \x85 as space and leaves out \ufeff.
-_JS_SPACE = "\t\n\v\f\r \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
-_S = "[" + re.escape(_JS_SPACE) + "]"
-_NOT_S = "[^" + re.escape(_JS_SPACE) + "]"
+JS_SPACE = "\t\n\v\f\r \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+_S = "[" + re.escape(JS_SPACE) + "]"
+_NOT_S = "[^" + re.escape(JS_SPACE) + "]"
 # JavaScript's \b and \d are ASCII-only.
 _WORDS_MARKER = re.compile(r"\bwords:([0-9]+)\b", re.IGNORECASE | re.ASCII)
 _LONG_MARKER = re.compile(r"\blong\b", re.IGNORECASE | re.ASCII)
@@ -77,9 +77,68 @@ def asks_for_table(prompt: str) -> bool:
 
 
 def _word_table(words: Sequence[str]) -> str:
-    """The prompt's first words and their lengths; cells escaped so a `|` cannot end one early."""
-    rows = [f"| {i + 1} | {_table_cell(_shorten(word, 40))} | {len(word)} |" for i, word in enumerate(words[:TABLE_ROWS])]
+    """The prompt's first words (_table_words) and their lengths; cells escaped so a `|` cannot end one early."""
+    rows = [f"| {i + 1} | {_table_cell(_shorten(word, 40))} | {len(word)} |" for i, word in enumerate(_table_words(words)[:TABLE_ROWS])]
     return "\n".join(["| # | Word | Characters |", "| ---: | :--- | ---: |", *rows])
+
+
+def _table_words(words: Sequence[str]) -> list[str]:
+    """The whitespace-separated words as they are, except that a word holding Japanese is split where its
+    script changes (_japanese_words)."""
+    out: list[str] = []
+    for word in words:
+        out.extend(_japanese_words(word) if any(_script_of(ord(c)) in _JAPANESE for c in word) else [word])
+    return out
+
+
+_JAPANESE = {"kanji", "hiragana", "katakana"}
+
+
+def _japanese_words(word: str) -> list[str]:
+    """Runs of one script, punctuation dropped, a hiragana run kept with the run before it
+    (offline-answer.ts japaneseWords: エッジからのストリーミングを表と → エッジからの, ストリーミングを, 表と)."""
+    parts: list[str] = []
+    current = ""
+    last = None
+    for c in word:
+        script = _script_of(ord(c))
+        if script == "punctuation":
+            if current:
+                parts.append(current)
+            current = ""
+        elif current and (script == last or script == "hiragana"):
+            current += c
+        else:
+            if current:
+                parts.append(current)
+            current = c
+        last = script
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _within(cp: int, *ranges: tuple[int, int]) -> bool:
+    return any(start <= cp <= end for start, end in ranges)
+
+
+def _script_of(cp: int) -> str:
+    """The code point ranges of offline-answer.ts scriptOf (the same ranges, so both split alike)."""
+    if _within(cp, (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF), (0x3005, 0x3007), (0x303B, 0x303B)):
+        return "kanji"
+    if _within(cp, (0x3041, 0x309F)):
+        return "hiragana"
+    if _within(cp, (0x30A0, 0x30FA), (0x30FC, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F)):
+        return "katakana"
+    if _within(cp, (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F)):
+        return "latin"
+    if _within(
+        cp,
+        (0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0x7E), (0xA1, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7), (0x2010, 0x2027), (0x2030, 0x205E),
+        (0x3000, 0x303F), (0x30FB, 0x30FB), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65),
+    ):
+        return "punctuation"
+    return "other"
 
 
 def _table_cell(text: str) -> str:
@@ -92,7 +151,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def _shorten(text: str, limit: int) -> str:
-    flat = re.sub(f"{_S}+", " ", text).strip(_JS_SPACE)
+    flat = re.sub(f"{_S}+", " ", text).strip(JS_SPACE)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

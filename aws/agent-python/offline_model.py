@@ -6,7 +6,9 @@ It streams `compose_answer`'s text one word at a time at a fixed pace (due times
 start, so a slow reader adds no drift) and stops waiting as soon as the agent's cancel signal is set.
 A prompt that asks for the time, a calculation or a unit conversion gets a toolUse first
 (offline_tool_use.py), in the events Bedrock's ConverseStream gives; the agent loop runs the tool and
-calls the model again with its result.
+calls the model again with its result. A prompt that asks for several gets one toolUse block per call
+in one message; Strands runs them (concurrently, its default executor) and returns every result in
+one message.
 A prompt containing `fail:model` makes it fail halfway through its answer: the local chain's tests use
 it to see an agent error travel to the browser.
 """
@@ -22,7 +24,7 @@ from typing import Any, AsyncGenerator, AsyncIterable, Optional, TypedDict
 from strands.models import Model
 
 from offline_answer import compose_answer, tokenize
-from offline_tool_use import ToolCall, answer_from_tool, compact_json, plan_tool_call
+from offline_tool_use import ToolCall, answer_from_tools, compact_json, plan_tool_calls
 
 OFFLINE_MODEL_ID = "offline"
 FAIL_MARKER = "fail:model"
@@ -72,13 +74,13 @@ class OfflineModel(Model):
         results = _tool_results(messages[-1] if messages else None)
         if results:
             calls = _tool_calls(messages[-2] if len(messages) > 1 else None)
-            answer = "\n".join(
-                answer_from_tool(calls.get(r.get("toolUseId"), ToolCall("calculator", {})), r.get("status", "success"), _result_text(r)) for r in results
+            answer = answer_from_tools(
+                [(calls.get(r.get("toolUseId"), ToolCall("calculator", {})), r.get("status", "success"), _result_text(r)) for r in results]
             )
         else:
-            call = plan_tool_call(prompt, {spec["name"] for spec in tool_specs or []})
-            if call:
-                async for event in self._use_tool(call, f"tooluse_offline_{len(messages)}", started, texts, system_prompt, cancel_signal):
+            planned = plan_tool_calls(prompt, {spec["name"] for spec in tool_specs or []})
+            if planned:
+                async for event in self._use_tools(planned, f"tooluse_offline_{len(messages)}", started, texts, system_prompt, cancel_signal):
                     yield event
                 return
             answer = compose_answer(prompt, prompts[:-1])
@@ -112,21 +114,33 @@ class OfflineModel(Model):
         }
 
 
-    async def _use_tool(
-        self, call: ToolCall, tool_use_id: str, started: float, texts: list[str], system_prompt: Optional[str], cancel_signal: Optional[threading.Event]
+    async def _use_tools(
+        self,
+        calls: list[ToolCall],
+        tool_use_id: str,
+        started: float,
+        texts: list[str],
+        system_prompt: Optional[str],
+        cancel_signal: Optional[threading.Event],
     ) -> AsyncIterable[Any]:
-        """A model turn that only asks for a tool, in the event sequence Bedrock's ConverseStream gives."""
+        """A model turn that only asks for tools, in the event sequence Bedrock's ConverseStream gives:
+        one content block (start with name and id, the input, stop) per call, then stop reason tool_use.
+        The first call's id is the one a single call has; the others add `_2`, `_3` …."""
         await _wait_until(started + float(self.config.get("first_token_ms") or 0) / 1000, cancel_signal)
         if cancel_signal is not None and cancel_signal.is_set():
             return
-        given = compact_json(call.input)
         yield {"messageStart": {"role": "assistant"}}
-        yield {"contentBlockStart": {"start": {"toolUse": {"name": call.name, "toolUseId": tool_use_id}}}}
-        yield {"contentBlockDelta": {"delta": {"toolUse": {"input": given}}}}
-        yield {"contentBlockStop": {}}
+        input_chars = 0
+        for i, call in enumerate(calls):
+            given = compact_json(call.input)
+            input_chars += len(given)
+            use_id = tool_use_id if i == 0 else f"{tool_use_id}_{i + 1}"
+            yield {"contentBlockStart": {"start": {"toolUse": {"name": call.name, "toolUseId": use_id}}}}
+            yield {"contentBlockDelta": {"delta": {"toolUse": {"input": given}}}}
+            yield {"contentBlockStop": {}}
         yield {"messageStop": {"stopReason": "tool_use"}}
         input_tokens = _estimate_input_tokens(texts, system_prompt)
-        output_tokens = math.ceil(len(given) / 4)
+        output_tokens = math.ceil(input_chars / 4)
         yield {
             "metadata": {
                 "usage": {"inputTokens": input_tokens, "outputTokens": output_tokens, "totalTokens": input_tokens + output_tokens},

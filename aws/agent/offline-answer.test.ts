@@ -43,9 +43,21 @@ describe('composeAnswer', () => {
     )
     expect(blocks[table + 1]).toMatch(/^```json\n/)
     expect(blocks[table - 2]).toMatch(/^- Your prompt has 12 words/)
-    // The Japanese example prompt (app/i18n/ja.ts example4) is one whitespace-separated word.
-    const ja = composeAnswer({ prompt: 'エッジからのストリーミングを表とコード例で説明して', earlier: [] })
-    expect(ja).toContain('| # | Word | Characters |\n| ---: | :--- | ---: |\n| 1 | エッジからのストリーミングを表とコード例で説明して | 25 |\n\n```json\n')
+  })
+
+  it('splits Japanese, written without spaces, into words by script for the table: one row per word, not one for the prompt', () => {
+    // The Japanese example prompt (app/i18n/ja.ts example4) is one whitespace-separated word; a run of
+    // hiragana stays with the word before it (particles, verb endings).
+    const rows = (prompt: string) => composeAnswer({ prompt, earlier: [] }).split('\n').filter((line) => /^\| \d/.test(line))
+    expect(ja.example4).toBe('エッジからのストリーミングを表とコード例で説明して')
+    expect(rows(ja.example4)).toEqual(['| 1 | エッジからの | 6 |', '| 2 | ストリーミングを | 8 |', '| 3 | 表と | 2 |', '| 4 | コード | 3 |', '| 5 | 例で | 2 |'])
+    // The word count and the longest word still count whitespace-separated words: only the table changed.
+    expect(composeAnswer({ prompt: ja.example4, earlier: [] })).toContain('- Your prompt has 1 word and 25 characters.')
+    // Punctuation (Japanese and ASCII) is dropped; Latin letters and digits, full-width too, and emoji are words of their own.
+    expect(rows('「東京」と大阪の表、Pythonで！家族👨‍👩‍👧')).toEqual(['| 1 | 東京 | 2 |', '| 2 | と | 1 |', '| 3 | 大阪の | 3 |', '| 4 | 表 | 1 |', '| 5 | Pythonで | 7 |'])
+    expect(rows('表 家族👨‍👩‍👧ＡＢＣ１２３です 人々・ラーメン')).toEqual(['| 1 | 表 | 1 |', '| 2 | 家族 | 2 |', '| 3 | 👨‍👩‍👧 | 5 |', '| 4 | ＡＢＣ１２３です | 8 |', '| 5 | 人々 | 2 |'])
+    // A word with no Japanese in it stays whole, punctuation and all, beside Japanese words.
+    expect(rows('table: café, (x) 表です')).toEqual(['| 1 | table\\: | 6 |', '| 2 | café\\, | 5 |', '| 3 | \\(x\\) | 3 |', '| 4 | 表です | 3 |'])
   })
 
   it('asks for a table on the word table(s) or 表, not inside other words or in 表示 and 表現', () => {

@@ -4,7 +4,8 @@
  *
  * Shape: a quote of the prompt, a line recalling the previous prompt (multi-turn memory is visible
  * end to end), a paragraph, a list, a table of the prompt's first words when the prompt asks for a
- * table (`table`, `tables` or the Japanese 表), a fenced code block, then optional filler paragraphs.
+ * table (`table`, `tables` or the Japanese 表; Japanese, written without spaces, is split into words
+ * by script), a fenced code block, then optional filler paragraphs.
  * Prompts that ask for no table get exactly the answer they got before tables existed.
  * Length: `words:N` in the prompt adds N words of filler (at most MAX_FILLER_WORDS); the word `long`
  * means `words:600`; otherwise a short paragraph of filler follows.
@@ -64,13 +65,70 @@ export function asksForTable(prompt: string): boolean {
 }
 
 /**
- * A GFM table of the prompt's first words with their length in characters. Every cell's ASCII
- * punctuation is backslash-escaped (CommonMark allows that for all of it), so a word shows as typed:
- * a `|` cannot end its cell, a backtick cannot open a code span that would keep `\|` as written.
+ * A GFM table of the prompt's first words (tableWords) with their length in characters. Every cell's
+ * ASCII punctuation is backslash-escaped (CommonMark allows that for all of it), so a word shows as
+ * typed: a `|` cannot end its cell, a backtick cannot open a code span that would keep `\|` as written.
  */
 function wordTable(words: readonly string[]): string {
-  const rows = words.slice(0, TABLE_ROWS).map((word, i) => `| ${i + 1} | ${tableCell(shorten(word, 40))} | ${[...word].length} |`)
+  const rows = tableWords(words).slice(0, TABLE_ROWS).map((word, i) => `| ${i + 1} | ${tableCell(shorten(word, 40))} | ${[...word].length} |`)
   return ['| # | Word | Characters |', '| ---: | :--- | ---: |', ...rows].join('\n')
+}
+
+/**
+ * The words of the table: the prompt's whitespace-separated words as they are, except that a word
+ * holding Japanese (written without spaces) is split where its script changes (japaneseWords).
+ */
+function tableWords(words: readonly string[]): string[] {
+  return words.flatMap((word) => ([...word].some((c) => JAPANESE.has(scriptOf(c.codePointAt(0)!))) ? japaneseWords(word) : [word]))
+}
+
+type Script = 'kanji' | 'hiragana' | 'katakana' | 'latin' | 'other' | 'punctuation'
+const JAPANESE = new Set<Script>(['kanji', 'hiragana', 'katakana'])
+
+/**
+ * Runs of one script (kanji, katakana, Latin letters and digits, anything else), punctuation dropped;
+ * a run of hiragana stays with the run just before it, as particles and verb endings belong to the
+ * word they follow: エッジからのストリーミングを表と → エッジからの, ストリーミングを, 表と. Written by
+ * hand from code point ranges rather than with \p{Script=…}: the Python twin (offline_answer.py)
+ * has no script classes in `re`, and the two must split every text alike.
+ */
+function japaneseWords(word: string): string[] {
+  const parts: string[] = []
+  let current = ''
+  let last: Script | undefined
+  for (const c of word) {
+    const script = scriptOf(c.codePointAt(0)!)
+    if (script === 'punctuation') {
+      if (current) parts.push(current)
+      current = ''
+    } else if (current && (script === last || script === 'hiragana')) {
+      current += c
+    } else {
+      if (current) parts.push(current)
+      current = c
+    }
+    last = script
+  }
+  if (current) parts.push(current)
+  return parts
+}
+
+const within = (cp: number, ...ranges: Array<[number, number]>) => ranges.some(([from, to]) => cp >= from && cp <= to)
+
+function scriptOf(cp: number): Script {
+  // 々 〆 〇 〻: kanji marks in the CJK punctuation block.
+  if (within(cp, [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff], [0x20000, 0x3ffff], [0x3005, 0x3007], [0x303b, 0x303b])) return 'kanji'
+  if (within(cp, [0x3041, 0x309f])) return 'hiragana'
+  // ・ (U+30FB) is punctuation; ー (U+30FC) belongs to katakana words.
+  if (within(cp, [0x30a0, 0x30fa], [0x30fc, 0x30ff], [0x31f0, 0x31ff], [0xff66, 0xff9f])) return 'katakana'
+  if (within(cp, [0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a], [0xff10, 0xff19], [0xff21, 0xff3a], [0xff41, 0xff5a], [0xc0, 0xd6], [0xd8, 0xf6], [0xf8, 0x24f])) return 'latin'
+  if (
+    within(cp, [0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e], [0xa1, 0xbf], [0xd7, 0xd7], [0xf7, 0xf7], [0x2010, 0x2027], [0x2030, 0x205e], [0x3000, 0x303f], [0x30fb, 0x30fb]) ||
+    within(cp, [0xff01, 0xff0f], [0xff1a, 0xff20], [0xff3b, 0xff40], [0xff5b, 0xff65])
+  ) {
+    return 'punctuation'
+  }
+  return 'other'
 }
 
 function tableCell(text: string): string {

@@ -24,6 +24,32 @@ describe('OfflineModel', () => {
     expect(events.at(-1)).toMatchObject({ type: 'modelMetadataEvent', usage: { outputTokens: deltas.length } })
   })
 
+  it('asks for tools in the events Bedrock ConverseStream gives: one block per call, all in one message, stop reason toolUse', async () => {
+    const model = new OfflineModel({ firstTokenMs: 0, tokensPerSecond: 0 })
+    const toolSpecs = ['current_time', 'calculator', 'convert_units'].map((name) => ({ name, description: name, inputSchema: { type: 'object' as const } }))
+    const withoutMetadata = (events: ModelStreamEvent[]) => events.filter((e) => e.type !== 'modelMetadataEvent')
+    const block = (name: string, toolUseId: string, input: object): ModelStreamEvent[] => [
+      { type: 'modelContentBlockStartEvent', start: { type: 'toolUseStart', name, toolUseId } },
+      { type: 'modelContentBlockDeltaEvent', delta: { type: 'toolUseInputDelta', input: JSON.stringify(input) } },
+      { type: 'modelContentBlockStopEvent' },
+    ]
+    const one = await collect(model.stream([user('What time is it in Tokyo?')], { toolSpecs }))
+    expect(withoutMetadata(one)).toEqual([
+      { type: 'modelMessageStartEvent', role: 'assistant' },
+      ...block('current_time', 'tooluse_offline_1', { timeZone: 'Asia/Tokyo' }),
+      { type: 'modelMessageStopEvent', stopReason: 'toolUse' },
+    ])
+    const two = await collect(model.stream([user('What time is it in Tokyo and in London?')], { toolSpecs }))
+    expect(withoutMetadata(two)).toEqual([
+      { type: 'modelMessageStartEvent', role: 'assistant' },
+      ...block('current_time', 'tooluse_offline_1', { timeZone: 'Asia/Tokyo' }),
+      ...block('current_time', 'tooluse_offline_1_2', { timeZone: 'Europe/London' }),
+      { type: 'modelMessageStopEvent', stopReason: 'toolUse' },
+    ])
+    // Output tokens: the inputs' characters over four, as for one call.
+    expect(two.at(-1)).toMatchObject({ type: 'modelMetadataEvent', usage: { outputTokens: Math.ceil('{"timeZone":"Asia/Tokyo"}{"timeZone":"Europe/London"}'.length / 4) } })
+  })
+
   it('plugs into the Strands agent loop, which keeps the conversation', async () => {
     const agent = new Agent({ model: new OfflineModel(), printer: false })
     const first = await agent.invoke('Hello agent')

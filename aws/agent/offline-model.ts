@@ -4,12 +4,14 @@
  * It streams `composeAnswer`'s text one word at a time at a configurable pace and honours Strands'
  * cancel signal at once (a pending token wait is aborted, not finished). A prompt that asks for the
  * time, a calculation or a unit conversion gets a toolUse first (offline-tool-use.ts), as a Bedrock
- * model would send it; the agent loop runs the tool and calls the model again with its result.
+ * model would send it; the agent loop runs the tool and calls the model again with its result. A
+ * prompt that asks for several gets one toolUse block per call in one message, as Bedrock sends them;
+ * Strands runs them (concurrently, its default executor) and returns every result in one message.
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import { Model, type BaseModelConfig, type Message, type ModelStreamEvent, type StreamOptions, type ToolResultBlock } from '@strands-agents/sdk'
 import { composeAnswer, tokenize } from './offline-answer'
-import { answerFromTool, planToolCall, type ToolCall } from './offline-tool-use'
+import { answerFromTools, planToolCalls, type ToolCall } from './offline-tool-use'
 import type { OfflinePace } from './config'
 
 export const OFFLINE_MODEL_ID = 'offline'
@@ -43,11 +45,11 @@ export class OfflineModel extends Model<OfflineModelConfig> {
     let answer: string
     if (results.length > 0) {
       const calls = toolCallsOf(messages.at(-2))
-      answer = results.map((r) => answerFromTool(calls.get(r.toolUseId) ?? { name: 'calculator', input: {} }, r.status, resultText(r))).join('\n')
+      answer = answerFromTools(results.map((r) => ({ call: calls.get(r.toolUseId) ?? { name: 'calculator', input: {} }, status: r.status, result: resultText(r) })))
     } else {
-      const call = planToolCall(prompts.at(-1) ?? '', new Set(options?.toolSpecs?.map((spec) => spec.name)))
-      if (call) {
-        yield* this.useTool(call, `tooluse_offline_${messages.length}`, started, texts, options)
+      const calls = planToolCalls(prompts.at(-1) ?? '', new Set(options?.toolSpecs?.map((spec) => spec.name)))
+      if (calls.length > 0) {
+        yield* this.useTools(calls, `tooluse_offline_${messages.length}`, started, texts, options)
         return
       }
       answer = composeAnswer({ prompt: prompts.at(-1) ?? '', earlier: prompts.slice(0, -1) })
@@ -74,19 +76,27 @@ export class OfflineModel extends Model<OfflineModelConfig> {
     }
   }
 
-  /** A model turn that only asks for a tool, in the event sequence Bedrock's ConverseStream gives. */
-  private async *useTool(call: ToolCall, toolUseId: string, started: number, texts: string[], options?: StreamOptions): AsyncIterable<ModelStreamEvent> {
+  /**
+   * A model turn that only asks for tools, in the event sequence Bedrock's ConverseStream gives: one
+   * content block (start with name and id, the input, stop) per call, then stop reason toolUse. The
+   * first call's id is the one a single call has; the others add `_2`, `_3` ….
+   */
+  private async *useTools(calls: readonly ToolCall[], toolUseId: string, started: number, texts: string[], options?: StreamOptions): AsyncIterable<ModelStreamEvent> {
     const wait = started + (this.config.firstTokenMs ?? 0) - performance.now()
     if (wait > 0) await delay(wait, undefined, { signal: options?.cancelSignal })
     else options?.cancelSignal?.throwIfAborted()
-    const input = JSON.stringify(call.input)
     yield { type: 'modelMessageStartEvent', role: 'assistant' }
-    yield { type: 'modelContentBlockStartEvent', start: { type: 'toolUseStart', name: call.name, toolUseId } }
-    yield { type: 'modelContentBlockDeltaEvent', delta: { type: 'toolUseInputDelta', input } }
-    yield { type: 'modelContentBlockStopEvent' }
+    let inputChars = 0
+    for (const [i, call] of calls.entries()) {
+      const input = JSON.stringify(call.input)
+      inputChars += input.length
+      yield { type: 'modelContentBlockStartEvent', start: { type: 'toolUseStart', name: call.name, toolUseId: i === 0 ? toolUseId : `${toolUseId}_${i + 1}` } }
+      yield { type: 'modelContentBlockDeltaEvent', delta: { type: 'toolUseInputDelta', input } }
+      yield { type: 'modelContentBlockStopEvent' }
+    }
     yield { type: 'modelMessageStopEvent', stopReason: 'toolUse' }
     const inputTokens = estimateInputTokens(texts, options?.systemPrompt)
-    const outputTokens = Math.ceil(input.length / 4)
+    const outputTokens = Math.ceil(inputChars / 4)
     yield {
       type: 'modelMetadataEvent',
       usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },

@@ -2,7 +2,8 @@
  * When the offline model asks for a tool, and what it says with the result. A Bedrock model decides
  * this itself; the offline model reads the prompt with fixed patterns (English and Japanese), so a
  * prompt that asks for the time, a sum or a conversion always takes the same path through the agent
- * loop: toolUse -> the tool runs -> toolResult -> the model answers from it.
+ * loop: toolUse -> the tool runs -> toolResult -> the model answers from it. A prompt that asks for
+ * several of them gets every toolUse in one message, and the answer comes from all the results.
  */
 export interface ToolCall {
   name: 'current_time' | 'calculator' | 'convert_units'
@@ -27,13 +28,128 @@ const ZONES: Record<string, string> = {
   utc: 'UTC',
 }
 
-/** The tool call a prompt asks for, if any (and if the agent offers that tool). */
-export function planToolCall(prompt: string, offered: ReadonlySet<string>): ToolCall | undefined {
-  const call = match(prompt)
-  return call && offered.has(call.name) ? call : undefined
+/**
+ * The tool calls a prompt asks for, in the prompt's order, of the tools the agent offers. A prompt that
+ * asks for several things ("What time is it in Tokyo and in London?", "convert 5 km to miles and
+ * calculate 12*7", 東京とロンドンの時刻は？) gets all of them at once, as a Bedrock model asks for
+ * several tools in one message; any other prompt gets the one call (or none) it always got.
+ */
+export function planToolCalls(prompt: string, offered: ReadonlySet<string>): ToolCall[] {
+  const several = requests(prompt)
+  const one = several.length < 2 ? match(prompt) : undefined
+  const calls = several.length >= 2 ? distinct(several) : one ? [one] : []
+  return calls.filter((call) => offered.has(call.name))
 }
 
+// Where a prompt's requests part: a list or sentence mark, or `and`/`then` between words (with any
+// `and`, `then`, `also` after it). A comma, period, ! or ? must be followed by a space or end the
+// prompt, so 1,000 and 12.5 stay whole; brackets are skipped, so max(1, 2) does too. Sticky: tried at
+// each position of clauses().
+const SEPARATOR = /(?:[;；、。，？！\n]|[,.!?](?=\s|$)|\s+(?:and|then)(?=\s))(?:\s+(?:and|then|also)(?=\s))*\s*/iy
+
+/** The prompt's clauses (see SEPARATOR), trimmed, empty ones left out. */
+function clauses(prompt: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let start = 0
+  let i = 0
+  while (i < prompt.length) {
+    const c = prompt[i]
+    if (c === '(' || c === '[' || c === '{') depth++
+    else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1)
+    else if (depth === 0) {
+      SEPARATOR.lastIndex = i
+      const separator = SEPARATOR.exec(prompt)
+      if (separator) {
+        parts.push(prompt.slice(start, i))
+        i += separator[0].length
+        start = i
+        continue
+      }
+    }
+    i++
+  }
+  parts.push(prompt.slice(start))
+  return parts.map((part) => part.trim()).filter(Boolean)
+}
+
+const JA_CITY = '東京|大阪|ロンドン|パリ|ニューヨーク|シアトル'
+// Japanese cities listed with と, や, ・ or および before the time word: 東京とロンドンの時刻.
+const JA_CITY_LIST = new RegExp(`((?:${JA_CITY})(?:(?:と|や|・|および|及び)(?:${JA_CITY}))*)\\S*?(?:時刻|時間|何時)`)
+// A clause that only names a place, continuing (or, in Japanese, leading up to) a time request.
+const MORE_CITY = /^(?:in\s+)?([A-Za-z][A-Za-z ]*?)\s*(?:right now|now)?$/i
+const MORE_IANA = /^(?:in\s+)?([A-Z][A-Za-z_]+\/[A-Za-z_]+)$/
+const MORE_JA_CITY = new RegExp(`^(${JA_CITY})(?:は|も)?$`)
+// A clause that only holds a conversion or an arithmetic expression, continuing a request of that kind.
+const MORE_CONVERT = /^(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)\s+(?:to|in|into)\s+([A-Za-z]+)$/i
+const MORE_EXPRESSION = /^[-+*/^%().\d\s]*\d[-+*/^%().\d\s]*$/
+
+/**
+ * Every request of every clause, in order. A clause that asks for something gives its call (or, for
+ * a Japanese list of cities, one per city); a clause that only names what to do it with continues the
+ * clause before it ("… in Tokyo and London", "convert 5 km to miles and 10 kg to lb"); Japanese
+ * cities listed on their own wait for the time request after them (東京、ロンドンの時刻).
+ */
+function requests(prompt: string): ToolCall[] {
+  const calls: ToolCall[] = []
+  let previous: ToolCall['name'] | undefined
+  let waiting: ToolCall[] = []
+  for (const clause of clauses(prompt)) {
+    const asked = clauseCalls(clause)
+    const found = asked.length > 0 ? asked : previous ? continued(clause, previous) : []
+    if (found.length > 0) {
+      if (found[0].name === 'current_time') calls.push(...waiting)
+      calls.push(...found)
+      previous = found[0].name
+      waiting = []
+      continue
+    }
+    previous = undefined
+    const city = MORE_JA_CITY.exec(clause)
+    waiting = city ? [...waiting, { name: 'current_time', input: { timeZone: ZONES[city[1]] } }] : []
+  }
+  return calls
+}
+
+/** A clause's own request: match()'s, except that a Japanese list of cities gives a call per city. */
+function clauseCalls(clause: string): ToolCall[] {
+  const command = matchCommand(clause)
+  if (command) return [command]
+  // JA_CITY_LIST finds its first city where the single-city pattern of match() does.
+  const list = JA_CITY_LIST.exec(clause)?.[1] ?? ''
+  return (list.match(new RegExp(JA_CITY, 'g')) ?? []).map((city) => ({ name: 'current_time', input: { timeZone: ZONES[city] } }))
+}
+
+function continued(clause: string, previous: ToolCall['name']): ToolCall[] {
+  if (previous === 'current_time') {
+    const city = MORE_CITY.exec(clause)
+    const zone = (city && ZONES[city[1].toLowerCase()]) ?? MORE_IANA.exec(clause)?.[1] ?? ZONES[MORE_JA_CITY.exec(clause)?.[1] ?? '']
+    return zone ? [{ name: 'current_time', input: { timeZone: zone } }] : []
+  }
+  if (previous === 'convert_units') {
+    const convert = MORE_CONVERT.exec(clause)
+    return convert ? [{ name: 'convert_units', input: { value: Number(convert[1]), from: convert[2], to: convert[3] } }] : []
+  }
+  return MORE_EXPRESSION.test(clause) ? [{ name: 'calculator', input: { expression: clause } }] : []
+}
+
+/** The calls without repeats (Tokyo and Osaka share a time zone: one call). */
+function distinct(calls: ToolCall[]): ToolCall[] {
+  const seen = new Set<string>()
+  return calls.filter((call) => {
+    const key = JSON.stringify([call.name, call.input])
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/** The one call a prompt asks for: the first of conversion, calculation, time (in that order) that it names. */
 function match(prompt: string): ToolCall | undefined {
+  return matchCommand(prompt) ?? matchJapaneseTime(prompt)
+}
+
+function matchCommand(prompt: string): ToolCall | undefined {
   const convert =
     /\bconvert\s+(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)\s+(?:to|in|into)\s+([A-Za-z]+)/i.exec(prompt) ??
     /(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*(?:を|は)\s*([A-Za-z]+)\s*(?:に|で)/.exec(prompt)
@@ -47,6 +163,10 @@ function match(prompt: string): ToolCall | undefined {
   const city = /\btime\b.*?\bin\s+([A-Za-z][A-Za-z ]*?)\s*(?:[?.!]|now|right now|$)/i.exec(prompt)
   const cityZone = city && ZONES[city[1].toLowerCase()]
   if (cityZone) return { name: 'current_time', input: { timeZone: cityZone } }
+  return undefined
+}
+
+function matchJapaneseTime(prompt: string): ToolCall | undefined {
   const ja = /(東京|大阪|ロンドン|パリ|ニューヨーク|シアトル)\S*?(?:時刻|時間|何時)/.exec(prompt)
   if (ja) return { name: 'current_time', input: { timeZone: ZONES[ja[1]] } }
   return undefined
@@ -57,4 +177,24 @@ export function answerFromTool(call: ToolCall, status: 'success' | 'error', resu
   const input = JSON.stringify(call.input)
   if (status === 'error') return `**Offline model** — the \`${call.name}\` tool failed for \`${input}\`:\n\n> ${result}\n`
   return `**Offline model** — I asked the \`${call.name}\` tool (\`${input}\`). It says:\n\n${result}\n`
+}
+
+/** One tool call and what came back from it. */
+export interface ToolOutcome {
+  call: ToolCall
+  status: 'success' | 'error'
+  result: string
+}
+
+/**
+ * The answer once every tool asked for in one message is back: answerFromTool's for a single call;
+ * for several, one opening line, then each call's result (or failure) in the order it was asked for.
+ */
+export function answerFromTools(outcomes: readonly ToolOutcome[]): string {
+  if (outcomes.length === 1) return answerFromTool(outcomes[0].call, outcomes[0].status, outcomes[0].result)
+  const parts = outcomes.map(({ call, status, result }) => {
+    const input = JSON.stringify(call.input)
+    return status === 'error' ? `The \`${call.name}\` tool failed for \`${input}\`:\n\n> ${result}` : `The \`${call.name}\` tool (\`${input}\`) says:\n\n${result}`
+  })
+  return [`**Offline model** — I asked ${outcomes.length} tools at once.`, ...parts].join('\n\n') + '\n'
 }

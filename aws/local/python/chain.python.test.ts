@@ -132,6 +132,21 @@ describe('the local chain with the Python agent', () => {
     expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
   })
 
+  it('runs several tools asked for in one message: a start and an end per call reach the client, then one answer from all results', async () => {
+    const { events } = await readEvents(await invoke({ prompt: '東京とロンドンの時刻は？', sessionId: sessionId('tools') }))
+    const tools = events.filter((e) => e.type === 'tool').map((e) => e.data)
+    // The Python agent's tool starts come from the model's toolUse blocks, its ends from the one message of results.
+    expect(tools).toMatchObject([
+      { name: 'current_time', status: 'start', id: 'tooluse_offline_1' },
+      { name: 'current_time', status: 'start', id: 'tooluse_offline_1_2' },
+      { name: 'current_time', status: 'end', id: 'tooluse_offline_1', result: expect.stringContaining('"timeZone":"Asia/Tokyo"') },
+      { name: 'current_time', status: 'end', id: 'tooluse_offline_1_2', result: expect.stringContaining('"timeZone":"Europe/London"') },
+    ])
+    const answer = answerOf(events)
+    expect(answer).toMatch(/^\*\*Offline model\*\* — I asked 2 tools at once\.\n\nThe `current_time` tool \(`\{"timeZone":"Asia\/Tokyo"\}`\) says:\n\n\*\*.+\*\*\n\nThe `current_time` tool \(`\{"timeZone":"Europe\/London"\}`\) says:\n\n\*\*.+\*\*\n$/)
+    expect(events.at(-1)).toEqual({ type: 'done', data: { stopReason: 'end_turn' } })
+  })
+
   it('an agent error becomes an error event and done{error}, with no internals', async () => {
     const prompt = 'Please fail:model halfway'
     const { events } = await readEvents(await invoke({ prompt, sessionId: sessionId('error') }))
