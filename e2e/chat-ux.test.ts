@@ -83,6 +83,70 @@ describe('tools and usage on the page', () => {
     await context.close()
   })
 
+  it('shows several tools asked for in one turn as separate cards, in the order asked, each with its own name, input, status and result, live and after a reload', async () => {
+    const { context, page, problems } = await open()
+    // Every state the cards went through (name:status of each, in page order), and when text first appeared.
+    await page.evaluate(() => {
+      const w = window as unknown as { seen: string[] }
+      w.seen = []
+      new MutationObserver(() => {
+        const calls = [...document.querySelectorAll('.turn.assistant .tool-call')]
+        const state = calls.map((c) => `${c.querySelector('summary code')?.textContent}:${c.getAttribute('data-status')}`).join(' ')
+        if (state && w.seen.at(-1) !== state && !w.seen.includes('text')) w.seen.push(state)
+        const text = document.querySelector('.turn.assistant .answer')?.textContent ?? ''
+        if (text && !w.seen.includes('text')) w.seen.push('text')
+      }).observe(document.querySelector('.log')!, { childList: true, subtree: true, characterData: true, attributes: true })
+    })
+    await ask(page, 'Convert 5 km to mile and calculate 12*7')
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen)
+    // The cards appear in the order the model asked, each running before it is done, and both are
+    // done before the answer's first word.
+    expect(seen.at(-1)).toBe('text')
+    expect(seen.at(-2)).toBe('convert_units:end calculator:end')
+    expect(seen[0]).toMatch(/^convert_units:start/)
+    for (const state of seen.slice(0, -1)) expect(state, seen.join(' | ')).toMatch(/^convert_units:\w+( calculator:\w+)?$/)
+
+    const cards = (p: Page) =>
+      p.locator('.turn.assistant').last().locator('details.tool-call').evaluateAll((calls) =>
+        calls.map((call) => ({
+          summary: call.querySelector('summary')?.textContent,
+          status: call.getAttribute('data-status'),
+          open: call.hasAttribute('open'),
+          sections: [...call.querySelectorAll('.tool-section')].map((s) => [s.querySelector('.tool-label')?.textContent, JSON.parse(s.querySelector('pre')?.textContent ?? 'null')]),
+        })),
+      )
+    const expected = [
+      {
+        summary: 'convert_units done',
+        status: 'end',
+        open: false,
+        sections: [
+          ['Input', { value: 5, from: 'km', to: 'mile' }],
+          ['Result', { value: 5, from: 'km', to: 'mile', result: '3.106856 mile' }],
+        ],
+      },
+      { summary: 'calculator done', status: 'end', open: false, sections: [['Input', { expression: '12*7' }], ['Result', { expression: '12*7', result: '84' }]] },
+    ]
+    expect(await cards(page)).toEqual(expected)
+    // One answer from both results, in the same order.
+    const answer = (await lastAnswer(page).locator('.answer').textContent()) ?? ''
+    expect(answer).toMatch(/^Offline model — I asked 2 tools at once\.The convert_units tool .*3\.106856 mile.*The calculator tool .*84/s)
+    // Each card opens and closes on its own.
+    await lastAnswer(page).locator('details.tool-call summary').nth(1).click()
+    expect((await cards(page)).map((c) => c.open)).toEqual([false, true])
+    await lastAnswer(page).locator('details.tool-call summary').nth(1).click()
+    const live = await lastAnswer(page).locator('.tool-calls').evaluate((el) => el.outerHTML)
+
+    // Reopened from the stored conversation: the same two cards, markup and all.
+    await page.reload()
+    await page.waitForSelector('form.composer[data-ready="true"]')
+    await expect.poll(() => page.locator('.turn.assistant:not(.streaming)').count()).toBe(1)
+    expect(await lastAnswer(page).locator('.tool-calls').evaluate((el) => el.outerHTML)).toBe(live)
+    expect(await cards(page)).toEqual(expected)
+    expect(problems).toEqual([])
+    await context.close()
+  })
+
   it('shows time to first token, tokens per second, tokens, the estimated cost and the edge time under the answer', async () => {
     const { context, page } = await open()
     await ask(page, 'calculate 2^10')

@@ -28,4 +28,48 @@ describe('ToolCallsView', () => {
     expect(failed.querySelector('summary')!.textContent).toBe('convert_units failed')
     expect(failed.querySelectorAll('pre')[1].textContent).toBe('Units do not match')
   })
+
+  it('shows several calls of one turn as one element each, in the order they started, whatever order they end in', () => {
+    const turn = document.createElement('li')
+    const answer = document.createElement('div')
+    turn.appendChild(answer)
+    const view = new ToolCallsView(turn, answer, en)
+    view.apply({ name: 'current_time', status: 'start', id: 'a', input: { timeZone: 'Asia/Tokyo' } })
+    view.apply({ name: 'current_time', status: 'start', id: 'b', input: { timeZone: 'Europe/London' } })
+    view.apply({ name: 'calculator', status: 'start', id: 'c', input: { expression: '12*7' } })
+    view.apply({ name: 'calculator', status: 'error', id: 'c', result: 'no' })
+    view.apply({ name: 'current_time', status: 'end', id: 'b', result: '"London"' })
+    const shown = () =>
+      [...turn.querySelectorAll('details.tool-call')].map((call) => [call.getAttribute('data-status'), ...[...call.querySelectorAll('pre')].map((pre) => pre.textContent)])
+    expect(shown()).toEqual([
+      ['start', '{\n  "timeZone": "Asia/Tokyo"\n}'],
+      ['end', '{\n  "timeZone": "Europe/London"\n}', '"London"'],
+      ['error', '{\n  "expression": "12*7"\n}', 'no'],
+    ])
+    view.apply({ name: 'current_time', status: 'end', id: 'a', result: '"Tokyo"' })
+    expect(shown()[0]).toEqual(['end', '{\n  "timeZone": "Asia/Tokyo"\n}', '"Tokyo"'])
+    expect(turn.querySelectorAll('.tool-calls')).toHaveLength(1)
+  })
+
+  it('pairs the events of an agent that sends no ids by tool name: each end completes the oldest running call of its tool', () => {
+    const turn = document.createElement('li')
+    const answer = document.createElement('div')
+    turn.appendChild(answer)
+    const view = new ToolCallsView(turn, answer, en)
+    view.apply({ name: 'current_time', status: 'start' })
+    view.apply({ name: 'calculator', status: 'start' })
+    view.apply({ name: 'current_time', status: 'start' })
+    view.apply({ name: 'calculator', status: 'end', result: '84' })
+    view.apply({ name: 'current_time', status: 'end', result: 'first' })
+    view.apply({ name: 'current_time', status: 'error', result: 'second' })
+    // An end with nothing running to pair it with still shows, on its own.
+    view.apply({ name: 'convert_units', status: 'end', result: 'orphan' })
+    const shown = [...turn.querySelectorAll('details.tool-call')].map((call) => [call.querySelector('code')?.textContent, call.getAttribute('data-status'), call.querySelector('pre')?.textContent])
+    expect(shown).toEqual([
+      ['current_time', 'end', 'first'],
+      ['calculator', 'end', '84'],
+      ['current_time', 'error', 'second'],
+      ['convert_units', 'end', 'orphan'],
+    ])
+  })
 })

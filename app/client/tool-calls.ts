@@ -12,11 +12,15 @@ export interface ToolLabels {
 /**
  * The tool calls of one answer, each shown as it happens: a collapsible <details> whose summary names
  * the tool and says running / done / failed, and whose body shows the input and the result. A call's
- * `start` and `end`/`error` events share an id; the second updates the first's element.
+ * `start` and `end`/`error` events share an id; the second updates the first's element. Several calls
+ * in one turn (a model may ask for several tools in one message, and Strands runs them concurrently,
+ * so their ends come in any order) are one element each, in the order they started.
  */
 export class ToolCallsView {
   private readonly root: HTMLElement
   private readonly calls = new Map<string, { details: HTMLDetailsElement; status: HTMLElement }>()
+  /** Calls without an id that are still running, by tool name, oldest first (see keyOf). */
+  private readonly running = new Map<string, string[]>()
   private count = 0
 
   constructor(
@@ -30,7 +34,7 @@ export class ToolCallsView {
   }
 
   apply(event: ToolEvent): void {
-    const key = event.id ?? `${event.name}#${event.status === 'start' ? ++this.count : this.count}`
+    const key = this.keyOf(event)
     let call = this.calls.get(key)
     if (!call) {
       call = this.create(event.name)
@@ -41,6 +45,23 @@ export class ToolCallsView {
     call.status.textContent = event.status === 'start' ? this.labels.toolRunning : event.status === 'end' ? this.labels.toolDone : this.labels.toolFailed
     if (event.input !== undefined) append(call.details, section(doc, this.labels.toolInput, JSON.stringify(event.input, null, 2)))
     if (event.result !== undefined) append(call.details, section(doc, this.labels.toolResult, pretty(event.result)))
+  }
+
+  /**
+   * The element a call's events go to: its id, or, for an agent that sends none, a new element per
+   * start and for an end the oldest running call of that tool (two calls of one tool that end in the
+   * other order then swap results, which no event without an id can tell apart).
+   */
+  private keyOf(event: ToolEvent): string {
+    if (event.id !== undefined) return event.id
+    const queue = this.running.get(event.name) ?? []
+    this.running.set(event.name, queue)
+    if (event.status === 'start') {
+      const key = `#${++this.count}`
+      queue.push(key)
+      return key
+    }
+    return queue.shift() ?? `#${++this.count}`
   }
 
   private create(name: string): { details: HTMLDetailsElement; status: HTMLElement } {
