@@ -73,13 +73,38 @@ describe('agent payload shapes → project events', () => {
     // the derived duplicate Strands yields next to the raw event: the str() of a dict holding the agent
     expect(run("{'data': 'Hel', 'delta': {'text': 'Hel'}, 'agent': <strands.agent.agent.Agent object at 0x7f2f2923cc50>}")).toEqual([])
     expect(run({ init_event_loop: true })).toEqual([])
-    expect(run({ event: { contentBlockStart: { start: { toolUse: { name: 'calc', toolUseId: 'tu1' } } } } })).toEqual([
-      { type: 'tool', data: { name: 'calc', status: 'start', id: 'tu1' } },
-    ])
+    // A toolUse block: its start when the block ends, with the input its deltas spelled out (and the
+    // Python repr of each delta in between changes nothing).
+    expect(run({ event: { contentBlockStart: { start: { toolUse: { name: 'calc', toolUseId: 'tu1' } } } } })).toEqual([])
+    expect(run({ event: { contentBlockDelta: { delta: { toolUse: { input: '{"expression":' } } } } })).toEqual([])
+    expect(run("{'type': 'tool_use_stream', 'delta': {}, 'agent': <strands.agent.agent.Agent object at 0x7f2f2923cc50>}")).toEqual([])
+    expect(run({ event: { contentBlockDelta: { delta: { toolUse: { input: '"6*7"}' } } } } })).toEqual([])
+    expect(run({ event: { contentBlockStop: {} } })).toEqual([{ type: 'tool', data: { name: 'calc', status: 'start', id: 'tu1', input: { expression: '6*7' } } }])
+    // A second block in the same message, its input not JSON: shown as the text it is.
+    expect(run({ event: { contentBlockStart: { start: { toolUse: { name: 'raw', toolUseId: 'tu2' } } } } })).toEqual([])
+    expect(run({ event: { contentBlockDelta: { delta: { toolUse: { input: 'not json' } } } } })).toEqual([])
+    expect(run({ event: { contentBlockStop: {} } })).toEqual([{ type: 'tool', data: { name: 'raw', status: 'start', id: 'tu2', input: 'not json' } }])
     expect(run({ event: { messageStop: { stopReason: 'tool_use' } } })).toEqual([])
     expect(m.stopReason).toBeUndefined()
-    expect(run({ message: { role: 'user', content: [{ toolResult: { toolUseId: 'tu1', status: 'success', content: [] } }] } })).toEqual([
+    expect(
+      run({
+        message: {
+          role: 'user',
+          content: [
+            { toolResult: { toolUseId: 'tu1', status: 'success', content: [] } },
+            { toolResult: { toolUseId: 'tu2', status: 'error', content: [{ text: 'bad' }] } },
+          ],
+        },
+      }),
+    ).toEqual([
       { type: 'tool', data: { name: 'calc', status: 'end', id: 'tu1' } },
+      { type: 'tool', data: { name: 'raw', status: 'error', id: 'tu2', result: 'bad' } },
+    ])
+    // A block whose stop never comes: its start goes before the next message that gives events.
+    expect(run({ event: { contentBlockStart: { start: { toolUse: { name: 'cut', toolUseId: 'tu3' } } } } })).toEqual([])
+    expect(run({ message: { role: 'user', content: [{ toolResult: { toolUseId: 'tu3', status: 'success', content: [{ json: { ok: 1 } }] } }] } })).toEqual([
+      { type: 'tool', data: { name: 'cut', status: 'start', id: 'tu3' } },
+      { type: 'tool', data: { name: 'cut', status: 'end', id: 'tu3', result: '{"ok":1}' } },
     ])
     expect(run({ event: { messageStop: { stopReason: 'max_tokens' } } })).toEqual([])
     expect(run({ event: { metadata: { usage: { inputTokens: 7, outputTokens: 9, totalTokens: 16 }, metrics: { latencyMs: 120 } } } })).toEqual([
@@ -111,8 +136,11 @@ describe('agent payload shapes → project events', () => {
     const run = (v: unknown) => m.map(undefined, JSON.stringify(v))
     const model = (event: unknown) => run({ type: 'modelStreamUpdateEvent', event })
     expect(model({ type: 'modelContentBlockDeltaEvent', delta: { type: 'textDelta', text: 'a' } })).toEqual([{ type: 'text', data: { text: 'a' } }])
-    expect(model({ type: 'modelContentBlockStartEvent', start: { type: 'toolUseStart', name: 'f', toolUseId: 'i' } })).toEqual([
-      { type: 'tool', data: { name: 'f', status: 'start', id: 'i' } },
+    expect(model({ type: 'modelContentBlockStartEvent', start: { type: 'toolUseStart', name: 'f', toolUseId: 'i' } })).toEqual([])
+    expect(model({ type: 'modelContentBlockDeltaEvent', delta: { type: 'toolUseInputDelta', input: '{"q":1}' } })).toEqual([])
+    expect(model({ type: 'modelContentBlockStopEvent' })).toEqual([{ type: 'tool', data: { name: 'f', status: 'start', id: 'i', input: { q: 1 } } }])
+    expect(run({ type: 'toolResultEvent', result: { toolResult: { toolUseId: 'i', status: 'success', content: [{ text: 'found' }] } } })).toEqual([
+      { type: 'tool', data: { name: 'f', status: 'end', id: 'i', result: 'found' } },
     ])
     expect(model({ type: 'modelMetadataEvent', usage: { inputTokens: 1, outputTokens: 2 } })).toEqual([{ type: 'usage', data: { inputTokens: 1, outputTokens: 2 } }])
     model({ type: 'modelMessageStopEvent', stopReason: 'toolUse' })

@@ -8,7 +8,7 @@
  *
  * - Python BedrockAgentCoreApp yielding strings: `data: "Hi"` (a JSON string literal)
  * - Python BedrockAgentCoreApp yielding Strands' stream_async events as they are: raw model events,
- *   `{"event":{"contentBlockDelta":{"delta":{"text":"..."}}}}`, contentBlockStart toolUse, messageStop,
+ *   `{"event":{"contentBlockDelta":{"delta":{"text":"..."}}}}`, toolUse blocks (start, input, stop), messageStop,
  *   metadata usage, tool results in `{"message":{...toolResult}}`; the events that hold Python objects
  *   (the agent, a UUID, the final AgentResult) fail json.dumps and the framework falls back to str():
  *   `data: "{'data': 'Hi', 'delta': {...}, 'agent': <strands.agent.agent.Agent object at 0x...>, ...}"`.
@@ -61,10 +61,39 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     return [{ type: 'error', data: { code: 'agent_error', message: AGENT_ERROR_MESSAGE, retryable: false } }]
   }
   const text = (t: unknown): StreamEvent[] => (typeof t === 'string' && t !== '' ? [{ type: 'text', data: { text: t } }] : [])
-  const toolStart = (name: unknown, id: unknown): StreamEvent[] => {
-    const data = { name: typeof name === 'string' ? name : 'tool', status: 'start' as const, ...(typeof id === 'string' ? { id } : {}) }
+  const toolStart = (name: unknown, id: unknown, input?: unknown): StreamEvent[] => {
+    const data = {
+      name: typeof name === 'string' ? name : 'tool',
+      status: 'start' as const,
+      ...(typeof id === 'string' ? { id } : {}),
+      ...(input !== undefined ? { input } : {}),
+    }
     if (data.id) toolNames.set(data.id, data.name)
     return [{ type: 'tool', data }]
+  }
+  // A model's toolUse block: its start names the tool, its deltas carry the input as JSON text, its
+  // stop ends it. The tool's `start` is sent when the block ends, with the whole input (the tool runs
+  // only after the model's message anyway), so the page shows each call's input as our agent's
+  // events give it; a message other than the block's input also ends it (see map).
+  let toolBlock: { name: unknown; id: unknown; input: string } | undefined
+  let toolBlockTouched = false
+  const toolBlockStart = (name: unknown, id: unknown): StreamEvent[] => {
+    const previous = blockStop()
+    toolBlock = { name, id, input: '' }
+    // Known from here on: a result that comes before the block's end still gets the tool's name.
+    if (typeof id === 'string') toolNames.set(id, typeof name === 'string' ? name : 'tool')
+    return previous
+  }
+  const toolBlockInput = (input: unknown): StreamEvent[] => {
+    toolBlockTouched = true
+    if (toolBlock && typeof input === 'string') toolBlock.input += input
+    return []
+  }
+  const blockStop = (): StreamEvent[] => {
+    toolBlockTouched = true
+    const block = toolBlock
+    toolBlock = undefined
+    return block ? toolStart(block.name, block.id, parseInput(block.input)) : []
   }
   const stopped = (reason: unknown): StreamEvent[] => {
     // A tool use ends a model turn inside the agent loop, not the answer.
@@ -74,9 +103,10 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
 
   const strandsRaw = (e: Record<string, unknown>): StreamEvent[] | undefined => {
     const delta = obj(obj(e.contentBlockDelta)?.delta)
-    if (delta) return text(delta.text)
+    if (delta) return delta.toolUse ? toolBlockInput(obj(delta.toolUse)?.input) : text(delta.text)
     const toolUse = obj(obj(obj(e.contentBlockStart)?.start)?.toolUse)
-    if (toolUse) return toolStart(toolUse.name, toolUse.toolUseId)
+    if (toolUse) return toolBlockStart(toolUse.name, toolUse.toolUseId)
+    if ('contentBlockStop' in e) return blockStop()
     const stop = obj(e.messageStop)
     if (stop) return stopped(stop.stopReason)
     const meta = obj(e.metadata)
@@ -85,7 +115,7 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
       return usage(u?.inputTokens, u?.outputTokens, obj(meta.metrics)?.latencyMs)
     }
     // contentBlockStart without toolUse opens a text block (the Python offline model sends it).
-    if ('messageStart' in e || 'contentBlockStart' in e || 'contentBlockStop' in e || 'redactContent' in e) return []
+    if ('messageStart' in e || 'contentBlockStart' in e || 'redactContent' in e) return []
     return undefined
   }
 
@@ -109,12 +139,14 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     switch (v.type) {
       case 'modelContentBlockDeltaEvent': {
         const d = obj(v.delta)
-        return d?.type === 'textDelta' ? text(d.text) : []
+        return d?.type === 'textDelta' ? text(d.text) : d?.type === 'toolUseInputDelta' ? toolBlockInput(d.input) : []
       }
       case 'modelContentBlockStartEvent': {
         const s = obj(v.start)
-        return s?.type === 'toolUseStart' ? toolStart(s.name, s.toolUseId) : []
+        return s?.type === 'toolUseStart' ? toolBlockStart(s.name, s.toolUseId) : []
       }
+      case 'modelContentBlockStopEvent':
+        return blockStop()
       case 'modelMessageStopEvent':
         return stopped(v.stopReason)
       case 'modelMetadataEvent': {
@@ -122,7 +154,6 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
         return usage(u?.inputTokens, u?.outputTokens, obj(v.metrics)?.latencyMs)
       }
       case 'modelMessageStartEvent':
-      case 'modelContentBlockStopEvent':
         return []
       default:
         return undefined
@@ -140,7 +171,8 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
       const result = obj(obj(v.result)?.toolResult)
       if (typeof result?.toolUseId !== 'string') return undefined
       const id = result.toolUseId
-      return [{ type: 'tool', data: { name: toolNames.get(id) ?? 'tool', status: result.status === 'error' ? 'error' : 'end', id } }]
+      const text = toolResultText(result.content)
+      return [{ type: 'tool', data: { name: toolNames.get(id) ?? 'tool', status: result.status === 'error' ? 'error' : 'end', id, ...(text !== undefined ? { result: text } : {}) } }]
     }
     return typeof v.type === 'string' && STRANDS_TS_LIFECYCLE.has(v.type) ? [] : undefined
   }
@@ -168,27 +200,13 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
   return {
     map(eventName, data) {
       if (data === '' || data === '[DONE]') return []
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(data)
-      } catch {
-        // Not JSON: the TypeScript framework sends a yielded string as it is.
-        return eventName === 'error' ? fail() : text(data)
-      }
-      const own = ownEvent(eventName, parsed)
-      if (own) {
-        if ('done' in own) stopReason = own.done
-        if ('event' in own && own.event.type === 'error') failed = true
-        return 'event' in own ? [own.event] : []
-      }
-      // The TypeScript framework's own failure frame; its message may hold internals.
-      if (eventName === 'error') return fail()
-      const events = value(parsed)
-      if (events === undefined) {
-        onSkip(eventName && eventName !== 'message' ? `event:${eventName} ${shapeOf(parsed)}` : shapeOf(parsed))
-        return []
-      }
-      return events
+      const open = toolBlock
+      toolBlockTouched = false
+      const events = mapMessage(eventName, data)
+      // A toolUse block still open when a later message gives events (a stream that leaves out
+      // contentBlockStop): its start goes before them. Messages that give none (a Python repr of the
+      // same delta, lifecycle events) leave it open.
+      return open && toolBlock === open && !toolBlockTouched && events.length > 0 ? [...blockStop(), ...events] : events
     },
     get stopReason() {
       return stopReason
@@ -196,6 +214,40 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     get failed() {
       return failed
     },
+  }
+
+  function mapMessage(eventName: string | undefined, data: string): StreamEvent[] {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(data)
+    } catch {
+      // Not JSON: the TypeScript framework sends a yielded string as it is.
+      return eventName === 'error' ? fail() : text(data)
+    }
+    const own = ownEvent(eventName, parsed)
+    if (own) {
+      if ('done' in own) stopReason = own.done
+      if ('event' in own && own.event.type === 'error') failed = true
+      return 'event' in own ? [own.event] : []
+    }
+    // The TypeScript framework's own failure frame; its message may hold internals.
+    if (eventName === 'error') return fail()
+    const events = value(parsed)
+    if (events === undefined) {
+      onSkip(eventName && eventName !== 'message' ? `event:${eventName} ${shapeOf(parsed)}` : shapeOf(parsed))
+      return []
+    }
+    return events
+  }
+}
+
+/** A toolUse block's input: the JSON its deltas spelled out, or the text itself when it is not JSON (nothing when empty). */
+function parseInput(input: string): unknown {
+  if (input === '') return undefined
+  try {
+    return JSON.parse(input)
+  } catch {
+    return input
   }
 }
 

@@ -95,8 +95,8 @@ describe("the TypeScript framework's recordings → project events", () => {
     expect(new TextDecoder().decode(bytesOf(folder, 'strands-tool.sse'))).toContain('data: {"type":"toolResultEvent","result":{"toolResult":{"toolUseId":"tooluse_offline_1","status":"success"')
     const { events, stopReason } = replay('strands-tool.sse')
     expect(events.filter((e) => e.type === 'tool')).toEqual([
-      { type: 'tool', data: { name: 'calculator', status: 'start', id: 'tooluse_offline_1' } },
-      { type: 'tool', data: { name: 'calculator', status: 'end', id: 'tooluse_offline_1' } },
+      { type: 'tool', data: { name: 'calculator', status: 'start', id: 'tooluse_offline_1', input: { expression: '6 * 7' } } },
+      { type: 'tool', data: { name: 'calculator', status: 'end', id: 'tooluse_offline_1', result: '{"expression":"6 * 7","result":"42"}' } },
     ])
     expect(events.findIndex((e) => e.type === 'text')).toBeGreaterThan(events.findLastIndex((e) => e.type === 'tool'))
     expect(textOf(events)).toContain('**42**')

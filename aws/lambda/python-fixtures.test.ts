@@ -76,11 +76,11 @@ describe('recordings of the Python BedrockAgentCoreApp + Strands agent → proje
     expect(skipped).toEqual([])
   })
 
-  it('a tool call: tool start, tool end with its result, then the answer the model gave from it', () => {
+  it('a tool call: tool start with its input, tool end with its result, then the answer the model gave from it', () => {
     const { events, stopReason, failed, skipped } = normalizeEveryWay('tool-use.sse')
     const tools = events.filter((e) => e.type === 'tool')
     expect(tools).toEqual([
-      { type: 'tool', data: { name: 'calculator', status: 'start', id: 'tooluse_offline_1' } },
+      { type: 'tool', data: { name: 'calculator', status: 'start', id: 'tooluse_offline_1', input: { expression: '(12.5 * 4) / 3' } } },
       {
         type: 'tool',
         data: { name: 'calculator', status: 'end', id: 'tooluse_offline_1', result: JSON.stringify({ expression: '(12.5 * 4) / 3', result: '16.6666666667' }) },

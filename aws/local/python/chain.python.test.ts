@@ -135,10 +135,11 @@ describe('the local chain with the Python agent', () => {
   it('runs several tools asked for in one message: a start and an end per call reach the client, then one answer from all results', async () => {
     const { events } = await readEvents(await invoke({ prompt: '東京とロンドンの時刻は？', sessionId: sessionId('tools') }))
     const tools = events.filter((e) => e.type === 'tool').map((e) => e.data)
-    // The Python agent's tool starts come from the model's toolUse blocks, its ends from the one message of results.
+    // The Python agent's tool starts come from the model's toolUse blocks (the Lambda sends each with
+    // its input when its block ends), its ends from the one message of results.
     expect(tools).toMatchObject([
-      { name: 'current_time', status: 'start', id: 'tooluse_offline_1' },
-      { name: 'current_time', status: 'start', id: 'tooluse_offline_1_2' },
+      { name: 'current_time', status: 'start', id: 'tooluse_offline_1', input: { timeZone: 'Asia/Tokyo' } },
+      { name: 'current_time', status: 'start', id: 'tooluse_offline_1_2', input: { timeZone: 'Europe/London' } },
       { name: 'current_time', status: 'end', id: 'tooluse_offline_1', result: expect.stringContaining('"timeZone":"Asia/Tokyo"') },
       { name: 'current_time', status: 'end', id: 'tooluse_offline_1_2', result: expect.stringContaining('"timeZone":"Europe/London"') },
     ])
