@@ -72,7 +72,7 @@ describe('tools and usage on the page', () => {
     const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen)
     expect(seen).toEqual(['tool:start', 'tool:end', 'text'])
     const call = lastAnswer(page).locator('details.tool-call')
-    expect(await call.locator('summary').textContent()).toBe('current_time done')
+    expect(await call.locator('summary').textContent()).toBe('current_time Asia/Tokyo done')
     expect(await call.getAttribute('open')).toBeNull()
     await call.locator('summary').click()
     const [input, result] = await call.locator('pre').allTextContents()
@@ -117,7 +117,7 @@ describe('tools and usage on the page', () => {
       )
     const expected = [
       {
-        summary: 'convert_units done',
+        summary: 'convert_units 5, km, mile done',
         status: 'end',
         open: false,
         sections: [
@@ -125,7 +125,7 @@ describe('tools and usage on the page', () => {
           ['Result', { value: 5, from: 'km', to: 'mile', result: '3.106856 mile' }],
         ],
       },
-      { summary: 'calculator done', status: 'end', open: false, sections: [['Input', { expression: '12*7' }], ['Result', { expression: '12*7', result: '84' }]] },
+      { summary: 'calculator 12*7 done', status: 'end', open: false, sections: [['Input', { expression: '12*7' }], ['Result', { expression: '12*7', result: '84' }]] },
     ]
     expect(await cards(page)).toEqual(expected)
     // One answer from both results, in the same order.
@@ -327,7 +327,7 @@ describe('languages', () => {
     expect(await page.locator('button.send').textContent()).toBe('送信')
     expect(await page.locator('.welcome h2').textContent()).toBe('何をお手伝いしましょうか？')
     await ask(page, '東京は今何時？')
-    expect(await lastAnswer(page).locator('.tool-call summary').textContent()).toBe('current_time 完了')
+    expect(await lastAnswer(page).locator('.tool-call summary').textContent()).toBe('current_time Asia/Tokyo 完了')
     expect(await lastAnswer(page).locator('.usage-ttft').textContent()).toMatch(/^最初のトークンまで/)
 
     await page.locator('select.lang-switch').selectOption('en')

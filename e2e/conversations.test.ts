@@ -283,7 +283,7 @@ describe('a reopened answer', () => {
     const id = await sendPrompt(page, prompt)
     await expect.poll(() => finished(page), { timeout: 30_000 }).toBe(1)
     const calls = (p: Page) => p.locator('.turn.assistant .tool-calls')
-    expect(await calls(page).locator('details.tool-call summary').textContent()).toBe('current_time done')
+    expect(await calls(page).locator('details.tool-call summary').textContent()).toBe('current_time Asia/Tokyo done')
     const live = await calls(page).evaluate((el) => el.outerHTML)
 
     // A reload: the stored answer comes back with the same tool box, markup and all.

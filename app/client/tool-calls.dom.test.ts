@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { en } from '../i18n/en'
-import { ToolCallsView } from './tool-calls'
+import { MAX_BRIEF_CHARS, ToolCallsView } from './tool-calls'
 
 describe('ToolCallsView', () => {
   it('shows a call when it starts and completes the same element when it ends or fails', () => {
@@ -11,13 +11,13 @@ describe('ToolCallsView', () => {
     view.apply({ name: 'calculator', status: 'start', id: 't1', input: { expression: '6 * 7' } })
     const call = turn.querySelector('details.tool-call')!
     expect(turn.firstElementChild?.className).toBe('tool-calls')
-    expect(call.querySelector('summary')!.textContent).toBe('calculator running…')
+    expect(call.querySelector('summary')!.textContent).toBe('calculator 6 * 7 running…')
     expect(call.getAttribute('data-status')).toBe('start')
     expect(call.querySelector('pre')!.textContent).toBe('{\n  "expression": "6 * 7"\n}')
 
     view.apply({ name: 'calculator', status: 'end', id: 't1', result: '{"result":"42"}' })
     expect(turn.querySelectorAll('details.tool-call')).toHaveLength(1)
-    expect(call.querySelector('summary')!.textContent).toBe('calculator done')
+    expect(call.querySelector('summary')!.textContent).toBe('calculator 6 * 7 done')
     expect([...call.querySelectorAll('.tool-label')].map((l) => l.textContent)).toEqual(['Input', 'Result'])
     expect(call.querySelectorAll('pre')[1].textContent).toBe('{\n  "result": "42"\n}')
 
@@ -25,7 +25,7 @@ describe('ToolCallsView', () => {
     view.apply({ name: 'convert_units', status: 'error', id: 't2', result: 'Units do not match' })
     const failed = turn.querySelectorAll('details.tool-call')[1]
     expect(failed.getAttribute('data-status')).toBe('error')
-    expect(failed.querySelector('summary')!.textContent).toBe('convert_units failed')
+    expect(failed.querySelector('summary')!.textContent).toBe('convert_units 1, kg, m failed')
     expect(failed.querySelectorAll('pre')[1].textContent).toBe('Units do not match')
   })
 
@@ -49,6 +49,21 @@ describe('ToolCallsView', () => {
     view.apply({ name: 'current_time', status: 'end', id: 'a', result: '"Tokyo"' })
     expect(shown()[0]).toEqual(['end', '{\n  "timeZone": "Asia/Tokyo"\n}', '"Tokyo"'])
     expect(turn.querySelectorAll('.tool-calls')).toHaveLength(1)
+    // Closed, two calls of one tool are told apart by the brief of their input in the summary.
+    expect([...turn.querySelectorAll('summary')].map((s) => s.textContent)).toEqual(['current_time Asia/Tokyo done', 'current_time Europe/London done', 'calculator 12*7 failed'])
+  })
+
+  it('briefs an input in the summary: an object by its values, anything else as JSON, a long one cut', () => {
+    const turn = document.createElement('li')
+    const answer = document.createElement('div')
+    turn.appendChild(answer)
+    const view = new ToolCallsView(turn, answer, en)
+    view.apply({ name: 'search', status: 'start', id: '1', input: { query: 'edge', limit: 3, exact: true, filter: { lang: 'ja' } } })
+    view.apply({ name: 'echo', status: 'start', id: '2', input: 'plain' })
+    view.apply({ name: 'long', status: 'start', id: '3', input: { text: 'x'.repeat(100) } })
+    view.apply({ name: 'bare', status: 'start', id: '4' })
+    expect([...turn.querySelectorAll('.tool-brief')].map((b) => b.textContent)).toEqual(['edge, 3, true, {"lang":"ja"}', 'plain', 'x'.repeat(MAX_BRIEF_CHARS - 1) + '…'])
+    expect(turn.querySelectorAll('summary')[3].textContent).toBe('bare running…')
   })
 
   it('pairs the events of an agent that sends no ids by tool name: each end completes the oldest running call of its tool', () => {

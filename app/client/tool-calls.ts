@@ -1,5 +1,5 @@
 import type { ToolEvent } from '../../protocol/events'
-import { append } from './dom'
+import { append, insertBefore } from './dom'
 
 export interface ToolLabels {
   toolRunning: string
@@ -43,7 +43,14 @@ export class ToolCallsView {
     const doc = this.root.ownerDocument
     call.details.dataset.status = event.status
     call.status.textContent = event.status === 'start' ? this.labels.toolRunning : event.status === 'end' ? this.labels.toolDone : this.labels.toolFailed
-    if (event.input !== undefined) append(call.details, section(doc, this.labels.toolInput, JSON.stringify(event.input, null, 2)))
+    if (event.input !== undefined) {
+      // What the call was for, in its closed summary too: two calls of one tool must be told apart unopened.
+      const brief = doc.createElement('span')
+      brief.className = 'tool-brief'
+      brief.textContent = briefOf(event.input)
+      insertBefore(call.status, brief, ' ')
+      append(call.details, section(doc, this.labels.toolInput, JSON.stringify(event.input, null, 2)))
+    }
     if (event.result !== undefined) append(call.details, section(doc, this.labels.toolResult, pretty(event.result)))
   }
 
@@ -90,6 +97,17 @@ function section(doc: Document, label: string, text: string): HTMLElement {
   pre.textContent = text
   append(div, title, pre)
   return div
+}
+
+/** The longest brief of an input in a call's summary, in characters. */
+export const MAX_BRIEF_CHARS = 48
+
+/** An input in a few words: an object's values (5, km, mile; Asia/Tokyo), anything else as JSON; cut to MAX_BRIEF_CHARS. */
+function briefOf(input: unknown): string {
+  const values = typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.values(input) : [input]
+  const text = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')
+  const chars = [...text]
+  return chars.length <= MAX_BRIEF_CHARS ? text : chars.slice(0, MAX_BRIEF_CHARS - 1).join('') + '…'
 }
 
 /** A JSON result reads better indented; anything else is shown as it came. */
