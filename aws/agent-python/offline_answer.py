@@ -78,66 +78,70 @@ def asks_for_table(prompt: str) -> bool:
 
 def _word_table(words: Sequence[str]) -> str:
     """The prompt's first words (_table_words) and their lengths; cells escaped so a `|` cannot end one early."""
-    rows = [f"| {i + 1} | {_table_cell(_shorten(word, 40))} | {len(word)} |" for i, word in enumerate(_table_words(words)[:TABLE_ROWS])]
+    rows = [f"| {i + 1} | {_table_cell(_shorten(word, 40))} | {len(word)} |" for i, word in enumerate(_table_words(words, TABLE_ROWS))]
     return "\n".join(["| # | Word | Characters |", "| ---: | :--- | ---: |", *rows])
 
 
-def _table_words(words: Sequence[str]) -> list[str]:
-    """The whitespace-separated words as they are, except that a word holding Japanese is split where its
-    script changes (_japanese_words)."""
+def _table_words(words: Sequence[str], count: int) -> list[str]:
+    """The first `count` words of the table: the whitespace-separated words as they are, except that a
+    word holding Japanese is split where its script changes (_japanese_words)."""
     out: list[str] = []
     for word in words:
-        out.extend(_japanese_words(word) if any(_script_of(ord(c)) in _JAPANESE for c in word) else [word])
+        if len(out) >= count:
+            break
+        if any(_script_of(ord(c)) in _JAPANESE for c in word):
+            out.extend(_japanese_words(word, count - len(out)))
+        else:
+            out.append(word)
     return out
 
 
 _JAPANESE = {"kanji", "hiragana", "katakana"}
 
 
-def _japanese_words(word: str) -> list[str]:
-    """Runs of one script, punctuation dropped, a hiragana run kept with the run before it
-    (offline-answer.ts japaneseWords: エッジからのストリーミングを表と → エッジからの, ストリーミングを, 表と)."""
+def _japanese_words(word: str, count: int) -> list[str]:
+    """The first `count` runs of one script, punctuation dropped, a hiragana run kept with the run before
+    it (offline-answer.ts japaneseWords: エッジからのストリーミングを表と → エッジからの, ストリーミングを, 表と)."""
     parts: list[str] = []
-    current = ""
+    current: list[str] = []
     last = None
     for c in word:
         script = _script_of(ord(c))
         if script == "punctuation":
             if current:
-                parts.append(current)
-            current = ""
+                parts.append("".join(current))
+            current = []
         elif current and (script == last or script == "hiragana"):
-            current += c
+            current.append(c)
         else:
             if current:
-                parts.append(current)
-            current = c
+                parts.append("".join(current))
+            current = [c]
         last = script
+        if len(parts) >= count:
+            return parts[:count]
     if current:
-        parts.append(current)
-    return parts
+        parts.append("".join(current))
+    return parts[:count]
 
 
-def _within(cp: int, *ranges: tuple[int, int]) -> bool:
-    return any(start <= cp <= end for start, end in ranges)
+# The ranges of offline-answer.ts SCRIPT_RANGES, in the same order, so both twins split alike.
+_SCRIPT_RANGES = (
+    (0x3400, 0x4DBF, "kanji"), (0x4E00, 0x9FFF, "kanji"), (0xF900, 0xFAFF, "kanji"), (0x20000, 0x3FFFF, "kanji"), (0x3005, 0x3007, "kanji"), (0x303B, 0x303B, "kanji"),
+    (0x3041, 0x309F, "hiragana"),
+    (0x30A0, 0x30FA, "katakana"), (0x30FC, 0x30FF, "katakana"), (0x31F0, 0x31FF, "katakana"), (0xFF66, 0xFF9F, "katakana"),
+    (0x30, 0x39, "latin"), (0x41, 0x5A, "latin"), (0x61, 0x7A, "latin"), (0xFF10, 0xFF19, "latin"), (0xFF21, 0xFF3A, "latin"), (0xFF41, 0xFF5A, "latin"),
+    (0xC0, 0xD6, "latin"), (0xD8, 0xF6, "latin"), (0xF8, 0x24F, "latin"),
+    (0x21, 0x2F, "punctuation"), (0x3A, 0x40, "punctuation"), (0x5B, 0x60, "punctuation"), (0x7B, 0x7E, "punctuation"), (0xA1, 0xBF, "punctuation"),
+    (0xD7, 0xD7, "punctuation"), (0xF7, 0xF7, "punctuation"), (0x2010, 0x2027, "punctuation"), (0x2030, 0x205E, "punctuation"), (0x3000, 0x303F, "punctuation"),
+    (0x30FB, 0x30FB, "punctuation"), (0xFF01, 0xFF0F, "punctuation"), (0xFF1A, 0xFF20, "punctuation"), (0xFF3B, 0xFF40, "punctuation"), (0xFF5B, 0xFF65, "punctuation"),
+)
 
 
 def _script_of(cp: int) -> str:
-    """The code point ranges of offline-answer.ts scriptOf (the same ranges, so both split alike)."""
-    if _within(cp, (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF), (0x3005, 0x3007), (0x303B, 0x303B)):
-        return "kanji"
-    if _within(cp, (0x3041, 0x309F)):
-        return "hiragana"
-    if _within(cp, (0x30A0, 0x30FA), (0x30FC, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F)):
-        return "katakana"
-    if _within(cp, (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F)):
-        return "latin"
-    if _within(
-        cp,
-        (0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0x7E), (0xA1, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7), (0x2010, 0x2027), (0x2030, 0x205E),
-        (0x3000, 0x303F), (0x30FB, 0x30FB), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65),
-    ):
-        return "punctuation"
+    for first, last, script in _SCRIPT_RANGES:
+        if first <= cp <= last:
+            return script
     return "other"
 
 

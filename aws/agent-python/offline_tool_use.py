@@ -38,7 +38,6 @@ _CALC_EN = re.compile(r"\b(?:calculate|compute|calc)\s*:?\s*([^?\n]+)", re.IGNOR
 _CALC_JA = re.compile(r"計算(?:して(?:ください)?)?\s*[:：]\s*([^?？\n]+)")
 _IANA = re.compile(r"\btime\b.*?\b([A-Z][A-Za-z_]+/[A-Za-z_]+)", _A)
 _CITY = re.compile(r"\btime\b.*?\bin\s+([A-Za-z][A-Za-z ]*?)\s*(?:[?.!]|now|right now|\Z)", re.IGNORECASE | _A)
-_CITY_JA = re.compile(r"(東京|大阪|ロンドン|パリ|ニューヨーク|シアトル)\S*?(?:時刻|時間|何時)")
 
 # The patterns of several requests in one prompt (offline-tool-use.ts has the reasons). JavaScript's \s
 # is spelled out: Python's own also takes \x1c-\x1f and \x85.
@@ -47,8 +46,9 @@ _SEPARATOR = re.compile(
     rf"(?:[;；、。，？！\n]|[,.!?](?={_SP}|\Z)|{_SP}+(?:and|then)(?={_SP}))(?:{_SP}+(?:and|then|also)(?={_SP}))*{_SP}*", re.IGNORECASE | _A
 )
 _JA_CITY = "東京|大阪|ロンドン|パリ|ニューヨーク|シアトル"
-_JA_CITY_LIST = re.compile(rf"((?:{_JA_CITY})(?:(?:と|や|・|および|及び)(?:{_JA_CITY}))*)[^{re.escape(JS_SPACE)}]*?(?:時刻|時間|何時)")
-_JA_CITY_NAME = re.compile(_JA_CITY)
+_JA_CITY_AT = re.compile(_JA_CITY)
+_JA_CITY_NEXT = re.compile(rf"(?:と|や|・|および|及び)({_JA_CITY})")
+_SPACES = re.compile(f"{_SP}+")
 _MORE_CITY = re.compile(rf"(?:in{_SP}+)?([A-Za-z][A-Za-z ]*?){_SP}*(?:right now|now)?\Z", re.IGNORECASE | _A)
 _MORE_IANA = re.compile(rf"(?:in{_SP}+)?([A-Z][A-Za-z_]+/[A-Za-z_]+)\Z", _A)
 _MORE_JA_CITY = re.compile(rf"({_JA_CITY})(?:は|も)?\Z")
@@ -87,7 +87,8 @@ def _clauses(prompt: str) -> list[str]:
             depth += 1
         elif c in ")]}":
             depth = max(0, depth - 1)
-        elif depth == 0:
+        # Inside a run of spaces no separator can start that did not start with the run (offline-tool-use.ts).
+        elif depth == 0 and not (c in JS_SPACE and i > 0 and prompt[i - 1] in JS_SPACE):
             separator = _SEPARATOR.match(prompt, i)
             if separator:
                 parts.append(prompt[start:i])
@@ -124,8 +125,7 @@ def _clause_calls(clause: str) -> list[ToolCall]:
     command = _match_command(clause)
     if command:
         return [command]
-    found = _JA_CITY_LIST.search(clause)
-    return [ToolCall("current_time", {"timeZone": ZONES[city]}) for city in _JA_CITY_NAME.findall(found[1])] if found else []
+    return [ToolCall("current_time", {"timeZone": ZONES[city]}) for city in _japanese_time_cities(clause)]
 
 
 def _continued(clause: str, previous: str) -> list[ToolCall]:
@@ -181,8 +181,29 @@ def _match_command(prompt: str) -> Optional[ToolCall]:
 
 
 def _match_japanese_time(prompt: str) -> Optional[ToolCall]:
-    ja = _CITY_JA.search(prompt)
-    return ToolCall("current_time", {"timeZone": ZONES[ja[1]]}) if ja else None
+    cities = _japanese_time_cities(prompt)
+    return ToolCall("current_time", {"timeZone": ZONES[cities[0]]}) if cities else None
+
+
+def _japanese_time_cities(text: str) -> list[str]:
+    """The cities of a Japanese time request, found in one pass (offline-tool-use.ts japaneseTimeCities):
+    the first city in a space-free run that a time word follows in the run, and the cities listed after
+    it with と, や, ・ or および that still come before a time word."""
+    for run in _SPACES.split(text):
+        last_time_word = max(run.rfind("時刻"), run.rfind("時間"), run.rfind("何時"))
+        first = _JA_CITY_AT.search(run) if last_time_word >= 0 else None
+        if not first or first.end() > last_time_word:
+            continue
+        cities = [first[0]]
+        pos = first.end()
+        while True:
+            following = _JA_CITY_NEXT.match(run, pos)
+            if not following or following.end() > last_time_word:
+                break
+            cities.append(following[1])
+            pos = following.end()
+        return cities
+    return []
 
 
 def compact_json(value: Any) -> str:

@@ -70,33 +70,41 @@ export function asksForTable(prompt: string): boolean {
  * typed: a `|` cannot end its cell, a backtick cannot open a code span that would keep `\|` as written.
  */
 function wordTable(words: readonly string[]): string {
-  const rows = tableWords(words).slice(0, TABLE_ROWS).map((word, i) => `| ${i + 1} | ${tableCell(shorten(word, 40))} | ${[...word].length} |`)
+  const rows = tableWords(words, TABLE_ROWS).map((word, i) => `| ${i + 1} | ${tableCell(shorten(word, 40))} | ${[...word].length} |`)
   return ['| # | Word | Characters |', '| ---: | :--- | ---: |', ...rows].join('\n')
 }
 
 /**
- * The words of the table: the prompt's whitespace-separated words as they are, except that a word
- * holding Japanese (written without spaces) is split where its script changes (japaneseWords).
+ * The first `count` words of the table: the prompt's whitespace-separated words as they are, except
+ * that a word holding Japanese (written without spaces) is split where its script changes
+ * (japaneseWords). Only as many words are looked at as the table needs.
  */
-function tableWords(words: readonly string[]): string[] {
-  return words.flatMap((word) => ([...word].some((c) => JAPANESE.has(scriptOf(c.codePointAt(0)!))) ? japaneseWords(word) : [word]))
+function tableWords(words: readonly string[], count: number): string[] {
+  const out: string[] = []
+  for (const word of words) {
+    if (out.length >= count) break
+    const chars = [...word]
+    if (chars.some((c) => JAPANESE.has(scriptOf(c.codePointAt(0)!)))) out.push(...japaneseWords(chars, count - out.length))
+    else out.push(word)
+  }
+  return out
 }
 
 type Script = 'kanji' | 'hiragana' | 'katakana' | 'latin' | 'other' | 'punctuation'
 const JAPANESE = new Set<Script>(['kanji', 'hiragana', 'katakana'])
 
 /**
- * Runs of one script (kanji, katakana, Latin letters and digits, anything else), punctuation dropped;
- * a run of hiragana stays with the run just before it, as particles and verb endings belong to the
- * word they follow: エッジからのストリーミングを表と → エッジからの, ストリーミングを, 表と. Written by
- * hand from code point ranges rather than with \p{Script=…}: the Python twin (offline_answer.py)
- * has no script classes in `re`, and the two must split every text alike.
+ * The first `count` runs of one script (kanji, katakana, Latin letters and digits, anything else),
+ * punctuation dropped; a run of hiragana stays with the run just before it, as particles and verb
+ * endings belong to the word they follow: エッジからのストリーミングを表と → エッジからの,
+ * ストリーミングを, 表と. Written by hand from code point ranges rather than with \p{Script=…}: the
+ * Python twin (offline_answer.py) has no script classes in `re`, and the two must split every text alike.
  */
-function japaneseWords(word: string): string[] {
+function japaneseWords(chars: readonly string[], count: number): string[] {
   const parts: string[] = []
   let current = ''
   let last: Script | undefined
-  for (const c of word) {
+  for (const c of chars) {
     const script = scriptOf(c.codePointAt(0)!)
     if (script === 'punctuation') {
       if (current) parts.push(current)
@@ -108,26 +116,27 @@ function japaneseWords(word: string): string[] {
       current = c
     }
     last = script
+    if (parts.length >= count) return parts.slice(0, count)
   }
   if (current) parts.push(current)
-  return parts
+  return parts.slice(0, count)
 }
 
-const within = (cp: number, ...ranges: Array<[number, number]>) => ranges.some(([from, to]) => cp >= from && cp <= to)
+// [first, last, script], tried in order: 々 〆 〇 〻 are kanji marks inside the CJK punctuation block,
+// ・ (U+30FB) is punctuation inside katakana's, and ー (U+30FC) belongs to katakana words.
+const SCRIPT_RANGES: ReadonlyArray<readonly [number, number, Script]> = [
+  [0x3400, 0x4dbf, 'kanji'], [0x4e00, 0x9fff, 'kanji'], [0xf900, 0xfaff, 'kanji'], [0x20000, 0x3ffff, 'kanji'], [0x3005, 0x3007, 'kanji'], [0x303b, 0x303b, 'kanji'],
+  [0x3041, 0x309f, 'hiragana'],
+  [0x30a0, 0x30fa, 'katakana'], [0x30fc, 0x30ff, 'katakana'], [0x31f0, 0x31ff, 'katakana'], [0xff66, 0xff9f, 'katakana'],
+  [0x30, 0x39, 'latin'], [0x41, 0x5a, 'latin'], [0x61, 0x7a, 'latin'], [0xff10, 0xff19, 'latin'], [0xff21, 0xff3a, 'latin'], [0xff41, 0xff5a, 'latin'],
+  [0xc0, 0xd6, 'latin'], [0xd8, 0xf6, 'latin'], [0xf8, 0x24f, 'latin'],
+  [0x21, 0x2f, 'punctuation'], [0x3a, 0x40, 'punctuation'], [0x5b, 0x60, 'punctuation'], [0x7b, 0x7e, 'punctuation'], [0xa1, 0xbf, 'punctuation'],
+  [0xd7, 0xd7, 'punctuation'], [0xf7, 0xf7, 'punctuation'], [0x2010, 0x2027, 'punctuation'], [0x2030, 0x205e, 'punctuation'], [0x3000, 0x303f, 'punctuation'],
+  [0x30fb, 0x30fb, 'punctuation'], [0xff01, 0xff0f, 'punctuation'], [0xff1a, 0xff20, 'punctuation'], [0xff3b, 0xff40, 'punctuation'], [0xff5b, 0xff65, 'punctuation'],
+]
 
 function scriptOf(cp: number): Script {
-  // 々 〆 〇 〻: kanji marks in the CJK punctuation block.
-  if (within(cp, [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff], [0x20000, 0x3ffff], [0x3005, 0x3007], [0x303b, 0x303b])) return 'kanji'
-  if (within(cp, [0x3041, 0x309f])) return 'hiragana'
-  // ・ (U+30FB) is punctuation; ー (U+30FC) belongs to katakana words.
-  if (within(cp, [0x30a0, 0x30fa], [0x30fc, 0x30ff], [0x31f0, 0x31ff], [0xff66, 0xff9f])) return 'katakana'
-  if (within(cp, [0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a], [0xff10, 0xff19], [0xff21, 0xff3a], [0xff41, 0xff5a], [0xc0, 0xd6], [0xd8, 0xf6], [0xf8, 0x24f])) return 'latin'
-  if (
-    within(cp, [0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e], [0xa1, 0xbf], [0xd7, 0xd7], [0xf7, 0xf7], [0x2010, 0x2027], [0x2030, 0x205e], [0x3000, 0x303f], [0x30fb, 0x30fb]) ||
-    within(cp, [0xff01, 0xff0f], [0xff1a, 0xff20], [0xff3b, 0xff40], [0xff5b, 0xff65])
-  ) {
-    return 'punctuation'
-  }
+  for (const [first, last, script] of SCRIPT_RANGES) if (cp >= first && cp <= last) return script
   return 'other'
 }
 

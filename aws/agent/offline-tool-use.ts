@@ -47,6 +47,8 @@ export function planToolCalls(prompt: string, offered: ReadonlySet<string>): Too
 // each position of clauses().
 const SEPARATOR = /(?:[;；、。，？！\n]|[,.!?](?=\s|$)|\s+(?:and|then)(?=\s))(?:\s+(?:and|then|also)(?=\s))*\s*/iy
 
+const SPACE = /\s/
+
 /** The prompt's clauses (see SEPARATOR), trimmed, empty ones left out. */
 function clauses(prompt: string): string[] {
   const parts: string[] = []
@@ -57,7 +59,9 @@ function clauses(prompt: string): string[] {
     const c = prompt[i]
     if (c === '(' || c === '[' || c === '{') depth++
     else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1)
-    else if (depth === 0) {
+    // Inside a run of spaces no separator can start that did not start with the run: skipping them
+    // keeps this linear (trying each would rescan the run each time).
+    else if (depth === 0 && !(SPACE.test(c) && i > 0 && SPACE.test(prompt[i - 1]))) {
       SEPARATOR.lastIndex = i
       const separator = SEPARATOR.exec(prompt)
       if (separator) {
@@ -74,8 +78,6 @@ function clauses(prompt: string): string[] {
 }
 
 const JA_CITY = '東京|大阪|ロンドン|パリ|ニューヨーク|シアトル'
-// Japanese cities listed with と, や, ・ or および before the time word: 東京とロンドンの時刻.
-const JA_CITY_LIST = new RegExp(`((?:${JA_CITY})(?:(?:と|や|・|および|及び)(?:${JA_CITY}))*)\\S*?(?:時刻|時間|何時)`)
 // A clause that only names a place, continuing (or, in Japanese, leading up to) a time request.
 const MORE_CITY = /^(?:in\s+)?([A-Za-z][A-Za-z ]*?)\s*(?:right now|now)?$/i
 const MORE_IANA = /^(?:in\s+)?([A-Z][A-Za-z_]+\/[A-Za-z_]+)$/
@@ -115,9 +117,7 @@ function requests(prompt: string): ToolCall[] {
 function clauseCalls(clause: string): ToolCall[] {
   const command = matchCommand(clause)
   if (command) return [command]
-  // JA_CITY_LIST finds its first city where the single-city pattern of match() does.
-  const list = JA_CITY_LIST.exec(clause)?.[1] ?? ''
-  return (list.match(new RegExp(JA_CITY, 'g')) ?? []).map((city) => ({ name: 'current_time', input: { timeZone: ZONES[city] } }))
+  return japaneseTimeCities(clause).map((city) => ({ name: 'current_time', input: { timeZone: ZONES[city] } }))
 }
 
 function continued(clause: string, previous: ToolCall['name']): ToolCall[] {
@@ -167,9 +167,32 @@ function matchCommand(prompt: string): ToolCall | undefined {
 }
 
 function matchJapaneseTime(prompt: string): ToolCall | undefined {
-  const ja = /(東京|大阪|ロンドン|パリ|ニューヨーク|シアトル)\S*?(?:時刻|時間|何時)/.exec(prompt)
-  if (ja) return { name: 'current_time', input: { timeZone: ZONES[ja[1]] } }
-  return undefined
+  const [city] = japaneseTimeCities(prompt)
+  return city ? { name: 'current_time', input: { timeZone: ZONES[city] } } : undefined
+}
+
+const JA_CITY_AT = new RegExp(JA_CITY)
+// The next city of a list (東京とロンドン, 東京・パリ, 東京およびパリ), tried where the last one ended.
+const JA_CITY_NEXT = new RegExp(`(?:と|や|・|および|及び)(${JA_CITY})`, 'y')
+
+/**
+ * The cities of a Japanese time request (東京は今何時, 東京とロンドンの時刻): the first city in a
+ * space-free run that a time word (時刻, 時間, 何時) follows in the same run, and the cities listed
+ * after it with と, や, ・ or および that still come before a time word. That is what the patterns
+ * /(CITY)\S*?(?:時刻|時間|何時)/ and /((?:CITY)(?:(?:と|…)(?:CITY))*)\S*?(?:時刻|…)/ find, found
+ * in one pass: those patterns rescan the run from every city (seconds for a long prompt of cities).
+ */
+function japaneseTimeCities(text: string): string[] {
+  for (const run of text.split(/\s+/)) {
+    const lastTimeWord = Math.max(run.lastIndexOf('時刻'), run.lastIndexOf('時間'), run.lastIndexOf('何時'))
+    const first = lastTimeWord < 0 ? null : JA_CITY_AT.exec(run)
+    if (!first || first.index + first[0].length > lastTimeWord) continue
+    const cities = [first[0]]
+    JA_CITY_NEXT.lastIndex = first.index + first[0].length
+    for (let next = JA_CITY_NEXT.exec(run); next && JA_CITY_NEXT.lastIndex <= lastTimeWord; next = JA_CITY_NEXT.exec(run)) cities.push(next[1])
+    return cities
+  }
+  return []
 }
 
 /** The answer the offline model gives once a tool's result is back. */
