@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { composeAnswer, tokenize } from '../agent/offline-answer'
-import { answerFromTool } from '../agent/offline-tool-use'
+import { answerFromTool, answerFromTools } from '../agent/offline-tool-use'
 import { AGENT_ERROR_MESSAGE } from './agent-events'
 import type { FixtureManifest, Recording } from './fixtures/python-bedrock-agentcore/manifest'
 import { normalizeEveryWay as replayEveryWay, textOf } from './test/replay'
@@ -91,6 +91,32 @@ describe('recordings of the Python BedrockAgentCoreApp + Strands agent → proje
     const call = { name: 'calculator' as const, input: { expression: '(12.5 * 4) / 3' } }
     expect(textOf(events)).toBe(answerFromTool(call, 'success', '**16.6666666667**'))
     // One usage per model call: the one that asked for the tool and the one that answered.
+    expect(events.filter((e) => e.type === 'usage')).toHaveLength(2)
+    expect(stopReason).toBe('end_turn')
+    expect(failed).toBe(false)
+    expect(skipped).toEqual([])
+  })
+
+  it('two tools in one model message: each start with its input, both ends with their results, then one answer from both', () => {
+    const { events, stopReason, failed, skipped } = normalizeEveryWay('tools-several.sse')
+    expect(promptOf('tools-several.sse')).toBe('Convert 5 km to mile and calculate 12*7')
+    const convert = { name: 'convert_units' as const, input: { value: 5, from: 'km', to: 'mile' } }
+    const calc = { name: 'calculator' as const, input: { expression: '12*7' } }
+    const results = [JSON.stringify({ ...convert.input, result: '3.106856 mile' }), JSON.stringify({ ...calc.input, result: '84' })]
+    expect(events.filter((e) => e.type === 'tool')).toEqual([
+      { type: 'tool', data: { name: 'convert_units', status: 'start', id: 'tooluse_offline_1', input: convert.input } },
+      { type: 'tool', data: { name: 'calculator', status: 'start', id: 'tooluse_offline_1_2', input: calc.input } },
+      { type: 'tool', data: { name: 'convert_units', status: 'end', id: 'tooluse_offline_1', result: results[0] } },
+      { type: 'tool', data: { name: 'calculator', status: 'end', id: 'tooluse_offline_1_2', result: results[1] } },
+    ])
+    expect(events.findIndex((e) => e.type === 'text')).toBeGreaterThan(events.findLastIndex((e) => e.type === 'tool'))
+    expect(textOf(events)).toBe(
+      answerFromTools([
+        { call: convert, status: 'success', result: '**3.106856 mile**' },
+        { call: calc, status: 'success', result: '**84**' },
+      ]),
+    )
+    // One usage per model call: the one that asked for both tools and the one that answered.
     expect(events.filter((e) => e.type === 'usage')).toHaveLength(2)
     expect(stopReason).toBe('end_turn')
     expect(failed).toBe(false)

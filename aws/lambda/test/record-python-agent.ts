@@ -41,6 +41,12 @@ async function main(): Promise<void> {
     await save('multi-turn-2.sse', session('multi'), { prompt: 'And a second one about lakes' }, 'turn 2 of the same session: the answer recalls turn 1')
     await save('japanese-emoji.sse', session('ja'), { prompt: '日本語で答えてください 🎉 家族👨‍👩‍👧 ありがとう' }, 'Japanese, emoji and a ZWJ sequence')
     await save('tool-use.sse', session('tool'), { prompt: 'Please calculate: (12.5 * 4) / 3' }, 'a tool call: toolUse, the tool runs, its result, then the answer from it')
+    await save(
+      'tools-several.sse',
+      session('tools'),
+      { prompt: 'Convert 5 km to mile and calculate 12*7' },
+      'two tools asked for in one model message: two toolUse blocks, both results in one message, then one answer from both',
+    )
     await save('tool-error.sse', session('tool-error'), { prompt: 'Convert 5 parsec to kilogram' }, 'a tool that fails: an error result, then the answer saying so')
     await save('agent-error.sse', session('error'), { prompt: 'Please fail:model halfway' }, 'the model raises halfway: partial text, then the framework\'s error frame')
     // A long answer, cancelled through the cancel invocation once text flows (what the Lambda's /cancel sends).
