@@ -105,6 +105,20 @@ describe("the TypeScript framework's recordings → project events", () => {
     expect(stopReason).toBe('end_turn')
   })
 
+  it('two tools in one model message: each start with its input, each end with its result, both before the one answer from both', () => {
+    const { events, stopReason } = replay('strands-tools-several.sse')
+    expect(events.filter((e) => e.type === 'tool')).toEqual([
+      { type: 'tool', data: { name: 'convert_units', status: 'start', id: 'tooluse_offline_1', input: { value: 5, from: 'km', to: 'mile' } } },
+      { type: 'tool', data: { name: 'calculator', status: 'start', id: 'tooluse_offline_1_2', input: { expression: '12*7' } } },
+      { type: 'tool', data: { name: 'convert_units', status: 'end', id: 'tooluse_offline_1', result: '{"value":5,"from":"km","to":"mile","result":"3.106856 mile"}' } },
+      { type: 'tool', data: { name: 'calculator', status: 'end', id: 'tooluse_offline_1_2', result: '{"expression":"12*7","result":"84"}' } },
+    ])
+    expect(events.findIndex((e) => e.type === 'text')).toBeGreaterThan(events.findLastIndex((e) => e.type === 'tool'))
+    expect(textOf(events)).toMatch(/^\*\*Offline model\*\* — I asked 2 tools at once\.\n\nThe `convert_units` tool .+\*\*3\.106856 mile\*\*\n\nThe `calculator` tool .+\*\*84\*\*\n$/s)
+    expect(events.filter((e) => e.type === 'usage')).toHaveLength(2)
+    expect(stopReason).toBe('end_turn')
+  })
+
   it('a cancelled Strands turn: the text before the cancel, then stop reason cancelled (from the agent result)', () => {
     const { events, stopReason } = replay('strands-cancelled.sse')
     const tokens = tokenize(composeAnswer({ prompt: promptOf('strands-cancelled.sse'), earlier: [] }))

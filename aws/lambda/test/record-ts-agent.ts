@@ -69,6 +69,12 @@ const handlers: Array<{ file: string; prompt: string; what: string; handler: Han
     handler: (prompt) => strandsAgent().stream(prompt),
   },
   {
+    file: 'strands-tools-several.sse',
+    prompt: 'Convert 5 km to mile and calculate 12*7',
+    what: 'the same agent asked for two tools in one model message: two toolUse blocks, both run concurrently, both results, then one answer',
+    handler: (prompt) => strandsAgent().stream(prompt),
+  },
+  {
     file: 'strands-cancelled.sse',
     prompt: 'Tell me everything words:400',
     what: `the same, cancelled through agent.cancel() after ${CANCEL_AFTER_TEXT} text deltas`,
