@@ -33,11 +33,14 @@ ZONES = {
 # JavaScript's \b and \d are ASCII-only, and its $ (no m flag) is the end of the input: re.ASCII and \Z.
 _A = re.ASCII
 _CONVERT_EN = re.compile(r"\bconvert\s+(-?[0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s+(?:to|in|into)\s+([A-Za-z]+)", re.IGNORECASE | _A)
-_CONVERT_JA = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*(?:を|は)\s*([A-Za-z]+)\s*(?:に|で)")
+# (?<![0-9]): a number starts where digits start (offline-tool-use.ts says why).
+_CONVERT_JA = re.compile(r"(-?(?<![0-9])[0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*(?:を|は)\s*([A-Za-z]+)\s*(?:に|で)")
 _CALC_EN = re.compile(r"\b(?:calculate|compute|calc)\s*:?\s*([^?\n]+)", re.IGNORECASE | _A)
 _CALC_JA = re.compile(r"計算(?:して(?:ください)?)?\s*[:：]\s*([^?？\n]+)")
 _IANA = re.compile(r"\btime\b.*?\b([A-Z][A-Za-z_]+/[A-Za-z_]+)", _A)
-_CITY = re.compile(r"\btime\b.*?\bin\s+([A-Za-z][A-Za-z ]*?)\s*(?:[?.!]|now|right now|\Z)", re.IGNORECASE | _A)
+# A city's name ends with a letter: the same match as [A-Za-z][A-Za-z ]*?, without rescanning runs of spaces (offline-tool-use.ts MORE_CITY).
+_CITY_NAME = re.compile("tokyo|osaka|london|paris|new york|seattle|san francisco|sydney|utc", re.IGNORECASE | _A)
+_CITY = re.compile(r"\btime\b.*?\bin\s+([A-Za-z](?:[A-Za-z ]*?[A-Za-z])??)\s*(?:[?.!]|now|right now|\Z)", re.IGNORECASE | _A)
 
 # The patterns of several requests in one prompt (offline-tool-use.ts has the reasons). JavaScript's \s
 # is spelled out: Python's own also takes \x1c-\x1f and \x85.
@@ -49,11 +52,12 @@ _JA_CITY = "東京|大阪|ロンドン|パリ|ニューヨーク|シアトル"
 _JA_CITY_AT = re.compile(_JA_CITY)
 _JA_CITY_NEXT = re.compile(rf"(?:と|や|・|および|及び)({_JA_CITY})")
 _SPACES = re.compile(f"{_SP}+")
-_MORE_CITY = re.compile(rf"(?:in{_SP}+)?([A-Za-z][A-Za-z ]*?){_SP}*(?:right now|now)?\Z", re.IGNORECASE | _A)
+_MORE_CITY = re.compile(rf"(?:in{_SP}+)?([A-Za-z](?:[A-Za-z ]*?[A-Za-z])??){_SP}*(?:right now|now)?\Z", re.IGNORECASE | _A)
 _MORE_IANA = re.compile(rf"(?:in{_SP}+)?([A-Z][A-Za-z_]+/[A-Za-z_]+)\Z", _A)
 _MORE_JA_CITY = re.compile(rf"({_JA_CITY})(?:は|も)?\Z")
 _MORE_CONVERT = re.compile(rf"(-?[0-9]+(?:\.[0-9]+)?){_SP}*([A-Za-z]+){_SP}+(?:to|in|into){_SP}+([A-Za-z]+)\Z", re.IGNORECASE | _A)
-_MORE_EXPRESSION = re.compile(rf"(?:[-+*/^%().0-9]|{_SP})*[0-9](?:[-+*/^%().0-9]|{_SP})*\Z")
+_MORE_EXPRESSION = re.compile(rf"(?:[-+*/^%().0-9]|{_SP})+\Z")
+_DIGIT = re.compile("[0-9]")
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,7 @@ def _continued(clause: str, previous: str) -> list[ToolCall]:
     if previous == "convert_units":
         convert = _MORE_CONVERT.match(clause)
         return [ToolCall("convert_units", {"value": _number(convert[1]), "from": convert[2], "to": convert[3]})] if convert else []
-    return [ToolCall("calculator", {"expression": clause})] if _MORE_EXPRESSION.match(clause) else []
+    return [ToolCall("calculator", {"expression": clause})] if _MORE_EXPRESSION.match(clause) and _DIGIT.search(clause) else []
 
 
 def _distinct(calls: list[ToolCall]) -> list[ToolCall]:
@@ -170,10 +174,11 @@ def _match_command(prompt: str) -> Optional[ToolCall]:
     calc = _CALC_EN.search(prompt) or _CALC_JA.search(prompt)
     if calc:
         return ToolCall("calculator", {"expression": re.sub(r"[.。]$", "", calc[1].strip())})
-    iana = _IANA.search(prompt)
+    # Tried only when they can give something (offline-tool-use.ts matchCommand).
+    iana = _IANA.search(prompt) if "/" in prompt else None
     if iana:
         return ToolCall("current_time", {"timeZone": iana[1]})
-    city = _CITY.search(prompt)
+    city = _CITY.search(prompt) if _CITY_NAME.search(prompt) else None
     zone = ZONES.get(city[1].lower()) if city else None
     if zone:
         return ToolCall("current_time", {"timeZone": zone})

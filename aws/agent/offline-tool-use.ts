@@ -79,12 +79,16 @@ function clauses(prompt: string): string[] {
 
 const JA_CITY = '東京|大阪|ロンドン|パリ|ニューヨーク|シアトル'
 // A clause that only names a place, continuing (or, in Japanese, leading up to) a time request.
-const MORE_CITY = /^(?:in\s+)?([A-Za-z][A-Za-z ]*?)\s*(?:right now|now)?$/i
+// A place's name ends with a letter: [A-Za-z](?:[A-Za-z ]*?[A-Za-z])?? tries the same names in the same
+// order as [A-Za-z][A-Za-z ]*? (a name ending in a space never fits, the \s* after it takes the space),
+// but cannot stop inside a run of spaces, so a long run is not rescanned from each of its spaces.
+const MORE_CITY = /^(?:in\s+)?([A-Za-z](?:[A-Za-z ]*?[A-Za-z])??)\s*(?:right now|now)?$/i
 const MORE_IANA = /^(?:in\s+)?([A-Z][A-Za-z_]+\/[A-Za-z_]+)$/
 const MORE_JA_CITY = new RegExp(`^(${JA_CITY})(?:は|も)?$`)
 // A clause that only holds a conversion or an arithmetic expression, continuing a request of that kind.
 const MORE_CONVERT = /^(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)\s+(?:to|in|into)\s+([A-Za-z]+)$/i
-const MORE_EXPRESSION = /^[-+*/^%().\d\s]*\d[-+*/^%().\d\s]*$/
+// Only these characters, and a digit among them (two tests: one pattern for both backtracks on long digit runs).
+const MORE_EXPRESSION = /^[-+*/^%().\d\s]+$/
 
 /**
  * Every request of every clause, in order. A clause that asks for something gives its call (or, for
@@ -130,7 +134,7 @@ function continued(clause: string, previous: ToolCall['name']): ToolCall[] {
     const convert = MORE_CONVERT.exec(clause)
     return convert ? [{ name: 'convert_units', input: { value: Number(convert[1]), from: convert[2], to: convert[3] } }] : []
   }
-  return MORE_EXPRESSION.test(clause) ? [{ name: 'calculator', input: { expression: clause } }] : []
+  return MORE_EXPRESSION.test(clause) && /\d/.test(clause) ? [{ name: 'calculator', input: { expression: clause } }] : []
 }
 
 /** The calls without repeats (Tokyo and Osaka share a time zone: one call). */
@@ -149,18 +153,25 @@ function match(prompt: string): ToolCall | undefined {
   return matchCommand(prompt) ?? matchJapaneseTime(prompt)
 }
 
+const CITY_NAME = /tokyo|osaka|london|paris|new york|seattle|san francisco|sydney|utc/i
+
 function matchCommand(prompt: string): ToolCall | undefined {
   const convert =
     /\bconvert\s+(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)\s+(?:to|in|into)\s+([A-Za-z]+)/i.exec(prompt) ??
-    /(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*(?:を|は)\s*([A-Za-z]+)\s*(?:に|で)/.exec(prompt)
+    // (?<!\d): a number starts where digits start. A match never starts inside a run of digits (one
+    // starting a digit earlier would match too), and without it every digit of a long run was tried.
+    /(-?(?<!\d)\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*(?:を|は)\s*([A-Za-z]+)\s*(?:に|で)/.exec(prompt)
   if (convert) return { name: 'convert_units', input: { value: Number(convert[1]), from: convert[2], to: convert[3] } }
 
   const calc = /\b(?:calculate|compute|calc)\s*:?\s*([^?\n]+)/i.exec(prompt) ?? /計算(?:して(?:ください)?)?\s*[:：]\s*([^?？\n]+)/.exec(prompt)
   if (calc) return { name: 'calculator', input: { expression: calc[1].trim().replace(/[.。]$/, '') } }
 
-  const iana = /\btime\b.*?\b([A-Z][A-Za-z_]+\/[A-Za-z_]+)/.exec(prompt)
+  // The time patterns rescan the rest of the prompt from every `time` in it: they are tried only when
+  // they can give something (an IANA name has a slash; a city's zone needs one of ZONES' names).
+  const iana = prompt.includes('/') ? /\btime\b.*?\b([A-Z][A-Za-z_]+\/[A-Za-z_]+)/.exec(prompt) : null
   if (iana) return { name: 'current_time', input: { timeZone: iana[1] } }
-  const city = /\btime\b.*?\bin\s+([A-Za-z][A-Za-z ]*?)\s*(?:[?.!]|now|right now|$)/i.exec(prompt)
+  // The city's name ends with a letter (see MORE_CITY): the same match, without rescanning runs of spaces.
+  const city = CITY_NAME.test(prompt) ? /\btime\b.*?\bin\s+([A-Za-z](?:[A-Za-z ]*?[A-Za-z])??)\s*(?:[?.!]|now|right now|$)/i.exec(prompt) : null
   const cityZone = city && ZONES[city[1].toLowerCase()]
   if (cityZone) return { name: 'current_time', input: { timeZone: cityZone } }
   return undefined
