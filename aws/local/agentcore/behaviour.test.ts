@@ -123,15 +123,17 @@ describe('busySession', () => {
     const gaveUp = new AbortController()
     const abandoned = invoke(session, 'abandoned', gaveUp.signal)
     const queued = invoke(session, 'queued')
-    await new Promise((r) => setTimeout(r, 30))
+    // Both wait in the session's line before the one gives up and the session is stopped: a fixed
+    // sleep here let a slow machine send the stop first, and `queued` then ran on a fresh session.
+    await expect.poll(() => emu.events.filter((e) => e.type === 'invoke' && e.sessionId === session).length).toBe(3)
     gaveUp.abort()
     await expect(abandoned).rejects.toThrow()
     await stop(session)
     await expect(queued).rejects.toMatchObject({ name: 'RuntimeClientError', $metadata: { httpStatusCode: 424 } })
     await expect(drain(first)).rejects.toThrow()
     expect(seen.map((s) => s.prompt)).toEqual(['long'])
-    await new Promise((r) => setTimeout(r, 20))
-    expect(seen[0].closedEarly).toBe(true)
+    // The agent's side of the cut connection closes on its own socket's events, not by a deadline.
+    await expect.poll(() => seen[0].closedEarly).toBe(true)
   })
 
   it('reject: a second invocation gets 409 RetryableConflictException and the agent never sees it', async () => {
@@ -155,8 +157,7 @@ describe('stopSession', () => {
       const first = await firstChunk(await invoke(session, 'long'))
       await stop(session)
       await expect(drain(first)).rejects.toThrow()
-      await new Promise((r) => setTimeout(r, 20))
-      expect(seen[0].closedEarly).toBe(true)
+      await expect.poll(() => seen[0].closedEarly).toBe(true)
       expect(forgotten.includes(session)).toBe(mode === 'terminate')
       expect(emu.events).toContainEqual({ type: 'stop-session', sessionId: session, inFlight: 1, forgotten: mode === 'terminate' })
       // The id may be used again; a second stop finds nothing.
