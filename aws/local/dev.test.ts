@@ -147,7 +147,10 @@ describe('npm run dev', () => {
         }
         // The reaper (aws/local/reaper.ts) or the shutdown ended the rest: wait for the ports.
         for (const port of ports) await waitForPortFree(port)
-        expect(alive(webPid)).toBe(false)
+        // Then the process: on the reaper's SIGTERM vite closes its port before its environments
+        // (workerd) and only then exits (vite's closeServerAndExit), and the reaper's SIGKILL follows
+        // after its grace; so a free port does not yet mean a gone process.
+        await vi.waitFor(() => expect(alive(webPid), `the web server (pid ${webPid}) still runs`).toBe(false), { timeout: 15_000, interval: 200 })
       } finally {
         dev.child.kill('SIGKILL')
       }
