@@ -18,6 +18,9 @@ export default defineConfig({
           exclude: ['**/node_modules/**', 'bench/results/**', '**/dist/**', 'cdk.out/**', '**/*.python.test.ts', '**/.venv/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // As e2e/vitest.config.ts: a poll waits for what must come (another process's event, a socket's
+          // close), not against vitest's 1 s default, which a loaded machine misses.
+          expect: { poll: { timeout: 20_000 } },
           // bedrock-agentcore's BedrockAgentCoreApp (the agent, aws/agent/app.ts) passes Fastify the
           // `disableRequestLogging` option that Fastify 5.12 deprecates (FSTDEP023): nothing of ours
           // to change, and it printed on every agent start. package.json's dev, preview and agent
@@ -28,7 +31,7 @@ export default defineConfig({
       'app/vitest.config.ts',
       {
         // The page's DOM code (app/client/*.dom.test.ts) in happy-dom: workerd has no DOM.
-        test: { name: 'dom', environment: 'happy-dom', include: ['app/client/**/*.dom.test.ts'], testTimeout: 60_000 },
+        test: { name: 'dom', environment: 'happy-dom', include: ['app/client/**/*.dom.test.ts'], testTimeout: 60_000, expect: { poll: { timeout: 20_000 } } },
       },
     ],
   },

@@ -66,5 +66,8 @@ export default defineProject({
     globalSetup: ['./app/test/global-setup.ts'],
     provide: { workerVarsFromToml: WORKER_VARS_FROM_TOML },
     testTimeout: 30_000,
+    // As e2e/vitest.config.ts: a poll waits for what must come (the test upstream's record of a
+    // request, a watcher's message), not against vitest's 1 s default, which a loaded machine misses.
+    expect: { poll: { timeout: 20_000 } },
   },
 })

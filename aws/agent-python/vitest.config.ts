@@ -19,6 +19,8 @@ export default defineConfig({
     globalSetup: ['aws/agent-python/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 90_000,
+    // As e2e/vitest.config.ts: a poll waits for what must come, not against vitest's 1 s default.
+    expect: { poll: { timeout: 20_000 } },
     hookTimeout: 180_000,
   },
 })
