@@ -73,7 +73,7 @@ async function main() {
     const browser = await launchBrowser()
     try {
       const desktop = { viewport: { width: 1280, height: 860 } }
-      const prompts = ['What time is it in Tokyo?', 'Explain how the answer streams, with a list and a code example']
+      const prompts = ['What time is it in Tokyo and in London?', 'Explain how the answer streams, with a list and a code example']
       await shoot(browser, edge.url, 'welcome-light', { ...desktop, colorScheme: 'light', locale: 'en-US' }, [])
       await shoot(browser, edge.url, 'desktop-light', { ...desktop, colorScheme: 'light', locale: 'en-US' }, prompts)
       await shoot(browser, edge.url, 'desktop-dark', { ...desktop, colorScheme: 'dark', locale: 'en-US' }, prompts)
@@ -82,7 +82,7 @@ async function main() {
         edge.url,
         'mobile',
         { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light', locale: 'ja-JP' },
-        ['東京は今何時？'],
+        ['東京とロンドンの時刻は？'],
         { drawer: true },
       )
     } finally {
