@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { en } from '../i18n/en'
 import { MAX_BRIEF_CHARS, ToolCallsView } from './tool-calls'
 
+/** A turn's element with its answer inside, and the tool calls' view of it. */
+function viewInTurn(): { turn: HTMLElement; view: ToolCallsView } {
+  const turn = document.createElement('li')
+  const answer = document.createElement('div')
+  turn.appendChild(answer)
+  return { turn, view: new ToolCallsView(turn, answer, en) }
+}
+
 describe('ToolCallsView', () => {
   it('shows a call when it starts and completes the same element when it ends or fails', () => {
-    const turn = document.createElement('li')
-    const answer = document.createElement('div')
-    turn.appendChild(answer)
-    const view = new ToolCallsView(turn, answer, en)
+    const { turn, view } = viewInTurn()
     view.apply({ name: 'calculator', status: 'start', id: 't1', input: { expression: '6 * 7' } })
     const call = turn.querySelector('details.tool-call')!
     expect(turn.firstElementChild?.className).toBe('tool-calls')
@@ -30,10 +35,7 @@ describe('ToolCallsView', () => {
   })
 
   it('shows several calls of one turn as one element each, in the order they started, whatever order they end in', () => {
-    const turn = document.createElement('li')
-    const answer = document.createElement('div')
-    turn.appendChild(answer)
-    const view = new ToolCallsView(turn, answer, en)
+    const { turn, view } = viewInTurn()
     view.apply({ name: 'current_time', status: 'start', id: 'a', input: { timeZone: 'Asia/Tokyo' } })
     view.apply({ name: 'current_time', status: 'start', id: 'b', input: { timeZone: 'Europe/London' } })
     view.apply({ name: 'calculator', status: 'start', id: 'c', input: { expression: '12*7' } })
@@ -54,10 +56,7 @@ describe('ToolCallsView', () => {
   })
 
   it('briefs an input in the summary: an object by its values, anything else as JSON, a long one cut', () => {
-    const turn = document.createElement('li')
-    const answer = document.createElement('div')
-    turn.appendChild(answer)
-    const view = new ToolCallsView(turn, answer, en)
+    const { turn, view } = viewInTurn()
     view.apply({ name: 'search', status: 'start', id: '1', input: { query: 'edge', limit: 3, exact: true, filter: { lang: 'ja' } } })
     view.apply({ name: 'echo', status: 'start', id: '2', input: 'plain' })
     view.apply({ name: 'long', status: 'start', id: '3', input: { text: 'x'.repeat(100) } })
@@ -67,10 +66,7 @@ describe('ToolCallsView', () => {
   })
 
   it('pairs the events of an agent that sends no ids by tool name: each end completes the oldest running call of its tool', () => {
-    const turn = document.createElement('li')
-    const answer = document.createElement('div')
-    turn.appendChild(answer)
-    const view = new ToolCallsView(turn, answer, en)
+    const { turn, view } = viewInTurn()
     view.apply({ name: 'current_time', status: 'start' })
     view.apply({ name: 'calculator', status: 'start' })
     view.apply({ name: 'current_time', status: 'start' })
