@@ -33,8 +33,18 @@ afterAll(async () => {
   await cloud?.stop()
 })
 
+/** Browser contexts opened so far: each is a client of its own (see open). */
+let clients = 0
+
+/**
+ * A new visitor's page. Each is its own client to the Worker's per-client rate limit (20 invocations a
+ * minute, keyed by CF-Connecting-IP, app/server/rate-limit.ts): locally every context comes from
+ * 127.0.0.1, so without an address of its own the suite's ~21 prompts in ~75 s shared one budget, and
+ * whichever test sent the 21st in a minute got 429 rate_limited instead of its answer. (A header
+ * value only, from TEST-NET-1, RFC 5737: nothing is sent to it.)
+ */
 async function open(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'en-US', ...options })
+  const context = await browser.newContext({ locale: 'en-US', extraHTTPHeaders: { 'CF-Connecting-IP': `192.0.2.${++clients}` }, ...options })
   const page = await context.newPage()
   const problems: string[] = []
   page.on('pageerror', (e) => problems.push(e.message))
