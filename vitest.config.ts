@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { EXPECT_POLL } from './test-support/poll-timeout'
 
 // `npm test`: every test except the browser ones (those run with `npm run test:browser`, which needs
 // Chromium). Each project is one runtime: Node for the AWS side and the shared protocol, workerd for
@@ -18,9 +19,7 @@ export default defineConfig({
           exclude: ['**/node_modules/**', 'bench/results/**', '**/dist/**', 'cdk.out/**', '**/*.python.test.ts', '**/.venv/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // As e2e/vitest.config.ts: a poll waits for what must come (another process's event, a socket's
-          // close), not against vitest's 1 s default, which a loaded machine misses.
-          expect: { poll: { timeout: 20_000 } },
+          expect: EXPECT_POLL,
           // bedrock-agentcore's BedrockAgentCoreApp (the agent, aws/agent/app.ts) passes Fastify the
           // `disableRequestLogging` option that Fastify 5.12 deprecates (FSTDEP023): nothing of ours
           // to change, and it printed on every agent start. package.json's dev, preview and agent
@@ -31,7 +30,7 @@ export default defineConfig({
       'app/vitest.config.ts',
       {
         // The page's DOM code (app/client/*.dom.test.ts) in happy-dom: workerd has no DOM.
-        test: { name: 'dom', environment: 'happy-dom', include: ['app/client/**/*.dom.test.ts'], testTimeout: 60_000, expect: { poll: { timeout: 20_000 } } },
+        test: { name: 'dom', environment: 'happy-dom', include: ['app/client/**/*.dom.test.ts'], testTimeout: 60_000, expect: EXPECT_POLL },
       },
     ],
   },

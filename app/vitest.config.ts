@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { defineProject } from 'vitest/config'
 import { experimental_readRawConfig } from 'wrangler'
 import { TEST_AWS_CREDENTIAL, TEST_AWS_REGION } from '../test-support/test-credentials'
+import { EXPECT_POLL } from '../test-support/poll-timeout'
 import { WORKER_VAR_NAMES } from './server/config'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -66,8 +67,6 @@ export default defineProject({
     globalSetup: ['./app/test/global-setup.ts'],
     provide: { workerVarsFromToml: WORKER_VARS_FROM_TOML },
     testTimeout: 30_000,
-    // As e2e/vitest.config.ts: a poll waits for what must come (the test upstream's record of a
-    // request, a watcher's message), not against vitest's 1 s default, which a loaded machine misses.
-    expect: { poll: { timeout: 20_000 } },
+    expect: EXPECT_POLL,
   },
 })

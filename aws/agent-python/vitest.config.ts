@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { EXPECT_POLL } from '../../test-support/poll-timeout'
 
 // `npm run test:python`: the tests that run Python (the Python agent through the local chain and on a
 // Bedrock stand-in, boto3 as a client of the emulators, the two offline models side by side, the
@@ -19,8 +20,7 @@ export default defineConfig({
     globalSetup: ['aws/agent-python/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 90_000,
-    // As e2e/vitest.config.ts: a poll waits for what must come, not against vitest's 1 s default.
-    expect: { poll: { timeout: 20_000 } },
+    expect: EXPECT_POLL,
     hookTimeout: 180_000,
   },
 })
