@@ -76,7 +76,6 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
   // only after the model's message anyway), so the page shows each call's input as our agent's
   // events give it; a message other than the block's input also ends it (see map).
   let toolBlock: { name: unknown; id: unknown; input: string } | undefined
-  let toolBlockTouched = false
   const toolBlockStart = (name: unknown, id: unknown): StreamEvent[] => {
     const previous = blockStop()
     toolBlock = { name, id, input: '' }
@@ -85,12 +84,10 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     return previous
   }
   const toolBlockInput = (input: unknown): StreamEvent[] => {
-    toolBlockTouched = true
     if (toolBlock && typeof input === 'string') toolBlock.input += input
     return []
   }
   const blockStop = (): StreamEvent[] => {
-    toolBlockTouched = true
     const block = toolBlock
     toolBlock = undefined
     return block ? toolStart(block.name, block.id, parseInput(block.input)) : []
@@ -201,12 +198,12 @@ export function createAgentEventMapper(onSkip: (shape: string) => void = () => {
     map(eventName, data) {
       if (data === '' || data === '[DONE]') return []
       const open = toolBlock
-      toolBlockTouched = false
       const events = mapMessage(eventName, data)
       // A toolUse block still open when a later message gives events (a stream that leaves out
       // contentBlockStop): its start goes before them. Messages that give none (a Python repr of the
-      // same delta, lifecycle events) leave it open.
-      return open && toolBlock === open && !toolBlockTouched && events.length > 0 ? [...blockStop(), ...events] : events
+      // same delta, lifecycle events) leave it open, and so does its own input (which gives none); its
+      // stop or the next block's start has replaced it.
+      return open && toolBlock === open && events.length > 0 ? [...blockStop(), ...events] : events
     },
     get stopReason() {
       return stopReason
