@@ -14,7 +14,8 @@
  * WARM=1 (the renderer run once on the answer before, off the page: a warm JIT), SAMPLE_US (JS profile's interval),
  * JS=0 (no JS profile: its sampling costs the page time too), TRACE_OUT=file.json (the trace, for
  * chrome://tracing or Perfetto), TEXT=1 (the bench's browser floor instead of the renderer: the text
- * alone as paragraphs, bench/page-text-view.ts, rendered every INTERVAL ms, 165 by default).
+ * alone as paragraphs, bench/page-text-view.ts, rendered every INTERVAL ms, 165 by default), PRESCROLL=1
+ * (stream: the view scrolled to the new bottom right after each DOM build, before its frame).
  */
 import { writeFileSync } from 'node:fs'
 import { launchBrowser } from '../e2e/browser'
@@ -51,7 +52,7 @@ try {
       if (jsProfile) await cdp.send('Profiler.start')
       const cpu0 = await threadSeconds()
       const t = await page.evaluate(
-        async ({ chunks, mode, gap, noView, interval, hl, warm, text }) => {
+        async ({ chunks, mode, gap, noView, interval, hl, warm, text, prescroll }) => {
           const g = globalThis as any
           const root = document.querySelector('.answer') as HTMLElement
           const labels = { copy: 'Copy', copied: 'Copied', copyCode: 'Copy code' }
@@ -63,6 +64,18 @@ try {
               ? new g.TextView(root, interval || 165)
               : new g.MarkdownView(root, { labels, highlight: hl, ...(mode === 'sync' ? { schedule: g.renderNow } : fixed) })
           const follower = noView || mode === 'sync' ? undefined : new g.ScrollFollower(window, document.querySelector('button.jump'))
+          // PRESCROLL=1: the view scrolled to the answer's new bottom right after each DOM build, before
+          // the frame that renders it, so content-visibility: auto decides what is on screen at the new
+          // bottom, not the old one (bench/report.md, "The page": skipping the text scrolled past).
+          if (prescroll && view && follower) {
+            const apply = view.apply
+            if (typeof apply !== 'function') throw new Error('PRESCROLL: the renderer has no apply() to follow')
+            view.apply = (...args: unknown[]) => {
+              const out = apply.apply(view, args)
+              if (follower.isFollowing) window.scrollTo(0, document.documentElement.scrollHeight)
+              return out
+            }
+          }
           let renders = 0
           let flushMs = 0
           if (view) {
@@ -110,7 +123,7 @@ try {
           await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
           return { ms: performance.now() - t0, renders, flushMs }
         },
-        { chunks, mode, gap, noView: !!process.env.NOVIEW, interval: Number(process.env.INTERVAL ?? 0), hl: process.env.HL !== '0', warm: !!process.env.WARM, text: process.env.TEXT === '1' },
+        { chunks, mode, gap, noView: !!process.env.NOVIEW, interval: Number(process.env.INTERVAL ?? 0), hl: process.env.HL !== '0', warm: !!process.env.WARM, text: process.env.TEXT === '1', prescroll: process.env.PRESCROLL === '1' },
       )
       const cpu1 = await threadSeconds()
       const { profile } = jsProfile ? ((await cdp.send('Profiler.stop')) as any) : { profile: undefined }
