@@ -150,6 +150,31 @@ describe('the chat page', () => {
     await page.close()
   })
 
+  it('highlights a code block when it comes near the view, not one far above it (a reopened long answer)', async () => {
+    const page = await open()
+    const fence = (n: number) => '```js\nconst n' + n + ' = ' + n + '\n```'
+    const filler = Array.from({ length: 120 }, (_, i) => `Paragraph ${i + 1} between the two code blocks.`).join('\n\n')
+    await page.locator('#prompt').fill(`answer:near1 ${fence(1)}\n\n${filler}\n\n${fence(2)}\n\nThe end.`)
+    await page.locator('#prompt').press('Enter')
+    await finishedTurns(page, 1)
+    // Reopened, the answer is rendered whole at once and the view follows it to its end: the first
+    // block is thousands of px above the view, the second in it (app/client/near-viewport.ts).
+    await page.reload()
+    await page.waitForSelector('form.composer[data-ready="true"]')
+    await finishedTurns(page, 1)
+    const code = page.locator('.turn.assistant .code-block code')
+    expect(await code.count()).toBe(2)
+    const highlighted = (n: number) => code.nth(n).evaluate((el) => el.classList.contains('hljs') && el.querySelector('.hljs-keyword')?.textContent)
+    await expect.poll(() => highlighted(1)).toBe('const')
+    expect(await code.nth(0).evaluate((el) => el.getBoundingClientRect().bottom)).toBeLessThan(-1000)
+    expect(await highlighted(0)).toBe(false)
+    expect(await code.nth(0).textContent()).toBe('const n1 = 1')
+    // Scrolled to, it takes its colours.
+    await code.nth(0).scrollIntoViewIfNeeded()
+    await expect.poll(() => highlighted(0)).toBe('const')
+    await page.close()
+  })
+
   it('keeps the composer disabled until the island runs, so nothing typed early is lost', async () => {
     // Without JavaScript the page is the server's markup: the island's first client render would
     // replace it (losing typed text), and a native form post would show raw SSE.

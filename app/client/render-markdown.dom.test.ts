@@ -3,16 +3,19 @@ import { composeAnswer, tokenize } from '../../aws/agent/offline-answer'
 import { en } from '../i18n/en'
 import { ja } from '../i18n/ja'
 import { CORPUS } from './markdown-corpus'
+import { atOnce } from './near-viewport'
 import { MarkdownView } from './render-markdown'
 
 // Runs in happy-dom (vitest project `dom`, see vitest.config.ts): the renderer builds real DOM nodes.
+// happy-dom's IntersectionObserver never reports, so the tests that highlight do it at once
+// (`whenNear: atOnce`); e2e/page.test.ts has Chromium's, a block highlighted when near the view.
 
 /** Renders on every append (the per-frame default would leave it all to end()). */
 const now = (render: () => void) => render()
 
 function render(chunks: readonly string[], highlight = false): { root: HTMLElement; view: MarkdownView } {
   const root = document.createElement('div')
-  const view = new MarkdownView(root, { labels: en, highlight, schedule: now })
+  const view = new MarkdownView(root, { labels: en, highlight, schedule: now, whenNear: atOnce })
   for (const chunk of chunks) view.append(chunk)
   view.end()
   return { root, view }
@@ -231,7 +234,7 @@ describe('MarkdownView: what it renders', () => {
 
   it('a block that freezes keeps the nodes it had while open, in place (not built and laid out again), code highlighted on them', async () => {
     const root = document.createElement('div')
-    const view = new MarkdownView(root, { labels: en, schedule: now })
+    const view = new MarkdownView(root, { labels: en, schedule: now, whenNear: atOnce })
     view.append('a paragraph with **bold**\n\n```python\nprint(1)\n')
     const [p, code] = [root.querySelector('p')!, root.querySelector('code')!]
     view.append('```\n\nnext')
@@ -271,7 +274,7 @@ describe('MarkdownView: what it renders', () => {
   it("writes a block's highlighting in the view's next render, not when it comes back", async () => {
     const root = document.createElement('div')
     const frames: Array<() => void> = []
-    const view = new MarkdownView(root, { labels: en, highlight: true, schedule: (render) => frames.push(render) })
+    const view = new MarkdownView(root, { labels: en, highlight: true, schedule: (render) => frames.push(render), whenNear: atOnce })
     view.append('```python\ndef f():\n    return 1\n```\n')
     view.end()
     expect(frames).toHaveLength(1)
@@ -284,5 +287,29 @@ describe('MarkdownView: what it renders', () => {
     await view.settled()
     expect([...code.querySelectorAll('.hljs-keyword')].map((k) => k.textContent)).toEqual(['def', 'return'])
     expect(code.textContent).toBe('def f():\n    return 1')
+  })
+
+  it('highlights a finished block only once it is near the view, and never one the page dropped', async () => {
+    // The view asks whenNear about each finished block; here the test says when each is near.
+    const near = new Map<Element, () => void>()
+    const stopped: Element[] = []
+    const whenNear = (el: Element, then: () => void) => {
+      near.set(el, then)
+      return () => void stopped.push(el)
+    }
+    const root = document.createElement('div')
+    const view = new MarkdownView(root, { labels: en, schedule: now, whenNear })
+    view.append('```python\ndef f():\n    return 1\n```\n\n```python\nx = 2\n```\n\n')
+    const [first, second] = root.querySelectorAll('code[data-lang="python"]')
+    expect([...near.keys()]).toEqual([first, second])
+    await view.settled()
+    expect(first.classList.contains('hljs')).toBe(false)
+    near.get(first)!()
+    await view.settled()
+    expect(first.querySelector('.hljs-keyword')?.textContent).toBe('def')
+    expect(second.classList.contains('hljs')).toBe(false)
+    // Dropped unfinished (another chat opened): the block still waiting is let go, not highlighted later.
+    view.drop()
+    expect(stopped).toEqual([second])
   })
 })

@@ -4,6 +4,7 @@ import { loadHighlighter } from './highlight'
 import { tailLexing, type TailLexing } from './lex-worker'
 import { TailLexer, type Lexed } from './markdown-lexer'
 import { renderBlocks, type CodeLabels, type RenderContext } from './markdown-dom'
+import { nearViewport, atOnce, type WhenNear } from './near-viewport'
 import { patchNode } from './patch-dom'
 import { frameSchedule, type Schedule } from './render-schedule'
 
@@ -13,6 +14,11 @@ export interface MarkdownViewOptions {
   labels: CodeLabels
   /** Highlight finished code blocks (loads the highlighter on the first code block). Default true. */
   highlight?: boolean
+  /**
+   * When a finished code block is highlighted: by default once it comes near the viewport of the
+   * root's window (near-viewport.ts), at once where the browser cannot tell.
+   */
+  whenNear?: WhenNear
   /**
    * When appended text is rendered: `schedule(render)` must call `render` once, later or now. The
    * default (render-schedule.ts) is an animation frame of the root's window at most every 50 ms, so
@@ -59,6 +65,9 @@ export class MarkdownView {
   private group: HTMLElement | undefined
   private groupBlocks = 0
   private readonly highlights: Array<Promise<unknown>> = []
+  private readonly whenNear: WhenNear
+  /** Stops waiting for the code blocks not yet near the viewport (see drop). */
+  private readonly notNear = new Set<() => void>()
   /** Highlighted code that came back since the last render, written in the next (see highlight). */
   private readonly writes: Array<() => void> = []
   private readonly blockCtx: RenderContext
@@ -75,6 +84,7 @@ export class MarkdownView {
     this.tail = options.lexInWorker === false ? new TailLexer() : tailLexing()
     const highlight = options.highlight !== false
     this.highlighting = highlight
+    this.whenNear = options.whenNear ?? (win ? nearViewport(win) : atOnce)
     // Frozen blocks are highlighted once placed (frozenNode), on the nodes that stay in the DOM.
     this.blockCtx = { doc, labels: options.labels }
     // An open code block starts loading the highlighter, so it is there when the block finishes.
@@ -194,10 +204,15 @@ export class MarkdownView {
     this.scheduled = false
     this.unrendered = ''
     this.writes.length = 0
+    for (const stop of this.notNear) stop()
+    this.notNear.clear()
     this.tail.drop()
   }
 
-  /** Resolves when the end's blocks are in the DOM and every highlight started so far has been applied. */
+  /**
+   * Resolves when the end's blocks are in the DOM and every highlight started so far has been applied
+   * (a block not yet near the viewport has not started: see highlight).
+   */
   async settled(): Promise<void> {
     // An end lexed in the Worker: its blocks (and the highlights they start) come first.
     await this.ending
@@ -275,11 +290,20 @@ export class MarkdownView {
       this.writes.push(change)
       this.requestRender()
     }
-    this.highlights.push(
-      loadHighlighter()
-        .then((h) => h.highlightCode(code, lang, write))
-        // Without the highlighter (a failed chunk load) the code stays plain text: still correct.
-        .catch(() => false),
-    )
+    // Only once the block is near the viewport (near-viewport.ts says why), which may be at once.
+    let waiting: (() => void) | undefined
+    let started = false
+    const start = () => {
+      started = true
+      if (waiting) this.notNear.delete(waiting)
+      this.highlights.push(
+        loadHighlighter()
+          .then((h) => h.highlightCode(code, lang, write))
+          // Without the highlighter (a failed chunk load) the code stays plain text: still correct.
+          .catch(() => false),
+      )
+    }
+    const stop = this.whenNear(code, start)
+    if (!started) this.notNear.add((waiting = stop))
   }
 }
