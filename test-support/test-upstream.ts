@@ -22,6 +22,9 @@
  * Like the Lambda (aws/lambda/response.ts), it numbers the events from the request's `firstEventId`
  * and says so in FIRST_EVENT_ID_HEADER; `plain-<scenario>` (e.g. `plain-gated:<marker>`) plays the
  * scenario without ids and without the header, as an upstream that does not number its events does.
+ * `cold-<scenario>` (e.g. `cold-gated:<marker>`, `cold-status503:<marker>`) holds the response, its
+ * first byte included, until the marker's first release: a cold start that ends when the test says
+ * (a gated answer's words then wait for the releases after it).
  */
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -80,6 +83,16 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
   const released = new Map<string, number>()
   /** The running answers by session: a cancel ends one with done (cancelled), as the Lambda's answer ends when the agent's turn is cancelled (aws/lambda/invoke.ts). */
   const answers = new Map<string, () => void>()
+
+  /** Waits until the marker has been released `count` times, or the client has gone. */
+  async function untilReleased(marker: string, count: number, res: ServerResponse): Promise<void> {
+    while ((released.get(marker) ?? 0) < count && !res.destroyed && !res.writableEnded) {
+      await new Promise<void>((wake) => {
+        gates.set(marker, [...(gates.get(marker) ?? []), wake])
+        res.once('close', wake)
+      })
+    }
+  }
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -140,12 +153,19 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
     const [head, ...rest] = prompt.split(' ')
     const [named, marker = '', pace = ''] = head.split(':')
     const plain = named.startsWith('plain-')
-    const scenario = plain ? named.slice('plain-'.length) : named
+    const unplain = plain ? named.slice('plain-'.length) : named
+    const cold = unplain.startsWith('cold-')
+    const scenario = cold ? unplain.slice('cold-'.length) : unplain
     let nextId = plain || !Number.isSafeInteger(record.firstEventId) ? undefined : record.firstEventId!
     /** One event's SSE text, with the next id when the events are numbered. */
     const ev = <K extends EventType>(type: K, data: EventMap[K]) => (nextId === undefined ? '' : `id: ${nextId++}\n`) + formatEvent(type, data)
     const sessionId = record.sessionId ?? ''
     const words = rest.length ? rest.map((w, i) => (i ? ' ' : '') + w) : ['Hello', ' from', ' the', ' test', ' upstream.']
+
+    /** Releases of the marker that the answer's events wait for besides their own (a cold start's). */
+    const held = cold ? 1 : 0
+    if (cold) await untilReleased(marker, 1, res)
+    if (res.destroyed) return
 
     switch (scenario) {
       case 'hang':
@@ -191,13 +211,8 @@ export async function startTestUpstream(options: TestUpstreamOptions = {}): Prom
     switch (scenario) {
       case 'gated': {
         for (let i = 0; i < words.length && open(); i++) {
-          // Event i waits for the i-th release: the test decides when each one may go.
-          while ((released.get(marker) ?? 0) < i && open()) {
-            await new Promise<void>((wake) => {
-              gates.set(marker, [...(gates.get(marker) ?? []), wake])
-              res.once('close', wake)
-            })
-          }
+          // Event i waits for the i-th release (after the cold start's): the test decides when each one may go.
+          await untilReleased(marker, held + i, res)
           send(ev('text', { text: words[i] }))
         }
         send(ev('done', { stopReason: 'end_turn' }))

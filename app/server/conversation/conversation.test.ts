@@ -10,6 +10,16 @@ import { ConversationStore, FLUSH_EVENTS } from './store'
 const stub = (id: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id))
 /** A stored answer's timing (conversation.ts AnswerTiming): the conversation's own measures, never negative. */
 const TIMING = { firstTextMs: expect.toSatisfy((n: number) => n >= 0), streamedMs: expect.toSatisfy((n: number) => n >= 0) }
+/** A turn of an existing conversation as the Worker asks for one (routes.ts invokeTurn), for tests that call the object directly. */
+const turnRequest = (conversationId: string, owner: string) => ({
+  conversationId,
+  owner,
+  prompt: '',
+  create: false,
+  requestId: crypto.randomUUID(),
+  maxTurnMs: 60_000,
+  maxBytes: 4 * 1024 * 1024,
+})
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ')
 
 describe('a turn through the conversation', () => {
@@ -233,6 +243,47 @@ describe('a turn through the conversation', () => {
     const view = await (await v.fetch(`/api/conversations/${id}`)).json<ConversationView>()
     expect(view.messages[1]).toEqual({ role: 'assistant', turn: 1, text: 'kept', stopReason: 'cancelled', timing: TIMING })
     expect(await (await v.stop(id)).json()).toEqual({ stopped: false })
+  })
+
+  it('Stop while the turn waits for the upstream’s first byte (a cold start) ends it cancelled once it starts: the agent is told, the first reader gets done, nothing is lost', async () => {
+    const v = new Visitor()
+    const first = await v.invoke(`answer:${marker()} before`)
+    const id = first.headers.get(SESSION_HEADER)!
+    await collect(first)
+    const m = marker()
+    await runInDurableObject(stub(id), async (_instance, state) => {
+      // An instance on the object's storage whose first-byte timeout outlasts the test: the cold start ends when the test releases it.
+      const conversation = new Conversation(state, { ...env, UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '600000' })
+      const owner = new ConversationStore(state.storage).info()!.owner
+      // cold-gated: the upstream's response waits for the first release; its words then wait for more (none come).
+      const starting = conversation.startTurn({ ...turnRequest(id, owner), prompt: `cold-gated:${m} kept lost` })
+      // The turn is waiting for the upstream's first byte: the Stop comes in the middle of that wait.
+      const stopping = conversation.stop(owner)
+      await release(m)
+      const started = await starting
+      if (!started.ok) throw new Error(`the turn did not start: ${started.code}`)
+      expect(await stopping).toEqual({ ok: true, stopped: true, upstreamCancelled: true })
+      const events = await collect(new Response(started.stream))
+      expect(events.at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'cancelled' } })
+      expect(textOf(events)).toBe('kept')
+      expect(conversation.view(owner)).toMatchObject({ running: null, messages: [{}, { stopReason: 'end_turn' }, {}, { text: 'kept', stopReason: 'cancelled' }] })
+    })
+    expect((await seenWith(id)).filter((r) => r.path === '/v1/cancel').map((r) => r.sessionId)).toEqual([id])
+  })
+
+  it('Stop while the turn waits for an upstream that then refuses it (503): nothing was running, and the Stop says so', async () => {
+    const v = new Visitor()
+    const first = await v.invoke(`answer:${marker()} before`)
+    const id = first.headers.get(SESSION_HEADER)!
+    await collect(first)
+    await runInDurableObject(stub(id), async (instance: Conversation, state) => {
+      const owner = new ConversationStore(state.storage).info()!.owner
+      const starting = instance.startTurn({ ...turnRequest(id, owner), prompt: `status503:${marker()}` })
+      const stopping = instance.stop(owner)
+      expect(await starting).toMatchObject({ ok: false, status: 503, code: 'agent_unavailable' })
+      expect(await stopping).toEqual({ ok: true, stopped: false })
+      expect(instance.view(owner)).toMatchObject({ running: null, messages: [{}, { stopReason: 'end_turn' }] })
+    })
   })
 
   it('keeps its state in the Durable Object’s own SQLite database (wrangler.toml new_sqlite_classes)', async () => {

@@ -33,6 +33,9 @@ export type Failure = { ok: false; status: ErrorStatus; code: ErrorCode; message
 /** `title`: the conversation's new title, when this turn changed it (an edit of its first and only prompt). */
 export type StreamResult = { ok: true; turn: number; stream: ReadableStream<Uint8Array>; title?: string } | Failure
 
+/** What a Stop did: whether it ended a running turn, and whether the upstream said it cancelled the agent's. */
+export type StopOutcome = { stopped: boolean; upstreamCancelled?: boolean }
+
 export interface Message {
   role: 'user' | 'assistant'
   turn: number
@@ -111,6 +114,13 @@ export class Conversation extends DurableObject<Bindings> {
   private running: RunningTurn | undefined
   /** True while a turn waits for the upstream's first byte: a second turn then gets its 409 without reaching the agent. */
   private starting = false
+  /**
+   * A Stop that came while the turn waited for the upstream's first byte (`starting`: the agent's cold
+   * start, seconds in AWS). It is applied once the turn has started, so that the Stop ends it as
+   * cancelled and reaches the agent; answered then `{stopped: false}`, it was lost and the answer ran to
+   * its end (the page's Stop of a chat's second turn comes at once: chat-controller.ts stop).
+   */
+  private stopWhenStarted: { promise: Promise<StopOutcome>; resolve: (outcome: StopOutcome) => void } | undefined
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
@@ -151,6 +161,9 @@ export class Conversation extends DurableObject<Bindings> {
         },
         upstream.signal,
       )
+    } catch (error) {
+      this.takeStopWhenStarted()?.({ stopped: false })
+      throw error
     } finally {
       this.starting = false
     }
@@ -158,6 +171,7 @@ export class Conversation extends DurableObject<Bindings> {
     // after the request went out may leave the agent running for nobody: stop it.
     if (!opened.ok) {
       if (opened.mayRun) this.ctx.waitUntil(this.upstream().cancel(req.conversationId))
+      this.takeStopWhenStarted()?.({ stopped: false })
       const { mayRun: _mayRun, ...failure } = opened
       return failure
     }
@@ -198,11 +212,21 @@ export class Conversation extends DurableObject<Bindings> {
       stream = relay.stream
       void this.follow(run, relay)
     } else {
-      stream = this.fanOut.open(replay, true)
+      // A Stop during the alarm's write above ended the turn already: the replay holds all of it.
+      stream = this.fanOut.open(replay, !run.ended)
       void this.pump(run, opened.body)
     }
     this.watchers.tell({ type: 'turn', turn, running: true })
+    const stopped = this.takeStopWhenStarted()
+    if (stopped) void this.endEarly(run, 'cancelled').then(({ cancelled }) => stopped({ stopped: true, upstreamCancelled: cancelled }))
     return { ok: true, turn, stream, ...(title !== undefined && { title }) }
+  }
+
+  /** The Stop waiting for the turn to start, if one is: its answer's resolver (the caller settles it). */
+  private takeStopWhenStarted(): ((outcome: StopOutcome) => void) | undefined {
+    const waiting = this.stopWhenStarted
+    this.stopWhenStarted = undefined
+    return waiting?.resolve
   }
 
   /**
@@ -223,10 +247,18 @@ export class Conversation extends DurableObject<Bindings> {
   }
 
   /** Ends the running turn as cancelled: aborts the upstream read and asks the upstream to cancel. */
-  async stop(owner: string): Promise<{ ok: true; stopped: boolean; upstreamCancelled?: boolean } | Failure> {
+  async stop(owner: string): Promise<({ ok: true } & StopOutcome) | Failure> {
     const info = this.store.info()
     if (!info || info.owner !== owner) return notFound()
     const run = this.running
+    if (!run && this.starting) {
+      // The turn waits for the upstream's first byte: it is stopped as soon as it has started.
+      if (!this.stopWhenStarted) {
+        let resolve!: (outcome: StopOutcome) => void
+        this.stopWhenStarted = { promise: new Promise((r) => (resolve = r)), resolve }
+      }
+      return { ok: true, ...(await this.stopWhenStarted.promise) }
+    }
     if (!run) return { ok: true, stopped: false }
     const cancelled = this.endEarly(run, 'cancelled')
     return { ok: true, stopped: true, upstreamCancelled: (await cancelled).cancelled }
