@@ -133,6 +133,30 @@ describe('the chat page', () => {
     await page.close()
   })
 
+  it('a Stop while the prompt is on its way reads as a stop, whatever the upstream then answers: no error, no second try', async () => {
+    const page = await open()
+    const input = page.locator('#prompt')
+    // A chat's second turn: the chat is known, so its Stop goes out at once, while the turn is starting.
+    await input.fill('answer:early1 first')
+    await input.press('Enter')
+    await finishedTurns(page, 1)
+    // cold-status503: the upstream holds its answer (a cold start) until released, then refuses it: 503 agent_unavailable.
+    await input.fill('cold-status503:early2')
+    await input.press('Enter')
+    await expect.poll(() => upstream.seen.filter((r) => r.prompt === 'cold-status503:early2').length, { timeout: 20_000 }).toBe(1)
+    await page.locator('button.stop').click()
+    await fetch(`${upstream.url}/__release?marker=early2`, { method: 'POST' })
+    const notice = page.locator('.notice')
+    await expect.poll(() => notice.getAttribute('class'), { timeout: 20_000 }).toBe('notice stopped')
+    expect(await notice.textContent()).toContain('Stopped')
+    expect(await page.locator('.turn.assistant').last().locator('.turn-note.stopped').count()).toBe(1)
+    expect(await page.locator('.turn.assistant').last().locator('.turn-note.failed').count()).toBe(0)
+    expect(await page.locator('button.stop').isVisible()).toBe(false)
+    // The page's own retry of a 503 is for a prompt nobody stopped: the refused one was sent once.
+    expect(upstream.seen.filter((r) => r.prompt === 'cold-status503:early2')).toHaveLength(1)
+    await page.close()
+  })
+
   it('a failed answer says why after a reload too, as it did live (not just that it failed)', async () => {
     const page = await open()
     // break: a word, then the upstream's connection breaks: the conversation ends the turn with stream_interrupted.

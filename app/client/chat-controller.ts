@@ -215,8 +215,9 @@ export class ChatController {
       const post = () => fetch('/api/invoke', { method: 'POST', headers: { accept: 'text/event-stream' }, body })
       let res = await post()
       // A busy or throttled agent (503 agent_unavailable, retryable): wait as told and try once more by
-      // ourselves before saying anything. Stop during the wait ends it like a stop mid-answer.
-      const wait = await autoRetryDelay(res)
+      // ourselves before saying anything. Stop during the wait ends it like a stop mid-answer; Stop
+      // before the refusal came means no second try at all.
+      const wait = reading.stopRequested ? undefined : await autoRetryDelay(res)
       if (wait !== undefined) {
         await res.body?.cancel().catch(() => {})
         reading.waiting = true
@@ -233,6 +234,12 @@ export class ChatController {
           this.dropLast()
           this.composer.set(prompt)
           this.notice.show('error', refused.message)
+        } else if (reading.stopRequested) {
+          // Stop was asked for while the prompt was on its way, and nothing started: that is a stop,
+          // not an error (the conversation waits for a turn that is starting before it stops it:
+          // app/server/conversation/conversation.ts stop).
+          answer.note('stopped', 'stopped')
+          this.notice.show('stopped', this.strings.stopped, () => void this.retryLast())
         } else {
           answer.noteText(refused.message)
           this.notice.show('error', refused.message, refused.retryable ? () => void this.retryLast() : undefined)
