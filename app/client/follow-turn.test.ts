@@ -56,6 +56,32 @@ describe('followTurn', () => {
     expect(reconnects).toEqual([1, 0])
   })
 
+  it('counts as reconnected once the events route answers, before any event comes (a silent agent sends none for a while)', async () => {
+    let push!: (text: string) => void
+    const silent = new ReadableStream<Uint8Array>({ start: (c) => void (push = (text) => c.enqueue(enc.encode(text))) })
+    vi.stubGlobal('fetch', async () => new Response(silent, { headers: { 'content-type': 'text/event-stream' } }))
+    const reconnects: number[] = []
+    let answered!: () => void
+    const reconnected = new Promise<void>((resolve) => (answered = resolve))
+    const events = collect(
+      followTurn(sse([frame(1, 'text', { text: 'a' })]), {
+        conversationId: () => 'conv-6',
+        signal: new AbortController().signal,
+        delays: [0],
+        win: onlineWindow(),
+        onReconnect: (n) => {
+          reconnects.push(n)
+          if (n === 0) answered()
+        },
+      }),
+    )
+    await reconnected
+    // Nothing has come on the new connection yet, and the page knows it is connected again.
+    expect(reconnects).toEqual([1, 0])
+    push(frame(2, 'done', { stopReason: 'end_turn' }))
+    expect((await events).map((e) => e.id)).toEqual([1, 2])
+  })
+
   it('retries a network error and a 5xx, within the bound, then gives up with ConnectionLost', async () => {
     let calls = 0
     vi.stubGlobal('fetch', async () => {

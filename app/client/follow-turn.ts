@@ -10,7 +10,7 @@ export interface FollowOptions {
   /** The last event id already shown (0: none). Events at or below it are never shown again. */
   after?: number
   signal: AbortSignal
-  /** A reconnect is about to be tried (attempt 1, 2, ...), or succeeded (attempt 0). */
+  /** A reconnect is about to be tried (attempt 1, 2, ...), or succeeded: the events route answered (attempt 0). */
   onReconnect?: (attempt: number) => void
   delays?: readonly number[]
   win?: Window
@@ -40,6 +40,9 @@ export async function* followTurn(first: Response, options: FollowOptions): Asyn
   for (;;) {
     if (res && !res.ok && res.status < 500 && res.status !== 408 && res.status !== 429) throw new ConnectionLost(res.status)
     if (res?.ok && res.body) {
+      // Reconnected once the events route answers, not at its first event: an agent that is silent
+      // for a while (a long tool call) sends none, and the page said "reconnecting…" all that time.
+      if (attempt > 0) options.onReconnect?.(0)
       // One read per connection; going offline ends it at once (an offline browser may otherwise
       // leave the read waiting for bytes that cannot come).
       const read = new AbortController()
@@ -53,7 +56,7 @@ export async function* followTurn(first: Response, options: FollowOptions): Asyn
             if (event.id <= last) continue
             last = event.id
           }
-          if (attempt > 0) options.onReconnect?.(0)
+          // The bound counts attempts in a row that brought nothing.
           attempt = 0
           yield event
           if (event.type === 'done') return
