@@ -271,6 +271,28 @@ describe('a turn through the conversation', () => {
     expect((await seenWith(id)).filter((r) => r.path === '/v1/cancel').map((r) => r.sessionId)).toEqual([id])
   })
 
+  it('DELETE while the turn waits for the upstream’s first byte stops the turn once it starts, then deletes everything: the conversation does not come back', async () => {
+    const v = new Visitor()
+    const first = await v.invoke(`answer:${marker()} before`)
+    const id = first.headers.get(SESSION_HEADER)!
+    await collect(first)
+    const m = marker()
+    await runInDurableObject(stub(id), async (_instance, state) => {
+      const conversation = new Conversation(state, { ...env, UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '600000' })
+      const owner = new ConversationStore(state.storage).info()!.owner
+      const starting = conversation.startTurn({ ...turnRequest(id, owner), prompt: `cold-gated:${m} kept lost` })
+      const deleting = conversation.destroy(owner)
+      await release(m)
+      const started = await starting
+      if (!started.ok) throw new Error(`the turn did not start: ${started.code}`)
+      expect(await deleting).toEqual({ ok: true })
+      expect(conversation.view(owner)).toMatchObject({ ok: false, status: 404 })
+      expect(new ConversationStore(state.storage).info()).toBeUndefined()
+      expect((await collect(new Response(started.stream))).at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'cancelled' } })
+    })
+    expect((await seenWith(id)).filter((r) => r.path === '/v1/cancel').map((r) => r.sessionId)).toEqual([id])
+  })
+
   it('Stop while the turn waits for an upstream that then refuses it (503): nothing was running, and the Stop says so', async () => {
     const v = new Visitor()
     const first = await v.invoke(`answer:${marker()} before`)

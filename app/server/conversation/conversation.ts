@@ -301,6 +301,9 @@ export class Conversation extends DurableObject<Bindings> {
   async destroy(owner: string): Promise<{ ok: true } | Failure> {
     const info = this.store.info()
     if (!info || info.owner !== owner) return notFound()
+    // A turn still waiting for the upstream's first byte would start after the delete and store the
+    // conversation again: it is stopped as soon as it has started (stop), then everything goes.
+    if (!this.running && this.starting) await this.stop(owner)
     if (this.running) await this.endEarly(this.running, 'cancelled')
     this.watchers.closeAll()
     await this.ctx.storage.deleteAlarm()
