@@ -22,6 +22,24 @@ const turnRequest = (conversationId: string, owner: string) => ({
 })
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ')
 
+/**
+ * A conversation with one finished turn, then `during` in its Durable Object with an instance of its
+ * own on the object's storage, whose first-byte timeout outlasts the test (a `cold-` turn waits for
+ * the upstream until the test releases it). Returns the conversation's id.
+ */
+async function afterOneTurn(during: (conversation: Conversation, owner: string, id: string, store: ConversationStore) => Promise<void>): Promise<string> {
+  const v = new Visitor()
+  const first = await v.invoke(`answer:${marker()} before`)
+  const id = first.headers.get(SESSION_HEADER)!
+  await collect(first)
+  await runInDurableObject(stub(id), async (_instance, state) => {
+    const conversation = new Conversation(state, { ...env, UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '600000' })
+    const store = new ConversationStore(state.storage)
+    await during(conversation, store.info()!.owner, id, store)
+  })
+  return id
+}
+
 describe('a turn through the conversation', () => {
   it('gives every event an id, in order, starting with meta and ending with done; the conversation id is the session id', async () => {
     const v = new Visitor()
@@ -246,15 +264,8 @@ describe('a turn through the conversation', () => {
   })
 
   it('Stop while the turn waits for the upstream’s first byte (a cold start) ends it cancelled once it starts: the agent is told, the first reader gets done, nothing is lost', async () => {
-    const v = new Visitor()
-    const first = await v.invoke(`answer:${marker()} before`)
-    const id = first.headers.get(SESSION_HEADER)!
-    await collect(first)
     const m = marker()
-    await runInDurableObject(stub(id), async (_instance, state) => {
-      // An instance on the object's storage whose first-byte timeout outlasts the test: the cold start ends when the test releases it.
-      const conversation = new Conversation(state, { ...env, UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '600000' })
-      const owner = new ConversationStore(state.storage).info()!.owner
+    const id = await afterOneTurn(async (conversation, owner, id) => {
       // cold-gated: the upstream's response waits for the first release; its words then wait for more (none come).
       const starting = conversation.startTurn({ ...turnRequest(id, owner), prompt: `cold-gated:${m} kept lost` })
       // The turn is waiting for the upstream's first byte: the Stop comes in the middle of that wait.
@@ -272,14 +283,8 @@ describe('a turn through the conversation', () => {
   })
 
   it('DELETE while the turn waits for the upstream’s first byte stops the turn once it starts, then deletes everything: the conversation does not come back', async () => {
-    const v = new Visitor()
-    const first = await v.invoke(`answer:${marker()} before`)
-    const id = first.headers.get(SESSION_HEADER)!
-    await collect(first)
     const m = marker()
-    await runInDurableObject(stub(id), async (_instance, state) => {
-      const conversation = new Conversation(state, { ...env, UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '600000' })
-      const owner = new ConversationStore(state.storage).info()!.owner
+    const id = await afterOneTurn(async (conversation, owner, id, store) => {
       const starting = conversation.startTurn({ ...turnRequest(id, owner), prompt: `cold-gated:${m} kept lost` })
       const deleting = conversation.destroy(owner)
       await release(m)
@@ -287,24 +292,19 @@ describe('a turn through the conversation', () => {
       if (!started.ok) throw new Error(`the turn did not start: ${started.code}`)
       expect(await deleting).toEqual({ ok: true })
       expect(conversation.view(owner)).toMatchObject({ ok: false, status: 404 })
-      expect(new ConversationStore(state.storage).info()).toBeUndefined()
+      expect(store.info()).toBeUndefined()
       expect((await collect(new Response(started.stream))).at(-1)).toMatchObject({ type: 'done', data: { stopReason: 'cancelled' } })
     })
     expect((await seenWith(id)).filter((r) => r.path === '/v1/cancel').map((r) => r.sessionId)).toEqual([id])
   })
 
   it('Stop while the turn waits for an upstream that then refuses it (503): nothing was running, and the Stop says so', async () => {
-    const v = new Visitor()
-    const first = await v.invoke(`answer:${marker()} before`)
-    const id = first.headers.get(SESSION_HEADER)!
-    await collect(first)
-    await runInDurableObject(stub(id), async (instance: Conversation, state) => {
-      const owner = new ConversationStore(state.storage).info()!.owner
-      const starting = instance.startTurn({ ...turnRequest(id, owner), prompt: `status503:${marker()}` })
-      const stopping = instance.stop(owner)
+    await afterOneTurn(async (conversation, owner, id) => {
+      const starting = conversation.startTurn({ ...turnRequest(id, owner), prompt: `status503:${marker()}` })
+      const stopping = conversation.stop(owner)
       expect(await starting).toMatchObject({ ok: false, status: 503, code: 'agent_unavailable' })
       expect(await stopping).toEqual({ ok: true, stopped: false })
-      expect(instance.view(owner)).toMatchObject({ running: null, messages: [{}, { stopReason: 'end_turn' }] })
+      expect(conversation.view(owner)).toMatchObject({ running: null, messages: [{}, { stopReason: 'end_turn' }] })
     })
   })
 
