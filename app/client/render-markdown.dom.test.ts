@@ -198,12 +198,22 @@ describe('MarkdownView: what it renders', () => {
   it('renders once per frame, however many chunks arrive in it', () => {
     const root = document.createElement('div')
     const frames: Array<() => void> = []
-    const view = new MarkdownView(root, { labels: en, highlight: false, schedule: (render) => frames.push(render) })
+    // The schedule is told how much text the render will add (render-schedule.ts: a flood is rendered less often).
+    const sizes: Array<() => number> = []
+    const view = new MarkdownView(root, {
+      labels: en,
+      highlight: false,
+      schedule: (render, size) => {
+        frames.push(render)
+        if (size) sizes.push(size)
+      },
+    })
     view.append('first ')
     view.append('paragraph\n\nsec')
     view.append('ond')
     expect(frames).toHaveLength(1)
     expect(root.textContent).toBe('')
+    expect(sizes[0]?.()).toBe('first paragraph\n\nsecond'.length)
     frames.shift()!()
     expect(root.querySelector('.md-done p')?.textContent).toBe('first paragraph')
     expect(openBlock(root).textContent).toBe('second')

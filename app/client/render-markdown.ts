@@ -20,11 +20,12 @@ export interface MarkdownViewOptions {
    */
   whenNear?: WhenNear
   /**
-   * When appended text is rendered: `schedule(render)` must call `render` once, later or now. The
-   * default (render-schedule.ts) is an animation frame of the root's window at most every 50 ms, so
-   * the chunks that arrive in between are rendered once (a burst, such as a resumed answer's missed
-   * events, costs a render per interval, not one per chunk); `(render) => render()` renders on every
-   * append. The DOM ends the same either way.
+   * When appended text is rendered: `schedule(render, size)` must call `render` once, later or now;
+   * `size()` is the number of characters that render will add. The default (render-schedule.ts) is an
+   * animation frame of the root's window at most every 50 ms, so the chunks that arrive in between
+   * are rendered once (a burst, such as a resumed answer's missed events, costs a render per
+   * interval, not one per chunk), every 500 ms while text comes faster than a screen per 200 ms;
+   * `(render) => render()` renders on every append. The DOM ends the same either way.
    */
   schedule?: Schedule
   /**
@@ -113,7 +114,7 @@ export class MarkdownView {
   private requestRender(): void {
     if (this.scheduled) return
     this.scheduled = true
-    this.schedule(() => this.flush())
+    this.schedule(() => this.flush(), () => this.unrendered.length)
   }
 
   /**

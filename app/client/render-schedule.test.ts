@@ -102,6 +102,65 @@ describe('frameSchedule', () => {
     expect(Math.min(...gaps(capped + 5))).toBeGreaterThanOrEqual(200)
   })
 
+  it('renders text that comes faster than a screen per 200 ms every 500 ms, and goes back to the cost-based interval when it slows', () => {
+    const { clock, advance, spend } = fakeClock()
+    const schedule = frameSchedule(clock)
+    const renders: Array<{ at: number; chars: number }> = []
+    let pending = 0
+    let asked = false
+    /** `chars` characters arrive every 4 ms for `ms`; each render costs 2 ms (a 40 ms interval by cost alone: the 50 ms floor holds). */
+    const stream = (ms: number, chars: number) => {
+      for (let t = 0; t < ms; t += 4) {
+        pending += chars
+        if (!asked) {
+          asked = true
+          schedule(
+            () => {
+              asked = false
+              renders.push({ at: clock.performance.now(), chars: pending })
+              pending = 0
+              spend(2)
+            },
+            () => pending,
+          )
+        }
+        advance(4)
+      }
+    }
+    const gaps = (from: number, to = renders.length) => renders.slice(from + 1, to).map((r, i) => r.at - renders[from + i].at)
+    // 40 characters every 4 ms (10 a ms: 2,000 per 200 ms, not more): the cost-based interval, 50 ms.
+    stream(1000, 40)
+    expect(Math.max(...gaps(2))).toBeLessThan(60)
+    // 50 every 4 ms (12.5 a ms, as the bench's answer streams): 500 ms from the first render that saw it.
+    const flood = renders.length
+    stream(3000, 50)
+    const apart = gaps(flood + 1)
+    expect(apart.length).toBeGreaterThanOrEqual(4)
+    expect(Math.min(...apart)).toBeGreaterThanOrEqual(500)
+    expect(Math.max(...apart)).toBeLessThan(520)
+    // Back to 4 every 4 ms: after one more 500 ms wait, every 50 ms again.
+    const slow = renders.length
+    stream(1000, 4)
+    expect(renders[slow].at - renders[slow - 1].at).toBeGreaterThanOrEqual(500)
+    expect(Math.max(...gaps(slow + 1))).toBeLessThan(60)
+    // A schedule not told the size never takes a stream for a flood.
+    const blind = frameSchedule(clock)
+    const at: number[] = []
+    let waiting = false
+    for (let t = 0; t < 1000; t += 4) {
+      if (!waiting) {
+        waiting = true
+        blind(() => {
+          waiting = false
+          at.push(clock.performance.now())
+          spend(2)
+        })
+      }
+      advance(4)
+    }
+    expect(Math.max(...at.slice(2).map((t, i) => t - at[i + 1]))).toBeLessThan(60)
+  })
+
   it('charges a render that goes on later (the lexing Worker) for its work and its frame, not for the wait', async () => {
     const { clock, advance, spend } = fakeClock()
     const schedule = frameSchedule(clock)

@@ -7,8 +7,16 @@
  * busy device), the interval grows with that cost so that rendering keeps to a share of the main
  * thread (RENDER_SHARE) instead of taking more of it the slower the device is, up to 200 ms (5
  * updates a second). The first text after a pause still shows in the next frame.
+ *
+ * Text that comes faster than anyone reads — more than a screen (FLOOD_CHARS) per longest interval,
+ * as a resumed answer's missed events, a reopened running answer or a very fast model bring it — is
+ * rendered every FLOOD_INTERVAL_MS (2 updates a second): each render then adds screens the reader
+ * cannot read before the view moves on, and every render has a cost of its own whatever its size
+ * (about 4 ms here for the page's answer: the Worker's round trip, the open blocks built again, the
+ * frame's style, layout, paint and layerizing), so rendering such a stream less often frees the main
+ * thread for the reader's input at no cost to what they can see (bench/report.md, "The page").
  */
-export type Schedule = (render: Render) => void
+export type Schedule = (render: Render, size?: () => number) => void
 /**
  * A render: its work is done when it returns, or, when it returns a promise, it goes on until the
  * promise resolves with the ms of main-thread work it did then (render-markdown.ts: the DOM built
@@ -26,34 +34,43 @@ export const RENDER_INTERVAL_MS = 50
 export const MAX_RENDER_INTERVAL_MS = 200
 /** The share of the main thread that rendering a stream may take: a render that cost 5 ms waits 100 ms for the next. */
 export const RENDER_SHARE = 0.05
+/** About a screen of text (a 1280×720 page shows ~2,500 characters of an answer, a phone ~1,000). */
+export const FLOOD_CHARS = 2000
+export const FLOOD_INTERVAL_MS = 500
 
+/**
+ * `schedule(render, size)`: `size`, read when the render runs, is how many characters it will add
+ * (the text appended since the last render); without it a stream is never taken for a flood.
+ */
 export function frameSchedule(win: ScheduleClock, minIntervalMs = RENDER_INTERVAL_MS, share = RENDER_SHARE, maxIntervalMs = MAX_RENDER_INTERVAL_MS): Schedule {
   let last = -Infinity
   let interval = minIntervalMs
   /** What a render costs, smoothed over the last few (one slow frame, a GC say, is not a trend). */
   let cost: number | undefined
-  return (render) => {
+  return (render, size) => {
     const run = () =>
       win.requestAnimationFrame(() => {
         const start = win.performance.now()
+        // The rate since the last render (none before the first, nor after a pause that outlasted the text).
+        const flood = (size?.() ?? 0) / (start - last) > FLOOD_CHARS / maxIntervalMs
         last = start
         const more = render()
-        if (typeof more?.then !== 'function') return measureFrame(start, 0)
+        if (typeof more?.then !== 'function') return measureFrame(start, 0, flood)
         // The render goes on later (its DOM work when the Worker's tokens are back): its cost is what
         // it did now, what it did then and the frame after that; the waiting in between is not.
         const now = win.performance.now() - start
         more.then(
-          (later) => win.requestAnimationFrame(() => measureFrame(win.performance.now(), now + later)),
+          (later) => win.requestAnimationFrame(() => measureFrame(win.performance.now(), now + later, flood)),
           () => {},
         )
       })
     // The frame's style, layout and paint run after the animation frame callbacks, in the same
     // task: a task posted now runs when they are done, so the time until then is the render's.
-    const measureFrame = (from: number, before: number) =>
+    const measureFrame = (from: number, before: number, flood: boolean) =>
       win.setTimeout(() => {
         const spent = before + win.performance.now() - from
         cost = cost === undefined ? spent : 0.7 * cost + 0.3 * spent
-        interval = Math.min(maxIntervalMs, Math.max(minIntervalMs, cost / share))
+        interval = flood ? FLOOD_INTERVAL_MS : Math.min(maxIntervalMs, Math.max(minIntervalMs, cost / share))
       }, 0)
     const wait = last + interval - win.performance.now()
     if (wait > 0) win.setTimeout(run, wait)
