@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { frameSchedule, type ScheduleClock } from './render-schedule'
+import { frameSchedule, type Schedule, type ScheduleClock } from './render-schedule'
 
 /** A clock whose frames and timers run when the test says: time moves only by `advance`. */
 function fakeClock() {
@@ -31,6 +31,32 @@ function fakeClock() {
       run.forEach((f) => f())
       fire()
     },
+  }
+}
+
+/**
+ * A stream for `schedule`: `chars` characters arrive every 4 ms for `ms`, and the view asks for a
+ * render whenever it has none pending; the render is told how many characters it takes, and the
+ * schedule how many are waiting (unless `tellSize` is false).
+ */
+function streamer(schedule: Schedule, advance: (ms: number) => void, render: (chars: number) => void, tellSize = true) {
+  let waiting = 0
+  let asked = false
+  const take = () => {
+    asked = false
+    const chars = waiting
+    waiting = 0
+    render(chars)
+  }
+  return (ms: number, chars = 1) => {
+    for (let t = 0; t < ms; t += 4) {
+      waiting += chars
+      if (!asked) {
+        asked = true
+        schedule(take, tellSize ? () => waiting : undefined)
+      }
+      advance(4)
+    }
   }
 }
 
@@ -68,20 +94,7 @@ describe('frameSchedule', () => {
       renders.push(clock.performance.now())
       spend(cost)
     }
-    /** Text arrives every 4 ms for `ms`: the view asks for a render whenever it has none pending. */
-    let pending = false
-    const stream = (ms: number) => {
-      for (let t = 0; t < ms; t += 4) {
-        if (!pending) {
-          pending = true
-          schedule(() => {
-            pending = false
-            render()
-          })
-        }
-        advance(4)
-      }
-    }
+    const stream = streamer(schedule, advance, render)
     // Cheap renders (1 ms: a 5% share would allow one every 20 ms): the 50 ms floor holds.
     stream(400)
     const gaps = (from: number) => renders.slice(from + 1).map((t, i) => t - renders[from + i])
@@ -106,58 +119,36 @@ describe('frameSchedule', () => {
     const { clock, advance, spend } = fakeClock()
     const schedule = frameSchedule(clock)
     const renders: Array<{ at: number; chars: number }> = []
-    let pending = 0
-    let asked = false
-    /** `chars` characters arrive every 4 ms for `ms`; each render costs 2 ms (a 40 ms interval by cost alone: the 50 ms floor holds). */
-    const stream = (ms: number, chars: number) => {
-      for (let t = 0; t < ms; t += 4) {
-        pending += chars
-        if (!asked) {
-          asked = true
-          schedule(
-            () => {
-              asked = false
-              renders.push({ at: clock.performance.now(), chars: pending })
-              pending = 0
-              spend(2)
-            },
-            () => pending,
-          )
-        }
-        advance(4)
-      }
-    }
+    // Each render costs 2 ms (a 40 ms interval by cost alone: the 50 ms floor holds).
+    const stream = streamer(schedule, advance, (chars) => {
+      renders.push({ at: clock.performance.now(), chars })
+      spend(2)
+    })
     const gaps = (from: number, to = renders.length) => renders.slice(from + 1, to).map((r, i) => r.at - renders[from + i].at)
     // 40 characters every 4 ms (10 a ms: 2,000 per 200 ms, not more): the cost-based interval, 50 ms.
     stream(1000, 40)
     expect(Math.max(...gaps(2))).toBeLessThan(60)
-    // 50 every 4 ms (12.5 a ms, as the bench's answer streams): 500 ms from the first render that saw it.
+    // 50 every 4 ms (12.5 a ms; the bench's answer streams at 25): 500 ms from the first render that saw it.
     const flood = renders.length
     stream(3000, 50)
     const apart = gaps(flood + 1)
     expect(apart.length).toBeGreaterThanOrEqual(4)
     expect(Math.min(...apart)).toBeGreaterThanOrEqual(500)
     expect(Math.max(...apart)).toBeLessThan(520)
-    // Back to 4 every 4 ms: after one more 500 ms wait, every 50 ms again.
     const slow = renders.length
+    // Each of those renders takes the 500 ms of text that came since the last: 6,250 characters or more.
+    expect(Math.min(...renders.slice(flood + 2, slow).map((r) => r.chars))).toBeGreaterThanOrEqual(6250)
+    // Back to 4 every 4 ms: after one more 500 ms wait, every 50 ms again.
     stream(1000, 4)
     expect(renders[slow].at - renders[slow - 1].at).toBeGreaterThanOrEqual(500)
     expect(Math.max(...gaps(slow + 1))).toBeLessThan(60)
     // A schedule not told the size never takes a stream for a flood.
-    const blind = frameSchedule(clock)
     const at: number[] = []
-    let waiting = false
-    for (let t = 0; t < 1000; t += 4) {
-      if (!waiting) {
-        waiting = true
-        blind(() => {
-          waiting = false
-          at.push(clock.performance.now())
-          spend(2)
-        })
-      }
-      advance(4)
-    }
+    const blind = streamer(frameSchedule(clock), advance, () => {
+      at.push(clock.performance.now())
+      spend(2)
+    }, false)
+    blind(1000, 50)
     expect(Math.max(...at.slice(2).map((t, i) => t - at[i + 1]))).toBeLessThan(60)
   })
 
