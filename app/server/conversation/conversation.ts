@@ -301,10 +301,10 @@ export class Conversation extends DurableObject<Bindings> {
   async destroy(owner: string): Promise<{ ok: true } | Failure> {
     const info = this.store.info()
     if (!info || info.owner !== owner) return notFound()
-    // A turn still waiting for the upstream's first byte would start after the delete and store the
-    // conversation again: it is stopped as soon as it has started (stop), then everything goes.
-    if (!this.running && this.starting) await this.stop(owner)
-    if (this.running) await this.endEarly(this.running, 'cancelled')
+    // Whatever turn there is ends first, as a Stop ends it: a running one cancelled, and one still
+    // waiting for the upstream's first byte (which would otherwise start after the delete and store
+    // the conversation again) as soon as it has started.
+    await this.stop(owner)
     this.watchers.closeAll()
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
