@@ -45,6 +45,8 @@ export const FLOOD_INTERVAL_MS = 500
 export function frameSchedule(win: ScheduleClock, minIntervalMs = RENDER_INTERVAL_MS, share = RENDER_SHARE, maxIntervalMs = MAX_RENDER_INTERVAL_MS): Schedule {
   let last = -Infinity
   let interval = minIntervalMs
+  /** The last render's text came faster than FLOOD_CHARS per longest interval: the next waits FLOOD_INTERVAL_MS. */
+  let flood = false
   /** What a render costs, smoothed over the last few (one slow frame, a GC say, is not a trend). */
   let cost: number | undefined
   return (render, size) => {
@@ -52,27 +54,27 @@ export function frameSchedule(win: ScheduleClock, minIntervalMs = RENDER_INTERVA
       win.requestAnimationFrame(() => {
         const start = win.performance.now()
         // The rate since the last render (none before the first, nor after a pause that outlasted the text).
-        const flood = (size?.() ?? 0) / (start - last) > FLOOD_CHARS / maxIntervalMs
+        flood = (size?.() ?? 0) / (start - last) > FLOOD_CHARS / maxIntervalMs
         last = start
         const more = render()
-        if (typeof more?.then !== 'function') return measureFrame(start, 0, flood)
+        if (typeof more?.then !== 'function') return measureFrame(start, 0)
         // The render goes on later (its DOM work when the Worker's tokens are back): its cost is what
         // it did now, what it did then and the frame after that; the waiting in between is not.
         const now = win.performance.now() - start
         more.then(
-          (later) => win.requestAnimationFrame(() => measureFrame(win.performance.now(), now + later, flood)),
+          (later) => win.requestAnimationFrame(() => measureFrame(win.performance.now(), now + later)),
           () => {},
         )
       })
     // The frame's style, layout and paint run after the animation frame callbacks, in the same
     // task: a task posted now runs when they are done, so the time until then is the render's.
-    const measureFrame = (from: number, before: number, flood: boolean) =>
+    const measureFrame = (from: number, before: number) =>
       win.setTimeout(() => {
         const spent = before + win.performance.now() - from
         cost = cost === undefined ? spent : 0.7 * cost + 0.3 * spent
-        interval = flood ? FLOOD_INTERVAL_MS : Math.min(maxIntervalMs, Math.max(minIntervalMs, cost / share))
+        interval = Math.min(maxIntervalMs, Math.max(minIntervalMs, cost / share))
       }, 0)
-    const wait = last + interval - win.performance.now()
+    const wait = last + (flood ? FLOOD_INTERVAL_MS : interval) - win.performance.now()
     if (wait > 0) win.setTimeout(run, wait)
     else run()
   }
